@@ -1,0 +1,1 @@
+//! FollowTheMoney JSON lines in and out (being written).

@@ -1,0 +1,136 @@
+//! Readers for the official sanctions list formats, and their downloads.
+//!
+//! A *publication* is one release of one *source* (a list such as OFAC's SDN list): one file,
+//! or a set of files read together (sdn.csv with add.csv, alt.csv and sdn_comments.csv).
+//! Each format module turns a publication into a [`Parsed`]: the parties as
+//! [`sanctum_model::Entity`] values, the publication date where the content gives one, and
+//! the rows skipped in lenient mode.
+//!
+//! - [`catalog`]: the known sources, their default URLs and formats.
+//! - [`detect`]: which format and source a file is, from its name and first bytes; how a
+//!   directory of publications is grouped and ordered.
+//! - [`ofac_csv`], [`ofac_legacy_xml`], [`ofac_advanced_xml`], [`ofac_enhanced_xml`],
+//!   [`us_csl`], [`ftm`]: one module per format.
+//! - [`download`]: fetching a source over HTTP, or from a local mirror directory.
+//!
+//! Parsers read from `BufRead` and never hold the file in memory: what they keep is the
+//! parties themselves (the advanced XML's forward references need all of them until the end).
+//! By default they are strict: the first bad row is an error naming file, line and reason.
+//! With [`ParseOptions::lenient`] such rows are skipped and reported in [`Parsed::skipped`].
+
+pub mod catalog;
+pub mod detect;
+pub mod download;
+pub mod ftm;
+pub mod ofac_advanced_xml;
+pub mod ofac_common;
+pub mod ofac_csv;
+pub mod ofac_enhanced_xml;
+pub mod ofac_legacy_xml;
+pub mod us_csl;
+
+use sanctum_model::{Entity, PartialDate};
+use std::fmt;
+
+/// How strictly to read a publication.
+#[derive(Debug, Clone, Default)]
+pub struct ParseOptions {
+    /// Skip rows that cannot be read (reporting each) instead of rejecting the publication.
+    pub lenient: bool,
+}
+
+/// A row or record that could not be read: where it is and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowError {
+    /// The file name as the user gave it (a zip member reads `archive.zip!member.xml`).
+    pub file: String,
+    /// 1-based line number in the file (for XML, the line where the record starts).
+    pub line: u64,
+    pub reason: String,
+}
+
+impl fmt::Display for RowError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.file, self.line, self.reason)
+    }
+}
+
+/// Why a publication could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ParseError {
+    /// A bad row, in strict mode.
+    #[error("{0}")]
+    Row(RowError),
+    /// The file as a whole is not what the format expects.
+    #[error("{file}: {reason}")]
+    Format { file: String, reason: String },
+    #[error("{file}: {source}")]
+    Io {
+        file: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl ParseError {
+    pub fn format(file: &str, reason: impl Into<String>) -> Self {
+        ParseError::Format {
+            file: file.to_string(),
+            reason: reason.into(),
+        }
+    }
+    pub fn io(file: &str, source: std::io::Error) -> Self {
+        ParseError::Io {
+            file: file.to_string(),
+            source,
+        }
+    }
+}
+
+/// A publication read into the entity model.
+#[derive(Debug, Clone, Default)]
+pub struct Parsed {
+    pub entities: Vec<Entity>,
+    /// The publication date, where the content states one.
+    pub published: Option<PartialDate>,
+    /// Rows skipped in lenient mode.
+    pub skipped: Vec<RowError>,
+}
+
+impl Parsed {
+    /// Records a bad row: an error in strict mode, a skip notice in lenient mode.
+    pub fn reject_row(&mut self, opts: &ParseOptions, row: RowError) -> Result<(), ParseError> {
+        if opts.lenient {
+            self.skipped.push(row);
+            Ok(())
+        } else {
+            Err(ParseError::Row(row))
+        }
+    }
+}
+
+/// One file of a publication, open for reading, with the name used in messages.
+pub struct Input<'a> {
+    /// The file name as the user gave it (a zip member reads `archive.zip!member.xml`).
+    pub name: String,
+    pub reader: Box<dyn std::io::BufRead + 'a>,
+}
+
+impl<'a> Input<'a> {
+    pub fn new(name: impl Into<String>, reader: impl std::io::BufRead + 'a) -> Self {
+        Input {
+            name: name.into(),
+            reader: Box::new(reader),
+        }
+    }
+
+    /// Opens a file on disk.
+    pub fn open(path: &std::path::Path) -> Result<Input<'static>, ParseError> {
+        let name = path.display().to_string();
+        let file = std::fs::File::open(path).map_err(|e| ParseError::io(&name, e))?;
+        Ok(Input {
+            name,
+            reader: Box::new(std::io::BufReader::with_capacity(1 << 16, file)),
+        })
+    }
+}
