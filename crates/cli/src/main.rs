@@ -1,1 +1,88 @@
-fn main() {}
+//! The `sanctum` binary: one command per job, each a thin layer over the library crates.
+//!
+//! - `update`: fetch (or read `--from`) publications, parse them, store them as versions.
+//! - `lists`, `diff`, `show`: read the store.
+//! - `export`: write the current lists as FollowTheMoney JSON lines.
+
+mod config;
+mod export;
+mod report;
+mod time;
+mod update;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// sanctum: sanctions list management and screening.
+///
+/// Ingests the official sanctions lists in their native formats into one entity model,
+/// keeps every published version, and shows what changed.
+#[derive(Parser)]
+#[command(name = "sanctum", version, propagate_version = true)]
+struct Cli {
+    /// Where the store lives (default: the user's data directory, e.g. ~/.local/share/sanctum).
+    #[arg(long, global = true, env = "SANCTUM_DATA_DIR", value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// Configuration file (default: sanctum.toml in the data directory, if present).
+    #[arg(long, global = true, env = "SANCTUM_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Fetch the lists and store each new publication as a version.
+    ///
+    /// Without --from, each source is downloaded from its official URL (or read from the
+    /// directory named by SANCTUM_LISTS_DIR). With --from, a file or a directory of
+    /// publications is ingested in publication-date order. An update is atomic: a
+    /// publication that fails to parse, is empty, or removes too many parties is rejected
+    /// and the previous version stays current.
+    Update(update::UpdateArgs),
+    /// The stored sources: current version, publication date, counts, age.
+    Lists {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// What changed in a source between two versions: parties added, removed, amended.
+    Diff(report::DiffArgs),
+    /// A party's card: names, dates, identifiers, designations and the versions it is in.
+    Show(report::ShowArgs),
+    /// Write the current lists in another format.
+    Export(export::ExportArgs),
+    /// Verify the store: SQLite integrity and the version history's invariants.
+    Check,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum OutputFormat {
+    Table,
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = config::Context::load(cli.data_dir, cli.config).and_then(|ctx| match cli.command {
+        Command::Update(args) => update::run(&ctx, args),
+        Command::Lists { json } => report::lists(&ctx, json),
+        Command::Diff(args) => report::diff(&ctx, args),
+        Command::Show(args) => report::show(&ctx, args),
+        Command::Export(args) => export::run(&ctx, args),
+        Command::Check => report::check(&ctx),
+    });
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+/// Exit codes, documented in README.md.
+pub const EXIT_ERROR: u8 = 1;
+/// Some publications were rejected; the others were stored.
+pub const EXIT_REJECTED: u8 = 2;

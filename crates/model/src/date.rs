@@ -42,7 +42,7 @@ fn days_in_month(year: u16, month: u8) -> u8 {
     match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
-        _ if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        _ if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => 29,
         _ => 28,
     }
 }
@@ -61,10 +61,8 @@ impl PartialDate {
         if !(1000..=2999).contains(&year) {
             return Err("year out of range");
         }
-        if let Some(m) = month {
-            if !(1..=12).contains(&m) {
-                return Err("month out of range");
-            }
+        if month.is_some_and(|m| !(1..=12).contains(&m)) {
+            return Err("month out of range");
         }
         match (month, day) {
             (None, Some(_)) => Err("day without a month"),

@@ -27,6 +27,8 @@ pub mod ofac_common;
 pub mod ofac_csv;
 pub mod ofac_enhanced_xml;
 pub mod ofac_legacy_xml;
+pub mod ofac_remarks;
+mod ofac_xml_util;
 pub mod us_csl;
 
 use sanctum_model::{Entity, PartialDate};

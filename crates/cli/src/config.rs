@@ -1,0 +1,101 @@
+//! Where the store lives and what the configuration file says.
+//!
+//! The configuration file is TOML:
+//! ```toml
+//! [update]
+//! max_removed_percent = 10   # reject a publication removing more of a source's parties
+//! timeout_secs = 300         # per file
+//! retries = 3
+//! backoff_ms = 2000          # first pause between retries, doubled each time
+//! lists_dir = "/srv/lists"   # serve files from here instead of the network
+//!
+//! [sources.us_ofac_sdn]      # per-file URL overrides: main, add, alt, comments
+//! main = "https://mirror.example/sdn.csv"
+//! ```
+
+use anyhow::{Context as _, Result};
+use sanctum_sources::detect::Role;
+use sanctum_store::Store;
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub update: UpdateConfig,
+    #[serde(default)]
+    pub sources: HashMap<String, HashMap<String, String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateConfig {
+    pub max_removed_percent: Option<f64>,
+    pub timeout_secs: Option<u64>,
+    pub retries: Option<u32>,
+    /// Pause before the first retry, in milliseconds; doubled for each further one.
+    pub backoff_ms: Option<u64>,
+    pub lists_dir: Option<PathBuf>,
+}
+
+pub struct Context {
+    pub data_dir: PathBuf,
+    pub config: Config,
+}
+
+impl Context {
+    pub fn load(data_dir: Option<PathBuf>, config: Option<PathBuf>) -> Result<Context> {
+        let data_dir = match data_dir {
+            Some(d) => d,
+            None => dirs::data_dir()
+                .map(|d| d.join("sanctum"))
+                .context("no user data directory on this system: pass --data-dir or set SANCTUM_DATA_DIR")?,
+        };
+        let (path, required) = match config {
+            Some(p) => (p, true),
+            None => (data_dir.join("sanctum.toml"), false),
+        };
+        let config = if path.is_file() {
+            let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+            toml::from_str(&text).with_context(|| format!("{}: invalid configuration", path.display()))?
+        } else if required {
+            anyhow::bail!("{}: configuration file not found", path.display());
+        } else {
+            Config::default()
+        };
+        Ok(Context { data_dir, config })
+    }
+
+    pub fn open_store(&self) -> Result<Store> {
+        Store::open(&self.data_dir).with_context(|| format!("opening the store in {}", self.data_dir.display()))
+    }
+
+    /// URL overrides from the configuration, keyed as the downloader wants them.
+    pub fn url_overrides(&self) -> Result<HashMap<(String, Role), String>> {
+        let mut out = HashMap::new();
+        for (source, files) in &self.config.sources {
+            for (role, url) in files {
+                let role = match role.as_str() {
+                    "main" => Role::Main,
+                    "add" => Role::OfacAdd,
+                    "alt" => Role::OfacAlt,
+                    "comments" => Role::OfacComments,
+                    other => anyhow::bail!("[sources.{source}]: unknown file {other:?} (main, add, alt, comments)"),
+                };
+                out.insert((source.clone(), role), url.clone());
+            }
+        }
+        Ok(out)
+    }
+
+    pub fn staging_dir(&self) -> PathBuf {
+        self.data_dir.join("staging")
+    }
+}
+
+/// Removes a staging directory, ignoring a directory that is already gone.
+pub fn remove_dir(path: &Path) {
+    let _ = std::fs::remove_dir_all(path);
+}

@@ -1,0 +1,333 @@
+//! `sanctum lists`, `sanctum diff`, `sanctum show`: the store, read for people and for scripts.
+
+use crate::config::Context;
+use crate::time::{age, days_from_civil, now_secs, parse_rfc3339};
+use anyhow::{bail, Context as _, Result};
+use clap::Args;
+use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
+use sanctum_model::{Entity, PartialDate};
+use sanctum_store::{Store, VersionInfo};
+use serde_json::json;
+use std::process::ExitCode;
+
+fn table(header: &[&str]) -> Table {
+    let mut t = Table::new();
+    t.load_preset(UTF8_FULL_CONDENSED).set_header(header.iter().copied());
+    t
+}
+
+fn date_or_dash(d: Option<PartialDate>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_else(|| "-".into())
+}
+
+/// `sanctum check`: SQLite's integrity check and the store's own invariants.
+pub fn check(ctx: &Context) -> Result<ExitCode> {
+    let health = ctx.open_store()?.check()?;
+    println!(
+        "integrity: {}; {} versions, {} party records, {} spans; {} orphan records, {} dangling spans",
+        health.integrity, health.versions, health.parties, health.spans, health.orphan_parties, health.dangling_spans
+    );
+    Ok(if health.is_ok() { ExitCode::SUCCESS } else { ExitCode::from(crate::EXIT_ERROR) })
+}
+
+pub fn lists(ctx: &Context, json: bool) -> Result<ExitCode> {
+    let store = ctx.open_store()?;
+    let summaries = store.sources()?;
+    let now = now_secs();
+    if json {
+        let rows: Vec<_> = summaries
+            .iter()
+            .map(|s| {
+                json!({
+                    "source": s.source,
+                    "version": s.current.seq,
+                    "versions": s.version_count,
+                    "published": s.current.published.map(|d| d.to_string()),
+                    "fetched_at": s.current.fetched_at,
+                    "parties": s.current.party_count,
+                    "counts": s.current.counts_by_kind,
+                    "sha256": s.current.sha256,
+                })
+            })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&rows)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    if summaries.is_empty() {
+        println!("The store in {} holds no list yet: run `sanctum update`.", ctx.data_dir.display());
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut t = table(&["source", "version", "published", "parties", "by kind", "fetched", "age"]);
+    for s in &summaries {
+        let v = &s.current;
+        let kinds: Vec<String> = v.counts_by_kind.iter().map(|(k, n)| format!("{k} {n}")).collect();
+        let published_age = v.published.map(|d| {
+            let (y, m, dd) = d.latest();
+            now - days_from_civil(i64::from(y), m, dd) * 86_400
+        });
+        let fetched_age = parse_rfc3339(&v.fetched_at).map(|t| now - t);
+        t.add_row(vec![
+            s.source.clone(),
+            format!("{} of {}", v.seq, s.version_count),
+            date_or_dash(v.published),
+            v.party_count.to_string(),
+            kinds.join(", "),
+            fetched_age.map(|a| format!("{} ago", age(a))).unwrap_or_else(|| v.fetched_at.clone()),
+            published_age.map(age).unwrap_or_else(|| "-".into()),
+        ]);
+    }
+    println!("{t}");
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Args)]
+pub struct DiffArgs {
+    /// The source to compare versions of.
+    source: String,
+    /// The older version: a version number, a date (the version current then), or
+    /// `previous` (default: the version before --to).
+    #[arg(long, value_name = "VERSION")]
+    from: Option<String>,
+    /// The newer version: a version number, a date, or `current` (default).
+    #[arg(long, value_name = "VERSION")]
+    to: Option<String>,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+/// A version named on the command line: `3`, `current`, or a date `2022-02-25`.
+pub fn resolve_version(store: &Store, source: &str, spec: &str) -> Result<VersionInfo> {
+    let found = if spec == "current" || spec == "latest" {
+        store.current_version(source)?
+    } else if let Ok(seq) = spec.parse::<u32>() {
+        store.version(source, seq)?
+    } else if let Ok(date) = spec.parse::<PartialDate>() {
+        store.version_as_of(source, date)?
+    } else {
+        bail!("{spec:?} is not a version: give a number, a date (YYYY-MM-DD) or `current`");
+    };
+    found.with_context(|| format!("{source} has no version {spec}"))
+}
+
+pub fn diff(ctx: &Context, args: DiffArgs) -> Result<ExitCode> {
+    let store = ctx.open_store()?;
+    let to = resolve_version(&store, &args.source, args.to.as_deref().unwrap_or("current"))?;
+    let from = match args.from.as_deref() {
+        None | Some("previous") => {
+            if to.seq <= 1 {
+                bail!("{} version {} has no previous version; pass --from", args.source, to.seq);
+            }
+            resolve_version(&store, &args.source, &(to.seq - 1).to_string())?
+        }
+        Some(spec) => resolve_version(&store, &args.source, spec)?,
+    };
+    let d = store.diff(&args.source, from.seq, to.seq)?;
+    if args.json {
+        let out = json!({
+            "source": args.source,
+            "from": {"version": from.seq, "published": from.published.map(|d| d.to_string()), "parties": from.party_count},
+            "to": {"version": to.seq, "published": to.published.map(|d| d.to_string()), "parties": to.party_count},
+            "added": d.added.iter().map(brief).collect::<Vec<_>>(),
+            "removed": d.removed.iter().map(brief).collect::<Vec<_>>(),
+            "amended": d.amended.iter().map(|a| {
+                let mut b = brief(&a.after);
+                b["fields"] = json!(a.fields);
+                b
+            }).collect::<Vec<_>>(),
+        });
+        println!("{}", serde_json::to_string_pretty(&out)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "{}: version {} ({}) → version {} ({}): +{} added, -{} removed, ~{} amended",
+        args.source,
+        from.seq,
+        date_or_dash(from.published),
+        to.seq,
+        date_or_dash(to.published),
+        d.added.len(),
+        d.removed.len(),
+        d.amended.len()
+    );
+    let mut t = table(&["change", "id", "kind", "name", "programs", "fields"]);
+    let row = |change: &str, e: &Entity, fields: String| {
+        vec![
+            change.to_string(),
+            e.source_id.clone(),
+            e.kind.as_str().to_string(),
+            e.caption().to_string(),
+            e.programs().join(", "),
+            fields,
+        ]
+    };
+    for e in &d.added {
+        t.add_row(row("added", e, String::new()));
+    }
+    for e in &d.removed {
+        t.add_row(row("removed", e, String::new()));
+    }
+    for a in &d.amended {
+        t.add_row(row("amended", &a.after, a.fields.join(", ")));
+    }
+    if !t.is_empty() {
+        println!("{t}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn brief(e: &Entity) -> serde_json::Value {
+    json!({"id": e.id(), "source_id": e.source_id, "kind": e.kind, "name": e.caption(), "programs": e.programs()})
+}
+
+#[derive(Args)]
+pub struct ShowArgs {
+    /// The party: `source:id` (e.g. us_ofac_sdn:35096), or the publisher's id alone.
+    id: String,
+    /// Print JSON instead of a card.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn show(ctx: &Context, args: ShowArgs) -> Result<ExitCode> {
+    let store = ctx.open_store()?;
+    let found: Vec<(Entity, Option<VersionInfo>)> = match args.id.split_once(':') {
+        Some((source, id)) => store.entity(source, id)?.map(|(e, v)| (e, Some(v))).into_iter().collect(),
+        None => store.find_by_source_id(&args.id)?.into_iter().map(|(_, e)| (e, None)).collect(),
+    };
+    if found.is_empty() {
+        bail!("no party {} in the store", args.id);
+    }
+    for (entity, _) in &found {
+        let appearances = store.appearances(&entity.source, &entity.source_id)?;
+        if args.json {
+            let versions: Vec<_> = appearances
+                .iter()
+                .map(|(v, hash)| json!({"version": v.seq, "published": v.published.map(|d| d.to_string()), "record": hash}))
+                .collect();
+            println!("{}", serde_json::to_string_pretty(&json!({"entity": entity, "versions": versions}))?);
+        } else {
+            print_card(entity, &appearances);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_card(e: &Entity, appearances: &[(VersionInfo, String)]) {
+    println!("{}  [{}]  {}", e.caption(), e.kind.as_str(), e.id());
+    let section = |title: &str, lines: Vec<String>| {
+        if !lines.is_empty() {
+            println!("  {title}:");
+            for l in lines {
+                println!("    {l}");
+            }
+        }
+    };
+    section("names", e.names.iter().map(|n| format!("{} ({:?})", n.full, n.kind).to_lowercase_kind()).collect());
+    section("birth dates", e.birth_dates.iter().map(|d| d.date.to_string()).collect());
+    section("birth places", e.birth_places.iter().map(|p| p.value.clone()).collect());
+    let countries = |list: &[sanctum_model::CountryValue]| list.iter().map(|c| c.code.clone()).collect::<Vec<_>>().join(", ");
+    let mut facts = Vec::new();
+    if !e.nationalities.is_empty() {
+        facts.push(format!("nationality: {}", countries(&e.nationalities)));
+    }
+    if !e.citizenships.is_empty() {
+        facts.push(format!("citizenship: {}", countries(&e.citizenships)));
+    }
+    if !e.countries.is_empty() {
+        facts.push(format!("country: {}", countries(&e.countries)));
+    }
+    if let Some(g) = e.gender {
+        facts.push(format!("gender: {g:?}").to_lowercase());
+    }
+    facts.extend(e.titles.iter().map(|t| format!("title: {}", t.value)));
+    facts.extend(e.positions.iter().map(|t| format!("position: {}", t.value)));
+    section("facts", facts);
+    section(
+        "identifiers",
+        e.identifiers
+            .iter()
+            .map(|i| {
+                let mut s = format!("{} {}", i.label.as_deref().unwrap_or(i.kind.as_str()), i.value);
+                if let Some(c) = &i.country {
+                    s.push_str(&format!(" ({c})"));
+                }
+                s
+            })
+            .collect(),
+    );
+    section("addresses", e.addresses.iter().map(|a| a.full()).collect());
+    section(
+        "links",
+        e.links
+            .iter()
+            .map(|l| format!("{}: {}", l.relation, l.target_name.as_deref().or(l.target_id.as_deref()).unwrap_or("?")))
+            .collect(),
+    );
+    section(
+        "designations",
+        e.designations
+            .iter()
+            .map(|d| {
+                format!(
+                    "{} {}: {}{}",
+                    d.authority,
+                    d.list,
+                    d.programs.join(", "),
+                    d.listed_on.map(|l| format!(", listed {l}")).unwrap_or_default()
+                )
+            })
+            .collect(),
+    );
+    section("remarks", e.remarks.iter().map(|r| r.value.clone()).collect());
+    section("versions", version_runs(appearances));
+}
+
+trait LowercaseKind {
+    fn to_lowercase_kind(self) -> String;
+}
+
+impl LowercaseKind for String {
+    /// "X (WeakAlias)" → "X (weak alias)".
+    fn to_lowercase_kind(self) -> String {
+        match self.rfind(" (") {
+            Some(i) => {
+                let (name, kind) = self.split_at(i);
+                let mut spaced = String::new();
+                for (j, ch) in kind.chars().enumerate() {
+                    if ch.is_uppercase() && j > 2 {
+                        spaced.push(' ');
+                    }
+                    spaced.extend(ch.to_lowercase());
+                }
+                format!("{name}{spaced}")
+            }
+            None => self,
+        }
+    }
+}
+
+/// Consecutive versions with the same record collapse into one line.
+fn version_runs(appearances: &[(VersionInfo, String)]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < appearances.len() {
+        let (first, hash) = &appearances[i];
+        let mut j = i;
+        while j + 1 < appearances.len() && appearances[j + 1].1 == *hash && appearances[j + 1].0.seq == appearances[j].0.seq + 1 {
+            j += 1;
+        }
+        let last = &appearances[j].0;
+        let label = if i == 0 { "listed" } else if appearances[i - 1].0.seq + 1 == first.seq { "amended" } else { "relisted" };
+        out.push(format!(
+            "v{}–v{} ({} … {}): {label}, record {}",
+            first.seq,
+            last.seq,
+            date_or_dash(first.published),
+            date_or_dash(last.published),
+            &hash[..hash.len().min(12)]
+        ));
+        i = j + 1;
+    }
+    out
+}

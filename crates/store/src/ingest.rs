@@ -1,0 +1,298 @@
+//! Ingesting a publication as a new version: checks, then one transaction that writes only
+//! what changed.
+
+use crate::{
+    IngestOutcome, IngestPolicy, NewVersion, Result, Store, StoreError, VersionInfo,
+    current_version_of,
+};
+use rusqlite::{TransactionBehavior, params};
+use sanctum_model::Entity;
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// A party of the incoming publication, serialised and hashed.
+struct Incoming {
+    entity: Entity,
+    json: Vec<u8>,
+    hash: String,
+}
+
+/// A span that is current before the ingest.
+struct CurrentSpan {
+    span_id: i64,
+    hash: String,
+}
+
+impl Store {
+    /// Stores a parsed publication as the next version of `new.source`, or rejects it.
+    ///
+    /// All in one transaction: a rejection, an error or a crash leaves the previous version
+    /// current and the store byte-for-byte unchanged. Rejected ([`StoreError::Rejected`]):
+    /// an empty publication; a party of another source or without an id; one removing more
+    /// than `policy.max_removed_fraction` of the current parties, or dated before the current
+    /// version, unless `policy.force`. Records repeating a `source_id` are merged into the
+    /// first (see [`merge_duplicates`]). A file whose sha256 is the current version's gives
+    /// [`IngestOutcome::Unchanged`] and writes nothing.
+    pub fn ingest(
+        &mut self,
+        new: NewVersion,
+        entities: Vec<Entity>,
+        policy: &IngestPolicy,
+    ) -> Result<IngestOutcome> {
+        let reject = |reason: String| StoreError::Rejected {
+            source_key: new.source.clone(),
+            reason,
+        };
+        // Cheap early answer for a file already stored, before any serialising.
+        if let Some(current) = current_version_of(&self.conn, &new.source)?
+            && current.sha256 == new.sha256
+        {
+            return Ok(IngestOutcome::Unchanged { version: current });
+        }
+
+        if entities.is_empty() {
+            return Err(reject(
+                "the publication lists no parties; an empty list is taken for a broken \
+                 download, not for every party delisted"
+                    .to_string(),
+            ));
+        }
+        if let Some(stray) = entities.iter().find(|e| e.source != new.source) {
+            return Err(reject(format!(
+                "party {:?} belongs to source {:?}, not to {:?}",
+                stray.source_id, stray.source, new.source
+            )));
+        }
+        if let Some(nameless) = entities.iter().find(|e| e.source_id.trim().is_empty()) {
+            return Err(reject(format!(
+                "a party has no publisher id (first name {:?}); parties are tracked across \
+                 versions by that id",
+                nameless.caption()
+            )));
+        }
+        // Serialising and hashing happen before the write lock is taken, to hold it briefly.
+        let (entities, merged_duplicates) = merge_duplicates(entities);
+        let incoming = entities
+            .into_iter()
+            .map(|entity| {
+                let json = serde_json::to_vec(&entity).map_err(|e| {
+                    reject(format!(
+                        "party {:?} cannot be serialised: {e}",
+                        entity.source_id
+                    ))
+                })?;
+                let hash = hex::encode(Sha256::digest(&json));
+                Ok(Incoming { entity, json, hash })
+            })
+            .collect::<Result<Vec<_>>>()?;
+
+        // IMMEDIATE takes the write lock now, so the current version read below is still
+        // current when this transaction commits, even with another process ingesting.
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let current = current_version_of(&tx, &new.source)?;
+        if let Some(current) = current.as_ref().filter(|c| c.sha256 == new.sha256) {
+            return Ok(IngestOutcome::Unchanged {
+                version: current.clone(),
+            });
+        }
+        if let Some(current) = &current
+            && let (Some(current_date), Some(new_date)) = (current.published, new.published)
+            && new_date.latest() < current_date.earliest()
+            && !policy.force
+        {
+            return Err(reject(format!(
+                "the publication is dated {new_date}, before the current version {} dated \
+                 {current_date}; it looks like a stale copy (use --force to accept it anyway)",
+                current.seq
+            )));
+        }
+
+        let current_spans: HashMap<String, CurrentSpan> = {
+            let mut stmt = tx.prepare_cached(
+                "SELECT id, source_id, hash FROM spans WHERE source = ?1 AND to_seq IS NULL",
+            )?;
+            stmt.query_map(params![new.source], |row| {
+                Ok((
+                    row.get::<_, String>(1)?,
+                    CurrentSpan {
+                        span_id: row.get(0)?,
+                        hash: row.get(2)?,
+                    },
+                ))
+            })?
+            .collect::<rusqlite::Result<_>>()?
+        };
+
+        // The plan: parties new to the source, parties whose record changed (their old span
+        // closes), and parties no longer listed (their span closes).
+        let mut added: Vec<&Incoming> = Vec::new();
+        let mut amended: Vec<(&Incoming, i64)> = Vec::new();
+        let incoming_ids: HashSet<&str> = incoming
+            .iter()
+            .map(|p| p.entity.source_id.as_str())
+            .collect();
+        for party in &incoming {
+            match current_spans.get(&party.entity.source_id) {
+                None => added.push(party),
+                Some(span) if span.hash != party.hash => amended.push((party, span.span_id)),
+                Some(_) => {}
+            }
+        }
+        let removed: Vec<i64> = current_spans
+            .iter()
+            .filter(|(id, _)| !incoming_ids.contains(id.as_str()))
+            .map(|(_, span)| span.span_id)
+            .collect();
+
+        let current_count = current_spans.len();
+        // Written so that a NaN limit rejects every removal rather than accepting all.
+        let within_limit =
+            removed.len() as f64 <= policy.max_removed_fraction * current_count as f64;
+        if !removed.is_empty() && !within_limit && !policy.force {
+            return Err(reject(format!(
+                "the publication removes {} of the {current_count} current parties ({:.1}%), \
+                 more than the {:.1}% allowed; if these delistings are genuine, use --force \
+                 to accept it",
+                removed.len(),
+                100.0 * removed.len() as f64 / current_count.max(1) as f64,
+                100.0 * policy.max_removed_fraction,
+            )));
+        }
+
+        let mut counts_by_kind: BTreeMap<String, u64> = BTreeMap::new();
+        for party in &incoming {
+            *counts_by_kind
+                .entry(party.entity.kind.as_str().to_string())
+                .or_default() += 1;
+        }
+        let counts_json = serde_json::to_string(&counts_by_kind)
+            .map_err(|e| reject(format!("party counts cannot be serialised: {e}")))?;
+        let seq = match &current {
+            Some(current) => current
+                .seq
+                .checked_add(1)
+                .ok_or_else(|| reject("the source has run out of version numbers".to_string()))?,
+            None => 1,
+        };
+        let info = VersionInfo {
+            id: 0,
+            source: new.source.clone(),
+            seq,
+            published: new.published,
+            fetched_at: new.fetched_at.clone(),
+            sha256: new.sha256.clone(),
+            file_name: new.file_name.clone(),
+            party_count: incoming.len() as u64,
+            added: added.len() as u64,
+            removed: removed.len() as u64,
+            amended: amended.len() as u64,
+            counts_by_kind,
+        };
+
+        tx.prepare_cached(
+            "INSERT INTO versions (source, seq, published, fetched_at, sha256, file_name, \
+             party_count, added, removed, amended, counts_json) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        )?
+        .execute(params![
+            info.source,
+            info.seq,
+            info.published.map(|d| d.to_string()),
+            info.fetched_at,
+            info.sha256,
+            info.file_name,
+            // Counts come from in-memory lengths, far below i64::MAX.
+            info.party_count as i64,
+            info.added as i64,
+            info.removed as i64,
+            info.amended as i64,
+            counts_json,
+        ])?;
+        let info = VersionInfo {
+            id: tx.last_insert_rowid(),
+            ..info
+        };
+        {
+            let mut insert_party =
+                tx.prepare_cached("INSERT OR IGNORE INTO parties (hash, data) VALUES (?1, ?2)")?;
+            let mut open_span = tx.prepare_cached(
+                "INSERT INTO spans (source, source_id, hash, from_seq) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            let mut close_span = tx.prepare_cached("UPDATE spans SET to_seq = ?1 WHERE id = ?2")?;
+            for span_id in amended.iter().map(|(_, id)| *id).chain(removed) {
+                close_span.execute(params![seq, span_id])?;
+            }
+            for party in added.iter().copied().chain(amended.iter().map(|(p, _)| *p)) {
+                insert_party.execute(params![party.hash, party.json])?;
+                open_span.execute(params![new.source, party.entity.source_id, party.hash, seq])?;
+            }
+        }
+        tx.commit()?;
+        Ok(IngestOutcome::Created {
+            version: info,
+            merged_duplicates,
+        })
+    }
+}
+
+/// Merges records that repeat a `source_id` into the first record with that id, keeping
+/// publication order. A publisher's record id names one party, so repeats are that party
+/// listed again (the CSL repeats an OFAC uid once per sub-list: SDN, SSI, …); merging keeps
+/// every designation, name and detail instead of silently dropping one row. Returns the
+/// merged records and how many repeats were folded in.
+pub fn merge_duplicates(entities: Vec<Entity>) -> (Vec<Entity>, u64) {
+    let mut out: Vec<Entity> = Vec::with_capacity(entities.len());
+    let mut position: HashMap<String, usize> = HashMap::with_capacity(entities.len());
+    let mut merged = 0;
+    for entity in entities {
+        match position
+            .get(&entity.source_id)
+            .and_then(|&i| out.get_mut(i))
+        {
+            Some(first) => {
+                merge_into(first, entity);
+                merged += 1;
+            }
+            None => {
+                position.insert(entity.source_id.clone(), out.len());
+                out.push(entity);
+            }
+        }
+    }
+    (out, merged)
+}
+
+/// Adds to `first` every value of `other` it does not already have.
+fn merge_into(first: &mut Entity, other: Entity) {
+    fn extend<T: PartialEq>(into: &mut Vec<T>, from: Vec<T>) {
+        for value in from {
+            if !into.contains(&value) {
+                into.push(value);
+            }
+        }
+    }
+    if first.kind == sanctum_model::EntityKind::Unknown {
+        first.kind = other.kind;
+    }
+    extend(&mut first.names, other.names);
+    extend(&mut first.birth_dates, other.birth_dates);
+    extend(&mut first.birth_places, other.birth_places);
+    extend(&mut first.nationalities, other.nationalities);
+    extend(&mut first.citizenships, other.citizenships);
+    extend(&mut first.countries, other.countries);
+    if first.gender.is_none() {
+        first.gender = other.gender;
+    }
+    extend(&mut first.titles, other.titles);
+    extend(&mut first.positions, other.positions);
+    extend(&mut first.identifiers, other.identifiers);
+    extend(&mut first.addresses, other.addresses);
+    extend(&mut first.links, other.links);
+    extend(&mut first.remarks, other.remarks);
+    extend(&mut first.designations, other.designations);
+    if first.craft.is_empty() {
+        first.craft = other.craft;
+    }
+}

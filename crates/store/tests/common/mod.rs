@@ -1,0 +1,94 @@
+//! Synthetic parties and publications shared by the store tests.
+#![allow(dead_code)] // each test binary uses a different part
+
+use sanctum_model::{
+    Address, DateSpec, DateValue, Designation, Entity, EntityKind, IdKind, Identifier, Name,
+    NameKind, PartialDate, Text,
+};
+use sanctum_store::NewVersion;
+
+pub const SOURCE: &str = "test_list";
+
+/// A party shaped like a real list record (names, birth date, ids, address, designation),
+/// about 700 bytes of JSON. `variant` changes the remark only, so distinct variants are
+/// distinct records of the same party.
+pub fn party(source: &str, index: usize, variant: u32) -> Entity {
+    let kind = match index % 4 {
+        0 | 1 => EntityKind::Person,
+        2 => EntityKind::Organization,
+        _ => EntityKind::Vessel,
+    };
+    let mut entity = Entity::new(source, format!("ID-{index:06}"), kind);
+    entity.names.push(Name::new(
+        format!("PARTY NUMBER {index} SURNAME{}", index % 97),
+        NameKind::Primary,
+    ));
+    entity.names.push(Name::new(
+        format!("ALIAS {index} OF PARTY"),
+        NameKind::Alias,
+    ));
+    if kind == EntityKind::Person {
+        entity.birth_dates.push(DateValue {
+            date: DateSpec::Exact(PartialDate::year(1950 + (index % 50) as u16)),
+            record: None,
+        });
+    }
+    let mut passport = Identifier::new(IdKind::Passport, format!("P{index:08}"));
+    passport.country = Some("IR".to_string());
+    entity.identifiers.push(passport);
+    entity.addresses.push(Address {
+        lines: vec![format!("{} Example Street", index % 300)],
+        city: Some("Tehran".to_string()),
+        country: Some("IR".to_string()),
+        ..Address::default()
+    });
+    entity.designations.push(Designation {
+        authority: "US OFAC".to_string(),
+        list: "SDN".to_string(),
+        programs: vec!["IRAN".to_string(), "SDGT".to_string()],
+        listed_on: None,
+        ended_on: None,
+        legal_basis: Vec::new(),
+        record: None,
+    });
+    entity
+        .remarks
+        .push(Text::new(format!("record variant {variant}")));
+    entity
+}
+
+/// `count` parties numbered from 0, all at `variant`.
+pub fn parties(source: &str, count: usize, variant: u32) -> Vec<Entity> {
+    (0..count).map(|i| party(source, i, variant)).collect()
+}
+
+/// Version metadata with a sha256 derived from `tag` (distinct tags, distinct files).
+pub fn new_version(source: &str, tag: &str, published: Option<&str>) -> NewVersion {
+    NewVersion {
+        source: source.to_string(),
+        published: published.and_then(|d| d.parse().ok()),
+        fetched_at: "2025-01-14T09:30:00Z".to_string(),
+        sha256: format!("{tag:0>64}"),
+        file_name: format!("{tag}.csv"),
+    }
+}
+
+/// The shared folder of real list files (`../shared/data/lists` beside the checkout, or
+/// `SANCTUM_SHARED_LISTS`), or `None` with a skip notice when it is absent. Same rule as the
+/// sources crate's helper.
+pub fn shared_lists(test: &str) -> Option<std::path::PathBuf> {
+    let dir = std::env::var_os("SANCTUM_SHARED_LISTS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/lists")
+        });
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        eprintln!(
+            "SKIP {test}: shared list folder {} is absent",
+            dir.display()
+        );
+        None
+    }
+}
