@@ -49,17 +49,19 @@ impl Context {
     pub fn load(data_dir: Option<PathBuf>, config: Option<PathBuf>) -> Result<Context> {
         let data_dir = match data_dir {
             Some(d) => d,
-            None => dirs::data_dir()
-                .map(|d| d.join("sanctum"))
-                .context("no user data directory on this system: pass --data-dir or set SANCTUM_DATA_DIR")?,
+            None => dirs::data_dir().map(|d| d.join("sanctum")).context(
+                "no user data directory on this system: pass --data-dir or set SANCTUM_DATA_DIR",
+            )?,
         };
         let (path, required) = match config {
             Some(p) => (p, true),
             None => (data_dir.join("sanctum.toml"), false),
         };
         let config = if path.is_file() {
-            let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-            toml::from_str(&text).with_context(|| format!("{}: invalid configuration", path.display()))?
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            toml::from_str(&text)
+                .with_context(|| format!("{}: invalid configuration", path.display()))?
         } else if required {
             anyhow::bail!("{}: configuration file not found", path.display());
         } else {
@@ -69,7 +71,8 @@ impl Context {
     }
 
     pub fn open_store(&self) -> Result<Store> {
-        Store::open(&self.data_dir).with_context(|| format!("opening the store in {}", self.data_dir.display()))
+        Store::open(&self.data_dir)
+            .with_context(|| format!("opening the store in {}", self.data_dir.display()))
     }
 
     /// URL overrides from the configuration, keyed as the downloader wants them.
@@ -82,7 +85,9 @@ impl Context {
                     "add" => Role::OfacAdd,
                     "alt" => Role::OfacAlt,
                     "comments" => Role::OfacComments,
-                    other => anyhow::bail!("[sources.{source}]: unknown file {other:?} (main, add, alt, comments)"),
+                    other => anyhow::bail!(
+                        "[sources.{source}]: unknown file {other:?} (main, add, alt, comments)"
+                    ),
                 };
                 out.insert((source.clone(), role), url.clone());
             }

@@ -30,9 +30,9 @@ pub fn run(ctx: &Context, args: ExportArgs) -> Result<ExitCode> {
     let filter = (!args.sources.is_empty()).then_some(args.sources.as_slice());
     let entities = store.current_entities(filter)?;
     let mut out: Box<dyn Write> = match &args.out {
-        Some(path) => {
-            Box::new(std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?)
-        }
+        Some(path) => Box::new(
+            std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
+        ),
         None => Box::new(std::io::stdout().lock()),
     };
     let mut out = BufWriter::new(&mut out);

@@ -65,14 +65,15 @@ enum OutputFormat {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = config::Context::load(cli.data_dir, cli.config).and_then(|ctx| match cli.command {
-        Command::Update(args) => update::run(&ctx, args),
-        Command::Lists { json } => report::lists(&ctx, json),
-        Command::Diff(args) => report::diff(&ctx, args),
-        Command::Show(args) => report::show(&ctx, args),
-        Command::Export(args) => export::run(&ctx, args),
-        Command::Check => report::check(&ctx),
-    });
+    let result =
+        config::Context::load(cli.data_dir, cli.config).and_then(|ctx| match cli.command {
+            Command::Update(args) => update::run(&ctx, args),
+            Command::Lists { json } => report::lists(&ctx, json),
+            Command::Diff(args) => report::diff(&ctx, args),
+            Command::Show(args) => report::show(&ctx, args),
+            Command::Export(args) => export::run(&ctx, args),
+            Command::Check => report::check(&ctx),
+        });
     match result {
         Ok(code) => code,
         Err(err) => {

@@ -2,9 +2,9 @@
 
 use crate::config::Context;
 use crate::time::{age, days_from_civil, now_secs, parse_rfc3339};
-use anyhow::{bail, Context as _, Result};
+use anyhow::{Context as _, Result, bail};
 use clap::Args;
-use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
+use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use sanctum_model::{Entity, PartialDate};
 use sanctum_store::{Store, VersionInfo};
 use serde_json::json;
@@ -12,7 +12,8 @@ use std::process::ExitCode;
 
 fn table(header: &[&str]) -> Table {
     let mut t = Table::new();
-    t.load_preset(UTF8_FULL_CONDENSED).set_header(header.iter().copied());
+    t.load_style(UTF8_FULL_CONDENSED)
+        .set_header(header.iter().copied());
     t
 }
 
@@ -25,9 +26,18 @@ pub fn check(ctx: &Context) -> Result<ExitCode> {
     let health = ctx.open_store()?.check()?;
     println!(
         "integrity: {}; {} versions, {} party records, {} spans; {} orphan records, {} dangling spans",
-        health.integrity, health.versions, health.parties, health.spans, health.orphan_parties, health.dangling_spans
+        health.integrity,
+        health.versions,
+        health.parties,
+        health.spans,
+        health.orphan_parties,
+        health.dangling_spans
     );
-    Ok(if health.is_ok() { ExitCode::SUCCESS } else { ExitCode::from(crate::EXIT_ERROR) })
+    Ok(if health.is_ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(crate::EXIT_ERROR)
+    })
 }
 
 pub fn lists(ctx: &Context, json: bool) -> Result<ExitCode> {
@@ -54,13 +64,28 @@ pub fn lists(ctx: &Context, json: bool) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     if summaries.is_empty() {
-        println!("The store in {} holds no list yet: run `sanctum update`.", ctx.data_dir.display());
+        println!(
+            "The store in {} holds no list yet: run `sanctum update`.",
+            ctx.data_dir.display()
+        );
         return Ok(ExitCode::SUCCESS);
     }
-    let mut t = table(&["source", "version", "published", "parties", "by kind", "fetched", "age"]);
+    let mut t = table(&[
+        "source",
+        "version",
+        "published",
+        "parties",
+        "by kind",
+        "fetched",
+        "age",
+    ]);
     for s in &summaries {
         let v = &s.current;
-        let kinds: Vec<String> = v.counts_by_kind.iter().map(|(k, n)| format!("{k} {n}")).collect();
+        let kinds: Vec<String> = v
+            .counts_by_kind
+            .iter()
+            .map(|(k, n)| format!("{k} {n}"))
+            .collect();
         let published_age = v.published.map(|d| {
             let (y, m, dd) = d.latest();
             now - days_from_civil(i64::from(y), m, dd) * 86_400
@@ -72,7 +97,9 @@ pub fn lists(ctx: &Context, json: bool) -> Result<ExitCode> {
             date_or_dash(v.published),
             v.party_count.to_string(),
             kinds.join(", "),
-            fetched_age.map(|a| format!("{} ago", age(a))).unwrap_or_else(|| v.fetched_at.clone()),
+            fetched_age
+                .map(|a| format!("{} ago", age(a)))
+                .unwrap_or_else(|| v.fetched_at.clone()),
             published_age.map(age).unwrap_or_else(|| "-".into()),
         ]);
     }
@@ -112,11 +139,19 @@ pub fn resolve_version(store: &Store, source: &str, spec: &str) -> Result<Versio
 
 pub fn diff(ctx: &Context, args: DiffArgs) -> Result<ExitCode> {
     let store = ctx.open_store()?;
-    let to = resolve_version(&store, &args.source, args.to.as_deref().unwrap_or("current"))?;
+    let to = resolve_version(
+        &store,
+        &args.source,
+        args.to.as_deref().unwrap_or("current"),
+    )?;
     let from = match args.from.as_deref() {
         None | Some("previous") => {
             if to.seq <= 1 {
-                bail!("{} version {} has no previous version; pass --from", args.source, to.seq);
+                bail!(
+                    "{} version {} has no previous version; pass --from",
+                    args.source,
+                    to.seq
+                );
             }
             resolve_version(&store, &args.source, &(to.seq - 1).to_string())?
         }
@@ -192,8 +227,16 @@ pub struct ShowArgs {
 pub fn show(ctx: &Context, args: ShowArgs) -> Result<ExitCode> {
     let store = ctx.open_store()?;
     let found: Vec<(Entity, Option<VersionInfo>)> = match args.id.split_once(':') {
-        Some((source, id)) => store.entity(source, id)?.map(|(e, v)| (e, Some(v))).into_iter().collect(),
-        None => store.find_by_source_id(&args.id)?.into_iter().map(|(_, e)| (e, None)).collect(),
+        Some((source, id)) => store
+            .entity(source, id)?
+            .map(|(e, v)| (e, Some(v)))
+            .into_iter()
+            .collect(),
+        None => store
+            .find_by_source_id(&args.id)?
+            .into_iter()
+            .map(|(_, e)| (e, None))
+            .collect(),
     };
     if found.is_empty() {
         bail!("no party {} in the store", args.id);
@@ -205,7 +248,10 @@ pub fn show(ctx: &Context, args: ShowArgs) -> Result<ExitCode> {
                 .iter()
                 .map(|(v, hash)| json!({"version": v.seq, "published": v.published.map(|d| d.to_string()), "record": hash}))
                 .collect();
-            println!("{}", serde_json::to_string_pretty(&json!({"entity": entity, "versions": versions}))?);
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&json!({"entity": entity, "versions": versions}))?
+            );
         } else {
             print_card(entity, &appearances);
         }
@@ -223,10 +269,27 @@ fn print_card(e: &Entity, appearances: &[(VersionInfo, String)]) {
             }
         }
     };
-    section("names", e.names.iter().map(|n| format!("{} ({:?})", n.full, n.kind).to_lowercase_kind()).collect());
-    section("birth dates", e.birth_dates.iter().map(|d| d.date.to_string()).collect());
-    section("birth places", e.birth_places.iter().map(|p| p.value.clone()).collect());
-    let countries = |list: &[sanctum_model::CountryValue]| list.iter().map(|c| c.code.clone()).collect::<Vec<_>>().join(", ");
+    section(
+        "names",
+        e.names
+            .iter()
+            .map(|n| format!("{} ({:?})", n.full, n.kind).to_lowercase_kind())
+            .collect(),
+    );
+    section(
+        "birth dates",
+        e.birth_dates.iter().map(|d| d.date.to_string()).collect(),
+    );
+    section(
+        "birth places",
+        e.birth_places.iter().map(|p| p.value.clone()).collect(),
+    );
+    let countries = |list: &[sanctum_model::CountryValue]| {
+        list.iter()
+            .map(|c| c.code.clone())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     let mut facts = Vec::new();
     if !e.nationalities.is_empty() {
         facts.push(format!("nationality: {}", countries(&e.nationalities)));
@@ -248,7 +311,11 @@ fn print_card(e: &Entity, appearances: &[(VersionInfo, String)]) {
         e.identifiers
             .iter()
             .map(|i| {
-                let mut s = format!("{} {}", i.label.as_deref().unwrap_or(i.kind.as_str()), i.value);
+                let mut s = format!(
+                    "{} {}",
+                    i.label.as_deref().unwrap_or(i.kind.as_str()),
+                    i.value
+                );
                 if let Some(c) = &i.country {
                     s.push_str(&format!(" ({c})"));
                 }
@@ -261,7 +328,16 @@ fn print_card(e: &Entity, appearances: &[(VersionInfo, String)]) {
         "links",
         e.links
             .iter()
-            .map(|l| format!("{}: {}", l.relation, l.target_name.as_deref().or(l.target_id.as_deref()).unwrap_or("?")))
+            .map(|l| {
+                format!(
+                    "{}: {}",
+                    l.relation,
+                    l.target_name
+                        .as_deref()
+                        .or(l.target_id.as_deref())
+                        .unwrap_or("?")
+                )
+            })
             .collect(),
     );
     section(
@@ -274,12 +350,17 @@ fn print_card(e: &Entity, appearances: &[(VersionInfo, String)]) {
                     d.authority,
                     d.list,
                     d.programs.join(", "),
-                    d.listed_on.map(|l| format!(", listed {l}")).unwrap_or_default()
+                    d.listed_on
+                        .map(|l| format!(", listed {l}"))
+                        .unwrap_or_default()
                 )
             })
             .collect(),
     );
-    section("remarks", e.remarks.iter().map(|r| r.value.clone()).collect());
+    section(
+        "remarks",
+        e.remarks.iter().map(|r| r.value.clone()).collect(),
+    );
     section("versions", version_runs(appearances));
 }
 
@@ -314,11 +395,20 @@ fn version_runs(appearances: &[(VersionInfo, String)]) -> Vec<String> {
     while i < appearances.len() {
         let (first, hash) = &appearances[i];
         let mut j = i;
-        while j + 1 < appearances.len() && appearances[j + 1].1 == *hash && appearances[j + 1].0.seq == appearances[j].0.seq + 1 {
+        while j + 1 < appearances.len()
+            && appearances[j + 1].1 == *hash
+            && appearances[j + 1].0.seq == appearances[j].0.seq + 1
+        {
             j += 1;
         }
         let last = &appearances[j].0;
-        let label = if i == 0 { "listed" } else if appearances[i - 1].0.seq + 1 == first.seq { "amended" } else { "relisted" };
+        let label = if i == 0 {
+            "listed"
+        } else if appearances[i - 1].0.seq + 1 == first.seq {
+            "amended"
+        } else {
+            "relisted"
+        };
         out.push(format!(
             "v{}–v{} ({} … {}): {label}, record {}",
             first.seq,

@@ -1,13 +1,13 @@
 //! `sanctum update`: publication → parser → store, one atomic version at a time.
 
-use crate::config::{remove_dir, Context};
+use crate::config::{Context, remove_dir};
 use crate::time::now_rfc3339;
-use anyhow::{bail, Result};
+use anyhow::{Result, bail};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use sanctum_sources::detect::{self, Publication};
 use sanctum_sources::download::{self, FetchOptions, Progress};
-use sanctum_sources::{catalog, ParseOptions};
+use sanctum_sources::{ParseOptions, catalog};
 use sanctum_store::{IngestOutcome, IngestPolicy, NewVersion, Store};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -42,15 +42,26 @@ pub fn run(ctx: &Context, args: UpdateArgs) -> Result<ExitCode> {
     for key in &args.sources {
         if !catalog::is_known(key) {
             let known: Vec<&str> = catalog::SOURCES.iter().map(|s| s.key).collect();
-            bail!("unknown source {key:?}; known sources: {}", known.join(", "));
+            bail!(
+                "unknown source {key:?}; known sources: {}",
+                known.join(", ")
+            );
         }
     }
-    let max_removed = args.max_removed.or(ctx.config.update.max_removed_percent).unwrap_or(10.0);
+    let max_removed = args
+        .max_removed
+        .or(ctx.config.update.max_removed_percent)
+        .unwrap_or(10.0);
     if !(0.0..=100.0).contains(&max_removed) {
         bail!("--max-removed must be a percentage between 0 and 100, not {max_removed}");
     }
-    let policy = IngestPolicy { max_removed_fraction: max_removed / 100.0, force: args.force };
-    let parse_opts = ParseOptions { lenient: args.lenient };
+    let policy = IngestPolicy {
+        max_removed_fraction: max_removed / 100.0,
+        force: args.force,
+    };
+    let parse_opts = ParseOptions {
+        lenient: args.lenient,
+    };
     let mut store = ctx.open_store()?;
     let mut rejected = 0usize;
 
@@ -79,7 +90,10 @@ pub fn run(ctx: &Context, args: UpdateArgs) -> Result<ExitCode> {
         let fetch_opts = FetchOptions {
             timeout: Duration::from_secs(ctx.config.update.timeout_secs.unwrap_or(300)),
             retries: ctx.config.update.retries.unwrap_or(3),
-            lists_dir: args.lists_dir.clone().or_else(|| ctx.config.update.lists_dir.clone()),
+            lists_dir: args
+                .lists_dir
+                .clone()
+                .or_else(|| ctx.config.update.lists_dir.clone()),
             urls: ctx.url_overrides()?,
             backoff: Duration::from_millis(ctx.config.update.backoff_ms.unwrap_or(2000)),
         };
@@ -89,7 +103,9 @@ pub fn run(ctx: &Context, args: UpdateArgs) -> Result<ExitCode> {
                 rejected += 1;
                 continue;
             };
-            let staging = ctx.staging_dir().join(format!("{key}-{}", std::process::id()));
+            let staging = ctx
+                .staging_dir()
+                .join(format!("{key}-{}", std::process::id()));
             std::fs::create_dir_all(&staging)?;
             let fetched = download::fetch(info, &staging, &fetch_opts, &BarProgress::new());
             match fetched {
@@ -106,11 +122,20 @@ pub fn run(ctx: &Context, args: UpdateArgs) -> Result<ExitCode> {
             remove_dir(&staging);
         }
     }
-    Ok(if rejected == 0 { ExitCode::SUCCESS } else { ExitCode::from(crate::EXIT_REJECTED) })
+    Ok(if rejected == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(crate::EXIT_REJECTED)
+    })
 }
 
 /// Parses and stores one publication; reports the outcome. False when it was rejected.
-fn ingest(store: &mut Store, publication: &Publication, opts: &ParseOptions, policy: &IngestPolicy) -> bool {
+fn ingest(
+    store: &mut Store,
+    publication: &Publication,
+    opts: &ParseOptions,
+    policy: &IngestPolicy,
+) -> bool {
     let started = Instant::now();
     let source = &publication.source;
     let main = publication.main.display();
@@ -122,12 +147,19 @@ fn ingest(store: &mut Store, publication: &Publication, opts: &ParseOptions, pol
         Ok(sha) => sha,
         Err(err) => return reject(&err),
     };
-    match store.is_current_sha(source, &sha256) {
-        Ok(true) => {
-            println!("{source}: {main} unchanged ({:.0?})", started.elapsed());
-            return true;
+    // A publication stored before (the current one, or an older one when a directory is
+    // ingested again) is recognised by its hash, without parsing.
+    match store.versions(source) {
+        Ok(versions) => {
+            if let Some(v) = versions.iter().rev().find(|v| v.sha256 == sha256) {
+                println!(
+                    "{source}: {main} unchanged: already stored as version {} ({:.0?})",
+                    v.seq,
+                    started.elapsed()
+                );
+                return true;
+            }
         }
-        Ok(false) => {}
         Err(err) => return reject(&err),
     }
     let parsed = match detect::read(publication, opts) {
@@ -142,24 +174,45 @@ fn ingest(store: &mut Store, publication: &Publication, opts: &ParseOptions, pol
         published: parsed.published.or(publication.date),
         fetched_at: now_rfc3339(),
         sha256,
-        file_name: publication.main.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+        file_name: publication
+            .main
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
     };
     match store.ingest(version, parsed.entities, policy) {
         Ok(IngestOutcome::Unchanged { version }) => {
-            println!("{source}: {main} unchanged, version {} stays current", version.seq);
+            println!(
+                "{source}: {main} unchanged, version {} stays current",
+                version.seq
+            );
             true
         }
-        Ok(IngestOutcome::Created { version, merged_duplicates }) => {
+        Ok(IngestOutcome::Created {
+            version,
+            merged_duplicates,
+        }) => {
             println!(
                 "{source}: version {} from {main} (published {}): {} parties, +{} -{} ~{}{}{} ({:.0?})",
                 version.seq,
-                version.published.map(|d| d.to_string()).unwrap_or_else(|| "undated".into()),
+                version
+                    .published
+                    .map(|d| d.to_string())
+                    .unwrap_or_else(|| "undated".into()),
                 version.party_count,
                 version.added,
                 version.removed,
                 version.amended,
-                if parsed.skipped.is_empty() { String::new() } else { format!(", {} rows skipped", parsed.skipped.len()) },
-                if merged_duplicates == 0 { String::new() } else { format!(", {merged_duplicates} repeated records merged") },
+                if parsed.skipped.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {} rows skipped", parsed.skipped.len())
+                },
+                if merged_duplicates == 0 {
+                    String::new()
+                } else {
+                    format!(", {merged_duplicates} repeated records merged")
+                },
                 started.elapsed()
             );
             true
@@ -182,13 +235,16 @@ impl BarProgress {
 
 impl Progress for BarProgress {
     fn start(&self, file: &str, total: Option<u64>) {
-        self.bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        self.bar
+            .set_draw_target(indicatif::ProgressDrawTarget::stderr());
         self.bar.reset();
         self.bar.set_length(total.unwrap_or(0));
-        let style = ProgressStyle::with_template("{msg} {bar:30} {bytes}/{total_bytes} {bytes_per_sec}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar());
+        let style =
+            ProgressStyle::with_template("{msg} {bar:30} {bytes}/{total_bytes} {bytes_per_sec}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar());
         self.bar.set_style(style);
-        self.bar.set_message(file.rsplit('/').next().unwrap_or(file).to_string());
+        self.bar
+            .set_message(file.rsplit('/').next().unwrap_or(file).to_string());
     }
     fn advance(&self, bytes: u64) {
         self.bar.inc(bytes);

@@ -8,7 +8,8 @@ use std::time::Instant;
 
 #[test]
 fn sigkill_during_an_ingest_leaves_the_previous_version_current() {
-    let Some(lists) = shared_lists("sigkill_during_an_ingest_leaves_the_previous_version_current") else {
+    let Some(lists) = shared_lists("sigkill_during_an_ingest_leaves_the_previous_version_current")
+    else {
         return;
     };
     let old = lists.join("ofac_sdn_csv/sdn_2022-05-06.csv");
@@ -17,11 +18,23 @@ fn sigkill_during_an_ingest_leaves_the_previous_version_current() {
     // How long an undisturbed ingest of the new publication takes here.
     let probe = tempfile::tempdir().unwrap();
     let started = Instant::now();
-    assert!(run(sanctum(probe.path()).args(["update", "us_csl", "--from"]).arg(&new)).status.success());
+    assert!(
+        run(sanctum(probe.path())
+            .args(["update", "us_csl", "--from"])
+            .arg(&new))
+        .status
+        .success()
+    );
     let full = started.elapsed();
 
     let data = tempfile::tempdir().unwrap();
-    assert!(run(sanctum(data.path()).args(["update", "us_csl", "--force", "--from"]).arg(&old)).status.success());
+    assert!(
+        run(sanctum(data.path())
+            .args(["update", "us_csl", "--force", "--from"])
+            .arg(&old))
+        .status
+        .success()
+    );
     let mut interrupted = 0;
     for tenth in 1..=9 {
         let mut child = sanctum(data.path())
@@ -34,7 +47,10 @@ fn sigkill_during_an_ingest_leaves_the_previous_version_current() {
         std::thread::sleep(full.mul_f64(f64::from(tenth) / 10.0));
         child.kill().unwrap(); // SIGKILL
         let status = child.wait().unwrap();
-        assert!(run(sanctum(data.path()).arg("check")).status.success(), "store consistent after kill {tenth}");
+        assert!(
+            run(sanctum(data.path()).arg("check")).status.success(),
+            "store consistent after kill {tenth}"
+        );
         let listed = json(&run(sanctum(data.path()).args(["lists", "--json"])));
         let current = &listed[0];
         if current["versions"] == 1 {
@@ -49,10 +65,22 @@ fn sigkill_during_an_ingest_leaves_the_previous_version_current() {
             break;
         }
     }
-    assert!(interrupted > 0, "at least one kill landed before the commit (full ingest took {full:?})");
+    assert!(
+        interrupted > 0,
+        "at least one kill landed before the commit (full ingest took {full:?})"
+    );
     // Whatever was interrupted, a clean run afterwards stores exactly the new publication.
-    assert!(run(sanctum(data.path()).args(["update", "us_csl", "--force", "--from"]).arg(&new)).status.success());
-    let diff = json(&run(sanctum(data.path()).args(["diff", "us_csl", "--from", "1", "--to", "2", "--json"])));
+    assert!(
+        run(sanctum(data.path())
+            .args(["update", "us_csl", "--force", "--from"])
+            .arg(&new))
+        .status
+        .success()
+    );
+    let diff =
+        json(&run(sanctum(data.path()).args([
+            "diff", "us_csl", "--from", "1", "--to", "2", "--json",
+        ])));
     assert_eq!(diff["to"]["parties"], 14048);
     assert_eq!(diff["added"].as_array().unwrap().len(), 14048 - 10026);
 }

@@ -22,17 +22,23 @@ const SNAPSHOTS: &[(&str, usize, usize, usize)] = &[
 ];
 
 fn snapshot_files(lists: &std::path::Path) -> Vec<PathBuf> {
-    SNAPSHOTS.iter().map(|(f, ..)| lists.join("ofac_sdn_csv").join(f)).collect()
+    SNAPSHOTS
+        .iter()
+        .map(|(f, ..)| lists.join("ofac_sdn_csv").join(f))
+        .collect()
 }
 
 #[test]
 fn twelve_snapshots_in_date_order_give_the_published_deltas() {
-    let Some(lists) = shared_lists("twelve_snapshots_in_date_order_give_the_published_deltas") else {
+    let Some(lists) = shared_lists("twelve_snapshots_in_date_order_give_the_published_deltas")
+    else {
         return;
     };
     let data = tempfile::tempdir().unwrap();
     let from = link_dir(&snapshot_files(&lists));
-    let out = run(sanctum(data.path()).args(["update", "us_ofac_sdn", "--from"]).arg(from.path()));
+    let out = run(sanctum(data.path())
+        .args(["update", "us_ofac_sdn", "--from"])
+        .arg(from.path()));
     assert!(out.status.success());
 
     let listed = json(&run(sanctum(data.path()).args(["lists", "--json"])));
@@ -43,43 +49,113 @@ fn twelve_snapshots_in_date_order_give_the_published_deltas() {
 
     for (i, (file, parties, added, removed)) in SNAPSHOTS.iter().enumerate().skip(1) {
         let (from_v, to_v) = (i.to_string(), (i + 1).to_string());
-        let diff = json(&run(sanctum(data.path()).args(["diff", "us_ofac_sdn", "--from", &from_v, "--to", &to_v, "--json"])));
-        assert_eq!(diff["added"].as_array().unwrap().len(), *added, "{file}: added");
-        assert_eq!(diff["removed"].as_array().unwrap().len(), *removed, "{file}: removed");
+        let diff = json(&run(sanctum(data.path()).args([
+            "diff",
+            "us_ofac_sdn",
+            "--from",
+            &from_v,
+            "--to",
+            &to_v,
+            "--json",
+        ])));
+        assert_eq!(
+            diff["added"].as_array().unwrap().len(),
+            *added,
+            "{file}: added"
+        );
+        assert_eq!(
+            diff["removed"].as_array().unwrap().len(),
+            *removed,
+            "{file}: removed"
+        );
         assert_eq!(diff["to"]["parties"], *parties, "{file}: parties");
-        assert_eq!(diff["to"]["published"].as_str(), Some(&file[4..14]), "{file}: date from the file name");
+        assert_eq!(
+            diff["to"]["published"].as_str(),
+            Some(&file[4..14]),
+            "{file}: date from the file name"
+        );
     }
-    let card = json(&run(sanctum(data.path()).args(["show", "us_ofac_sdn:16666", "--json"])));
-    assert_eq!(card["versions"].as_array().unwrap().len(), 12, "TIMCHENKO is in every version");
-    assert_eq!(card["entity"]["names"][0]["full"], "TIMCHENKO, Gennady Nikolayevich");
+    let card = json(&run(sanctum(data.path()).args([
+        "show",
+        "us_ofac_sdn:16666",
+        "--json",
+    ])));
+    assert_eq!(
+        card["versions"].as_array().unwrap().len(),
+        12,
+        "TIMCHENKO is in every version"
+    );
+    assert_eq!(
+        card["entity"]["names"][0]["full"],
+        "TIMCHENKO, Gennady Nikolayevich"
+    );
 
     // The 22 February designations: VEB and PSB are among the 52 added on 2022-02-23.
-    let diff = json(&run(sanctum(data.path()).args(["diff", "us_ofac_sdn", "--from", "2", "--to", "3", "--json"])));
-    let names: Vec<&str> = diff["added"].as_array().unwrap().iter().filter_map(|e| e["name"].as_str()).collect();
-    assert!(names.iter().any(|n| n.contains("PROMSVYAZBANK")), "{names:?}");
-    assert!(names.iter().any(|n| n.contains("VNESHECONOMBANK") || n.contains("VEB.RF")), "{names:?}");
+    let diff = json(&run(sanctum(data.path()).args([
+        "diff",
+        "us_ofac_sdn",
+        "--from",
+        "2",
+        "--to",
+        "3",
+        "--json",
+    ])));
+    let names: Vec<&str> = diff["added"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["name"].as_str())
+        .collect();
+    assert!(
+        names.iter().any(|n| n.contains("PROMSVYAZBANK")),
+        "{names:?}"
+    );
+    assert!(
+        names
+            .iter()
+            .any(|n| n.contains("VNESHECONOMBANK") || n.contains("VEB.RF")),
+        "{names:?}"
+    );
 
     // Re-ingesting the same directory stores nothing new.
-    let out = run(sanctum(data.path()).args(["update", "us_ofac_sdn", "--from"]).arg(from.path()));
+    let out = run(sanctum(data.path())
+        .args(["update", "us_ofac_sdn", "--from"])
+        .arg(from.path()));
     assert!(out.status.success());
-    assert_eq!(String::from_utf8_lossy(&out.stdout).matches("unchanged").count(), 12);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout)
+            .matches("unchanged")
+            .count(),
+        12
+    );
     let listed = json(&run(sanctum(data.path()).args(["lists", "--json"])));
     assert_eq!(listed[0]["versions"], 12);
 }
 
 #[test]
 fn an_empty_publication_is_rejected_and_the_previous_version_stays_current() {
-    let Some(lists) = shared_lists("an_empty_publication_is_rejected_and_the_previous_version_stays_current") else {
+    let Some(lists) =
+        shared_lists("an_empty_publication_is_rejected_and_the_previous_version_stays_current")
+    else {
         return;
     };
     let data = tempfile::tempdir().unwrap();
     let from = link_dir(&[lists.join("ofac_sdn_csv/sdn_2022-05-08.csv")]);
     // The scraper's last commit: a 0-byte sdn.csv.
     std::fs::write(from.path().join("sdn_2024-05-04.csv"), b"").unwrap();
-    let out = run(sanctum(data.path()).args(["update", "us_ofac_sdn", "--from"]).arg(from.path()));
-    assert_eq!(out.status.code(), Some(2), "a rejected publication makes the exit code 2");
+    let out = run(sanctum(data.path())
+        .args(["update", "us_ofac_sdn", "--from"])
+        .arg(from.path()));
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a rejected publication makes the exit code 2"
+    );
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("sdn_2024-05-04.csv") && stderr.contains("empty"), "{stderr}");
+    assert!(
+        stderr.contains("sdn_2024-05-04.csv") && stderr.contains("empty"),
+        "{stderr}"
+    );
     let listed = json(&run(sanctum(data.path()).args(["lists", "--json"])));
     assert_eq!(listed[0]["version"], 1);
     assert_eq!(listed[0]["versions"], 1);
@@ -93,7 +169,13 @@ fn a_publication_removing_too_many_parties_needs_force() {
     };
     let data = tempfile::tempdir().unwrap();
     let full = lists.join("ofac_sdn_csv/sdn_2022-05-08.csv");
-    assert!(run(sanctum(data.path()).args(["update", "us_ofac_sdn", "--from"]).arg(&full)).status.success());
+    assert!(
+        run(sanctum(data.path())
+            .args(["update", "us_ofac_sdn", "--from"])
+            .arg(&full))
+        .status
+        .success()
+    );
     // The first half of the file, dated a day later: removes about half the parties.
     let text = std::fs::read(&full).unwrap();
     let cut = text.len() / 2;
@@ -101,11 +183,21 @@ fn a_publication_removing_too_many_parties_needs_force() {
     let dir = tempfile::tempdir().unwrap();
     let half = dir.path().join("sdn_2022-05-09.csv");
     std::fs::write(&half, &text[..cut]).unwrap();
-    let out = run(sanctum(data.path()).args(["update", "us_ofac_sdn", "--from"]).arg(&half));
+    let out = run(sanctum(data.path())
+        .args(["update", "us_ofac_sdn", "--from"])
+        .arg(&half));
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--force"));
-    assert_eq!(json(&run(sanctum(data.path()).args(["lists", "--json"])))[0]["versions"], 1);
-    let out = run(sanctum(data.path()).args(["update", "us_ofac_sdn", "--force", "--from"]).arg(&half));
+    assert_eq!(
+        json(&run(sanctum(data.path()).args(["lists", "--json"])))[0]["versions"],
+        1
+    );
+    let out = run(sanctum(data.path())
+        .args(["update", "us_ofac_sdn", "--force", "--from"])
+        .arg(&half));
     assert!(out.status.success());
-    assert_eq!(json(&run(sanctum(data.path()).args(["lists", "--json"])))[0]["versions"], 2);
+    assert_eq!(
+        json(&run(sanctum(data.path()).args(["lists", "--json"])))[0]["versions"],
+        2
+    );
 }

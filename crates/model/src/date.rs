@@ -42,7 +42,9 @@ fn days_in_month(year: u16, month: u8) -> u8 {
     match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
-        _ if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => 29,
+        _ if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => {
+            29
+        }
         _ => 28,
     }
 }
@@ -337,7 +339,11 @@ pub fn parse_date_text(text: &str) -> Result<DateSpec, DateError> {
         "about ",
     ] {
         if lower.starts_with(prefix) {
-            return Ok(DateSpec::Circa(parse_single_date(&t[prefix.len()..])?));
+            // "circa 1979-1982": an approximate range is still a range.
+            return match parse_date_text(&t[prefix.len()..])? {
+                DateSpec::Exact(d) | DateSpec::Circa(d) => Ok(DateSpec::Circa(d)),
+                range => Ok(range),
+            };
         }
     }
     let lower_body = lower.strip_prefix("between ").unwrap_or(&lower);
@@ -372,6 +378,7 @@ mod tests {
         assert_eq!(d("1952"), "1952");
         assert_eq!(d("circa 1970"), "~1970");
         assert_eq!(d("circa 01 Jan 1970"), "~1970-01-01");
+        assert_eq!(d("circa 1979-1982"), "1979/1982");
         assert_eq!(d("1955 to 1958"), "1955/1958");
         assert_eq!(d("Jan 1955 to Dec 1958"), "1955-01/1958-12");
         assert_eq!(d("1955 - 1958"), "1955/1958");

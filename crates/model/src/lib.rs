@@ -472,4 +472,64 @@ impl Entity {
         );
         out
     }
+
+    /// Adds to `self` every value of `other` it does not already have (`other` is the same
+    /// party listed again, e.g. an OFAC uid on two CSL sub-lists).
+    pub fn absorb(&mut self, other: Entity) {
+        fn extend<T: PartialEq>(into: &mut Vec<T>, from: Vec<T>) {
+            for value in from {
+                if !into.contains(&value) {
+                    into.push(value);
+                }
+            }
+        }
+        if self.kind == EntityKind::Unknown {
+            self.kind = other.kind;
+        }
+        extend(&mut self.names, other.names);
+        extend(&mut self.birth_dates, other.birth_dates);
+        extend(&mut self.birth_places, other.birth_places);
+        extend(&mut self.nationalities, other.nationalities);
+        extend(&mut self.citizenships, other.citizenships);
+        extend(&mut self.countries, other.countries);
+        self.gender = self.gender.or(other.gender);
+        extend(&mut self.titles, other.titles);
+        extend(&mut self.positions, other.positions);
+        extend(&mut self.identifiers, other.identifiers);
+        extend(&mut self.addresses, other.addresses);
+        extend(&mut self.links, other.links);
+        extend(&mut self.remarks, other.remarks);
+        extend(&mut self.designations, other.designations);
+        if self.craft.is_empty() {
+            self.craft = other.craft;
+        }
+    }
+}
+
+/// Merges records that repeat a `source_id` into the first record with that id, keeping
+/// publication order. A publisher's record id names one party, so repeats are that party
+/// listed again (the CSL repeats an OFAC uid once per sub-list: SDN, SSI, …); merging keeps
+/// every designation, name and detail instead of silently dropping one row. Returns the
+/// merged records and how many repeats were folded in.
+pub fn merge_duplicates(entities: Vec<Entity>) -> (Vec<Entity>, u64) {
+    let mut out: Vec<Entity> = Vec::with_capacity(entities.len());
+    let mut position: std::collections::HashMap<String, usize> =
+        std::collections::HashMap::with_capacity(entities.len());
+    let mut merged = 0;
+    for entity in entities {
+        match position
+            .get(&entity.source_id)
+            .and_then(|&i| out.get_mut(i))
+        {
+            Some(first) => {
+                first.absorb(entity);
+                merged += 1;
+            }
+            None => {
+                position.insert(entity.source_id.clone(), out.len());
+                out.push(entity);
+            }
+        }
+    }
+    (out, merged)
 }

@@ -40,10 +40,22 @@ pub static SOURCES: &[SourceInfo] = &[
         authority: "US OFAC",
         format: Format::OfacCsv,
         files: &[
-            file(Role::Main, "https://www.treasury.gov/ofac/downloads/sdn.csv"),
-            file(Role::OfacAdd, "https://www.treasury.gov/ofac/downloads/add.csv"),
-            file(Role::OfacAlt, "https://www.treasury.gov/ofac/downloads/alt.csv"),
-            file(Role::OfacComments, "https://www.treasury.gov/ofac/downloads/sdn_comments.csv"),
+            file(
+                Role::Main,
+                "https://www.treasury.gov/ofac/downloads/sdn.csv",
+            ),
+            file(
+                Role::OfacAdd,
+                "https://www.treasury.gov/ofac/downloads/add.csv",
+            ),
+            file(
+                Role::OfacAlt,
+                "https://www.treasury.gov/ofac/downloads/alt.csv",
+            ),
+            file(
+                Role::OfacComments,
+                "https://www.treasury.gov/ofac/downloads/sdn_comments.csv",
+            ),
         ],
     },
     SourceInfo {
@@ -52,10 +64,22 @@ pub static SOURCES: &[SourceInfo] = &[
         authority: "US OFAC",
         format: Format::OfacCsv,
         files: &[
-            file(Role::Main, "https://www.treasury.gov/ofac/downloads/consolidated/cons_prim.csv"),
-            file(Role::OfacAdd, "https://www.treasury.gov/ofac/downloads/consolidated/cons_add.csv"),
-            file(Role::OfacAlt, "https://www.treasury.gov/ofac/downloads/consolidated/cons_alt.csv"),
-            file(Role::OfacComments, "https://www.treasury.gov/ofac/downloads/consolidated/cons_comments.csv"),
+            file(
+                Role::Main,
+                "https://www.treasury.gov/ofac/downloads/consolidated/cons_prim.csv",
+            ),
+            file(
+                Role::OfacAdd,
+                "https://www.treasury.gov/ofac/downloads/consolidated/cons_add.csv",
+            ),
+            file(
+                Role::OfacAlt,
+                "https://www.treasury.gov/ofac/downloads/consolidated/cons_alt.csv",
+            ),
+            file(
+                Role::OfacComments,
+                "https://www.treasury.gov/ofac/downloads/consolidated/cons_comments.csv",
+            ),
         ],
     },
     SourceInfo {
@@ -84,5 +108,9 @@ pub fn is_known(key: &str) -> bool {
 
 /// The environment variable that overrides one file's URL.
 pub fn url_env_var(key: &str, role: Role) -> String {
-    format!("SANCTUM_URL_{}_{}", key.to_ascii_uppercase(), role.as_str().to_ascii_uppercase())
+    format!(
+        "SANCTUM_URL_{}_{}",
+        key.to_ascii_uppercase(),
+        role.as_str().to_ascii_uppercase()
+    )
 }

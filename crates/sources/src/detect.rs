@@ -101,7 +101,9 @@ impl Publication {
 }
 
 fn file_name_lower(path: &Path) -> String {
-    path.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default()
+    path.file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default()
 }
 
 /// Reads the first bytes of a file, through gzip, or of the first XML/CSV member of a zip.
@@ -111,20 +113,30 @@ fn head(path: &Path, limit: usize) -> Result<Vec<u8>, ParseError> {
     let lower = file_name_lower(path);
     let file = File::open(path).map_err(|e| ParseError::io(&name, e))?;
     if lower.ends_with(".gz") {
-        let _ = flate2::read::GzDecoder::new(file).take(limit as u64).read_to_end(&mut buf);
+        let _ = flate2::read::GzDecoder::new(file)
+            .take(limit as u64)
+            .read_to_end(&mut buf);
     } else if lower.ends_with(".zip") {
-        let mut archive = zip::ZipArchive::new(file).map_err(|e| ParseError::format(&name, format!("not a zip archive: {e}")))?;
+        let mut archive = zip::ZipArchive::new(file)
+            .map_err(|e| ParseError::format(&name, format!("not a zip archive: {e}")))?;
         let index = zip_member(&mut archive, &name)?;
-        let member = archive.by_index(index).map_err(|e| ParseError::format(&name, e.to_string()))?;
+        let member = archive
+            .by_index(index)
+            .map_err(|e| ParseError::format(&name, e.to_string()))?;
         let _ = member.take(limit as u64).read_to_end(&mut buf);
     } else {
-        file.take(limit as u64).read_to_end(&mut buf).map_err(|e| ParseError::io(&name, e))?;
+        file.take(limit as u64)
+            .read_to_end(&mut buf)
+            .map_err(|e| ParseError::io(&name, e))?;
     }
     Ok(buf)
 }
 
 /// The data member of a zip: its only XML, CSV or JSON file.
-fn zip_member<R: Read + std::io::Seek>(archive: &mut zip::ZipArchive<R>, name: &str) -> Result<usize, ParseError> {
+fn zip_member<R: Read + std::io::Seek>(
+    archive: &mut zip::ZipArchive<R>,
+    name: &str,
+) -> Result<usize, ParseError> {
     let members: Vec<usize> = (0..archive.len())
         .filter(|&i| {
             archive.name_for_index(i).is_some_and(|n| {
@@ -135,8 +147,14 @@ fn zip_member<R: Read + std::io::Seek>(archive: &mut zip::ZipArchive<R>, name: &
         .collect();
     match members.as_slice() {
         [one] => Ok(*one),
-        [] => Err(ParseError::format(name, "zip archive holds no XML, CSV or JSON file")),
-        _ => Err(ParseError::format(name, "zip archive holds several data files; unzip it and name one")),
+        [] => Err(ParseError::format(
+            name,
+            "zip archive holds no XML, CSV or JSON file",
+        )),
+        _ => Err(ParseError::format(
+            name,
+            "zip archive holds several data files; unzip it and name one",
+        )),
     }
 }
 
@@ -148,7 +166,9 @@ fn root_element(head: &[u8]) -> Option<String> {
         if rest.starts_with('?') || rest.starts_with('!') {
             continue;
         }
-        let end = rest.find(|c: char| c.is_whitespace() || c == '>' || c == '/').unwrap_or(rest.len());
+        let end = rest
+            .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
+            .unwrap_or(rest.len());
         let name = &rest[..end];
         return Some(name.rsplit(':').next().unwrap_or(name).to_string());
     }
@@ -159,7 +179,13 @@ fn root_element(head: &[u8]) -> Option<String> {
 pub fn detect(path: &Path) -> Result<Option<Detected>, ParseError> {
     let lower = file_name_lower(path);
     let base = lower.trim_end_matches(".gz").trim_end_matches(".zip");
-    let d = |format, role, source| Ok(Some(Detected { format, role, source }));
+    let d = |format, role, source| {
+        Ok(Some(Detected {
+            format,
+            role,
+            source,
+        }))
+    };
     if base.ends_with(".csv") {
         if base.starts_with("sdn_comments") {
             return d(Format::OfacCsv, Role::OfacComments, Some("us_ofac_sdn"));
@@ -191,7 +217,11 @@ pub fn detect(path: &Path) -> Result<Option<Detected>, ParseError> {
     }
     if text.starts_with('<') {
         let consolidated = lower.contains("cons");
-        let ofac_source = if consolidated { "us_ofac_cons" } else { "us_ofac_sdn" };
+        let ofac_source = if consolidated {
+            "us_ofac_cons"
+        } else {
+            "us_ofac_sdn"
+        };
         return match root_element(text.as_bytes()).as_deref() {
             Some("sdnList") => d(Format::OfacLegacyXml, Role::Main, Some(ofac_source)),
             Some("Sanctions") => d(Format::OfacAdvancedXml, Role::Main, Some(ofac_source)),
@@ -214,7 +244,11 @@ pub fn detect(path: &Path) -> Result<Option<Detected>, ParseError> {
 pub fn date_in_name(path: &Path) -> Option<PartialDate> {
     let name = path.file_name()?.to_string_lossy().to_string();
     let bytes = name.as_bytes();
-    let digits = |i: usize, n: usize| bytes.get(i..i + n).is_some_and(|s| s.iter().all(u8::is_ascii_digit));
+    let digits = |i: usize, n: usize| {
+        bytes
+            .get(i..i + n)
+            .is_some_and(|s| s.iter().all(u8::is_ascii_digit))
+    };
     for i in 0..bytes.len() {
         if i > 0 && bytes[i - 1].is_ascii_digit() {
             continue;
@@ -228,10 +262,15 @@ pub fn date_in_name(path: &Path) -> Option<PartialDate> {
         }
         let (month, day) = if bytes.get(i + 4) == Some(&b'-') && digits(i + 5, 2) {
             let m = name[i + 5..i + 7].parse().ok();
-            let d = (bytes.get(i + 7) == Some(&b'-') && digits(i + 8, 2)).then(|| name[i + 8..i + 10].parse().ok()).flatten();
+            let d = (bytes.get(i + 7) == Some(&b'-') && digits(i + 8, 2))
+                .then(|| name[i + 8..i + 10].parse().ok())
+                .flatten();
             (m, d)
         } else if digits(i + 4, 4) && !digits(i + 8, 1) {
-            (name[i + 4..i + 6].parse().ok(), name[i + 6..i + 8].parse().ok())
+            (
+                name[i + 4..i + 6].parse().ok(),
+                name[i + 6..i + 8].parse().ok(),
+            )
         } else if digits(i + 4, 1) {
             continue;
         } else {
@@ -262,7 +301,12 @@ pub fn date_in_content(path: &Path) -> Option<PartialDate> {
             let e = block[s..].find('<')? + s;
             block[s..e].trim().parse().ok()
         };
-        return PartialDate::new(part("Year")?, part("Month").map(|m| m as u8), part("Day").map(|d| d as u8)).ok();
+        return PartialDate::new(
+            part("Year")?,
+            part("Month").map(|m| m as u8),
+            part("Day").map(|d| d as u8),
+        )
+        .ok();
     }
     if let Some(d) = between("<dataAsOf>", "</dataAsOf>") {
         return d.parse().ok();
@@ -272,7 +316,10 @@ pub fn date_in_content(path: &Path) -> Option<PartialDate> {
 
 fn modified_date(path: &Path) -> Option<PartialDate> {
     let modified = std::fs::metadata(path).ok()?.modified().ok()?;
-    let secs = modified.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs() as i64;
+    let secs = modified
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_secs() as i64;
     let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
     PartialDate::new(y as u16, Some(m), Some(d)).ok()
 }
@@ -290,6 +337,9 @@ pub fn civil_from_days(days: i64) -> (i64, u8, u8) {
     (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
+/// Companions are matched to their main file by source and the date in the file name.
+type CompanionKey = (String, Option<PartialDate>);
+
 /// Groups the files of a directory (not recursive) or a single file into publications,
 /// ordered by date (content, else file name, else modification time), then name.
 ///
@@ -297,7 +347,10 @@ pub fn civil_from_days(days: i64) -> (i64, u8, u8) {
 /// no main file of their date are reported in the second return value and not ingested.
 /// `source` restricts the plan to one source and names the source of files that do not
 /// tell (FtM).
-pub fn plan(path: &Path, source: Option<&str>) -> Result<(Vec<Publication>, Vec<String>), ParseError> {
+pub fn plan(
+    path: &Path,
+    source: Option<&str>,
+) -> Result<(Vec<Publication>, Vec<String>), ParseError> {
     let mut files: Vec<PathBuf> = if path.is_dir() {
         let name = path.display().to_string();
         let mut v: Vec<PathBuf> = std::fs::read_dir(path)
@@ -310,17 +363,23 @@ pub fn plan(path: &Path, source: Option<&str>) -> Result<(Vec<Publication>, Vec<
     } else if path.is_file() {
         vec![path.to_path_buf()]
     } else {
-        return Err(ParseError::format(&path.display().to_string(), "no such file or directory"));
+        return Err(ParseError::format(
+            &path.display().to_string(),
+            "no such file or directory",
+        ));
     };
     files.retain(|p| !file_name_lower(p).starts_with('.'));
 
     let mut mains = Vec::new();
-    let mut companions: BTreeMap<(String, Option<PartialDate>), Vec<(Role, PathBuf)>> = BTreeMap::new();
+    let mut companions: BTreeMap<CompanionKey, Vec<(Role, PathBuf)>> = BTreeMap::new();
     let mut notes = Vec::new();
     for file in files {
         let Some(det) = detect(&file)? else {
             if !path.is_dir() {
-                return Err(ParseError::format(&file.display().to_string(), "not a list format sanctum reads"));
+                return Err(ParseError::format(
+                    &file.display().to_string(),
+                    "not a list format sanctum reads",
+                ));
             }
             continue;
         };
@@ -336,11 +395,22 @@ pub fn plan(path: &Path, source: Option<&str>) -> Result<(Vec<Publication>, Vec<
             (Some(s), None) => s.to_string(),
             (None, None) => "ftm".to_string(),
         };
-        let date = date_in_content(&file).or_else(|| date_in_name(&file)).or_else(|| modified_date(&file));
+        let date = date_in_content(&file)
+            .or_else(|| date_in_name(&file))
+            .or_else(|| modified_date(&file));
         if det.role == Role::Main {
-            mains.push(Publication { source: file_source, format: det.format, main: file, companions: Vec::new(), date });
+            mains.push(Publication {
+                source: file_source,
+                format: det.format,
+                main: file,
+                companions: Vec::new(),
+                date,
+            });
         } else {
-            companions.entry((file_source, date_in_name(&file))).or_default().push((det.role, file));
+            companions
+                .entry((file_source, date_in_name(&file)))
+                .or_default()
+                .push((det.role, file));
         }
     }
     for publication in &mut mains {
@@ -371,28 +441,78 @@ fn open_input(path: &Path) -> Result<Input<'static>, ParseError> {
     let lower = file_name_lower(path);
     if lower.ends_with(".gz") {
         let file = File::open(path).map_err(|e| ParseError::io(&name, e))?;
-        return Ok(Input::new(name, BufReader::with_capacity(1 << 16, flate2::read::MultiGzDecoder::new(file))));
+        return Ok(Input::new(
+            name,
+            BufReader::with_capacity(1 << 16, flate2::read::MultiGzDecoder::new(file)),
+        ));
     }
     if lower.ends_with(".zip") {
         let file = File::open(path).map_err(|e| ParseError::io(&name, e))?;
-        let mut archive = zip::ZipArchive::new(file).map_err(|e| ParseError::format(&name, format!("not a zip archive: {e}")))?;
+        let mut archive = zip::ZipArchive::new(file)
+            .map_err(|e| ParseError::format(&name, format!("not a zip archive: {e}")))?;
         let index = zip_member(&mut archive, &name)?;
-        let mut member = archive.by_index(index).map_err(|e| ParseError::format(&name, e.to_string()))?;
+        let mut member = archive
+            .by_index(index)
+            .map_err(|e| ParseError::format(&name, e.to_string()))?;
         let member_name = format!("{name}!{}", member.name());
         // Zip members borrow their archive; publications are tens of MB at most, so the
         // member is inflated into memory rather than threading the archive's lifetime.
         let mut bytes = Vec::with_capacity(member.size() as usize);
-        member.read_to_end(&mut bytes).map_err(|e| ParseError::io(&member_name, e))?;
+        member
+            .read_to_end(&mut bytes)
+            .map_err(|e| ParseError::io(&member_name, e))?;
         return Ok(Input::new(member_name, std::io::Cursor::new(bytes)));
     }
     Input::open(path)
 }
 
 /// Reads a publication through its format's parser.
-pub fn read(publication: &Publication, _opts: &ParseOptions) -> Result<Parsed, ParseError> {
-    let _ = open_input(&publication.main)?;
-    let _ = (LIST_CONSOLIDATED, LIST_SDN);
-    Err(ParseError::format(&publication.main.display().to_string(), "parsers being wired"))
+pub fn read(publication: &Publication, opts: &ParseOptions) -> Result<Parsed, ParseError> {
+    let source = publication.source.as_str();
+    let consolidated = source == "us_ofac_cons";
+    let list = if consolidated {
+        LIST_CONSOLIDATED
+    } else {
+        LIST_SDN
+    };
+    let main = open_input(&publication.main)?;
+    let parsed = match publication.format {
+        Format::OfacCsv => {
+            let companion = |role: Role| -> Result<Option<Input<'static>>, ParseError> {
+                publication
+                    .companions
+                    .iter()
+                    .find(|(r, _)| *r == role)
+                    .map(|(_, p)| open_input(p))
+                    .transpose()
+            };
+            let set = crate::ofac_csv::CsvSet {
+                main,
+                add: companion(Role::OfacAdd)?,
+                alt: companion(Role::OfacAlt)?,
+                comments: companion(Role::OfacComments)?,
+            };
+            let which = if consolidated {
+                crate::ofac_csv::OfacList::Consolidated
+            } else {
+                crate::ofac_csv::OfacList::Sdn
+            };
+            crate::ofac_csv::parse(source, which, set, opts)?
+        }
+        Format::OfacLegacyXml => crate::ofac_legacy_xml::parse(source, list, main, opts)?,
+        Format::OfacAdvancedXml => crate::ofac_advanced_xml::parse(source, list, main, opts)?,
+        Format::OfacEnhancedXml => crate::ofac_enhanced_xml::parse(source, list, main, opts)?,
+        Format::UsCslCsv => crate::us_csl::parse_csv(source, main, opts)?,
+        Format::UsCslJson => crate::us_csl::parse_json(source, main, opts)?,
+        Format::Ftm => crate::ftm::parse(source, main, opts)?,
+    };
+    if parsed.entities.is_empty() {
+        return Err(ParseError::format(
+            &publication.main.display().to_string(),
+            "empty publication: no parties",
+        ));
+    }
+    Ok(parsed)
 }
 
 #[cfg(test)]
@@ -404,7 +524,10 @@ mod tests {
         let d = |n: &str| date_in_name(Path::new(n)).map(|d| d.to_string());
         assert_eq!(d("sdn_2022-02-23T0152.csv").as_deref(), Some("2022-02-23"));
         assert_eq!(d("add_2025-01.csv").as_deref(), Some("2025-01"));
-        assert_eq!(d("combined_sanction_lists_20220505_main.csv.gz").as_deref(), Some("2022-05-05"));
+        assert_eq!(
+            d("combined_sanction_lists_20220505_main.csv.gz").as_deref(),
+            Some("2022-05-05")
+        );
         assert_eq!(d("sdn.csv"), None);
         assert_eq!(d("list_12345678901.csv"), None);
     }

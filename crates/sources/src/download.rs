@@ -92,7 +92,11 @@ pub fn fetch(
     let mut companions = Vec::new();
     for file in info.files {
         let url = url_for(info, file.role, file.url, opts);
-        let name = url.rsplit('/').next().filter(|n| !n.is_empty()).unwrap_or(file.role.as_str());
+        let name = url
+            .rsplit('/')
+            .next()
+            .filter(|n| !n.is_empty())
+            .unwrap_or(file.role.as_str());
         let name = name.split('?').next().unwrap_or(name);
         let dest = staging.join(format!("{}_{}", file.role.as_str(), name));
         download(&url, &dest, opts, progress)?;
@@ -102,17 +106,30 @@ pub fn fetch(
             companions.push((file.role, dest));
         }
     }
-    let main = main.ok_or_else(|| FetchError::Http { url: info.key.to_string(), reason: "no main file".into() })?;
+    let main = main.ok_or_else(|| FetchError::Http {
+        url: info.key.to_string(),
+        reason: "no main file".into(),
+    })?;
     let date = detect::date_in_content(&main);
-    Ok(Publication { source: info.key.to_string(), format: info.format, main, companions, date })
+    Ok(Publication {
+        source: info.key.to_string(),
+        format: info.format,
+        main,
+        companions,
+        date,
+    })
 }
 
-/// The newest publication of a source anywhere under the mirror directory.
+/// The newest publication of a source anywhere under the mirror directory, in the format
+/// its official URL serves when the mirror has that format.
 pub fn from_mirror(info: &SourceInfo, dir: &Path) -> Result<Publication, FetchError> {
     let mut dirs = vec![dir.to_path_buf()];
     let mut best: Option<Publication> = None;
     while let Some(d) = dirs.pop() {
-        let entries = std::fs::read_dir(&d).map_err(|e| FetchError::Io { path: d.display().to_string(), source: e })?;
+        let entries = std::fs::read_dir(&d).map_err(|e| FetchError::Io {
+            path: d.display().to_string(),
+            source: e,
+        })?;
         for entry in entries.flatten() {
             if entry.path().is_dir() {
                 dirs.push(entry.path());
@@ -120,16 +137,27 @@ pub fn from_mirror(info: &SourceInfo, dir: &Path) -> Result<Publication, FetchEr
         }
         let (publications, _) = detect::plan(&d, Some(info.key))?;
         for p in publications.into_iter().filter(|p| p.source == info.key) {
-            if best.as_ref().is_none_or(|b| (p.date, &p.main) > (b.date, &b.main)) {
+            // The format the network would serve comes first (an OFAC custom XML export of
+            // one program is no SDN list), then the newest.
+            let rank = |p: &Publication| (p.format == info.format, p.date, p.main.clone());
+            if best.as_ref().is_none_or(|b| rank(&p) > rank(b)) {
                 best = Some(p);
             }
         }
     }
-    best.ok_or_else(|| FetchError::NotInMirror { dir: dir.display().to_string(), key: info.key.to_string() })
+    best.ok_or_else(|| FetchError::NotInMirror {
+        dir: dir.display().to_string(),
+        key: info.key.to_string(),
+    })
 }
 
 /// Downloads one URL to `dest`, retrying transient failures with exponential backoff.
-pub fn download(url: &str, dest: &Path, opts: &FetchOptions, progress: &dyn Progress) -> Result<(), FetchError> {
+pub fn download(
+    url: &str,
+    dest: &Path,
+    opts: &FetchOptions,
+    progress: &dyn Progress,
+) -> Result<(), FetchError> {
     let mut attempt = 0;
     loop {
         match download_once(url, dest, opts, progress) {
@@ -137,7 +165,10 @@ pub fn download(url: &str, dest: &Path, opts: &FetchOptions, progress: &dyn Prog
             Err((err, transient)) if transient && attempt < opts.retries => {
                 attempt += 1;
                 let pause = opts.backoff * 2u32.saturating_pow(attempt - 1);
-                eprintln!("warning: {err}; retry {attempt}/{} in {:?}", opts.retries, pause);
+                eprintln!(
+                    "warning: {err}; retry {attempt}/{} in {:?}",
+                    opts.retries, pause
+                );
                 std::thread::sleep(pause);
             }
             Err((err, _)) => return Err(err),
@@ -145,18 +176,37 @@ pub fn download(url: &str, dest: &Path, opts: &FetchOptions, progress: &dyn Prog
     }
 }
 
-fn download_once(url: &str, dest: &Path, opts: &FetchOptions, progress: &dyn Progress) -> Result<(), (FetchError, bool)> {
-    let http = |reason: String, transient: bool| (FetchError::Http { url: url.to_string(), reason }, transient);
+fn download_once(
+    url: &str,
+    dest: &Path,
+    opts: &FetchOptions,
+    progress: &dyn Progress,
+) -> Result<(), (FetchError, bool)> {
+    let http = |reason: String, transient: bool| {
+        (
+            FetchError::Http {
+                url: url.to_string(),
+                reason,
+            },
+            transient,
+        )
+    };
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .timeout_global(Some(opts.timeout))
         .http_status_as_error(false)
         .user_agent(concat!("sanctum/", env!("CARGO_PKG_VERSION")))
         .build()
         .into();
-    let mut response = agent.get(url).call().map_err(|e| http(e.to_string(), true))?;
+    let mut response = agent
+        .get(url)
+        .call()
+        .map_err(|e| http(e.to_string(), true))?;
     let status = response.status().as_u16();
     if status != 200 {
-        return Err(http(format!("HTTP status {status}"), status >= 500 || status == 429));
+        return Err(http(
+            format!("HTTP status {status}"),
+            status >= 500 || status == 429,
+        ));
     }
     let total = response
         .headers()
@@ -164,13 +214,23 @@ fn download_once(url: &str, dest: &Path, opts: &FetchOptions, progress: &dyn Pro
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse().ok());
     progress.start(url, total);
-    let io = |e: std::io::Error| (FetchError::Io { path: dest.display().to_string(), source: e }, false);
+    let io = |e: std::io::Error| {
+        (
+            FetchError::Io {
+                path: dest.display().to_string(),
+                source: e,
+            },
+            false,
+        )
+    };
     let mut out = std::fs::File::create(dest).map_err(io)?;
     let mut reader = response.body_mut().with_config().limit(2 << 30).reader();
     let mut buf = vec![0u8; 1 << 16];
     let mut received = 0u64;
     loop {
-        let n = reader.read(&mut buf).map_err(|e| http(format!("reading body: {e}"), true))?;
+        let n = reader
+            .read(&mut buf)
+            .map_err(|e| http(format!("reading body: {e}"), true))?;
         if n == 0 {
             break;
         }
@@ -179,10 +239,11 @@ fn download_once(url: &str, dest: &Path, opts: &FetchOptions, progress: &dyn Pro
         progress.advance(n as u64);
     }
     progress.finish();
-    if let Some(total) = total {
-        if received != total {
-            return Err(http(format!("truncated: {received} of {total} bytes"), true));
-        }
+    if let Some(total) = total.filter(|&t| t != received) {
+        return Err(http(
+            format!("truncated: {received} of {total} bytes"),
+            true,
+        ));
     }
     out.sync_all().map_err(io)?;
     Ok(())

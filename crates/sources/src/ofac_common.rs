@@ -38,6 +38,10 @@ pub fn split_programs(cell: &str) -> Vec<String> {
 pub fn id_kind_for_label(label: &str) -> Option<IdKind> {
     let l = label.trim().trim_end_matches(':').trim();
     let lower = l.to_ascii_lowercase();
+    // Facts first: "Nationality of Registration" is no registration number.
+    if is_fact_label(&lower) {
+        return None;
+    }
     let kind = if lower.starts_with("digital currency address") {
         IdKind::CryptoWallet
     } else if lower.contains("passport") || lower == "travel document number" {
@@ -125,8 +129,6 @@ pub fn id_kind_for_label(label: &str) -> Option<IdKind> {
         || lower == "branch unit number"
     {
         IdKind::Registration
-    } else if is_fact_label(&lower) {
-        return None;
     } else {
         IdKind::Other
     };
@@ -203,6 +205,7 @@ mod tests {
             ("Gender", None),
             ("Secondary sanctions risk:", None),
             ("Organization Established Date", None),
+            ("Nationality of Registration", None),
         ];
         for (label, want) in cases {
             assert_eq!(id_kind_for_label(label), want, "{label}");

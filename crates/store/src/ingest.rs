@@ -31,7 +31,7 @@ impl Store {
     /// an empty publication; a party of another source or without an id; one removing more
     /// than `policy.max_removed_fraction` of the current parties, or dated before the current
     /// version, unless `policy.force`. Records repeating a `source_id` are merged into the
-    /// first (see [`merge_duplicates`]). A file whose sha256 is the current version's gives
+    /// first (see [`sanctum_model::merge_duplicates`]). A file whose sha256 is the current version's gives
     /// [`IngestOutcome::Unchanged`] and writes nothing.
     pub fn ingest(
         &mut self,
@@ -71,7 +71,7 @@ impl Store {
             )));
         }
         // Serialising and hashing happen before the write lock is taken, to hold it briefly.
-        let (entities, merged_duplicates) = merge_duplicates(entities);
+        let (entities, merged_duplicates) = sanctum_model::merge_duplicates(entities);
         let incoming = entities
             .into_iter()
             .map(|entity| {
@@ -234,65 +234,5 @@ impl Store {
             version: info,
             merged_duplicates,
         })
-    }
-}
-
-/// Merges records that repeat a `source_id` into the first record with that id, keeping
-/// publication order. A publisher's record id names one party, so repeats are that party
-/// listed again (the CSL repeats an OFAC uid once per sub-list: SDN, SSI, …); merging keeps
-/// every designation, name and detail instead of silently dropping one row. Returns the
-/// merged records and how many repeats were folded in.
-pub fn merge_duplicates(entities: Vec<Entity>) -> (Vec<Entity>, u64) {
-    let mut out: Vec<Entity> = Vec::with_capacity(entities.len());
-    let mut position: HashMap<String, usize> = HashMap::with_capacity(entities.len());
-    let mut merged = 0;
-    for entity in entities {
-        match position
-            .get(&entity.source_id)
-            .and_then(|&i| out.get_mut(i))
-        {
-            Some(first) => {
-                merge_into(first, entity);
-                merged += 1;
-            }
-            None => {
-                position.insert(entity.source_id.clone(), out.len());
-                out.push(entity);
-            }
-        }
-    }
-    (out, merged)
-}
-
-/// Adds to `first` every value of `other` it does not already have.
-fn merge_into(first: &mut Entity, other: Entity) {
-    fn extend<T: PartialEq>(into: &mut Vec<T>, from: Vec<T>) {
-        for value in from {
-            if !into.contains(&value) {
-                into.push(value);
-            }
-        }
-    }
-    if first.kind == sanctum_model::EntityKind::Unknown {
-        first.kind = other.kind;
-    }
-    extend(&mut first.names, other.names);
-    extend(&mut first.birth_dates, other.birth_dates);
-    extend(&mut first.birth_places, other.birth_places);
-    extend(&mut first.nationalities, other.nationalities);
-    extend(&mut first.citizenships, other.citizenships);
-    extend(&mut first.countries, other.countries);
-    if first.gender.is_none() {
-        first.gender = other.gender;
-    }
-    extend(&mut first.titles, other.titles);
-    extend(&mut first.positions, other.positions);
-    extend(&mut first.identifiers, other.identifiers);
-    extend(&mut first.addresses, other.addresses);
-    extend(&mut first.links, other.links);
-    extend(&mut first.remarks, other.remarks);
-    extend(&mut first.designations, other.designations);
-    if first.craft.is_empty() {
-        first.craft = other.craft;
     }
 }

@@ -32,7 +32,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-pub use ingest::merge_duplicates;
+pub use sanctum_model::merge_duplicates;
 pub use schema::SCHEMA_VERSION;
 
 /// The database file name inside the data directory.

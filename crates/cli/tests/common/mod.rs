@@ -5,18 +5,23 @@ use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The shared folder of real list files, or `None` with a skip notice when it is absent.
 pub fn shared_lists(test: &str) -> Option<PathBuf> {
     let dir = std::env::var_os("SANCTUM_SHARED_LISTS")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/lists"));
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/lists")
+        });
     if dir.is_dir() {
         Some(dir)
     } else {
-        eprintln!("SKIP {test}: shared list folder {} is absent", dir.display());
+        eprintln!(
+            "SKIP {test}: shared list folder {} is absent",
+            dir.display()
+        );
         None
     }
 }
@@ -34,12 +39,20 @@ pub fn sanctum(data_dir: &Path) -> Command {
 /// Runs a command, returning its output; stdout and stderr go to the test log.
 pub fn run(cmd: &mut Command) -> Output {
     let out = cmd.output().expect("the sanctum binary runs");
-    eprintln!("$ {cmd:?}\n{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    eprintln!(
+        "$ {cmd:?}\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     out
 }
 
 pub fn json(out: &Output) -> serde_json::Value {
-    assert!(out.status.success(), "command failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "command failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).expect("JSON output")
 }
 
@@ -47,7 +60,8 @@ pub fn json(out: &Output) -> serde_json::Value {
 pub fn link_dir(files: &[PathBuf]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
     for f in files {
-        std::os::unix::fs::symlink(f, dir.path().join(f.file_name().expect("file name"))).expect("symlink");
+        std::os::unix::fs::symlink(f, dir.path().join(f.file_name().expect("file name")))
+            .expect("symlink");
     }
     dir
 }
@@ -76,7 +90,12 @@ pub fn serve(root: PathBuf, fail_first: usize) -> FileServer {
             while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
                 line.clear();
             }
-            let path = request_line.split_whitespace().nth(1).unwrap_or("/").trim_start_matches('/').to_string();
+            let path = request_line
+                .split_whitespace()
+                .nth(1)
+                .unwrap_or("/")
+                .trim_start_matches('/')
+                .to_string();
             let mut stream = stream;
             let body = std::fs::read(root.join(&path));
             let response = match body {
