@@ -3,8 +3,10 @@
 //! - `update`: fetch (or read `--from`) publications, parse them, store them as versions.
 //! - `lists`, `diff`, `show`: read the store.
 //! - `export`: write the current lists as FollowTheMoney JSON lines.
+//! - `eval`: measure the matcher on a deck generated from the lists.
 
 mod config;
+mod eval;
 mod export;
 mod report;
 mod time;
@@ -55,6 +57,9 @@ enum Command {
     Export(export::ExportArgs),
     /// Verify the store: SQLite integrity and the version history's invariants.
     Check,
+    /// Measure the matcher on a deck of name variants, look-alikes and customers generated
+    /// from the lists in the store: recall per class, alert rates.
+    Eval(eval::EvalArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -73,6 +78,7 @@ fn main() -> ExitCode {
             Command::Show(args) => report::show(&ctx, args),
             Command::Export(args) => export::run(&ctx, args),
             Command::Check => report::check(&ctx),
+            Command::Eval(args) => eval::run(&ctx, args),
         });
     match result {
         Ok(code) => code,

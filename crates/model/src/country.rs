@@ -41,10 +41,10 @@ pub fn code(name: &str) -> Option<&'static str> {
     let t = name.trim();
     if t.len() == 2 && t.bytes().all(|b| b.is_ascii_alphabetic()) {
         let upper = t.to_ascii_uppercase();
-        return table::CODE_TO_NAME
-            .binary_search_by(|(c, _)| (*c).cmp(upper.as_str()))
-            .ok()
-            .map(|i| table::CODE_TO_NAME[i].0);
+        if let Ok(i) = table::CODE_TO_NAME.binary_search_by(|(c, _)| (*c).cmp(upper.as_str())) {
+            return Some(table::CODE_TO_NAME[i].0);
+        }
+        // Not an ISO code: maybe a common abbreviation ("UK").
     }
     let key = normalise(t);
     let key = key.strip_prefix("region ").unwrap_or(&key);
@@ -87,6 +87,7 @@ mod tests {
         }
         assert_eq!(code("Jalisco"), None);
         assert_eq!(code("QQ"), None);
+        assert_eq!(code("UK"), Some("GB"));
         assert_eq!(name("KP"), Some("North Korea"));
     }
 

@@ -92,10 +92,72 @@ pub static SOURCES: &[SourceInfo] = &[
             "https://data.trade.gov/downloadable_consolidated_screening_list/v1/consolidated.csv",
         )],
     },
+    SourceInfo {
+        key: "uk_ofsi",
+        title: "UK OFSI Consolidated List of Financial Sanctions Targets",
+        authority: "UK OFSI",
+        format: Format::UkOfsiCsv,
+        files: &[file(
+            Role::Main,
+            "https://ofsistorage.blob.core.windows.net/publishlive/2022format/ConList.csv",
+        )],
+    },
+    SourceInfo {
+        key: "uk_fcdo",
+        title: "UK Sanctions List (FCDO)",
+        authority: "UK FCDO",
+        format: Format::UkFcdoCsv,
+        files: &[file(
+            Role::Main,
+            "https://sanctionslist.fcdo.gov.uk/docs/UK-Sanctions-List.csv",
+        )],
+    },
+    SourceInfo {
+        key: "eu_fsf",
+        title: "EU Financial Sanctions Files (consolidated list)",
+        authority: "EU",
+        format: Format::EuFsfXml,
+        files: &[file(
+            Role::Main,
+            "https://webgate.ec.europa.eu/fsd/fsf/public/files/xmlFullSanctionsList_1_1/content?token=dG9rZW4tMjAxNw",
+        )],
+    },
+    SourceInfo {
+        key: "un_sc",
+        title: "UN Security Council Consolidated List",
+        authority: "UN SC",
+        format: Format::UnScXml,
+        files: &[file(
+            Role::Main,
+            "https://scsanctions.un.org/resources/xml/en/consolidated.xml",
+        )],
+    },
+    SourceInfo {
+        key: "ca_sema",
+        title: "Consolidated Canadian Autonomous Sanctions List",
+        authority: "CA GAC",
+        format: Format::CaSemaXml,
+        files: &[file(
+            Role::Main,
+            "https://www.international.gc.ca/world-monde/assets/office_docs/international_relations-relations_internationales/sanctions/sema-lmes.xml",
+        )],
+    },
+    SourceInfo {
+        key: "ch_seco",
+        title: "Swiss SECO sanctions list (SESAM)",
+        authority: "CH SECO",
+        format: Format::ChSecoXml,
+        files: &[file(
+            Role::Main,
+            "https://www.sesam.search.admin.ch/sesam-search-web/pages/downloadXmlGesamtliste.xhtml?lang=en&action=downloadXmlGesamtlisteAction",
+        )],
+    },
 ];
 
-/// Sources that are only ingested from files (`--from`), never downloaded by default.
-pub static FILE_ONLY_SOURCES: &[&str] = &["ftm"];
+/// Sources that are only ingested from files (`--from`), never downloaded by default:
+/// FtM imports, and Japan's lists, which their ministries publish as a workbook and a PDF
+/// linked from web pages whose addresses change with each notice.
+pub static FILE_ONLY_SOURCES: &[&str] = &["ftm", "jp_mof", "jp_meti"];
 
 pub fn source(key: &str) -> Option<&'static SourceInfo> {
     SOURCES.iter().find(|s| s.key == key)

@@ -26,6 +26,19 @@ pub enum Format {
     UsCslJson,
     /// FollowTheMoney JSON lines.
     Ftm,
+    UkOfsiCsv,
+    UkOfsiXlsx,
+    UkOfsiXml,
+    UkFcdoCsv,
+    UkFcdoXml,
+    EuFsfXml,
+    EuFsfCsv,
+    UnScXml,
+    CaSemaXml,
+    ChSecoXml,
+    JpMofXlsx,
+    /// Text extracted from METI's PDF end-user list.
+    JpMetiText,
 }
 
 impl Format {
@@ -38,6 +51,18 @@ impl Format {
             Format::UsCslCsv => "us-csl-csv",
             Format::UsCslJson => "us-csl-json",
             Format::Ftm => "ftm",
+            Format::UkOfsiCsv => "uk-ofsi-csv",
+            Format::UkOfsiXlsx => "uk-ofsi-xlsx",
+            Format::UkOfsiXml => "uk-ofsi-xml",
+            Format::UkFcdoCsv => "uk-fcdo-csv",
+            Format::UkFcdoXml => "uk-fcdo-xml",
+            Format::EuFsfXml => "eu-fsf-xml",
+            Format::EuFsfCsv => "eu-fsf-csv",
+            Format::UnScXml => "un-sc-xml",
+            Format::CaSemaXml => "ca-sema-xml",
+            Format::ChSecoXml => "ch-seco-xml",
+            Format::JpMofXlsx => "jp-mof-xlsx",
+            Format::JpMetiText => "jp-meti-text",
         }
     }
 }
@@ -175,9 +200,53 @@ fn root_element(head: &[u8]) -> Option<String> {
     None
 }
 
+type Sniff = fn(&[u8], &str) -> bool;
+
+/// The formats recognised by their own first bytes (and, for workbooks, file name).
+static SNIFFERS: &[(Format, &str, Sniff)] = &[
+    (Format::UkOfsiCsv, "uk_ofsi", crate::uk_ofsi::sniff_csv),
+    (Format::UkOfsiXlsx, "uk_ofsi", crate::uk_ofsi::sniff_xlsx),
+    (Format::UkOfsiXml, "uk_ofsi", crate::uk_ofsi::sniff_xml),
+    (Format::UkFcdoCsv, "uk_fcdo", crate::uk_fcdo::sniff_csv),
+    (Format::UkFcdoXml, "uk_fcdo", crate::uk_fcdo::sniff_xml),
+    (Format::EuFsfXml, "eu_fsf", crate::eu_fsf::sniff_xml),
+    (Format::EuFsfCsv, "eu_fsf", crate::eu_fsf::sniff_csv),
+    (Format::UnScXml, "un_sc", crate::un_sc::sniff),
+    (Format::CaSemaXml, "ca_sema", crate::ca_sema::sniff),
+    (Format::ChSecoXml, "ch_seco", crate::ch_seco::sniff),
+    (Format::JpMofXlsx, "jp_mof", crate::jp_mof::sniff),
+    (Format::JpMetiText, "jp_meti", crate::jp_meti::sniff),
+];
+
+/// Which OFAC source an enhanced XML export holds: its `filters` name the lists (and, for a
+/// custom export, programs). `None` for an export that is no whole list.
+fn enhanced_source(head: &str) -> Option<&'static str> {
+    let filters = head.split("<filters>").nth(1)?.split("</filters>").next()?;
+    if filters.contains("<sanctionsPrograms>") {
+        return None;
+    }
+    let lists: Vec<&str> = filters
+        .split("<sanctionsList ")
+        .skip(1)
+        .filter_map(|l| l.split('>').nth(1)?.split('<').next())
+        .collect();
+    match lists.as_slice() {
+        ["SDN List"] => Some("us_ofac_sdn"),
+        ["Consolidated List"] => Some("us_ofac_cons"),
+        _ => None,
+    }
+}
+
 /// Recognises one file. `Ok(None)` for files that are no list publication sanctum reads.
 pub fn detect(path: &Path) -> Result<Option<Detected>, ParseError> {
     let lower = file_name_lower(path);
+    // Schemas, documentation and checksums sit beside publications in mirrors.
+    if [".xsd", ".md", ".sha256", ".txt.sig"]
+        .iter()
+        .any(|ext| lower.ends_with(ext))
+    {
+        return Ok(None);
+    }
     let base = lower.trim_end_matches(".gz").trim_end_matches(".zip");
     let d = |format, role, source| {
         Ok(Some(Detected {
@@ -215,6 +284,9 @@ pub fn detect(path: &Path) -> Result<Option<Detected>, ParseError> {
     if text.starts_with("_id,") || text.starts_with("\"_id\",") {
         return d(Format::UsCslCsv, Role::Main, Some("us_csl"));
     }
+    if let Some((format, source, _)) = SNIFFERS.iter().find(|(_, _, sniff)| sniff(&head, &lower)) {
+        return d(*format, Role::Main, Some(source));
+    }
     if text.starts_with('<') {
         let consolidated = lower.contains("cons");
         let ofac_source = if consolidated {
@@ -225,7 +297,14 @@ pub fn detect(path: &Path) -> Result<Option<Detected>, ParseError> {
         return match root_element(text.as_bytes()).as_deref() {
             Some("sdnList") => d(Format::OfacLegacyXml, Role::Main, Some(ofac_source)),
             Some("Sanctions") => d(Format::OfacAdvancedXml, Role::Main, Some(ofac_source)),
-            Some("sanctionsData") => d(Format::OfacEnhancedXml, Role::Main, Some(ofac_source)),
+            Some("sanctionsData") => {
+                let source = if text.contains("<filters>") {
+                    enhanced_source(text)
+                } else {
+                    Some(ofac_source)
+                };
+                d(Format::OfacEnhancedXml, Role::Main, source)
+            }
             _ => Ok(None),
         };
     }
@@ -391,9 +470,22 @@ pub fn plan(
                 }
                 want.to_string()
             }
+            (None, _) if det.format != Format::Ftm && path.is_dir() => {
+                notes.push(format!(
+                    "{}: a partial export (e.g. one program), not a whole list; not ingested",
+                    file.display()
+                ));
+                continue;
+            }
             (_, Some(want)) => want.to_string(),
             (Some(s), None) => s.to_string(),
-            (None, None) => "ftm".to_string(),
+            (None, None) if det.format == Format::Ftm => "ftm".to_string(),
+            (None, None) => {
+                return Err(ParseError::format(
+                    &file.display().to_string(),
+                    "a partial export, not a whole list: name the source to ingest it into",
+                ));
+            }
         };
         let date = date_in_content(&file)
             .or_else(|| date_in_name(&file))
@@ -505,6 +597,18 @@ pub fn read(publication: &Publication, opts: &ParseOptions) -> Result<Parsed, Pa
         Format::UsCslCsv => crate::us_csl::parse_csv(source, main, opts)?,
         Format::UsCslJson => crate::us_csl::parse_json(source, main, opts)?,
         Format::Ftm => crate::ftm::parse(source, main, opts)?,
+        Format::UkOfsiCsv => crate::uk_ofsi::parse_csv(source, main, opts)?,
+        Format::UkOfsiXlsx => crate::uk_ofsi::parse_xlsx(source, main, opts)?,
+        Format::UkOfsiXml => crate::uk_ofsi::parse_xml(source, main, opts)?,
+        Format::UkFcdoCsv => crate::uk_fcdo::parse_csv(source, main, opts)?,
+        Format::UkFcdoXml => crate::uk_fcdo::parse_xml(source, main, opts)?,
+        Format::EuFsfXml => crate::eu_fsf::parse_xml(source, main, opts)?,
+        Format::EuFsfCsv => crate::eu_fsf::parse_csv(source, main, opts)?,
+        Format::UnScXml => crate::un_sc::parse(source, main, opts)?,
+        Format::CaSemaXml => crate::ca_sema::parse(source, main, opts)?,
+        Format::ChSecoXml => crate::ch_seco::parse(source, main, opts)?,
+        Format::JpMofXlsx => crate::jp_mof::parse(source, main, opts)?,
+        Format::JpMetiText => crate::jp_meti::parse(source, main, opts)?,
     };
     if parsed.entities.is_empty() {
         return Err(ParseError::format(

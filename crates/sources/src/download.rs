@@ -120,8 +120,8 @@ pub fn fetch(
     })
 }
 
-/// The newest publication of a source anywhere under the mirror directory, in the format
-/// its official URL serves when the mirror has that format.
+/// The newest publication of a source anywhere under the mirror directory; on the same date,
+/// the format its official URL serves.
 pub fn from_mirror(info: &SourceInfo, dir: &Path) -> Result<Publication, FetchError> {
     let mut dirs = vec![dir.to_path_buf()];
     let mut best: Option<Publication> = None;
@@ -137,9 +137,8 @@ pub fn from_mirror(info: &SourceInfo, dir: &Path) -> Result<Publication, FetchEr
         }
         let (publications, _) = detect::plan(&d, Some(info.key))?;
         for p in publications.into_iter().filter(|p| p.source == info.key) {
-            // The format the network would serve comes first (an OFAC custom XML export of
-            // one program is no SDN list), then the newest.
-            let rank = |p: &Publication| (p.format == info.format, p.date, p.main.clone());
+            // The newest, then the format the network would serve.
+            let rank = |p: &Publication| (p.date, p.format == info.format, p.main.clone());
             if best.as_ref().is_none_or(|b| rank(&p) > rank(b)) {
                 best = Some(p);
             }

@@ -18,10 +18,15 @@
 //! By default they are strict: the first bad row is an error naming file, line and reason.
 //! With [`ParseOptions::lenient`] such rows are skipped and reported in [`Parsed::skipped`].
 
+pub mod ca_sema;
 pub mod catalog;
+pub mod ch_seco;
 pub mod detect;
 pub mod download;
+pub mod eu_fsf;
 pub mod ftm;
+pub mod jp_meti;
+pub mod jp_mof;
 pub mod ofac_advanced_xml;
 pub mod ofac_common;
 pub mod ofac_csv;
@@ -29,6 +34,9 @@ pub mod ofac_enhanced_xml;
 pub mod ofac_legacy_xml;
 pub mod ofac_remarks;
 mod ofac_xml_util;
+pub mod uk_fcdo;
+pub mod uk_ofsi;
+pub mod un_sc;
 pub mod us_csl;
 
 use sanctum_model::{Entity, PartialDate};

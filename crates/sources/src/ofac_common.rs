@@ -1,7 +1,7 @@
 //! What every OFAC format shares: party types, program tags, and the labels OFAC gives
 //! identifying documents (the `idType` of the XML, the clause keys of CSV remarks).
 
-use sanctum_model::{EntityKind, IdKind};
+use sanctum_model::{EntityKind, IdKind, Link};
 
 pub const AUTHORITY: &str = "US OFAC";
 pub const LIST_SDN: &str = "SDN";
@@ -162,9 +162,63 @@ fn is_fact_label(lower: &str) -> bool {
         || lower.starts_with("purchase/sales")
 }
 
+/// The parties a remark names as "Linked To: NAME" (one or several, in parentheses).
+pub fn linked_to(remarks: &str) -> Vec<Link> {
+    const MARKER: &str = "Linked To:";
+    let mut out = Vec::new();
+    let mut rest = remarks;
+    while let Some(i) = rest.find(MARKER) {
+        let after = &rest[i + MARKER.len()..];
+        let mut depth = 0usize;
+        let mut end = after.len();
+        for (pos, ch) in after.char_indices() {
+            match ch {
+                '(' => depth += 1,
+                ')' if depth == 0 => {
+                    end = pos;
+                    break;
+                }
+                ')' => depth -= 1,
+                ';' if depth == 0 => {
+                    end = pos;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        let target = after[..end].trim();
+        if !target.is_empty() {
+            out.push(Link {
+                relation: "Linked To".to_string(),
+                target_name: Some(target.to_string()),
+                target_id: None,
+                record: None,
+            });
+        }
+        rest = &after[end..];
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn linked_to_names_are_read_from_remarks() {
+        let links = linked_to("(Linked To: HUAWEI INVESTMENT & HOLDING CO., LTD.)");
+        assert_eq!(links.len(), 1);
+        assert_eq!(
+            links[0].target_name.as_deref(),
+            Some("HUAWEI INVESTMENT & HOLDING CO., LTD.")
+        );
+        let two = linked_to("Linked To: A (B) LLC; Linked To: C)");
+        let names: Vec<_> = two
+            .iter()
+            .filter_map(|l| l.target_name.as_deref())
+            .collect();
+        assert_eq!(names, ["A (B) LLC", "C"]);
+    }
 
     #[test]
     fn programs_split_on_ofac_separator() {

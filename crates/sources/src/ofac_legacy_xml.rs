@@ -5,7 +5,7 @@
 //! the namespace moved from `http://tempuri.org/sdnList.xsd` to the Sanctions List Service
 //! one in 2024. The legacy schema carries no listing dates.
 
-use crate::ofac_common::{self, AUTHORITY};
+use crate::ofac_common::{self, AUTHORITY, linked_to};
 use crate::ofac_xml_util::{
     Feature, Node, XmlStream, apply_feature, clean, country_code, crypto_currency, expect_root,
     has_own_place, text_date,
@@ -13,7 +13,7 @@ use crate::ofac_xml_util::{
 use crate::{Input, ParseError, ParseOptions, Parsed};
 use sanctum_model::date::{parse_date_text, parse_mdy};
 use sanctum_model::{
-    Address, DateValue, Designation, Entity, EntityKind, Gender, IdKind, Identifier, Link, Name,
+    Address, DateValue, Designation, Entity, EntityKind, Gender, IdKind, Identifier, Name,
     NameKind, NamePart, NamePartKind, Text,
 };
 
@@ -316,64 +316,5 @@ fn add_id(entity: &mut Entity, id: &Node) {
                 },
             );
         }
-    }
-}
-
-/// The parties a remark names as "Linked To: NAME" (one or several, in parentheses).
-fn linked_to(remarks: &str) -> Vec<Link> {
-    const MARKER: &str = "Linked To:";
-    let mut out = Vec::new();
-    let mut rest = remarks;
-    while let Some(i) = rest.find(MARKER) {
-        let after = &rest[i + MARKER.len()..];
-        let mut depth = 0usize;
-        let mut end = after.len();
-        for (pos, ch) in after.char_indices() {
-            match ch {
-                '(' => depth += 1,
-                ')' if depth == 0 => {
-                    end = pos;
-                    break;
-                }
-                ')' => depth -= 1,
-                ';' if depth == 0 => {
-                    end = pos;
-                    break;
-                }
-                _ => {}
-            }
-        }
-        let target = after[..end].trim();
-        if !target.is_empty() {
-            out.push(Link {
-                relation: "Linked To".to_string(),
-                target_name: Some(target.to_string()),
-                target_id: None,
-                record: None,
-            });
-        }
-        rest = &after[end..];
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn linked_to_names_are_read_from_remarks() {
-        let links = linked_to("(Linked To: HUAWEI INVESTMENT & HOLDING CO., LTD.)");
-        assert_eq!(links.len(), 1);
-        assert_eq!(
-            links[0].target_name.as_deref(),
-            Some("HUAWEI INVESTMENT & HOLDING CO., LTD.")
-        );
-        let two = linked_to("Linked To: A (B) LLC; Linked To: C)");
-        let names: Vec<_> = two
-            .iter()
-            .filter_map(|l| l.target_name.as_deref())
-            .collect();
-        assert_eq!(names, ["A (B) LLC", "C"]);
     }
 }

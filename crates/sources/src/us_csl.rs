@@ -46,11 +46,11 @@
 //! string is split on `; ` as in the CSV). It has been tested on hand-written samples only; it
 //! has not met a full real `consolidated.json`.
 
-use crate::ofac_common::id_kind_for_label;
+use crate::ofac_common::{id_kind_for_label, linked_to};
 use crate::{Input, ParseError, ParseOptions, Parsed, RowError};
 use sanctum_model::date::parse_date_text;
 use sanctum_model::{
-    Address, DateValue, Designation, Entity, EntityKind, Gender, IdKind, Identifier, Link, Name,
+    Address, DateValue, Designation, Entity, EntityKind, Gender, IdKind, Identifier, Name,
     NameKind, NamePart, NamePartKind, PartialDate, Text, country,
 };
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -304,45 +304,6 @@ fn person_parts(full: &str) -> Vec<NamePart> {
         ],
         _ => Vec::new(),
     }
-}
-
-/// `(Linked To: A; Linked To: B)` clauses of an OFAC remark.
-fn linked_to(remarks: &str) -> Vec<Link> {
-    let mut out = Vec::new();
-    let mut rest = remarks;
-    while let Some(i) = rest.find("Linked To: ") {
-        let tail = &rest[i + "Linked To: ".len()..];
-        // The target ends at the next clause separator or at the bracket closing the group;
-        // a target's own brackets ("(IRGC)") are balanced, so count them.
-        let mut depth = 0i32;
-        let mut end = tail.len();
-        for (j, ch) in tail.char_indices() {
-            match ch {
-                '(' => depth += 1,
-                ')' if depth == 0 => {
-                    end = j;
-                    break;
-                }
-                ')' => depth -= 1,
-                ';' if depth == 0 => {
-                    end = j;
-                    break;
-                }
-                _ => {}
-            }
-        }
-        let target = tail[..end].trim();
-        if !target.is_empty() {
-            out.push(Link {
-                relation: "Linked To".to_string(),
-                target_name: Some(target.to_string()),
-                target_id: None,
-                record: None,
-            });
-        }
-        rest = &tail[end..];
-    }
-    out
 }
 
 fn kind_of(word: &str) -> EntityKind {

@@ -1,0 +1,177 @@
+//! What moves a name match up or down: birth dates, countries, gender, kind, identifiers.
+//!
+//! Each feature contributes a small signed amount; absent data contributes nothing (a
+//! customer file without birth dates neither helps nor hurts). A birth year ten or more
+//! years away pushes a same-name match below the threshold: it is another person.
+
+use crate::{Feature, PreparedQuery};
+use sanctum_model::{DateSpec, Entity, EntityKind, PartialDate};
+
+/// Identifier values compared without spaces, dashes, dots and case.
+pub fn normalize_id(value: &str) -> String {
+    value
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+fn days(d: (u16, u8, u8)) -> i64 {
+    i64::from(d.0) * 372 + i64::from(d.1) * 31 + i64::from(d.2)
+}
+
+/// How a query birth date relates to a listed one.
+fn birth_date_contribution(query: &PartialDate, listed: &DateSpec) -> (f64, String) {
+    let (lo, hi) = listed.bounds();
+    let circa = matches!(listed, DateSpec::Circa(_));
+    let (q_lo, q_hi) = (days(query.earliest()), days(query.latest()));
+    let (l_lo, l_hi) = (days(lo.earliest()), days(hi.latest()));
+    let overlap = q_lo <= l_hi && l_lo <= q_hi;
+    let exact_day = query.day.is_some() && lo == hi && lo.day.is_some() && *query == lo;
+    if exact_day {
+        return (0.06, format!("same birth date {query}"));
+    }
+    if overlap {
+        return (
+            0.03,
+            format!("birth date {query} agrees with listed {listed}"),
+        );
+    }
+    // Years apart, counting from the nearest edge of the listed range.
+    let q_year = i64::from(query.year);
+    let gap = if q_year < i64::from(lo.year) {
+        i64::from(lo.year) - q_year
+    } else {
+        q_year - i64::from(hi.year)
+    };
+    let gap = if circa { (gap - 2).max(0) } else { gap };
+    let contribution = match gap {
+        0 => -0.02,
+        1 => -0.04,
+        2..=4 => -0.10,
+        5..=9 => -0.18,
+        _ => -0.30,
+    };
+    (
+        contribution,
+        format!("birth date {query} is {gap} year(s) from listed {listed}"),
+    )
+}
+
+/// The features of a query against a party, each with its contribution.
+pub fn weigh(query: &PreparedQuery, party: &Entity) -> Vec<Feature> {
+    let mut out = Vec::new();
+
+    if !query.birth_dates.is_empty()
+        && !party.birth_dates.is_empty()
+        && party.kind == EntityKind::Person
+    {
+        let best = query
+            .birth_dates
+            .iter()
+            .flat_map(|q| {
+                party
+                    .birth_dates
+                    .iter()
+                    .map(move |l| birth_date_contribution(q, &l.date))
+            })
+            .max_by(|a, b| a.0.total_cmp(&b.0));
+        if let Some((contribution, detail)) = best {
+            out.push(Feature {
+                feature: "birth_date",
+                contribution,
+                detail,
+            });
+        }
+    }
+
+    if !query.countries.is_empty() {
+        let listed: Vec<&str> = party
+            .nationalities
+            .iter()
+            .chain(&party.citizenships)
+            .chain(&party.countries)
+            .map(|c| c.code.as_str())
+            .chain(party.addresses.iter().filter_map(|a| a.country.as_deref()))
+            .collect();
+        if !listed.is_empty() {
+            let shared: Vec<&str> = query
+                .countries
+                .iter()
+                .copied()
+                .filter(|c| listed.contains(c))
+                .collect();
+            let (contribution, detail) = if shared.is_empty() {
+                (
+                    -0.04,
+                    format!(
+                        "countries {} not among listed {}",
+                        query.countries.join(","),
+                        dedup(&listed)
+                    ),
+                )
+            } else {
+                (0.02, format!("shared country {}", shared.join(",")))
+            };
+            out.push(Feature {
+                feature: "country",
+                contribution,
+                detail,
+            });
+        }
+    }
+
+    if let (Some(q), Some(l)) = (query.gender, party.gender)
+        && q != l
+    {
+        out.push(Feature {
+            feature: "gender",
+            contribution: -0.12,
+            detail: format!("{q:?} against listed {l:?}"),
+        });
+    }
+
+    if let Some(kind) = query.kind {
+        let known = |k: EntityKind| k != EntityKind::Unknown;
+        let person = |k: EntityKind| k == EntityKind::Person;
+        if known(kind) && known(party.kind) && person(kind) != person(party.kind) {
+            out.push(Feature {
+                feature: "kind",
+                contribution: -0.20,
+                detail: format!(
+                    "a {} against a listed {}",
+                    kind.as_str(),
+                    party.kind.as_str()
+                ),
+            });
+        }
+    }
+
+    for (kind, value) in &query.identifiers {
+        let hit = party.identifiers.iter().find(|i| {
+            kind.as_ref().is_none_or(|k| *k == i.kind)
+                && normalize_id(&i.value) == *value
+                && value.len() >= 4
+        });
+        if let Some(i) = hit {
+            out.push(Feature {
+                feature: "identifier",
+                contribution: 1.0,
+                detail: format!(
+                    "{} {} is listed",
+                    i.label.as_deref().unwrap_or(i.kind.as_str()),
+                    i.value
+                ),
+            });
+            break;
+        }
+    }
+    out
+}
+
+fn dedup(codes: &[&str]) -> String {
+    let mut v: Vec<&str> = codes.to_vec();
+    v.sort_unstable();
+    v.dedup();
+    v.join(",")
+}

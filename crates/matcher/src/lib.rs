@@ -1,0 +1,352 @@
+//! Scoring a query (a customer, a counterparty) against one listed party, with an explanation
+//! an analyst can read.
+//!
+//! - [`Query`]: what is known of the one screened: names, kind, birth dates, countries,
+//!   gender, identifiers. [`Query::prepare`] validates it and analyses its names once.
+//! - [`PreparedEntity`]: a listed [`Entity`] with every name analysed by `sanctum-names`
+//!   (normalised, transliterated, tokenised, variant-folded), built once per list version.
+//! - [`Matcher::score`]: compares every query name with every listed name
+//!   ([`names::compare`]), keeps the best pair, then weighs birth dates, countries, gender,
+//!   kind and identifiers ([`features`]). Returns a [`Hit`]: a score in [0, 1] and its
+//!   [`Explanation`].
+//!
+//! Scores stay ordered rather than saturating: a perfect name alone scores 0.90, a name with
+//! an agreeing birth date and nationality up to 0.98, and only an exact identifier lifts a
+//! match above that. [`DEFAULT_THRESHOLD`] is the one documented alert threshold.
+
+pub mod deck;
+pub mod eval;
+pub mod features;
+pub mod names;
+
+use sanctum_model::{Entity, EntityKind, Gender, IdKind, NameKind, PartialDate};
+use sanctum_names::analyze;
+use serde::Serialize;
+use std::fmt;
+
+/// Alerts are raised at or above this score.
+pub const DEFAULT_THRESHOLD: f64 = 0.80;
+
+/// The share of the final score the name carries; the features move the rest.
+pub(crate) const NAME_SHARE: f64 = 0.90;
+
+#[derive(Debug, Clone)]
+pub struct MatchOptions {
+    pub threshold: f64,
+    /// Weak aliases ("a.k.a. 'BNC'") are too broad to alert on fuzzily: by default they
+    /// count only when the query name equals them after normalisation.
+    pub weak_alias_fuzzy: bool,
+}
+
+impl Default for MatchOptions {
+    fn default() -> Self {
+        MatchOptions {
+            threshold: DEFAULT_THRESHOLD,
+            weak_alias_fuzzy: false,
+        }
+    }
+}
+
+/// One name of a listed party, analysed.
+#[derive(Debug, Clone)]
+pub struct PreparedName {
+    pub text: String,
+    pub kind: NameKind,
+    pub tokens: names::NameTokens,
+    /// The family name's variant keys, where the publisher marks it; an unmatched family
+    /// name weighs fully, unmatched given and middle names lightly.
+    pub family_keys: Vec<String>,
+}
+
+impl PreparedName {
+    pub fn new(text: &str, kind: NameKind, family: Option<&str>) -> Self {
+        let tokens = names::NameTokens::new(text, analyze(text));
+        let family_keys = family
+            .map(|f| analyze(f).tokens.into_iter().map(|t| t.key).collect())
+            .unwrap_or_default();
+        PreparedName {
+            text: text.to_string(),
+            kind,
+            tokens,
+            family_keys,
+        }
+    }
+}
+
+/// A listed party ready to be scored many times.
+#[derive(Debug, Clone)]
+pub struct PreparedEntity {
+    pub entity: Entity,
+    pub names: Vec<PreparedName>,
+}
+
+impl PreparedEntity {
+    pub fn new(entity: Entity) -> Self {
+        let names = entity
+            .names
+            .iter()
+            .map(|n| {
+                PreparedName::new(&n.full, n.kind, n.part(sanctum_model::NamePartKind::Family))
+            })
+            .filter(|n| !n.tokens.tokens.is_empty())
+            .collect();
+        PreparedEntity { entity, names }
+    }
+}
+
+/// An identifying number given with a query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueryId {
+    /// `None` when the kind is unknown: it then matches an identifier of any kind.
+    pub kind: Option<IdKind>,
+    pub value: String,
+}
+
+/// What is known of the one screened.
+#[derive(Debug, Clone, Default)]
+pub struct Query {
+    pub names: Vec<String>,
+    pub kind: Option<EntityKind>,
+    /// ISO dates, full or partial: `1952-10-07`, `1952-10`, `1952`.
+    pub birth_dates: Vec<String>,
+    /// Country names or ISO codes (nationality, citizenship, residence, seat).
+    pub countries: Vec<String>,
+    pub gender: Option<Gender>,
+    pub identifiers: Vec<QueryId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum QueryError {
+    #[error("the query has no name")]
+    NoName,
+    #[error("name {0:?} has no letters or digits to match on")]
+    EmptyName(String),
+    #[error("invalid birth date {text:?}: {reason}")]
+    InvalidDate { text: String, reason: String },
+    #[error("unknown country {0:?}: give an ISO 3166 code or an English country name")]
+    UnknownCountry(String),
+}
+
+/// A validated query with its names analysed.
+#[derive(Debug, Clone)]
+pub struct PreparedQuery {
+    pub names: Vec<PreparedName>,
+    pub kind: Option<EntityKind>,
+    pub birth_dates: Vec<PartialDate>,
+    pub countries: Vec<&'static str>,
+    pub gender: Option<Gender>,
+    pub identifiers: Vec<(Option<IdKind>, String)>,
+}
+
+impl Query {
+    pub fn name(name: impl Into<String>) -> Self {
+        Query {
+            names: vec![name.into()],
+            ..Query::default()
+        }
+    }
+
+    /// Validates the query and analyses its names once, for scoring against many parties.
+    pub fn prepare(&self) -> Result<PreparedQuery, QueryError> {
+        if self.names.iter().all(|n| n.trim().is_empty()) {
+            return Err(QueryError::NoName);
+        }
+        let mut names = Vec::new();
+        for n in self.names.iter().filter(|n| !n.trim().is_empty()) {
+            let prepared = PreparedName::new(n, NameKind::Primary, None);
+            if prepared.tokens.tokens.is_empty() {
+                return Err(QueryError::EmptyName(n.clone()));
+            }
+            names.push(prepared);
+        }
+        let birth_dates = self
+            .birth_dates
+            .iter()
+            .filter(|d| !d.trim().is_empty())
+            .map(|d| {
+                sanctum_model::date::parse_single_date(d).map_err(|e| QueryError::InvalidDate {
+                    text: d.clone(),
+                    reason: e.reason.to_string(),
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let countries = self
+            .countries
+            .iter()
+            .filter(|c| !c.trim().is_empty())
+            .map(|c| {
+                sanctum_model::country::code(c).ok_or_else(|| QueryError::UnknownCountry(c.clone()))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let identifiers = self
+            .identifiers
+            .iter()
+            .map(|i| (i.kind.clone(), features::normalize_id(&i.value)))
+            .filter(|(_, v)| !v.is_empty())
+            .collect();
+        Ok(PreparedQuery {
+            names,
+            kind: self.kind,
+            birth_dates,
+            countries,
+            gender: self.gender,
+            identifiers,
+        })
+    }
+}
+
+/// How two tokens were found to correspond.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum How {
+    Exact,
+    /// The same romanisation variant key (Mohammed / Muhammad).
+    Variant,
+    /// Within the edit tolerance for the token's length (typo, transposition, OCR).
+    Fuzzy,
+    /// The same Double Metaphone key.
+    Phonetic,
+    /// The same consonant skeleton (dropped vowels).
+    Skeleton,
+    /// An initial against a given name.
+    Initial,
+    /// One is the start of the other (a field cut short).
+    Prefix,
+    /// Tokens split or joined (JSCARGUMENT / JSC ARGUMENT).
+    Joined,
+}
+
+/// One query token aligned with one listed token.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Aligned {
+    pub query: String,
+    pub listed: String,
+    pub similarity: f64,
+    pub how: How,
+}
+
+/// A feature's contribution to the score.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Feature {
+    pub feature: &'static str,
+    pub contribution: f64,
+    pub detail: String,
+}
+
+/// Why a party scored what it scored.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Explanation {
+    pub query_name: String,
+    pub matched_name: String,
+    pub matched_name_kind: NameKind,
+    pub name_score: f64,
+    pub alignment: Vec<Aligned>,
+    pub unmatched_query: Vec<String>,
+    pub unmatched_listed: Vec<String>,
+    pub features: Vec<Feature>,
+    pub score: f64,
+}
+
+impl fmt::Display for Explanation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "score {:.3}: {:?} met {:?} ({:?}), name similarity {:.3}",
+            self.score, self.query_name, self.matched_name, self.matched_name_kind, self.name_score
+        )?;
+        for a in &self.alignment {
+            writeln!(
+                f,
+                "  {} ~ {}: {:.2} ({:?})",
+                a.query, a.listed, a.similarity, a.how
+            )?;
+        }
+        if !self.unmatched_query.is_empty() {
+            writeln!(
+                f,
+                "  not in the listed name: {}",
+                self.unmatched_query.join(" ")
+            )?;
+        }
+        if !self.unmatched_listed.is_empty() {
+            writeln!(f, "  not in the query: {}", self.unmatched_listed.join(" "))?;
+        }
+        for feat in &self.features {
+            writeln!(
+                f,
+                "  {} {:+.3}: {}",
+                feat.feature, feat.contribution, feat.detail
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// A scored party.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Hit {
+    pub score: f64,
+    pub explanation: Explanation,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Matcher {
+    pub options: MatchOptions,
+}
+
+impl Matcher {
+    pub fn new(options: MatchOptions) -> Self {
+        Matcher { options }
+    }
+
+    /// Scores a query against a party: the best name pair, then the other features.
+    /// `None` when no name pair is comparable at all (a weak alias not met exactly).
+    pub fn score(&self, query: &PreparedQuery, party: &PreparedEntity) -> Option<Hit> {
+        let person =
+            party.entity.kind == EntityKind::Person || query.kind == Some(EntityKind::Person);
+        let mut best: Option<(names::NameMatch, &PreparedName, &PreparedName)> = None;
+        for q in &query.names {
+            for l in &party.names {
+                let m = names::compare(&q.tokens, &l.tokens, &l.family_keys, person);
+                if l.kind == NameKind::WeakAlias && !self.options.weak_alias_fuzzy && !m.is_exact()
+                {
+                    continue;
+                }
+                if best.as_ref().is_none_or(|(b, ..)| m.score > b.score) {
+                    best = Some((m, q, l));
+                }
+            }
+        }
+        let (m, q, l) = best?;
+        let features = features::weigh(query, &party.entity);
+        let id_match = features
+            .iter()
+            .any(|f| f.feature == "identifier" && f.contribution > 0.0);
+        let adjustment: f64 = features
+            .iter()
+            .filter(|f| f.feature != "identifier")
+            .map(|f| f.contribution)
+            .sum();
+        let score = if id_match {
+            // An exact identifier makes the match near certain; the name still orders it.
+            0.98 + 0.02 * m.score
+        } else {
+            (NAME_SHARE * m.score + adjustment).clamp(0.0, 0.98)
+        };
+        let score = (score * 1e4).round() / 1e4;
+        Some(Hit {
+            score,
+            explanation: Explanation {
+                query_name: q.text.clone(),
+                matched_name: l.text.clone(),
+                matched_name_kind: l.kind,
+                name_score: (m.score * 1e4).round() / 1e4,
+                alignment: m.aligned,
+                unmatched_query: m.unmatched_query,
+                unmatched_listed: m.unmatched_listed,
+                features,
+                score,
+            },
+        })
+    }
+}

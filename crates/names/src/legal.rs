@@ -1,0 +1,268 @@
+//! Legal forms of organisations as equivalence classes.
+//!
+//! Each class has one canonical tag. The rule for what joins a class: a
+//! foreign form joins the English class when sanctions lists routinely
+//! translate it into that English form (ООО and ТОВ are given as LLC, АО/ЗАО/
+//! ОАО as JSC, ПАО as PJSC); forms that lists leave untranslated keep a class
+//! of their own (GmbH, d.o.o., SRL, AG, SA): "X GmbH" and "X LLC" are then
+//! rarely the same registered company, and the matcher may weigh the
+//! difference. Forms are matched on [`tokens`](crate::tokens) output, so
+//! Cyrillic forms appear here transliterated (ООО → ooo) and dotted
+//! abbreviations as single letters (L.L.C. → l l c).
+
+/// Canonical tags.
+pub mod tag {
+    pub const LLC: &str = "LLC";
+    pub const JSC: &str = "JSC";
+    pub const PJSC: &str = "PJSC";
+    pub const LTD: &str = "LTD";
+    pub const INC: &str = "INC";
+    pub const GMBH: &str = "GMBH";
+    pub const DOO: &str = "DOO";
+    pub const SA: &str = "SA";
+    pub const SRL: &str = "SRL";
+    pub const AG: &str = "AG";
+    pub const PLC: &str = "PLC";
+    pub const LLP: &str = "LLP";
+    pub const FZE: &str = "FZE";
+}
+
+/// (words, tag), longest phrases first so that "public joint stock company"
+/// wins over "joint stock company" and "fz llc" over "llc".
+const FORMS: &[(&[&str], &str)] = &[
+    (
+        &["obshchestvo", "s", "ogranichennoy", "otvetstvennostyu"],
+        tag::LLC,
+    ),
+    (
+        &["tovarystvo", "z", "obmezhenoiu", "vidpovidalnistiu"],
+        tag::LLC,
+    ),
+    (&["sociedad", "de", "responsabilidad", "limitada"], tag::SRL),
+    (&["societa", "a", "responsabilita", "limitata"], tag::SRL),
+    (&["societate", "cu", "raspundere", "limitata"], tag::SRL),
+    (
+        &["gesellschaft", "mit", "beschrankter", "haftung"],
+        tag::GMBH,
+    ),
+    (&["public", "joint", "stock", "company"], tag::PJSC),
+    (&["closed", "joint", "stock", "company"], tag::JSC),
+    (&["open", "joint", "stock", "company"], tag::JSC),
+    (&["publichnoe", "aktsionernoe", "obshchestvo"], tag::PJSC),
+    (&["zakrytoe", "aktsionernoe", "obshchestvo"], tag::JSC),
+    (&["otkrytoe", "aktsionernoe", "obshchestvo"], tag::JSC),
+    (&["limited", "liability", "company"], tag::LLC),
+    (&["limited", "liability", "partnership"], tag::LLP),
+    (&["public", "limited", "company"], tag::PLC),
+    (&["joint", "stock", "company"], tag::JSC),
+    (&["free", "zone", "establishment"], tag::FZE),
+    (&["free", "zone", "company"], tag::FZE),
+    (&["s", "a", "de", "c", "v"], tag::SA),
+    (&["aktsionernoe", "obshchestvo"], tag::JSC),
+    (&["sociedad", "anonima"], tag::SA),
+    (&["sociedade", "anonima"], tag::SA),
+    (&["societe", "anonyme"], tag::SA),
+    (&["sa", "de", "cv"], tag::SA),
+    (&["company", "limited"], tag::LTD),
+    (&["co", "limited"], tag::LTD),
+    (&["co", "ltd"], tag::LTD),
+    (&["pvt", "ltd"], tag::LTD),
+    (&["pte", "ltd"], tag::LTD),
+    (&["pty", "ltd"], tag::LTD),
+    (&["private", "limited"], tag::LTD),
+    (&["fz", "llc"], tag::FZE),
+    (&["fz", "co"], tag::FZE),
+    (&["l", "l", "c"], tag::LLC),
+    (&["l", "l", "p"], tag::LLP),
+    (&["p", "l", "c"], tag::PLC),
+    (&["d", "o", "o"], tag::DOO),
+    (&["s", "r", "l"], tag::SRL),
+    (&["o", "o", "o"], tag::LLC),
+    (&["s", "a"], tag::SA),
+    (&["llc"], tag::LLC),
+    (&["ooo"], tag::LLC),
+    (&["tov"], tag::LLC),
+    (&["jsc"], tag::JSC),
+    (&["ao"], tag::JSC),
+    (&["zao"], tag::JSC),
+    (&["oao"], tag::JSC),
+    (&["cjsc"], tag::JSC),
+    (&["ojsc"], tag::JSC),
+    (&["pjsc"], tag::PJSC),
+    (&["pao"], tag::PJSC),
+    (&["ltd"], tag::LTD),
+    (&["limited"], tag::LTD),
+    (&["inc"], tag::INC),
+    (&["incorporated"], tag::INC),
+    (&["corp"], tag::INC),
+    (&["corporation"], tag::INC),
+    (&["gmbh"], tag::GMBH),
+    (&["doo"], tag::DOO),
+    (&["sa"], tag::SA),
+    (&["srl"], tag::SRL),
+    (&["ag"], tag::AG),
+    (&["aktiengesellschaft"], tag::AG),
+    (&["plc"], tag::PLC),
+    (&["llp"], tag::LLP),
+    (&["too"], tag::LLP),
+    (&["fze"], tag::FZE),
+    (&["fzco"], tag::FZE),
+    (&["fzc"], tag::FZE),
+    (&["fzllc"], tag::FZE),
+];
+
+/// The one-word entries of [`FORMS`], sorted for binary search (tests check both).
+pub(crate) const FORM_WORDS: &[&str] = &[
+    "ag",
+    "aktiengesellschaft",
+    "ao",
+    "cjsc",
+    "corp",
+    "corporation",
+    "doo",
+    "fzc",
+    "fzco",
+    "fze",
+    "fzllc",
+    "gmbh",
+    "inc",
+    "incorporated",
+    "jsc",
+    "limited",
+    "llc",
+    "llp",
+    "ltd",
+    "oao",
+    "ojsc",
+    "ooo",
+    "pao",
+    "pjsc",
+    "plc",
+    "sa",
+    "srl",
+    "too",
+    "tov",
+    "zao",
+];
+
+/// Finds a legal form at the end of the name (else at its start), removes it
+/// and returns the remaining tokens and the form's canonical tag ("LLC",
+/// "JSC", "PJSC", "LTD", "INC", "GMBH", "DOO", "SA", "SRL", "AG", "PLC",
+/// "LLP", "FZE"). A form is only taken if some token remains, so a company
+/// called "Limited" keeps its name. Only forms at the edges count: "Inc" in
+/// the middle of a name is a word of the name.
+pub fn legal_form<S: AsRef<str>>(tokens: &[S]) -> (Vec<String>, Option<&'static str>) {
+    let words: Vec<&str> = tokens.iter().map(AsRef::as_ref).collect();
+    for (form, tag) in FORMS {
+        if words.len() > form.len() && words.ends_with(form) {
+            let kept = words.len() - form.len();
+            return (owned(words.get(..kept)), Some(tag));
+        }
+    }
+    for (form, tag) in FORMS {
+        if words.len() > form.len() && words.starts_with(form) {
+            return (owned(words.get(form.len()..)), Some(tag));
+        }
+    }
+    (owned(Some(&words)), None)
+}
+
+fn owned(words: Option<&[&str]>) -> Vec<String> {
+    words
+        .unwrap_or_default()
+        .iter()
+        .map(|word| word.to_string())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::legal_form;
+    use crate::tokens;
+
+    fn form(text: &str) -> (String, Option<&'static str>) {
+        let (rest, tag) = legal_form(&tokens(text));
+        (rest.join(" "), tag)
+    }
+
+    #[test]
+    fn one_word_forms_agree_with_the_table() {
+        for (words, _) in super::FORMS {
+            if let [word] = words {
+                assert!(super::FORM_WORDS.binary_search(word).is_ok(), "{word}");
+            }
+        }
+        assert!(super::FORM_WORDS.binary_search(&"company").is_err());
+        assert!(
+            super::FORM_WORDS
+                .windows(2)
+                .all(|pair| pair.first() < pair.get(1))
+        );
+    }
+
+    #[test]
+    fn legal_forms_table() {
+        let cases = [
+            ("ООО \"Ромашка\"", "romashka", Some("LLC")),
+            ("OOO ROMASHKA", "romashka", Some("LLC")),
+            ("Romashka LLC", "romashka", Some("LLC")),
+            ("Romashka L.L.C.", "romashka", Some("LLC")),
+            (
+                "Romashka, Limited Liability Company",
+                "romashka",
+                Some("LLC"),
+            ),
+            (
+                "Limited Liability Company Romashka",
+                "romashka",
+                Some("LLC"),
+            ),
+            (
+                "Общество с ограниченной ответственностью «Ромашка»",
+                "romashka",
+                Some("LLC"),
+            ),
+            ("ТОВ «Ромашка»", "romashka", Some("LLC")),
+            (
+                "Товариство з обмеженою відповідальністю Ромашка",
+                "romashka",
+                Some("LLC"),
+            ),
+            ("АО Ромашка", "romashka", Some("JSC")),
+            ("ЗАО Ромашка", "romashka", Some("JSC")),
+            ("Romashka OJSC", "romashka", Some("JSC")),
+            ("Joint Stock Company Romashka", "romashka", Some("JSC")),
+            ("Акционерное общество Ромашка", "romashka", Some("JSC")),
+            ("ПАО Сбербанк", "sberbank", Some("PJSC")),
+            ("Sberbank PJSC", "sberbank", Some("PJSC")),
+            (
+                "Public Joint Stock Company Sberbank",
+                "sberbank",
+                Some("PJSC"),
+            ),
+            ("Acme Co., Ltd.", "acme", Some("LTD")),
+            ("Acme Limited", "acme", Some("LTD")),
+            ("Acme Corp.", "acme", Some("INC")),
+            ("Acme Incorporated", "acme", Some("INC")),
+            ("SIS DOO", "sis", Some("DOO")),
+            ("SIS d.o.o.", "sis", Some("DOO")),
+            ("SIS d o o", "sis", Some("DOO")),
+            ("Acme S.A.", "acme", Some("SA")),
+            ("Acme Sociedad Anónima", "acme", Some("SA")),
+            ("Acme Société Anonyme", "acme", Some("SA")),
+            ("Acme S.R.L.", "acme", Some("SRL")),
+            ("Acme AG", "acme", Some("AG")),
+            ("Acme GmbH", "acme", Some("GMBH")),
+            ("Acme PLC", "acme", Some("PLC")),
+            ("Acme LLP", "acme", Some("LLP")),
+            ("Acme FZE", "acme", Some("FZE")),
+            ("Acme FZCO", "acme", Some("FZE")),
+            ("Acme FZ-LLC", "acme", Some("FZE")),
+            ("Bank of Syria", "bank of syria", None),
+            ("Limited", "limited", None),
+        ];
+        for (input, rest, tag) in cases {
+            assert_eq!(form(input), (rest.to_string(), tag), "input {input:?}");
+        }
+    }
+}

@@ -1,0 +1,102 @@
+//! Name processing for sanctions screening: the same steps run on list names
+//! when the index is built and on each query name, so both sides meet in the
+//! same form. Strings in, strings out; no dependency on the rest of sanctum.
+//!
+//! How a name passes through:
+//!
+//! 1. [`normalize`]: NFKC, invisible characters removed, look-alike letters of
+//!    other scripts folded, case folded, diacritics removed, punctuation made
+//!    into word boundaries. Each word stays in its own script.
+//! 2. [`to_latin`]: every script into lower-case Latin ASCII, with the
+//!    convention the lists use for that script (Russian/Ukrainian/Serbian
+//!    Cyrillic, Greek, Arabic, Hebrew, Korean, Chinese, Japanese kana;
+//!    any_ascii for the rest).
+//! 3. [`tokens`]: the words, with glued Arabic particles split
+//!    (ALZAWAHIRI → al zawahiri). [`classify`] tells a name word from a
+//!    [`TokenKind::Particle`], [`TokenKind::Honorific`],
+//!    [`TokenKind::Generation`], [`TokenKind::Stopword`] or
+//!    [`TokenKind::LegalForm`]; [`strip_honorifics`] drops titles and
+//!    [`legal_form`] removes an organisation's legal form and returns its
+//!    canonical class (ООО = OOO = LLC).
+//! 4. Per token, three keys for finding candidates:
+//!    [`fold_variant`] (one key for romanisation variants: Mohammed/Muhammad,
+//!    Dmitriy/Dmitry), [`phonetic`] (Double Metaphone of that key) and
+//!    [`skeleton`] (consonants only, for vowel-less Arabic and Hebrew
+//!    romanisations).
+//!
+//! [`analyze`] runs all of it and returns a [`NameAnalysis`] of
+//! [`NameToken`]s. Every function is deterministic, allocation-light and
+//! panic-free on any input.
+
+mod legal;
+mod normalize;
+mod phonetic;
+mod script;
+mod tokens;
+mod translit;
+mod variant;
+
+pub use legal::{legal_form, tag as legal_tag};
+pub use normalize::normalize;
+pub use phonetic::{phonetic, skeleton};
+pub use tokens::{
+    TokenKind, classify, is_generation, is_honorific, is_particle, is_stopword, strip_honorifics,
+    tokens,
+};
+pub use translit::to_latin;
+pub use variant::fold_variant;
+
+/// One token of an analysed name with its matching keys.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NameToken {
+    /// The token as [`tokens`] gives it (lower-case Latin ASCII).
+    pub text: String,
+    /// What kind of word it is.
+    pub kind: TokenKind,
+    /// [`fold_variant`] of the text.
+    pub key: String,
+    /// [`skeleton`] of the key.
+    pub skeleton: String,
+    /// Double Metaphone of the key (see [`phonetic`]).
+    pub phonetic: String,
+}
+
+/// A name after the full analysis.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NameAnalysis {
+    /// The name's tokens, legal form removed, titles kept (see [`TokenKind`]).
+    pub tokens: Vec<NameToken>,
+    /// Canonical legal form, if the name ends or starts with one.
+    pub legal_form: Option<&'static str>,
+}
+
+impl NameAnalysis {
+    /// The variant keys of the tokens, in order.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.tokens.iter().map(|token| token.key.as_str())
+    }
+}
+
+/// The whole pipeline: [`tokens`], [`legal_form`], then per token
+/// [`classify`], [`fold_variant`], [`skeleton`] and [`phonetic`].
+pub fn analyze(text: &str) -> NameAnalysis {
+    let words = tokens(text);
+    let (words, legal_form) = legal_form(&words);
+    let tokens = words
+        .into_iter()
+        .map(|text| {
+            let key = fold_variant(&text).into_owned();
+            NameToken {
+                kind: classify(&text),
+                skeleton: skeleton(&key),
+                phonetic: phonetic::phonetic_of_key(&key),
+                key,
+                text,
+            }
+        })
+        .collect();
+    NameAnalysis { tokens, legal_form }
+}
+
+#[cfg(test)]
+mod tests;
