@@ -125,6 +125,11 @@ pub fn run(
         })
         .collect();
 
+    // How many wrong cases each class keeps for the report (SANCTUM_EVAL_EXAMPLES, default 5).
+    let max_examples = std::env::var("SANCTUM_EVAL_EXAMPLES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(5);
     let mut classes: BTreeMap<(&str, &'static str), ClassResult> = BTreeMap::new();
     for (i, hit, example) in outcomes {
         let case = &deck[i];
@@ -147,7 +152,7 @@ pub fn run(
             entry.hits += 1;
         }
         let wrong = hit != positive;
-        if wrong && entry.examples.len() < 5 {
+        if wrong && entry.examples.len() < max_examples {
             entry.examples.push(example);
         }
     }

@@ -304,7 +304,7 @@ impl Matcher {
     pub fn score(&self, query: &PreparedQuery, party: &PreparedEntity) -> Option<Hit> {
         let person =
             party.entity.kind == EntityKind::Person || query.kind == Some(EntityKind::Person);
-        let mut best: Option<(names::NameMatch, &PreparedName, &PreparedName)> = None;
+        let mut best: Option<(names::RawMatch, &PreparedName, &PreparedName)> = None;
         for q in &query.names {
             for l in &party.names {
                 let m = names::compare(&q.tokens, &l.tokens, &l.family_keys, person);
@@ -317,7 +317,8 @@ impl Matcher {
                 }
             }
         }
-        let (m, q, l) = best?;
+        let (raw, q, l) = best?;
+        let m = raw.explain(&q.tokens, &l.tokens);
         let features = features::weigh(query, &party.entity);
         let id_match = features
             .iter()

@@ -20,6 +20,8 @@ use sanctum_names::{NameAnalysis, NameToken, TokenKind};
 pub struct NameTokens {
     pub tokens: Vec<NameToken>,
     pub weights: Vec<f64>,
+    /// Per token, computed once so that comparisons allocate nothing for them.
+    features: Vec<TokenFeatures>,
     pub legal_form: Option<&'static str>,
     /// The length of the name as written, to recognise a field cut short.
     pub chars: usize,
@@ -69,14 +71,29 @@ const ORG_WORDS: &[&str] = &[
     "anonyme",
 ];
 
-fn is_org_word(key: &str) -> bool {
-    key.len() >= 5
-        && ORG_WORDS
-            .iter()
-            .any(|w| *w == key || (w.len() >= 6 && strsim::osa_distance(w, key) <= 1))
+/// An org word as written, or misspelt: one edit away, or the same consonants
+/// ("CMPNY", "LIABILEETY").
+fn is_org_word(text: &str) -> bool {
+    if text.len() < 3 {
+        return false;
+    }
+    let skeleton = consonants(text);
+    ORG_WORDS.iter().any(|w| {
+        *w == text
+            || (w.len() >= 6 && strsim::osa_distance(w, text) <= 1)
+            || (skeleton.len() >= 3 && consonants(w) == skeleton)
+    })
+}
+
+/// A single letter is an initial, whatever else it could be ("Y." is not Spanish "y").
+fn is_initial(t: &NameToken) -> bool {
+    t.kind == TokenKind::Initial || (t.text.len() == 1 && t.kind != TokenKind::Number)
 }
 
 fn base_weight(t: &NameToken) -> f64 {
+    if is_initial(t) {
+        return 0.5;
+    }
     match t.kind {
         TokenKind::Name if is_org_word(&t.text) => 0.3,
         TokenKind::Name | TokenKind::Number => 1.0,
@@ -88,45 +105,29 @@ fn base_weight(t: &NameToken) -> f64 {
     }
 }
 
-/// Joins runs of single letters into one word: "N.I.A." is the acronym NIA.
-fn join_acronyms(tokens: Vec<NameToken>) -> Vec<NameToken> {
-    let mut out: Vec<NameToken> = Vec::with_capacity(tokens.len());
-    let mut run: Vec<NameToken> = Vec::new();
-    let flush = |run: &mut Vec<NameToken>, out: &mut Vec<NameToken>| {
-        if run.len() >= 3 {
-            let text: String = run.iter().map(|t| t.text.as_str()).collect();
-            out.push(token_of(&text, TokenKind::Name));
-        } else {
-            out.append(run);
-        }
-        run.clear();
-    };
-    for t in tokens {
-        if t.kind == TokenKind::Initial {
-            run.push(t);
-        } else {
-            flush(&mut run, &mut out);
-            out.push(t);
-        }
-    }
-    flush(&mut run, &mut out);
-    out
+/// What token comparisons need of a token beyond its analysis.
+#[derive(Debug, Clone)]
+struct TokenFeatures {
+    ocr: String,
+    org: bool,
+    initial: bool,
+    first: Option<char>,
 }
 
-fn token_of(text: &str, kind: TokenKind) -> NameToken {
-    let key = sanctum_names::fold_variant(text).into_owned();
-    NameToken {
-        text: text.to_string(),
-        kind,
-        skeleton: sanctum_names::skeleton(&key),
-        phonetic: sanctum_names::phonetic(text),
-        key,
+impl TokenFeatures {
+    fn of(t: &NameToken) -> Self {
+        TokenFeatures {
+            ocr: ocr_fold(&t.text),
+            org: is_org_word(&t.text),
+            initial: is_initial(t),
+            first: t.text.chars().next(),
+        }
     }
 }
 
 impl NameTokens {
     pub fn new(text: &str, analysis: NameAnalysis) -> Self {
-        let tokens = join_acronyms(analysis.tokens);
+        let tokens = analysis.tokens;
         let mut weights: Vec<f64> = tokens.iter().map(base_weight).collect();
         // A name of titles only ("DOCTOR") is still a name.
         if weights.iter().all(|w| *w == 0.0) {
@@ -137,9 +138,11 @@ impl NameTokens {
             .zip(weights)
             .filter(|(_, w)| *w > 0.0)
             .unzip();
+        let features = tokens.iter().map(TokenFeatures::of).collect();
         NameTokens {
             tokens,
             weights,
+            features,
             legal_form: analysis.legal_form,
             chars: text.chars().count(),
         }
@@ -153,17 +156,6 @@ pub struct NameMatch {
     pub aligned: Vec<Aligned>,
     pub unmatched_query: Vec<String>,
     pub unmatched_listed: Vec<String>,
-}
-
-impl NameMatch {
-    /// Every token met exactly or as the same variant, none left over.
-    pub fn is_exact(&self) -> bool {
-        self.unmatched_query.is_empty()
-            && self.unmatched_listed.is_empty()
-            && self.aligned.iter().all(|a| {
-                matches!(a.how, How::Exact | How::Variant | How::Joined) && a.similarity >= 0.95
-            })
-    }
 }
 
 /// Below this similarity two tokens are not considered the same word at all.
@@ -180,9 +172,81 @@ pub fn allowed_edits(len: usize) -> usize {
     }
 }
 
-/// OCR and keyboard look-alikes folded to one spelling: rn/m, cl/d, vv/w.
+/// OCR look-alikes folded to one spelling: 1/I/l, 0/O, 5/S, 8/B, rn/m, cl/d, vv/w.
 fn ocr_fold(s: &str) -> String {
-    s.replace("rn", "m").replace("cl", "d").replace("vv", "w")
+    let folded: String = s
+        .chars()
+        .map(|c| match c {
+            '1' | 'i' => 'l',
+            '0' => 'o',
+            '5' => 's',
+            '8' => 'b',
+            c => c,
+        })
+        .collect();
+    folded
+        .replace("rn", "m")
+        .replace("cl", "d")
+        .replace("vv", "w")
+}
+
+/// The optimal-string-alignment distance of two ASCII tokens, or `max + 1` as soon as it
+/// must exceed `max`. Hand-written rather than strsim's because this is the innermost loop of
+/// screening: it allocates nothing for tokens of up to 63 bytes and stops early.
+fn bounded_osa(a: &str, b: &str, max: usize) -> usize {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a == b {
+        return 0;
+    }
+    if a.len().abs_diff(b.len()) > max {
+        return max + 1;
+    }
+    if a.len() >= 64 || b.len() >= 64 {
+        return strsim::osa_distance(&String::from_utf8_lossy(a), &String::from_utf8_lossy(b))
+            .min(max + 1);
+    }
+    // Three rows of the dynamic programme: two back (for transpositions), previous, current.
+    let mut back = [0usize; 64];
+    let mut prev = [0usize; 64];
+    let mut cur = [0usize; 64];
+    for (j, p) in prev.iter_mut().enumerate().take(b.len() + 1) {
+        *p = j;
+    }
+    for i in 1..=a.len() {
+        cur[0] = i;
+        let mut row_min = cur[0];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(back[j - 2] + 1);
+            }
+            cur[j] = v;
+            row_min = row_min.min(v);
+        }
+        if row_min > max {
+            return max + 1;
+        }
+        back = prev;
+        prev = cur;
+    }
+    prev[b.len()].min(max + 1)
+}
+
+/// Whether `short` is `long` with one or more vowels left out, and nothing else changed.
+fn vowels_dropped(long: &str, short: &str) -> bool {
+    if short.len() >= long.len() {
+        return false;
+    }
+    let mut short_chars = short.chars().peekable();
+    for c in long.chars() {
+        if short_chars.peek() == Some(&c) {
+            short_chars.next();
+        } else if !"aeiouy".contains(c) {
+            return false;
+        }
+    }
+    short_chars.next().is_none()
 }
 
 /// Consonants only, doubled letters collapsed: dropped vowels and doubled letters vanish.
@@ -200,25 +264,32 @@ fn consonants(s: &str) -> String {
 }
 
 /// How alike two tokens are, in [0, 1], and why.
-pub fn token_similarity(a: &NameToken, b: &NameToken) -> (f64, How) {
+/// `person` says the names are of persons: an initial stands for a given name there, while
+/// in a company name a letter is rarely short for a word.
+fn token_similarity(
+    a: &NameToken,
+    fa: &TokenFeatures,
+    b: &NameToken,
+    fb: &TokenFeatures,
+    person: bool,
+) -> (f64, How) {
     if a.text == b.text {
         return (1.0, How::Exact);
     }
     if a.key == b.key && !a.key.is_empty() {
         return (0.97, How::Variant);
     }
+    // Scanned documents confuse 1/I/l, 0/O, 5/S: the same after folding is the same token.
+    if fa.ocr == fb.ocr {
+        return (0.93, How::Fuzzy);
+    }
     if a.kind == TokenKind::Number || b.kind == TokenKind::Number {
         return (0.0, How::Fuzzy);
     }
-    if a.kind == TokenKind::Initial || b.kind == TokenKind::Initial {
-        let (initial, other) = if a.kind == TokenKind::Initial {
-            (a, b)
-        } else {
-            (b, a)
-        };
-        let first = |t: &NameToken| t.text.chars().next();
-        if other.text.len() > 1 && first(initial) == first(other) {
-            return (0.9, How::Initial);
+    if fa.initial || fb.initial {
+        let other = if fa.initial { b } else { a };
+        if other.text.len() > 1 && fa.first == fb.first {
+            return (if person { 0.9 } else { 0.7 }, How::Initial);
         }
         return (0.0, How::Initial);
     }
@@ -232,9 +303,11 @@ pub fn token_similarity(a: &NameToken, b: &NameToken) -> (f64, How) {
         }
     };
     // Folding can take a misspelt token away from its variant key (Mobamed stays, Mohamed
-    // becomes muhammad): the spelling as written counts too.
-    let distance = strsim::osa_distance(ka, kb).min(strsim::osa_distance(&a.text, &b.text));
-    if distance <= allowed_edits(short) {
+    // becomes muhammad): the spelling as written counts too. Below the tolerance nothing
+    // aligns (0.6), so only distances within it are computed.
+    let tolerance = allowed_edits(short);
+    let distance = bounded_osa(ka, kb, tolerance).min(bounded_osa(&a.text, &b.text, tolerance));
+    if distance <= tolerance {
         // Typos in the first letter are rarer than elsewhere; a different first letter more
         // often means a different name (Iberia/Siberia).
         let first_differs = ka.chars().next() != kb.chars().next();
@@ -242,23 +315,27 @@ pub fn token_similarity(a: &NameToken, b: &NameToken) -> (f64, How) {
             - 0.05 * (distance.saturating_sub(1)) as f64
             - if first_differs { 0.08 } else { 0.0 };
         consider(s, How::Fuzzy);
-    } else {
-        consider(0.55 * strsim::jaro_winkler(ka, kb), How::Fuzzy);
     }
-    if short >= 4 && !a.phonetic.is_empty() && a.phonetic == b.phonetic {
+    // Double Metaphone alone joins too much (Serrano/Sarina, Perez/Boreas): a phonetic match
+    // also needs the same first letter and nearly the same consonants.
+    if short >= 4
+        && long - short <= 2
+        && !a.phonetic.is_empty()
+        && a.phonetic == b.phonetic
+        && fa.first == fb.first
+        && consonants(&a.text).len() >= 4
+        && strsim::jaro_winkler(&a.text, &b.text) >= 0.85
+        && strsim::osa_distance(&consonants(&a.text), &consonants(&b.text)) <= 1
+    {
         consider(0.9, How::Phonetic);
     }
-    if short >= 4 {
-        let (ca, cb) = (consonants(ka), consonants(kb));
-        if ca.len() >= 3 && ca == cb {
-            consider(0.88, How::Skeleton);
-        }
+    // Vowels dropped (MHLLA for MAHALLA, not Sarina for Serrano): the shorter spelling is the
+    // longer one with some of its vowels left out.
+    if short >= 3 && (vowels_dropped(&a.text, &b.text) || vowels_dropped(&b.text, &a.text)) {
+        consider(0.88, How::Skeleton);
     }
     if short >= 4 && long > short && (ka.starts_with(kb) || kb.starts_with(ka)) {
         consider(0.85, How::Prefix);
-    }
-    if short >= 3 && (ocr_fold(ka) == ocr_fold(kb) || ocr_fold(&a.text) == ocr_fold(&b.text)) {
-        consider(0.93, How::Fuzzy);
     }
     best
 }
@@ -270,15 +347,15 @@ pub fn compare(
     listed: &NameTokens,
     family: &[String],
     person: bool,
-) -> NameMatch {
+) -> RawMatch {
     let (q, l) = (&query.tokens, &listed.tokens);
     let (qw, mut lw) = (query.weights.clone(), listed.weights.clone());
     if q.is_empty() || l.is_empty() {
-        return NameMatch {
+        return RawMatch {
             score: 0.0,
             aligned: vec![],
-            unmatched_query: q.iter().map(|t| t.text.clone()).collect(),
-            unmatched_listed: l.iter().map(|t| t.text.clone()).collect(),
+            q_used: vec![false; q.len()],
+            l_used: vec![false; l.len()],
         };
     }
 
@@ -286,7 +363,7 @@ pub fn compare(
     let mut pairs: Vec<(f64, How, usize, usize)> = Vec::with_capacity(q.len() * l.len());
     for (i, a) in q.iter().enumerate() {
         for (j, b) in l.iter().enumerate() {
-            let (s, how) = token_similarity(a, b);
+            let (s, how) = token_similarity(a, &query.features[i], b, &listed.features[j], person);
             if s >= ALIGN_MIN {
                 pairs.push((s, how, i, j));
             }
@@ -296,6 +373,16 @@ pub fn compare(
     let mut q_used = vec![false; q.len()];
     let mut l_used = vec![false; l.len()];
     let mut aligned: Vec<(usize, usize, f64, How)> = Vec::new();
+    // Exact joins first, so that N.I.A. is not taken for an initial of NIA.
+    let initials = query
+        .features
+        .iter()
+        .chain(&listed.features)
+        .any(|f| f.initial);
+    if initials || q.len() != l.len() {
+        join_leftovers(q, l, &mut q_used, &mut l_used, &mut aligned, false, true);
+        join_leftovers(l, q, &mut l_used, &mut q_used, &mut aligned, true, true);
+    }
     for (s, how, i, j) in pairs {
         if !q_used[i] && !l_used[j] {
             q_used[i] = true;
@@ -303,11 +390,17 @@ pub fn compare(
             aligned.push((i, j, s, how));
         }
     }
-    // Split or joined tokens: two adjacent leftovers on one side against one on the other.
-    join_leftovers(q, l, &mut q_used, &mut l_used, &mut aligned, false);
-    join_leftovers(l, q, &mut l_used, &mut q_used, &mut aligned, true);
-    glued_legal_forms(q, l, &mut q_used, &mut l_used, &mut aligned);
-    cut_short(query, l, &mut q_used, &mut l_used, &mut lw, &mut aligned);
+    // Split or joined tokens, spelling across token boundaries, cut fields: only when tokens
+    // are left over or aligned loosely.
+    let loose = aligned.iter().any(|a| a.2 < 0.95);
+    if loose || q_used.iter().chain(&l_used).any(|u| !*u) {
+        join_leftovers(q, l, &mut q_used, &mut l_used, &mut aligned, false, false);
+        join_leftovers(l, q, &mut l_used, &mut q_used, &mut aligned, true, false);
+        absorb_neighbours(q, l, &mut q_used, &mut l_used, &mut aligned);
+        leftovers_spelt_together(q, l, &mut q_used, &mut l_used, &mut aligned, person);
+        glued_legal_forms(q, l, &mut q_used, &mut l_used, &mut aligned);
+        cut_short(query, l, &mut q_used, &mut l_used, &mut lw, &mut aligned);
+    }
 
     // An initial stands for a given name: the pair weighs what the initial weighs.
     for &(_, j, _, how) in &aligned {
@@ -319,12 +412,24 @@ pub fn compare(
     // or partly recognised: "LIMITED LIABILIRY COMPANY") that legal form, not a name.
     let (mut qw, mut lw) = (qw, lw);
     let mut stray_legal_words = false;
-    for (other_has_form, tokens, used, weights) in [
-        (listed.legal_form.is_some(), q, &q_used, &mut qw),
-        (query.legal_form.is_some(), l, &l_used, &mut lw),
+    for (other_has_form, tokens, features, used, weights) in [
+        (
+            listed.legal_form.is_some(),
+            q,
+            &query.features,
+            &q_used,
+            &mut qw,
+        ),
+        (
+            query.legal_form.is_some(),
+            l,
+            &listed.features,
+            &l_used,
+            &mut lw,
+        ),
     ] {
         for (k, t) in tokens.iter().enumerate() {
-            if !used[k] && (t.kind == TokenKind::LegalForm || is_org_word(&t.text)) {
+            if !used[k] && (t.kind == TokenKind::LegalForm || features[k].org) {
                 stray_legal_words = true;
                 if other_has_form {
                     weights[k] = 0.05;
@@ -332,11 +437,17 @@ pub fn compare(
             }
         }
     }
-    let matched_names = aligned.len();
-    let numerator: f64 = aligned
-        .iter()
-        .map(|&(i, j, s, _)| s * (qw[i] + lw[j]))
-        .sum();
+    // Each token counts once, at the best similarity of the alignments it takes part in
+    // (a joined run aligns several tokens with one).
+    let mut q_sim = vec![0.0f64; q.len()];
+    let mut l_sim = vec![0.0f64; l.len()];
+    for &(i, j, s, _) in &aligned {
+        q_sim[i] = q_sim[i].max(s);
+        l_sim[j] = l_sim[j].max(s);
+    }
+    let matched_names = q_sim.iter().filter(|s| **s > 0.0).count();
+    let numerator: f64 = q_sim.iter().zip(&qw).map(|(s, w)| s * w).sum::<f64>()
+        + l_sim.iter().zip(&lw).map(|(s, w)| s * w).sum::<f64>();
     // Leftovers are omissions (a middle name one side leaves out) only when the other side
     // has no leftover name of its own; leftovers on both sides are names that differ.
     let leftover = |tokens: &[NameToken], used: &[bool], weights: &[f64]| {
@@ -376,70 +487,216 @@ pub fn compare(
         score *= 0.95;
     }
     aligned.sort_by_key(|&(i, ..)| i);
-    NameMatch {
+    RawMatch {
         score: score.clamp(0.0, 1.0).max(0.0),
-        aligned: aligned
-            .iter()
-            .map(|&(i, j, s, how)| Aligned {
-                query: q[i].text.clone(),
-                listed: l[j].text.clone(),
-                similarity: (s * 1e3).round() / 1e3,
-                how,
-            })
-            .collect(),
-        unmatched_query: q
-            .iter()
-            .zip(&q_used)
-            .filter(|(_, u)| !**u)
-            .map(|(t, _)| t.text.clone())
-            .collect(),
-        unmatched_listed: l
-            .iter()
-            .zip(&l_used)
-            .filter(|(_, u)| !**u)
-            .map(|(t, _)| t.text.clone())
-            .collect(),
+        aligned,
+        q_used,
+        l_used,
     }
 }
 
-/// Aligns two adjacent unused tokens of `pair_side` with one unused token of `one_side`
-/// when their concatenation matches it. `swapped` says `pair_side` is the listed side.
+/// A comparison before it is put into words: positions rather than strings, so that the
+/// many comparisons that lose cost no allocation of text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawMatch {
+    pub score: f64,
+    aligned: Vec<(usize, usize, f64, How)>,
+    q_used: Vec<bool>,
+    l_used: Vec<bool>,
+}
+
+impl RawMatch {
+    /// Every token met exactly or as the same variant, none left over.
+    pub fn is_exact(&self) -> bool {
+        self.q_used.iter().chain(&self.l_used).all(|u| *u)
+            && self
+                .aligned
+                .iter()
+                .all(|a| matches!(a.3, How::Exact | How::Variant | How::Joined) && a.2 >= 0.95)
+    }
+
+    /// The comparison in words, for the explanation.
+    pub fn explain(&self, query: &NameTokens, listed: &NameTokens) -> NameMatch {
+        let (q, l) = (&query.tokens, &listed.tokens);
+        let unused = |tokens: &[NameToken], used: &[bool]| -> Vec<String> {
+            tokens
+                .iter()
+                .zip(used)
+                .filter(|(_, u)| !**u)
+                .map(|(t, _)| t.text.clone())
+                .collect()
+        };
+        NameMatch {
+            score: self.score,
+            aligned: self
+                .aligned
+                .iter()
+                .map(|&(i, j, s, how)| Aligned {
+                    query: q[i].text.clone(),
+                    listed: l[j].text.clone(),
+                    similarity: (s * 1e3).round() / 1e3,
+                    how,
+                })
+                .collect(),
+            unmatched_query: unused(q, &self.q_used),
+            unmatched_listed: unused(l, &self.l_used),
+        }
+    }
+}
+
+/// Aligns a run of two to four adjacent unused tokens of `run_side` with one unused token of
+/// `one_side` when their concatenation matches it (N.I.A. / NIA, DE GEETERE / DEGEETERE,
+/// JSC ARGUMENT / JSCARGUMENT). `swapped` says `run_side` is the listed side.
 fn join_leftovers(
-    pair_side: &[NameToken],
+    run_side: &[NameToken],
     one_side: &[NameToken],
-    pair_used: &mut [bool],
+    run_used: &mut [bool],
     one_used: &mut [bool],
     aligned: &mut Vec<(usize, usize, f64, How)>,
     swapped: bool,
+    exact: bool,
 ) {
-    for i in 0..pair_side.len().saturating_sub(1) {
-        if pair_used[i] || pair_used[i + 1] {
-            continue;
-        }
-        let by_key = format!("{}{}", pair_side[i].key, pair_side[i + 1].key);
-        let by_text = format!("{}{}", pair_side[i].text, pair_side[i + 1].text);
-        for (j, t) in one_side.iter().enumerate() {
-            if one_used[j] {
+    for len in (2..=4).rev() {
+        for i in 0..(run_side.len() + 1).saturating_sub(len) {
+            if run_used[i..i + len].iter().any(|u| *u) {
                 continue;
             }
-            let d =
-                strsim::osa_distance(&by_key, &t.key).min(strsim::osa_distance(&by_text, &t.text));
-            if d <= allowed_edits(by_key.len().min(t.key.len())) {
+            let run = &run_side[i..i + len];
+            // Lengths first: most runs cannot spell any token of the other side.
+            let (key_len, text_len): (usize, usize) = run.iter().fold((0, 0), |(k, t), tok| {
+                (k + tok.key.len(), t + tok.text.len())
+            });
+            let slack = if exact { 0 } else { 3 };
+            let possible = one_side.iter().enumerate().any(|(j, t)| {
+                !one_used[j]
+                    && (key_len.abs_diff(t.key.len()) <= slack
+                        || text_len.abs_diff(t.text.len()) <= slack)
+            });
+            if !possible {
+                continue;
+            }
+            let by_key: String = run.iter().map(|t| t.key.as_str()).collect();
+            let by_text: String = run.iter().map(|t| t.text.as_str()).collect();
+            let found = one_side.iter().enumerate().find_map(|(j, t)| {
+                if one_used[j] {
+                    return None;
+                }
+                let tolerated = if exact {
+                    0
+                } else {
+                    allowed_edits(by_text.len().min(t.text.len()))
+                };
+                let d = bounded_osa(&by_key, &t.key, tolerated)
+                    .min(bounded_osa(&by_text, &t.text, tolerated));
+                (d <= tolerated).then_some((j, d))
+            });
+            if let Some((j, d)) = found {
                 let s = 0.95 - 0.05 * d as f64;
-                pair_used[i] = true;
-                pair_used[i + 1] = true;
                 one_used[j] = true;
-                // The second token of the pair is recorded as aligned too, at the same
-                // similarity, so both count in the score.
-                for k in [i, i + 1] {
+                // Every token of the run is recorded as aligned, so all count in the score.
+                for (k, used) in run_used.iter_mut().enumerate().skip(i).take(len) {
+                    *used = true;
                     aligned.push(if swapped {
                         (j, k, s, How::Joined)
                     } else {
                         (k, j, s, How::Joined)
                     });
                 }
+            }
+        }
+    }
+}
+
+/// A pair aligned loosely (DEGEETERE ~ GEETERE) whose looser side has an unused neighbour
+/// that completes it (DE + GEETERE): the pair becomes a join and the neighbour is used.
+fn absorb_neighbours(
+    q: &[NameToken],
+    l: &[NameToken],
+    q_used: &mut [bool],
+    l_used: &mut [bool],
+    aligned: &mut Vec<(usize, usize, f64, How)>,
+) {
+    let mut extra = Vec::new();
+    for pair in aligned.iter_mut() {
+        let (i, j, s, _) = *pair;
+        if s >= 0.95 {
+            continue;
+        }
+        for (side, other, used, pos, swapped) in [
+            (l, &q[i], &mut *l_used, j, false),
+            (q, &l[j], &mut *q_used, i, true),
+        ] {
+            let neighbours = [
+                pos.checked_sub(1).map(|n| (n, n, pos)),
+                (pos + 1 < side.len()).then_some((pos + 1, pos, pos + 1)),
+            ];
+            for (n, first, second) in neighbours.into_iter().flatten() {
+                if used[n] {
+                    continue;
+                }
+                let joined = format!("{}{}", side[first].text, side[second].text);
+                if joined == other.text {
+                    used[n] = true;
+                    *pair = (i, j, 0.95, How::Joined);
+                    extra.push(if swapped {
+                        (n, j, 0.95, How::Joined)
+                    } else {
+                        (i, n, 0.95, How::Joined)
+                    });
+                    break;
+                }
+            }
+            if pair.2 >= 0.95 {
                 break;
             }
+        }
+    }
+    aligned.extend(extra);
+}
+
+/// The leftovers of both sides are the same letters split differently ("Abd Alaziz" /
+/// "Abd al Aziz", "Awad Ibnauf" / "AUF, Awad Ibn"): compared as one string each, in published
+/// order and, for persons listed "LAST, First", in natural order.
+fn leftovers_spelt_together(
+    q: &[NameToken],
+    l: &[NameToken],
+    q_used: &mut [bool],
+    l_used: &mut [bool],
+    aligned: &mut Vec<(usize, usize, f64, How)>,
+    person: bool,
+) {
+    let q_left: Vec<usize> = (0..q.len()).filter(|&i| !q_used[i]).collect();
+    let l_left: Vec<usize> = (0..l.len()).filter(|&j| !l_used[j]).collect();
+    if q_left.is_empty() || l_left.is_empty() || q_left.len() + l_left.len() < 3 {
+        return;
+    }
+    let joined = |tokens: &[NameToken], order: &[usize]| -> String {
+        order.iter().map(|&k| tokens[k].text.as_str()).collect()
+    };
+    let q_text = joined(q, &q_left);
+    let mut orders = vec![l_left.clone()];
+    if person && l_left.len() > 1 {
+        orders.push(l_left[1..].iter().copied().chain([l_left[0]]).collect());
+    }
+    for order in orders {
+        let l_text = joined(l, &order);
+        let d = bounded_osa(&q_text, &l_text, 1);
+        if d <= allowed_edits(q_text.len().min(l_text.len())).min(1) {
+            let s = 0.95 - 0.05 * d as f64;
+            // Pair the tokens up in order so that each side's tokens all count.
+            for (n, &i) in q_left.iter().enumerate() {
+                let j = order[n.min(order.len() - 1)];
+                aligned.push((i, j, s, How::Joined));
+                q_used[i] = true;
+            }
+            for (n, &j) in order.iter().enumerate().skip(q_left.len()) {
+                let i = q_left[n.min(q_left.len() - 1)];
+                aligned.push((i, j, s, How::Joined));
+            }
+            for &j in &order {
+                l_used[j] = true;
+            }
+            return;
         }
     }
 }
@@ -492,7 +749,14 @@ fn cut_short(
         return;
     }
     let cut_at = if q_used[last] {
-        aligned.iter().find(|a| a.0 == last).map(|a| a.1)
+        // Aligned already: a cut only if the query's last word is the start of its partner.
+        aligned
+            .iter()
+            .find(|a| a.0 == last)
+            .map(|a| a.1)
+            .filter(|&j| {
+                l[j].text.len() > q[last].text.len() && l[j].text.starts_with(&q[last].text)
+            })
     } else {
         let found = (0..l.len()).find(|&j| {
             !l_used[j]
@@ -506,12 +770,33 @@ fn cut_short(
         }
         found
     };
-    if let Some(j) = cut_at
-        && (j + 1..l.len()).all(|k| !l_used[k])
-        && j + 1 < l.len()
-    {
-        for w in &mut lw[j + 1..] {
-            *w *= 0.1;
+    // Or the query is the listed name cut after a whole word, in published order or, for a
+    // person listed "LAST, First", in natural order (family name last).
+    let cut_at = cut_at.or_else(|| {
+        let n = q.len();
+        let is_prefix_of = |order: &[usize]| {
+            order.len() > n
+                && (0..n).all(|k| {
+                    let (a, b) = (&q[k].text, &l[order[k]].text);
+                    a == b || (k == n - 1 && b.starts_with(a.as_str()))
+                })
+        };
+        let published: Vec<usize> = (0..l.len()).collect();
+        let natural: Vec<usize> = (1..l.len()).chain([0]).collect();
+        [published, natural]
+            .into_iter()
+            .find(|o| is_prefix_of(o))
+            .map(|o| o[n - 1])
+    });
+    // Everything the cut took away (at the end in published order, or the family name of a
+    // person written given names first) weighs little, unless the query has words of its
+    // own that the listed name lacks.
+    let query_leftovers = (0..q.len()).any(|i| !q_used[i] && query.weights[i] >= 0.5);
+    if cut_at.is_some() && !query_leftovers {
+        for (k, w) in lw.iter_mut().enumerate() {
+            if !l_used[k] {
+                *w *= 0.1;
+            }
         }
     }
 }
@@ -529,6 +814,26 @@ mod tests {
             person,
         )
         .score
+    }
+
+    #[test]
+    fn bounded_distance_agrees_with_strsim() {
+        for (a, b) in [
+            ("putin", "putim"),
+            ("abc", "bac"),
+            ("mohamed", "mobamed"),
+            ("kismet", "telecom"),
+            ("", "ab"),
+            ("ab", ""),
+        ] {
+            for max in 0..4 {
+                assert_eq!(
+                    bounded_osa(a, b, max),
+                    strsim::osa_distance(a, b).min(max + 1),
+                    "{a} {b} {max}"
+                );
+            }
+        }
     }
 
     #[test]
