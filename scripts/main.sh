@@ -14,3 +14,8 @@ if [ -z "${SANCTUM_LISTS_DIR:-}" ] && [ -d "$shared" ]; then
 fi
 "$sanctum" update || echo "some sources were not updated (see above); the others are stored"
 "$sanctum" lists
+# Screening a sample customer file (a few hundred rows, some of them listed names with
+# variants); exit code 4 means alerts were found, which is the expected outcome here.
+alerts="${TMPDIR:-/tmp}/sanctum-customers.alerts.jsonl"
+"$sanctum" screen examples/customers.csv --out "$alerts" || [ $? -eq 4 ]
+echo "alerts written to $alerts"

@@ -5,10 +5,13 @@
 //! - `export`: write the current lists as FollowTheMoney JSON lines.
 //! - `eval`: measure the matcher on a deck generated from the lists.
 
+mod align;
 mod config;
 mod eval;
 mod export;
 mod report;
+mod screen;
+mod serve;
 mod time;
 mod update;
 
@@ -60,6 +63,23 @@ enum Command {
     /// Measure the matcher on a deck of name variants, look-alikes and customers generated
     /// from the lists in the store: recall per class, alert rates.
     Eval(eval::EvalArgs),
+    /// One target across lists: for each party, which of the US, UK, EU, UN, Canada,
+    /// Switzerland and Japan designated it and when, the lag behind the first designator,
+    /// the gaps and the delistings.
+    Align(align::AlignArgs),
+    /// Screen a customer file (CSV, JSON lines, XLSX) against the lists: one alert record
+    /// per alert, a summary of rows read, rejected and alerted. Exit codes: 0 no alert,
+    /// 4 alerts, 5 rows rejected (no alert), 6 both, 1 error.
+    Screen(screen::ScreenArgs),
+    /// Screening benchmarks' tools: customer-file generator, index recall measurement.
+    #[command(hide = true, subcommand)]
+    ScreenTools(screen::ScreenTools),
+    /// Serve the HTTP API: yente-compatible /match and /search, /v1 screening, versions and
+    /// diffs, health, readiness and Prometheus metrics; lists updated on a schedule.
+    Serve(serve::ServeArgs),
+    /// Manage the HTTP API's keys (stored hashed in the data directory).
+    #[command(subcommand)]
+    Keys(serve::KeysCommand),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -79,6 +99,11 @@ fn main() -> ExitCode {
             Command::Export(args) => export::run(&ctx, args),
             Command::Check => report::check(&ctx),
             Command::Eval(args) => eval::run(&ctx, args),
+            Command::Align(args) => align::run(&ctx, args),
+            Command::Screen(args) => screen::run(&ctx, args),
+            Command::ScreenTools(command) => screen::tools(&ctx, command),
+            Command::Serve(args) => serve::run(ctx, args),
+            Command::Keys(command) => serve::keys(&ctx, command),
         });
     match result {
         Ok(code) => code,

@@ -222,6 +222,10 @@ pub struct ShowArgs {
     /// Print JSON instead of a card.
     #[arg(long)]
     json: bool,
+    /// Skip the linked designations (the same party on other lists), which links every
+    /// list in the store first (a few seconds).
+    #[arg(long)]
+    no_links: bool,
 }
 
 pub fn show(ctx: &Context, args: ShowArgs) -> Result<ExitCode> {
@@ -241,8 +245,17 @@ pub fn show(ctx: &Context, args: ShowArgs) -> Result<ExitCode> {
     if found.is_empty() {
         bail!("no party {} in the store", args.id);
     }
+    let alignment = if args.no_links {
+        None
+    } else {
+        Some(crate::align::compute(&store)?)
+    };
     for (entity, _) in &found {
         let appearances = store.appearances(&entity.source, &entity.source_id)?;
+        let (linked, linked_json) = alignment
+            .as_ref()
+            .map(|a| crate::align::linked_designations(a, entity))
+            .unwrap_or_default();
         if args.json {
             let versions: Vec<_> = appearances
                 .iter()
@@ -250,10 +263,18 @@ pub fn show(ctx: &Context, args: ShowArgs) -> Result<ExitCode> {
                 .collect();
             println!(
                 "{}",
-                serde_json::to_string_pretty(&json!({"entity": entity, "versions": versions}))?
+                serde_json::to_string_pretty(
+                    &json!({"entity": entity, "versions": versions, "linked_designations": linked_json})
+                )?
             );
         } else {
             print_card(entity, &appearances);
+            if !linked.is_empty() {
+                println!("  linked designations (the same party on every list):");
+                for l in linked {
+                    println!("    {l}");
+                }
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -29,7 +29,8 @@ pub struct CandidateIndex {
     parties: usize,
 }
 
-fn indexable(t: &NameToken) -> bool {
+/// Whether a token gets its own keys (names, numbers, initials).
+pub fn indexable(t: &NameToken) -> bool {
     matches!(
         t.kind,
         TokenKind::Name | TokenKind::Number | TokenKind::Initial
@@ -37,7 +38,7 @@ fn indexable(t: &NameToken) -> bool {
 }
 
 /// The keys of one token, as used on both sides.
-fn token_keys(t: &NameToken, out: &mut Vec<String>) {
+pub fn token_keys(t: &NameToken, out: &mut Vec<String>) {
     if t.key.is_empty() {
         return;
     }

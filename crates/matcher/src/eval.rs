@@ -105,7 +105,7 @@ pub fn run(
                 let best = positions
                     .iter()
                     .filter_map(|&i| parties.get(i as usize))
-                    .filter_map(|p| matcher.score(&query, p).map(|h| (h.score, p)))
+                    .filter_map(|p| matcher.alert(&query, p).map(|h| (h.score, p)))
                     .max_by(|a, b| a.0.total_cmp(&b.0));
                 match best {
                     Some((score, p)) if score >= threshold => (
@@ -185,16 +185,18 @@ pub fn regressions(report: &EvalReport, baseline: &EvalReport, tolerance: f64) -
             out.push(format!("{}: class missing from this run", base.class));
             continue;
         };
-        if base.positive && now.rate + tolerance < base.rate {
+        // One case either way is noise: a score a hair from the threshold can round across it.
+        let slack = tolerance + 1.0 / now.cases.max(1) as f64 + 1e-9;
+        if base.positive && now.rate + slack < base.rate {
             out.push(format!(
-                "{}: recall {:.4} below baseline {:.4}",
-                base.class, now.rate, base.rate
+                "{}: recall {:.4} ({}/{}) below baseline {:.4} ({}/{})",
+                base.class, now.rate, now.hits, now.cases, base.rate, base.hits, base.cases
             ));
         }
-        if !base.positive && now.rate > base.rate + tolerance {
+        if !base.positive && now.rate > base.rate + slack {
             out.push(format!(
-                "{}: alert rate {:.4} above baseline {:.4}",
-                base.class, now.rate, base.rate
+                "{}: alert rate {:.4} ({}/{}) above baseline {:.4} ({}/{})",
+                base.class, now.rate, now.hits, now.cases, base.rate, base.hits, base.cases
             ));
         }
     }

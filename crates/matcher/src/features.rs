@@ -7,6 +7,10 @@
 use crate::{Feature, PreparedQuery};
 use sanctum_model::{DateSpec, Entity, EntityKind, PartialDate};
 
+/// The most the features other than identifiers can add: an exact birth date and a shared
+/// country.
+pub const MAX_BONUS: f64 = 0.06 + 0.02;
+
 /// Identifier values compared without spaces, dashes, dots and case.
 pub fn normalize_id(value: &str) -> String {
     value

@@ -302,6 +302,23 @@ impl Matcher {
     /// Scores a query against a party: the best name pair, then the other features.
     /// `None` when no name pair is comparable at all (a weak alias not met exactly).
     pub fn score(&self, query: &PreparedQuery, party: &PreparedEntity) -> Option<Hit> {
+        self.score_at_least(query, party, f64::NEG_INFINITY)
+    }
+
+    /// The threshold's hit, if the party reaches it: the same score as [`Matcher::score`],
+    /// but a party whose best name cannot reach `self.options.threshold` even with every
+    /// feature in its favour costs no explanation (screening scores many such candidates).
+    pub fn alert(&self, query: &PreparedQuery, party: &PreparedEntity) -> Option<Hit> {
+        self.score_at_least(query, party, self.options.threshold)
+            .filter(|hit| hit.score >= self.options.threshold)
+    }
+
+    fn score_at_least(
+        &self,
+        query: &PreparedQuery,
+        party: &PreparedEntity,
+        floor: f64,
+    ) -> Option<Hit> {
         let person =
             party.entity.kind == EntityKind::Person || query.kind == Some(EntityKind::Person);
         let mut best: Option<(names::RawMatch, &PreparedName, &PreparedName)> = None;
@@ -318,6 +335,10 @@ impl Matcher {
             }
         }
         let (raw, q, l) = best?;
+        // Birth date and country add at most 0.08; only an identifier can lift a weak name.
+        if query.identifiers.is_empty() && NAME_SHARE * raw.score + features::MAX_BONUS < floor {
+            return None;
+        }
         let m = raw.explain(&q.tokens, &l.tokens);
         let features = features::weigh(query, &party.entity);
         let id_match = features

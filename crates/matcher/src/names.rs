@@ -72,16 +72,21 @@ const ORG_WORDS: &[&str] = &[
 ];
 
 /// An org word as written, or misspelt: one edit away, or the same consonants
-/// ("CMPNY", "LIABILEETY").
+/// ("CMPNY", "LIABILEETY"). Runs for every token prepared, so it stays cheap: the vocabulary's
+/// consonants are computed once, and edit distances only for words of a near length.
 fn is_org_word(text: &str) -> bool {
+    static VOCABULARY: std::sync::OnceLock<Vec<(&'static str, String)>> =
+        std::sync::OnceLock::new();
     if text.len() < 3 {
         return false;
     }
+    let vocabulary =
+        VOCABULARY.get_or_init(|| ORG_WORDS.iter().map(|w| (*w, consonants(w))).collect());
     let skeleton = consonants(text);
-    ORG_WORDS.iter().any(|w| {
+    vocabulary.iter().any(|(w, w_consonants)| {
         *w == text
-            || (w.len() >= 6 && strsim::osa_distance(w, text) <= 1)
-            || (skeleton.len() >= 3 && consonants(w) == skeleton)
+            || (skeleton.len() >= 3 && *w_consonants == skeleton)
+            || (w.len() >= 6 && w.len().abs_diff(text.len()) <= 1 && bounded_osa(w, text, 1) <= 1)
     })
 }
 

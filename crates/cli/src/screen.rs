@@ -1,0 +1,436 @@
+//! `sanctum screen`: a customer file (CSV, JSON lines, XLSX) against the lists, one alert
+//! record per alert, a summary at the end. `sanctum screen-tools` (hidden): the benchmark's
+//! customer-file generator and the candidate index's recall measurement.
+
+use crate::config::Context;
+use anyhow::{Context as _, Result, bail};
+use clap::{Args, FromArgMatches, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+use sanctum_matcher::deck::{self, DeckOptions};
+use sanctum_matcher::{DEFAULT_THRESHOLD, MatchOptions, PreparedQuery};
+use sanctum_screen::input::{ColumnMap, InputFormat, InputReader};
+use sanctum_screen::lists::{self, Selection, Since};
+use sanctum_screen::output::{AlertWriter, OutputFormat, RejectWriter};
+use sanctum_screen::{RowOutcome, RunOptions, Screener, Summary};
+use std::io::{BufWriter, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+/// Exit code: screened, some rows alerted.
+pub const EXIT_ALERTS: u8 = 4;
+/// Exit code: screened without alerts, but some rows were rejected (lenient mode).
+pub const EXIT_REJECTED_ROWS: u8 = 5;
+/// Exit code: some rows alerted and some rows were rejected.
+pub const EXIT_ALERTS_AND_REJECTED: u8 = 6;
+
+#[derive(Clone, Copy, ValueEnum)]
+enum AlertFormat {
+    Jsonl,
+    Csv,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum InputKind {
+    Csv,
+    Jsonl,
+    Xlsx,
+}
+
+#[derive(Args)]
+pub struct ScreenArgs {
+    /// The file to screen: CSV with a header row, JSON lines, or XLSX (by its extension
+    /// unless --input-format says).
+    #[arg(value_name = "INPUT")]
+    input: PathBuf,
+    /// Write the alerts here (default: standard output).
+    #[arg(long, short, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Alert records as JSON lines or CSV (default: from --out's extension, else jsonl).
+    #[arg(long, value_enum)]
+    format: Option<AlertFormat>,
+    #[arg(long, value_enum)]
+    input_format: Option<InputKind>,
+    /// Read column COLUMN as FIELD (id, name, first_name, middle_name, last_name,
+    /// birth_date, country, nationality, gender, kind, id_number, imo, bic, ignore).
+    #[arg(long = "map", value_name = "COLUMN=FIELD")]
+    map: Vec<String>,
+    /// Stop at the first bad row (exit code 1) instead of reporting and skipping it.
+    #[arg(long)]
+    strict: bool,
+    /// Alert at or above this score (default: the matcher's documented threshold).
+    #[arg(long)]
+    threshold: Option<f64>,
+    /// Only parties of these sources (e.g. us_ofac_sdn); default: every stored source.
+    #[arg(long = "source", value_name = "SOURCE")]
+    sources: Vec<String>,
+    /// Only parties with a program containing this text, case-insensitively (e.g. RUSSIA
+    /// keeps RUSSIA-EO14024).
+    #[arg(long = "program", value_name = "PROGRAM")]
+    programs: Vec<String>,
+    /// Screen against the lists as they stood on this date.
+    #[arg(long, value_name = "DATE")]
+    as_of: Option<String>,
+    /// Delta re-screening: only parties added or amended since this version (N, or
+    /// SOURCE:N) or date, and report earlier alerts that no longer hold (delisted, amended
+    /// away).
+    #[arg(long, value_name = "VERSION|DATE")]
+    changes_since: Option<String>,
+    /// At most this many alerts per row, best first.
+    #[arg(long, default_value_t = 10)]
+    max_alerts: usize,
+    /// Write every rejected row (line, kind, reason) here as JSON lines.
+    #[arg(long, value_name = "FILE")]
+    rejects: Option<PathBuf>,
+    /// Write the summary here as JSON.
+    #[arg(long, value_name = "FILE")]
+    summary: Option<PathBuf>,
+    /// No progress bar even on a terminal.
+    #[arg(long)]
+    quiet: bool,
+    /// Do not fetch the lists when the store is empty.
+    #[arg(long)]
+    no_fetch: bool,
+}
+
+fn parse_date(text: &str, flag: &str) -> Result<sanctum_model::PartialDate> {
+    sanctum_model::date::parse_single_date(text)
+        .map_err(|e| anyhow::anyhow!("{flag} {text:?}: {}", e.reason))
+}
+
+/// Fetches every list when the store holds none, so a first `sanctum screen` works alone.
+fn ensure_lists(ctx: &Context) -> Result<()> {
+    let store = ctx.open_store()?;
+    if !store.sources()?.is_empty() {
+        return Ok(());
+    }
+    drop(store);
+    eprintln!("the store is empty: fetching the lists first (sanctum update)");
+    let command = crate::update::UpdateArgs::augment_args(clap::Command::new("update"));
+    let matches = command.try_get_matches_from(["update"])?;
+    let args = crate::update::UpdateArgs::from_arg_matches(&matches)?;
+    crate::update::run(ctx, args)?;
+    Ok(())
+}
+
+pub fn run(ctx: &Context, args: ScreenArgs) -> Result<ExitCode> {
+    let started = Instant::now();
+    if !args.no_fetch {
+        ensure_lists(ctx)?;
+    }
+    let store = ctx.open_store()?;
+    let selection = Selection {
+        sources: args.sources.clone(),
+        programs: args.programs.clone(),
+        as_of: args
+            .as_of
+            .as_deref()
+            .map(|d| parse_date(d, "--as-of"))
+            .transpose()?,
+    };
+    let (parties, changes) = match &args.changes_since {
+        Some(since) => {
+            let since: Since = since
+                .parse()
+                .map_err(|e: String| anyhow::anyhow!("--changes-since {e}"))?;
+            let delta = lists::load_delta(&store, &selection, &since)?;
+            for c in &delta.changes {
+                eprintln!(
+                    "{}: version {} ({}) → {} ({}): {} added, {} amended, {} removed",
+                    c.source,
+                    c.from_seq,
+                    c.from_published.as_deref().unwrap_or("-"),
+                    c.to_seq,
+                    c.to_published.as_deref().unwrap_or("-"),
+                    c.added,
+                    c.amended,
+                    c.removed
+                );
+            }
+            (delta.parties, Some(delta.changes))
+        }
+        None => {
+            let lists = lists::load(&store, &selection)?;
+            if lists.versions.is_empty() {
+                bail!(
+                    "no list version matches (see `sanctum lists`; --as-of before the first version?)"
+                );
+            }
+            for v in &lists.versions {
+                eprintln!(
+                    "{} version {} ({})",
+                    v.source,
+                    v.seq,
+                    v.published
+                        .map(|d| d.to_string())
+                        .unwrap_or_else(|| v.fetched_at.clone())
+                );
+            }
+            (lists.parties, None)
+        }
+    };
+    drop(store);
+    let options = MatchOptions {
+        threshold: args.threshold.unwrap_or(DEFAULT_THRESHOLD),
+        ..MatchOptions::default()
+    };
+    let mut screener = Screener::new(parties, options);
+    screener.max_alerts_per_row = args.max_alerts.max(1);
+    eprintln!(
+        "{} parties prepared and indexed in {:.1?}",
+        screener.parties().len(),
+        started.elapsed()
+    );
+
+    let map = ColumnMap::new(&args.map)?;
+    let format = args.input_format.map(|f| match f {
+        InputKind::Csv => InputFormat::Csv,
+        InputKind::Jsonl => InputFormat::Jsonl,
+        InputKind::Xlsx => InputFormat::Xlsx,
+    });
+    let reader = InputReader::open(&args.input, format, &map)?;
+    if !reader.ignored_columns.is_empty() {
+        eprintln!(
+            "ignored columns (use --map COLUMN=FIELD to read them): {}",
+            reader.ignored_columns.join(", ")
+        );
+    }
+    let alert_format = match args.format {
+        Some(AlertFormat::Csv) => OutputFormat::Csv,
+        Some(AlertFormat::Jsonl) => OutputFormat::Jsonl,
+        None if args
+            .out
+            .as_ref()
+            .is_some_and(|p| p.extension().is_some_and(|e| e == "csv")) =>
+        {
+            OutputFormat::Csv
+        }
+        None => OutputFormat::Jsonl,
+    };
+    let out: Box<dyn Write + Send> = match &args.out {
+        Some(path) => Box::new(BufWriter::new(
+            std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
+        )),
+        None => Box::new(BufWriter::new(std::io::stdout())),
+    };
+    let mut writer = AlertWriter::new(out, alert_format)?;
+    let mut rejects = match &args.rejects {
+        Some(path) => Some(RejectWriter::new(Box::new(BufWriter::new(
+            std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
+        )))),
+        None => None,
+    };
+
+    let bar = if !args.quiet && std::io::stderr().is_terminal() {
+        let bar = ProgressBar::new(reader.total);
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{bar:40} {percent:>3}% {msg} [{elapsed_precise} < {eta_precise}]",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+    let label = args.input.display().to_string();
+    let mut sink = |outcome: &RowOutcome, screener: &Screener| {
+        if let (RowOutcome::Rejected(e), Some(r)) = (outcome, rejects.as_mut()) {
+            r.write(e)?;
+        }
+        writer.write(outcome, screener)
+    };
+    let mut progress = |position: u64, _total: u64, rows: u64| {
+        bar.set_position(position);
+        bar.set_message(format!("{rows} rows"));
+    };
+    let summary = sanctum_screen::run(
+        reader,
+        &screener,
+        &RunOptions {
+            strict: args.strict,
+        },
+        &label,
+        &mut sink,
+        &mut progress,
+    );
+    bar.finish_and_clear();
+    let summary = summary?;
+    writer.finish()?;
+    if let Some(r) = rejects {
+        r.finish()?;
+    }
+    print_summary(&summary, changes.is_some());
+    if let Some(path) = &args.summary {
+        let json = serde_json::json!({ "summary": summary, "changes": changes });
+        std::fs::write(path, serde_json::to_string_pretty(&json)?)
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(ExitCode::from(
+        match (summary.alerts > 0, summary.rows_rejected > 0) {
+            (false, false) => 0,
+            (true, false) => EXIT_ALERTS,
+            (false, true) => EXIT_REJECTED_ROWS,
+            (true, true) => EXIT_ALERTS_AND_REJECTED,
+        },
+    ))
+}
+
+fn print_summary(s: &Summary, delta: bool) {
+    eprintln!(
+        "rows read {}, screened {}, rejected {}",
+        s.rows_read, s.rows_screened, s.rows_rejected
+    );
+    for (reason, count) in &s.rejected_by_reason {
+        eprintln!("  rejected, {reason}: {count}");
+    }
+    for e in s.rejected_examples.iter().take(20) {
+        eprintln!("  {e}");
+    }
+    if s.rows_rejected > 20 {
+        eprintln!("  … (--rejects FILE lists every one)");
+    }
+    eprintln!(
+        "alerts {} on {} rows (alert rate {:.3}%){}",
+        s.alerts,
+        s.rows_alerted,
+        100.0 * s.alert_rate,
+        if delta {
+            format!(", earlier alerts no longer holding {}", s.withdrawn)
+        } else {
+            String::new()
+        }
+    );
+    eprintln!(
+        "{} parties, {:.1} candidates scored per row, {:.2} s, {:.0} rows/s",
+        s.parties, s.mean_candidates, s.seconds, s.rows_per_second
+    );
+}
+
+#[derive(Subcommand)]
+pub enum ScreenTools {
+    /// Write a reproducible customer file (CSV) from the lists in the store.
+    Customers {
+        #[arg(long, default_value_t = 1_000_000)]
+        rows: usize,
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+        /// Share of rows that are listed names with variants.
+        #[arg(long, default_value_t = 0.001)]
+        listed_share: f64,
+        /// Plant only parties of these sources.
+        #[arg(long = "plant-source")]
+        plant_sources: Vec<String>,
+        #[arg(long, short)]
+        out: PathBuf,
+    },
+    /// The candidate index's recall against a brute-force scan, on a deck sample.
+    Recall {
+        #[arg(long = "source", value_name = "SOURCE")]
+        sources: Vec<String>,
+        /// Deck queries to scan (each against every party).
+        #[arg(long, default_value_t = 1000)]
+        queries: usize,
+        #[arg(long, default_value_t = 3)]
+        seed: u64,
+        #[arg(long)]
+        threshold: Option<f64>,
+        #[arg(long)]
+        json: Option<PathBuf>,
+    },
+}
+
+pub fn tools(ctx: &Context, command: ScreenTools) -> Result<ExitCode> {
+    let store = ctx.open_store()?;
+    match command {
+        ScreenTools::Customers {
+            rows,
+            seed,
+            listed_share,
+            plant_sources,
+            out,
+        } => {
+            let entities = store.current_entities(None)?;
+            let file = std::fs::File::create(&out)
+                .with_context(|| format!("creating {}", out.display()))?;
+            let stats = sanctum_screen::customers::write_customer_file(
+                &entities,
+                &sanctum_screen::customers::CustomerFileOptions {
+                    seed,
+                    rows,
+                    listed_share,
+                    planted_sources: plant_sources,
+                },
+                BufWriter::new(file),
+            )?;
+            eprintln!(
+                "{}: {} rows, {} listed names planted",
+                out.display(),
+                stats.rows,
+                stats.planted
+            );
+        }
+        ScreenTools::Recall {
+            sources,
+            queries,
+            seed,
+            threshold,
+            json,
+        } => {
+            let selection = Selection {
+                sources,
+                ..Selection::default()
+            };
+            let loaded = lists::load(&store, &selection)?;
+            let entities: Vec<_> = loaded.parties.iter().map(|(e, _)| e.clone()).collect();
+            let options = MatchOptions {
+                threshold: threshold.unwrap_or(DEFAULT_THRESHOLD),
+                ..MatchOptions::default()
+            };
+            let screener = Screener::new(loaded.parties, options);
+            let sample = recall_sample(&entities, queries, seed);
+            let started = Instant::now();
+            let report = sanctum_screen::recall::measure(&screener, &sample);
+            eprintln!("scanned in {:.1?}", started.elapsed());
+            println!("{}", serde_json::to_string_pretty(&report)?);
+            if let Some(path) = json {
+                std::fs::write(&path, serde_json::to_string_pretty(&report)?)?;
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A deck sample for the recall measurement: every class of the matching deck (variants,
+/// look-alikes, customers), evenly.
+pub fn recall_sample(
+    entities: &[sanctum_model::Entity],
+    queries: usize,
+    seed: u64,
+) -> Vec<PreparedQuery> {
+    let per = (queries / 28).max(2);
+    let deck = deck::generate(
+        entities,
+        &DeckOptions {
+            seed,
+            per_class: per,
+            customers: per * 2,
+            lookalikes: per,
+        },
+    );
+    // The listed classes hold every listed name: take an even stride of them.
+    let listed: Vec<_> = deck
+        .iter()
+        .filter(|c| c.class == "as_listed" || c.class == "natural_order")
+        .collect();
+    let stride = (listed.len() / (per * 2)).max(1);
+    deck.iter()
+        .filter(|c| c.class != "as_listed" && c.class != "natural_order")
+        .chain(listed.into_iter().step_by(stride))
+        .take(queries)
+        .collect::<Vec<_>>()
+        .par_iter()
+        .filter_map(|c| c.query.prepare().ok())
+        .collect()
+}

@@ -1,0 +1,173 @@
+//! `sanctum serve` (the HTTP API, in the sanctum-server crate) and `sanctum keys`.
+
+use crate::config::Context;
+use anyhow::{Context as _, Result, bail};
+use clap::{Args, Parser, Subcommand};
+use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
+use sanctum_server::auth::{KeyStore, Scope};
+use sanctum_server::{ServerConfig, UpdateHook};
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+#[derive(Args)]
+pub struct ServeArgs {
+    /// Address to listen on. Keep it on loopback and put TLS in a reverse proxy in front
+    /// (see README: "Serving over HTTPS").
+    #[arg(long, env = "SANCTUM_BIND", default_value = "127.0.0.1:8000")]
+    bind: SocketAddr,
+    /// Let requests without a key match, screen and read (never admin).
+    #[arg(long, env = "SANCTUM_OPEN")]
+    open: bool,
+    /// Requests per second per key (or per client address without a key); 0 disables.
+    #[arg(long, env = "SANCTUM_RATE_LIMIT", default_value_t = 100)]
+    rate_limit: u32,
+    /// Requests a caller may send at once before the rate applies.
+    #[arg(long, env = "SANCTUM_RATE_BURST", default_value_t = 200)]
+    rate_burst: u32,
+    /// Largest request body accepted, in KiB.
+    #[arg(long, default_value_t = 4096)]
+    max_body_kib: usize,
+    /// Most records in one /v1/screen/batch, or queries in one /match.
+    #[arg(long, default_value_t = 1000)]
+    max_batch: usize,
+    /// A request taking longer is answered 503.
+    #[arg(long, default_value = "30s", value_parser = parse_duration)]
+    timeout: Duration,
+    /// Run `sanctum update` this often while serving (e.g. 30m, 6h, 1d); the new index is
+    /// built aside and swapped in without dropping a request.
+    #[arg(long, env = "SANCTUM_UPDATE_EVERY", value_parser = parse_duration)]
+    update_every: Option<Duration>,
+    /// /readyz fails (503) and sanctum_source_stale is 1 when a source is older than this
+    /// (e.g. 2d): since its version was fetched or an update last confirmed it.
+    #[arg(long, env = "SANCTUM_MAX_AGE", value_parser = parse_duration)]
+    max_age: Option<Duration>,
+}
+
+/// `30s`, `15m`, `6h`, `2d`, or plain seconds.
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let (number, unit) = match text.find(|c: char| !c.is_ascii_digit()) {
+        Some(i) => text.split_at(i),
+        None => (text, "s"),
+    };
+    let n: u64 = number
+        .parse()
+        .map_err(|_| format!("{text:?}: expected a number and a unit (s, m, h, d), e.g. 6h"))?;
+    let secs = match unit {
+        "s" => n,
+        "m" => n * 60,
+        "h" => n * 3600,
+        "d" => n * 86_400,
+        other => return Err(format!("{text:?}: unknown unit {other:?} (s, m, h, d)")),
+    };
+    if secs == 0 {
+        return Err(format!("{text:?}: must be more than zero"));
+    }
+    Ok(Duration::from_secs(secs))
+}
+
+/// The update the server runs: `sanctum update` with its defaults (every source; the
+/// network, or SANCTUM_LISTS_DIR / `lists_dir` in the configuration).
+#[derive(Parser)]
+struct UpdateCommand {
+    #[command(flatten)]
+    args: crate::update::UpdateArgs,
+}
+
+pub fn run(ctx: Context, args: ServeArgs) -> Result<ExitCode> {
+    let ctx = Arc::new(ctx);
+    let hook_ctx = Arc::clone(&ctx);
+    let hook: UpdateHook = Arc::new(move || {
+        let command = UpdateCommand::try_parse_from(["update"])
+            .map_err(|e| anyhow::anyhow!("update arguments: {e}"))?;
+        let code = crate::update::run(&hook_ctx, command.args)?;
+        if code == ExitCode::SUCCESS {
+            Ok("update: every source fetched".to_string())
+        } else if code == ExitCode::from(crate::EXIT_REJECTED) {
+            Ok("update: some publications were rejected; see the log".to_string())
+        } else {
+            bail!("update failed")
+        }
+    });
+    let mut anonymous = Vec::new();
+    if args.open {
+        anonymous = vec![Scope::Screen, Scope::Read];
+    }
+    let config = ServerConfig {
+        data_dir: ctx.data_dir.clone(),
+        anonymous_scopes: anonymous,
+        rate_limit_per_second: args.rate_limit,
+        rate_limit_burst: args.rate_burst,
+        max_body_bytes: args.max_body_kib.saturating_mul(1024),
+        max_batch: args.max_batch,
+        request_timeout: args.timeout,
+        update_interval: args.update_every,
+        max_source_age: args.max_age,
+    };
+    sanctum_server::run(config, Some(hook), args.bind)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Subcommand)]
+pub enum KeysCommand {
+    /// Create a key and print it once; only its SHA-256 is stored.
+    Create {
+        /// Who or what uses the key.
+        #[arg(long, default_value = "default")]
+        name: String,
+        /// screen (match and screen), read (search, entities, versions, diffs), admin
+        /// (everything, updates, keys). Repeat for several.
+        #[arg(long = "scope", value_name = "SCOPE", required = true, value_parser = parse_scope)]
+        scopes: Vec<Scope>,
+    },
+    /// The keys: id, name, scopes, creation time.
+    List,
+    /// Revoke a key by its id.
+    Revoke { id: String },
+}
+
+fn parse_scope(text: &str) -> Result<Scope, String> {
+    Scope::parse(text).ok_or_else(|| format!("{text:?}: one of screen, read, admin"))
+}
+
+pub fn keys(ctx: &Context, command: KeysCommand) -> Result<ExitCode> {
+    let store = KeyStore::open(&ctx.data_dir)?;
+    match command {
+        KeysCommand::Create { name, scopes } => {
+            let (key, record) = store.create(&name, &scopes)?;
+            eprintln!(
+                "key {} ({}) created with scopes {}; it is shown only now:",
+                record.id,
+                record.name,
+                scope_list(&record.scopes)
+            );
+            println!("{key}");
+        }
+        KeysCommand::List => {
+            let mut t = Table::new();
+            t.load_style(UTF8_FULL_CONDENSED)
+                .set_header(["id", "name", "scopes", "created"]);
+            for r in store.list() {
+                t.add_row(vec![r.id, r.name, scope_list(&r.scopes), r.created_at]);
+            }
+            println!("{t}");
+        }
+        KeysCommand::Revoke { id } => {
+            if !store.revoke(&id).context("revoking the key")? {
+                bail!("no key with id {id:?}: see `sanctum keys list`");
+            }
+            eprintln!("key {id} revoked; a running server drops it within seconds");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn scope_list(scopes: &[Scope]) -> String {
+    scopes
+        .iter()
+        .map(|s| s.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}

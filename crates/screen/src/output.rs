@@ -1,0 +1,215 @@
+//! Alert records: one per alert, as JSON lines or CSV.
+//!
+//! Fields: `input_id`, `input_line`, `input_name`, `score`, `status` (`alert`; in a delta
+//! re-screening `new`, `amended`, or, for an earlier alert that no longer holds, `delisted`
+//! or `amended_away`), `entity_id` (`source:source_id`), `source`, `source_id` (the
+//! publisher's own record id, e.g. the OFAC uid), `kind`, `caption`, `matched_name`,
+//! `matched_name_kind`, `programs`, `explanation` (an object in JSON lines, one line of text
+//! in CSV).
+
+use crate::input::{InputRow, RowError};
+use crate::{Alert, RowOutcome, ScreenError, Screener};
+use serde::Serialize;
+use std::io::Write;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputFormat {
+    Jsonl,
+    Csv,
+}
+
+#[derive(Serialize)]
+struct Record<'a> {
+    input_id: &'a str,
+    input_line: u64,
+    input_name: String,
+    score: f64,
+    status: &'static str,
+    entity_id: String,
+    source: &'a str,
+    source_id: &'a str,
+    kind: &'static str,
+    caption: &'a str,
+    matched_name: &'a str,
+    matched_name_kind: &'static str,
+    programs: Vec<&'a str>,
+    explanation: &'a sanctum_matcher::Explanation,
+}
+
+const CSV_HEADER: &[&str] = &[
+    "input_id",
+    "input_line",
+    "input_name",
+    "score",
+    "status",
+    "entity_id",
+    "source",
+    "source_id",
+    "kind",
+    "caption",
+    "matched_name",
+    "matched_name_kind",
+    "programs",
+    "explanation",
+];
+
+fn name_kind(kind: sanctum_model::NameKind) -> &'static str {
+    use sanctum_model::NameKind as K;
+    match kind {
+        K::Primary => "primary",
+        K::Alias => "alias",
+        K::WeakAlias => "weak_alias",
+        K::Former => "former",
+        K::OriginalScript => "original_script",
+    }
+}
+
+/// The explanation on one line, for CSV.
+pub fn explanation_line(e: &sanctum_matcher::Explanation) -> String {
+    e.to_string()
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Writes alert records.
+pub struct AlertWriter {
+    format: OutputFormat,
+    json: Option<Box<dyn Write + Send>>,
+    csv: Option<csv::Writer<Box<dyn Write + Send>>>,
+}
+
+impl AlertWriter {
+    pub fn new(
+        out: Box<dyn Write + Send>,
+        format: OutputFormat,
+    ) -> Result<AlertWriter, ScreenError> {
+        Ok(match format {
+            OutputFormat::Jsonl => AlertWriter {
+                format,
+                json: Some(out),
+                csv: None,
+            },
+            OutputFormat::Csv => {
+                let mut w = csv::Writer::from_writer(out);
+                w.write_record(CSV_HEADER).map_err(csv_error)?;
+                AlertWriter {
+                    format,
+                    json: None,
+                    csv: Some(w),
+                }
+            }
+        })
+    }
+
+    /// Writes the alerts of one row.
+    pub fn write_row(
+        &mut self,
+        row: &InputRow,
+        alerts: &[Alert],
+        screener: &Screener,
+    ) -> Result<(), ScreenError> {
+        if alerts.is_empty() {
+            return Ok(());
+        }
+        let input_name = row.display_name();
+        for alert in alerts {
+            let Some(party) = screener.parties().get(alert.party as usize) else {
+                continue;
+            };
+            let e = &party.entity;
+            let record = Record {
+                input_id: &row.id,
+                input_line: row.line,
+                input_name: input_name.clone(),
+                score: alert.score,
+                status: alert.status.as_str(),
+                entity_id: e.id(),
+                source: &e.source,
+                source_id: &e.source_id,
+                kind: e.kind.as_str(),
+                caption: e.caption(),
+                matched_name: &alert.explanation.matched_name,
+                matched_name_kind: name_kind(alert.explanation.matched_name_kind),
+                programs: e.programs(),
+                explanation: &alert.explanation,
+            };
+            match self.format {
+                OutputFormat::Jsonl => {
+                    if let Some(out) = self.json.as_mut() {
+                        serde_json::to_writer(&mut *out, &record).map_err(std::io::Error::from)?;
+                        out.write_all(b"\n")?;
+                    }
+                }
+                OutputFormat::Csv => {
+                    if let Some(w) = self.csv.as_mut() {
+                        w.write_record([
+                            record.input_id,
+                            &record.input_line.to_string(),
+                            &record.input_name,
+                            &format!("{:.4}", record.score),
+                            record.status,
+                            &record.entity_id,
+                            record.source,
+                            record.source_id,
+                            record.kind,
+                            record.caption,
+                            record.matched_name,
+                            record.matched_name_kind,
+                            &record.programs.join("; "),
+                            &explanation_line(record.explanation),
+                        ])
+                        .map_err(csv_error)?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes one row's outcome (alerts only; rejected rows go to a [`RejectWriter`]).
+    pub fn write(&mut self, outcome: &RowOutcome, screener: &Screener) -> Result<(), ScreenError> {
+        match outcome {
+            RowOutcome::Screened { row, alerts } => self.write_row(row, alerts, screener),
+            RowOutcome::Rejected(_) => Ok(()),
+        }
+    }
+
+    pub fn finish(mut self) -> Result<(), ScreenError> {
+        if let Some(out) = self.json.as_mut() {
+            out.flush()?;
+        }
+        if let Some(w) = self.csv.as_mut() {
+            w.flush()?;
+        }
+        Ok(())
+    }
+}
+
+fn csv_error(e: csv::Error) -> ScreenError {
+    ScreenError::Output(std::io::Error::other(e.to_string()))
+}
+
+/// Writes every rejected row as a JSON line: `{"line", "kind", "reason"}`.
+pub struct RejectWriter {
+    out: Box<dyn Write + Send>,
+}
+
+impl RejectWriter {
+    pub fn new(out: Box<dyn Write + Send>) -> RejectWriter {
+        RejectWriter { out }
+    }
+
+    pub fn write(&mut self, row: &RowError) -> Result<(), ScreenError> {
+        serde_json::to_writer(&mut self.out, row).map_err(std::io::Error::from)?;
+        self.out.write_all(b"\n")?;
+        Ok(())
+    }
+
+    pub fn finish(mut self) -> Result<(), ScreenError> {
+        self.out.flush()?;
+        Ok(())
+    }
+}

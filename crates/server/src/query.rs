@@ -1,0 +1,319 @@
+//! From FollowTheMoney examples to matcher queries, and from parties to FtM JSON; the
+//! scoring loop shared by `/match`, `/search` and `/v1/screen`.
+
+use crate::error::ApiError;
+use crate::snapshot::Snapshot;
+use sanctum_matcher::{Hit, Matcher, PreparedQuery, Query, QueryId};
+use sanctum_model::{Entity, EntityKind, Gender, IdKind};
+use serde_json::Value;
+use std::collections::{BTreeMap, HashSet};
+
+/// The FtM schemata a query may use.
+pub const QUERY_SCHEMATA: &[&str] = &[
+    "Person",
+    "Organization",
+    "Company",
+    "PublicBody",
+    "LegalEntity",
+    "Vessel",
+    "Airplane",
+];
+
+/// The kind a query schema asks for; `Ok(None)` for `LegalEntity`, which covers them all.
+pub fn kind_of_schema(schema: &str) -> Result<Option<EntityKind>, String> {
+    Ok(Some(match schema {
+        "Person" => EntityKind::Person,
+        "Organization" | "Company" | "PublicBody" => EntityKind::Organization,
+        "Vessel" => EntityKind::Vessel,
+        "Airplane" => EntityKind::Aircraft,
+        "LegalEntity" => return Ok(None),
+        other => {
+            return Err(format!(
+                "unknown schema {other:?}: one of {}",
+                QUERY_SCHEMATA.join(", ")
+            ));
+        }
+    }))
+}
+
+/// The FtM schema of a party, as `sanctum export` writes it.
+pub fn schema_of(kind: EntityKind) -> &'static str {
+    match kind {
+        EntityKind::Person => "Person",
+        EntityKind::Organization => "Organization",
+        EntityKind::Vessel => "Vessel",
+        EntityKind::Aircraft => "Airplane",
+        EntityKind::Unknown => "LegalEntity",
+    }
+}
+
+/// Whether a party falls under a schema filter: `LegalEntity` and `Thing` cover all parties,
+/// `Company` and `Organization` both mean organizations.
+pub fn schema_covers(filter: &str, kind: EntityKind) -> bool {
+    match filter {
+        "Thing" | "LegalEntity" => true,
+        other => kind_of_schema(other).ok().flatten() == Some(kind),
+    }
+}
+
+/// The values of one property: a string or a list of strings (numbers are taken as text).
+fn property_values(query: &str, prop: &str, value: &Value) -> Result<Vec<String>, ApiError> {
+    let one = |v: &Value| match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    };
+    let bad = || {
+        ApiError::bad_request(format!(
+            "query {query:?}: property {prop:?} must be a string or a list of strings"
+        ))
+    };
+    match value {
+        Value::Null => Ok(Vec::new()),
+        Value::Array(items) => items.iter().map(|v| one(v).ok_or_else(bad)).collect(),
+        v => Ok(vec![one(v).ok_or_else(bad)?]),
+    }
+}
+
+const NAME_PROPS: &[&str] = &["name", "alias", "previousName", "weakAlias"];
+const PART_PROPS: &[&str] = &[
+    "firstName",
+    "secondName",
+    "middleName",
+    "fatherName",
+    "lastName",
+];
+const DATE_PROPS: &[&str] = &["birthDate", "incorporationDate"];
+const COUNTRY_PROPS: &[&str] = &[
+    "nationality",
+    "citizenship",
+    "country",
+    "jurisdiction",
+    "mainCountry",
+    "flag",
+];
+
+fn id_kind_of(prop: &str) -> Option<Option<IdKind>> {
+    Some(match prop {
+        // A generic number may be any document the list holds.
+        "idNumber" => None,
+        "passportNumber" => Some(IdKind::Passport),
+        "taxNumber" | "innCode" | "vatCode" => Some(IdKind::TaxId),
+        "registrationNumber" | "ogrnCode" => Some(IdKind::Registration),
+        "imoNumber" => Some(IdKind::Imo),
+        "mmsi" => Some(IdKind::Mmsi),
+        "callSign" => Some(IdKind::CallSign),
+        "swiftBic" => Some(IdKind::SwiftBic),
+        "leiCode" => Some(IdKind::Lei),
+        _ => return None,
+    })
+}
+
+/// A matcher query from an FtM example (`schema` + `properties`). Properties the matcher
+/// does not use (address, notes…) are accepted and ignored.
+pub fn query_from_example(
+    name: &str,
+    schema: &str,
+    properties: &BTreeMap<String, Value>,
+) -> Result<PreparedQuery, ApiError> {
+    let kind = kind_of_schema(schema)
+        .map_err(|e| ApiError::bad_request(format!("query {name:?}: {e}")))?;
+    let mut query = Query {
+        kind,
+        ..Query::default()
+    };
+    let mut parts: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for (prop, value) in properties {
+        let values = property_values(name, prop, value)?;
+        let prop = prop.as_str();
+        if NAME_PROPS.contains(&prop) {
+            query.names.extend(values);
+        } else if let Some(p) = PART_PROPS.iter().find(|p| **p == prop) {
+            parts.insert(p, values);
+        } else if DATE_PROPS.contains(&prop) {
+            query.birth_dates.extend(values);
+        } else if COUNTRY_PROPS.contains(&prop) {
+            query.countries.extend(values);
+        } else if prop == "gender" {
+            for v in values {
+                query.gender = Some(parse_gender(&v).ok_or_else(|| {
+                    ApiError::bad_request(format!(
+                        "query {name:?}: gender {v:?} is not one of male, female, other"
+                    ))
+                })?);
+            }
+        } else if let Some(kind) = id_kind_of(prop) {
+            query
+                .identifiers
+                .extend(values.into_iter().map(|value| QueryId {
+                    kind: kind.clone(),
+                    value,
+                }));
+        }
+    }
+    // A name given in parts only: join them in the usual order.
+    let joined: Vec<&str> = PART_PROPS
+        .iter()
+        .filter_map(|p| parts.get(p).and_then(|v| v.first()))
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .collect();
+    if !joined.is_empty() {
+        query.names.push(joined.join(" "));
+    }
+    prepare(name, &query)
+}
+
+pub fn parse_gender(text: &str) -> Option<Gender> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "male" | "m" => Some(Gender::Male),
+        "female" | "f" => Some(Gender::Female),
+        "other" => Some(Gender::Other),
+        _ => None,
+    }
+}
+
+/// Validates a query, naming it in the error.
+pub fn prepare(name: &str, query: &Query) -> Result<PreparedQuery, ApiError> {
+    query
+        .prepare()
+        .map_err(|e| ApiError::bad_request(format!("query {name:?}: {e}")))
+}
+
+/// Which parties a scoring run may return.
+#[derive(Debug, Default, Clone)]
+pub struct Filters {
+    /// `None`: every source.
+    pub sources: Option<HashSet<String>>,
+    pub exclude_sources: HashSet<String>,
+    pub exclude_schema: Vec<String>,
+    pub topics: Vec<String>,
+    pub exclude_ids: HashSet<String>,
+}
+
+impl Filters {
+    pub fn admits(&self, e: &Entity) -> bool {
+        if let Some(sources) = &self.sources
+            && !sources.contains(&e.source)
+        {
+            return false;
+        }
+        if self.exclude_sources.contains(&e.source) {
+            return false;
+        }
+        if self.exclude_schema.iter().any(|s| schema_covers(s, e.kind)) {
+            return false;
+        }
+        if !self.topics.is_empty()
+            && !topics_of(e)
+                .iter()
+                .any(|t| self.topics.iter().any(|f| f == t))
+        {
+            return false;
+        }
+        if !self.exclude_ids.is_empty()
+            && (self.exclude_ids.contains(&crate::snapshot::ftm_id(e))
+                || self.exclude_ids.contains(&e.id()))
+        {
+            return false;
+        }
+        true
+    }
+}
+
+/// FtM topics of a party: a designated party is a `sanction` target.
+pub fn topics_of(e: &Entity) -> Vec<&'static str> {
+    if e.designations.is_empty() {
+        Vec::new()
+    } else {
+        vec!["sanction"]
+    }
+}
+
+/// Scores the index's candidates; returns how many reach `cutoff` and the best `limit` of
+/// them, best first.
+pub fn score(
+    snapshot: &Snapshot,
+    matcher: &Matcher,
+    query: &PreparedQuery,
+    filters: &Filters,
+    cutoff: f64,
+    limit: usize,
+) -> (usize, Vec<(u32, Hit)>) {
+    let mut candidates = Vec::new();
+    snapshot.index.candidates(query, &mut candidates);
+    let mut hits: Vec<(u32, Hit)> = candidates
+        .into_iter()
+        .filter_map(|i| {
+            let party = snapshot.parties.get(i as usize)?;
+            if !filters.admits(&party.entity) {
+                return None;
+            }
+            let hit = matcher.score(query, party)?;
+            (hit.score >= cutoff).then_some((i, hit))
+        })
+        .collect();
+    let total = hits.len();
+    hits.sort_by(|a, b| b.1.score.total_cmp(&a.1.score).then(a.0.cmp(&b.0)));
+    hits.truncate(limit);
+    (total, hits)
+}
+
+/// A party as FtM JSON: its main object, and its sub-entities (sanctions, identifications,
+/// addresses, links) in the order `sanctum export` writes them.
+pub fn ftm_objects(e: &Entity) -> Vec<Value> {
+    let mut buf = Vec::new();
+    if sanctum_model::ftm::write_entity(e, &mut buf).is_err() {
+        return Vec::new();
+    }
+    buf.split(|b| *b == b'\n')
+        .filter(|line| !line.is_empty())
+        .filter_map(|line| serde_json::from_slice(line).ok())
+        .collect()
+}
+
+/// The party's FtM properties (the main object's).
+pub fn ftm_properties(e: &Entity) -> Value {
+    ftm_objects(e)
+        .into_iter()
+        .next()
+        .and_then(|mut v| v.get_mut("properties").map(Value::take))
+        .unwrap_or_else(|| Value::Object(Default::default()))
+}
+
+/// The party's properties with its sub-entities nested as yente nests them: `sanctions`,
+/// `identification`, `cryptoWallets`, `unknownLinkSubject`, and `addressEntity` as objects.
+pub fn ftm_properties_nested(e: &Entity) -> Value {
+    let mut objects = ftm_objects(e).into_iter();
+    let Some(mut main) = objects.next() else {
+        return Value::Object(Default::default());
+    };
+    let mut props = main
+        .get_mut("properties")
+        .map(Value::take)
+        .unwrap_or_else(|| Value::Object(Default::default()));
+    let Some(map) = props.as_object_mut() else {
+        return props;
+    };
+    let mut addresses = Vec::new();
+    for sub in objects {
+        let key = match sub.get("schema").and_then(Value::as_str) {
+            Some("Sanction") => "sanctions",
+            Some("Passport") | Some("Identification") => "identification",
+            Some("CryptoWallet") => "cryptoWallets",
+            Some("UnknownLink") => "unknownLinkSubject",
+            Some("Address") => {
+                addresses.push(sub);
+                continue;
+            }
+            _ => "related",
+        };
+        if let Value::Array(list) = map.entry(key).or_insert_with(|| Value::Array(Vec::new())) {
+            list.push(sub);
+        }
+    }
+    if !addresses.is_empty() {
+        map.insert("addressEntity".to_string(), Value::Array(addresses));
+    }
+    props
+}
