@@ -682,33 +682,14 @@ pub fn parse_csv(
             inner: input.reader,
             last: Rc::clone(&last_byte),
         });
+    let (index, count) = crate::csv_header(
+        &mut reader,
+        &file,
+        "an EU FSF CSV file",
+        &["Entity_LogicalId", "NameAlias_WholeName"],
+    )?;
+    let cols = CsvColumns { index, count };
     let mut record = csv::StringRecord::new();
-    let csv_error = |e: csv::Error| -> ParseError {
-        match e.into_kind() {
-            csv::ErrorKind::Io(io) => ParseError::io(&file, io),
-            other => ParseError::format(&file, format!("{other:?}")),
-        }
-    };
-    if !reader.read_record(&mut record).map_err(csv_error)? {
-        return Err(ParseError::format(&file, "empty file: no header row"));
-    }
-    let index: HashMap<String, usize> = record
-        .iter()
-        .enumerate()
-        .map(|(i, h)| (h.trim_start_matches('\u{feff}').trim().to_string(), i))
-        .collect();
-    for required in ["Entity_LogicalId", "NameAlias_WholeName"] {
-        if !index.contains_key(required) {
-            return Err(ParseError::format(
-                &file,
-                format!("not an EU FSF CSV file: header has no {required:?} column"),
-            ));
-        }
-    }
-    let cols = CsvColumns {
-        index,
-        count: record.len(),
-    };
     let mut parsed = Parsed::default();
     let mut builders: Vec<Builder> = Vec::new();
     let mut position: HashMap<String, usize> = HashMap::new();

@@ -144,3 +144,40 @@ impl<'a> Input<'a> {
         })
     }
 }
+
+/// Reads a CSV file's header row into a column index, checking that `required` columns are
+/// there; `what` names the format in the error ("a CSL file").
+pub(crate) fn csv_header<R: std::io::Read>(
+    reader: &mut csv::Reader<R>,
+    file: &str,
+    what: &str,
+    required: &[&str],
+) -> Result<(std::collections::HashMap<String, usize>, usize), ParseError> {
+    let mut record = csv::StringRecord::new();
+    if !reader
+        .read_record(&mut record)
+        .map_err(|e| csv_error(file, e))?
+    {
+        return Err(ParseError::format(file, "empty file: no header row"));
+    }
+    let index: std::collections::HashMap<String, usize> = record
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (h.trim_start_matches('\u{feff}').trim().to_string(), i))
+        .collect();
+    if let Some(missing) = required.iter().find(|r| !index.contains_key(**r)) {
+        return Err(ParseError::format(
+            file,
+            format!("not {what}: header has no {missing:?} column"),
+        ));
+    }
+    Ok((index, record.len()))
+}
+
+/// A csv crate error as a parse error of `file`.
+pub(crate) fn csv_error(file: &str, e: csv::Error) -> ParseError {
+    match e.into_kind() {
+        csv::ErrorKind::Io(io) => ParseError::io(file, io),
+        other => ParseError::format(file, format!("{other:?}")),
+    }
+}

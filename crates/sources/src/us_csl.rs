@@ -530,33 +530,10 @@ pub fn parse_csv(
         .flexible(true)
         .has_headers(false)
         .from_reader(input.reader);
+    let (index, count) =
+        crate::csv_header(&mut reader, &file, "a CSL file", &["_id", "source", "name"])?;
+    let cols = Columns { index, count };
     let mut record = csv::StringRecord::new();
-    let csv_error = |e: csv::Error| -> ParseError {
-        match e.into_kind() {
-            csv::ErrorKind::Io(io) => ParseError::io(&file, io),
-            other => ParseError::format(&file, format!("{other:?}")),
-        }
-    };
-    if !reader.read_record(&mut record).map_err(csv_error)? {
-        return Err(ParseError::format(&file, "empty file: no header row"));
-    }
-    let index: HashMap<String, usize> = record
-        .iter()
-        .enumerate()
-        .map(|(i, h)| (h.trim_start_matches('\u{feff}').trim().to_string(), i))
-        .collect();
-    for required in ["_id", "source", "name"] {
-        if !index.contains_key(required) {
-            return Err(ParseError::format(
-                &file,
-                format!("not a CSL file: header has no {required:?} column"),
-            ));
-        }
-    }
-    let cols = Columns {
-        index,
-        count: record.len(),
-    };
     let mut parsed = Parsed::default();
     loop {
         let line = reader.position().line();
