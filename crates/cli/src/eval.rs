@@ -41,6 +41,16 @@ pub struct EvalArgs {
     /// Recall only: do not scan look-alikes and customers against every party.
     #[arg(long)]
     recall_only: bool,
+    /// Write the deck as JSON lines here (class, group, query, target, party), so that
+    /// other matchers can be run on the very same cases.
+    #[arg(long, value_name = "FILE")]
+    deck_out: Option<PathBuf>,
+}
+
+thread_local! {
+    /// The index's lookup buffers, one per rayon worker.
+    static SCRATCH: std::cell::Cell<sanctum_index::Scratch> =
+        std::cell::Cell::new(sanctum_index::Scratch::default());
 }
 
 /// Exit code when the evaluation regressed against its baseline.
@@ -79,12 +89,22 @@ pub fn run(ctx: &Context, args: EvalArgs) -> Result<ExitCode> {
         started.elapsed()
     );
 
+    if let Some(path) = &args.deck_out {
+        write_deck(path, &deck)?;
+    }
+
     let mut match_options = MatchOptions::default();
     if let Some(t) = args.threshold {
         match_options.threshold = t;
     }
     let matcher = Matcher::new(match_options);
-    let candidates = |q: &PreparedQuery, out: &mut Vec<u32>| index.candidates(q, out);
+    let candidates = |q: &PreparedQuery, out: &mut Vec<u32>| {
+        let mut scratch = SCRATCH.take();
+        index.candidates(q, &matcher.options, &mut scratch);
+        out.clear();
+        out.extend_from_slice(&scratch.parties);
+        SCRATCH.set(scratch);
+    };
     let report = eval::run(
         &deck,
         &parties,
@@ -142,4 +162,32 @@ fn print_report(report: &EvalReport) {
             println!("  {}: {e}", c.class);
         }
     }
+}
+
+/// The deck as JSON lines, one case a line.
+fn write_deck(path: &std::path::Path, deck: &[deck::DeckCase]) -> Result<()> {
+    use std::io::Write;
+    let file =
+        std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
+    let mut out = std::io::BufWriter::new(file);
+    for case in deck {
+        let q = &case.query;
+        let line = serde_json::json!({
+            "class": case.class,
+            "group": format!("{:?}", case.group),
+            "names": q.names,
+            "kind": q.kind.map(|k| k.as_str()),
+            "birth_dates": q.birth_dates,
+            "countries": q.countries,
+            "gender": q.gender.map(|g| format!("{g:?}").to_lowercase()),
+            "identifiers": q.identifiers.iter().map(|i| &i.value).collect::<Vec<_>>(),
+            "target": case.target,
+            "party": case.party,
+            "source_name": case.source_name,
+        });
+        writeln!(out, "{line}").with_context(|| format!("writing {}", path.display()))?;
+    }
+    out.flush()
+        .with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
 }

@@ -325,6 +325,16 @@ pub enum ScreenTools {
         #[arg(long, short)]
         out: PathBuf,
     },
+    /// Screens a customer file against the lists grown (or cut) to a number of parties with
+    /// generated ones; prints one JSON line: parties, rows, rows per second, index build time.
+    Growth {
+        #[arg(long)]
+        parties: usize,
+        #[arg(long, default_value_t = 11)]
+        seed: u64,
+        /// Customer file to screen (CSV with a header row).
+        input: PathBuf,
+    },
     /// The candidate index's recall against a brute-force scan, on a deck sample.
     Recall {
         #[arg(long = "source", value_name = "SOURCE")]
@@ -369,6 +379,37 @@ pub fn tools(ctx: &Context, command: ScreenTools) -> Result<ExitCode> {
                 out.display(),
                 stats.rows,
                 stats.planted
+            );
+        }
+        ScreenTools::Growth {
+            parties,
+            seed,
+            input,
+        } => {
+            let loaded = lists::load(&store, &Selection::default())?;
+            let started = Instant::now();
+            let grown = sanctum_screen::grow::grow(loaded.parties, parties, seed);
+            let screener = Screener::new(grown, MatchOptions::default());
+            let built = started.elapsed().as_secs_f64();
+            let reader = InputReader::open(&input, None, &ColumnMap::new(&[])?)?;
+            let summary = sanctum_screen::run(
+                reader,
+                &screener,
+                &RunOptions::default(),
+                &input.display().to_string(),
+                &mut |_, _| Ok(()),
+                &mut |_, _, _| {},
+            )?;
+            println!(
+                "{}",
+                serde_json::json!({
+                    "parties": summary.parties,
+                    "rows": summary.rows_read,
+                    "rows_per_second": summary.rows_per_second,
+                    "mean_candidates": summary.mean_candidates,
+                    "alerts": summary.alerts,
+                    "prepare_and_index_seconds": built,
+                })
             );
         }
         ScreenTools::Recall {

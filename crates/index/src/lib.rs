@@ -1,118 +1,159 @@
-//! Candidate generation: for a query, the listed parties the matcher could score above the
+//! Candidate generation: for a query, the listed parties the matcher could score above a
 //! threshold, without scoring them all.
 //!
-//! [`CandidateIndex::build`] turns every analysed name token of every [`PreparedEntity`] into
-//! a few blocking keys, each pointing at the parties that have it:
-//! - `k` the romanisation-variant key (Mohammed = Muhammad), and the key of each pair of
-//!   adjacent tokens joined (a query may glue what the list splits);
-//! - `p` the Double Metaphone key (phonetic respellings);
-//! - `s` the consonant skeleton (dropped or changed vowels);
-//! - `d` every one-letter deletion of the key (one typo, OCR error or transposition in a
-//!   token of four letters or more: the deletion neighbourhood of SymSpell);
-//! - `i` every identifier, normalised.
+//! [`CandidateIndex::build`] takes the [`PreparedEntity`] list (the matcher's analysed
+//! parties) and posts every token of every listed name under its blocking keys
+//! ([`keys`]: variant, phonetic, skeleton, one-deletion, prefix, joined-pair and initial
+//! keys), remembering per name what the score bound needs ([`bound::Side`]: token weights,
+//! initials, long tokens). [`CandidateIndex::candidates`] makes the same keys for the
+//! query's tokens, marks for each listed name it meets which query tokens and which listed
+//! tokens shared a key, and keeps the names whose [`bound::bound`] — the best name score
+//! the matcher could give them, plus the largest bonus the query's birth date and country
+//! can earn — reaches the threshold. A shared identifier always makes a candidate. The
+//! parties found land in [`Scratch::parties`], sorted, for the caller to score with the
+//! matcher.
 //!
-//! [`CandidateIndex::candidates`] looks up the same keys for the query's tokens and returns
-//! the union. The matcher aligns tokens only when they are similar by one of these very
-//! tests, so a party that shares no key with the query cannot align a single token and
-//! cannot reach the threshold; the recall against a brute-force scan is measured in the
-//! screening benchmarks. The index lives in memory and is built when a list version is
-//! loaded (a second for all lists), so it never disagrees with the store.
+//! The candidates' recall against a brute-force scan with the same matcher is measured by
+//! `sanctum screen-tools recall` (BENCHMARKS.md). The index lives in memory and is built
+//! when a list version is loaded (about a second for every list), rather than stored with
+//! the version: it follows the matcher's analysis, which changes with the code, and it is
+//! then never stale against the store.
 
-use sanctum_matcher::{PreparedEntity, PreparedQuery};
-use sanctum_names::{NameToken, TokenKind};
+pub mod bound;
+pub mod keys;
+
+use bound::{Hits, Masks, Side, TokenInfo};
+use keys::name_keys;
+use sanctum_matcher::features::normalize_id;
+use sanctum_matcher::{MatchOptions, PreparedEntity, PreparedName, PreparedQuery};
+use sanctum_model::{EntityKind, NameKind};
 use std::collections::HashMap;
 
-/// Blocking keys to party positions.
-#[derive(Debug, Default)]
+/// The matcher's share of the score carried by the name.
+const NAME_SHARE: f64 = 0.90;
+
+/// A listed name, as the bound needs it.
+struct NameEntry {
+    party: u32,
+    /// The name's bit among the party's names (all bits from the 64th name on).
+    name_bit: u64,
+    person: bool,
+    /// A weak alias: by default the matcher counts it only when met exactly.
+    weak: bool,
+    /// The name's tokens in [`CandidateIndex::tokens`].
+    start: u32,
+    len: u8,
+    masks: Masks,
+}
+
+/// Listed names by token key, with what bounds their score.
+#[derive(Default)]
 pub struct CandidateIndex {
-    postings: HashMap<String, Vec<u32>>,
+    /// Key → (name, token position).
+    postings: HashMap<u64, Vec<(u32, u8)>>,
+    identifiers: HashMap<String, Vec<u32>>,
+    names: Vec<NameEntry>,
+    tokens: Vec<TokenInfo>,
     parties: usize,
 }
 
-/// Whether a token gets its own keys (names, numbers, initials).
-pub fn indexable(t: &NameToken) -> bool {
-    matches!(
-        t.kind,
-        TokenKind::Name | TokenKind::Number | TokenKind::Initial
-    )
+/// Per-thread state of a lookup, reused from one query to the next.
+#[derive(Default)]
+pub struct Scratch {
+    /// Per listed name, the tokens that shared a key with the current query name.
+    hits: Vec<Hits>,
+    touched: Vec<u32>,
+    keys: Vec<keys::TokenKey>,
+    query_tokens: Vec<TokenInfo>,
+    /// Listed names met by a key and bounded, over every lookup (a cost measure).
+    pub names_bounded: u64,
+    /// (party, names) as found, before sorting.
+    found: Vec<(u32, u64)>,
+    /// The candidates of the last lookup (party positions, sorted, distinct).
+    pub parties: Vec<u32>,
+    /// Per candidate, its names that may reach the threshold (bit k: the party's k-th name),
+    /// for `Matcher::alert_among`.
+    pub name_masks: Vec<u64>,
 }
 
-/// The keys of one token, as used on both sides.
-pub fn token_keys(t: &NameToken, out: &mut Vec<String>) {
-    if t.key.is_empty() {
-        return;
-    }
-    out.push(format!("k{}", t.key));
-    if t.kind == TokenKind::Initial || t.kind == TokenKind::Number {
-        return;
-    }
-    if t.phonetic.len() >= 2 {
-        out.push(format!("p{}", t.phonetic));
-    }
-    if t.skeleton.len() >= 3 {
-        out.push(format!("s{}", t.skeleton));
-    }
-    let chars: Vec<char> = t.key.chars().collect();
-    if chars.len() >= 4 {
-        for skip in 0..chars.len() {
-            let deleted: String = chars
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| *i != skip)
-                .map(|(_, c)| c)
-                .collect();
-            out.push(format!("d{deleted}"));
-        }
-        out.push(format!("d{}", t.key));
-    }
+/// What one lookup asks of the listed names.
+struct Lookup {
+    query_person: bool,
+    min_name_score: f64,
+    weak_alias_fuzzy: bool,
 }
 
-fn name_keys(tokens: &[NameToken], out: &mut Vec<String>) {
-    let mut chosen: Vec<&NameToken> = tokens.iter().filter(|t| indexable(t)).collect();
-    if chosen.is_empty() {
-        // A name made only of particles or function words is still findable.
-        chosen = tokens.iter().collect();
-    }
-    for t in &chosen {
-        token_keys(t, out);
-    }
-    for pair in tokens.windows(2) {
-        out.push(format!("k{}{}", pair[0].key, pair[1].key));
-        out.push(format!("k{}{}", pair[0].text, pair[1].text));
-    }
-    // A legal form glued to the name: the index holds the name, the query the glued token.
-    for t in tokens {
-        out.push(format!("t{}", t.text));
-    }
+/// The most the query's other features can add to `NAME_SHARE × name score`: an exact birth
+/// date when it gives one, a shared country when it gives one (see `sanctum_matcher::features`).
+fn feature_bonus(query: &PreparedQuery) -> f64 {
+    let dob = if query.birth_dates.is_empty() {
+        0.0
+    } else {
+        0.06
+    };
+    let country = if query.countries.is_empty() {
+        0.0
+    } else {
+        0.02
+    };
+    dob + country
 }
 
 impl CandidateIndex {
-    pub fn build(parties: &[PreparedEntity]) -> Self {
-        let mut postings: HashMap<String, Vec<u32>> = HashMap::new();
-        let mut keys = Vec::new();
-        for (position, party) in parties.iter().enumerate() {
-            keys.clear();
-            for name in &party.names {
-                name_keys(&name.tokens.tokens, &mut keys);
-            }
-            for id in &party.entity.identifiers {
-                keys.push(format!(
-                    "i{}",
-                    sanctum_matcher::features::normalize_id(&id.value)
-                ));
-            }
-            keys.sort_unstable();
-            keys.dedup();
-            for key in keys.drain(..) {
-                postings.entry(key).or_default().push(position as u32);
-            }
-        }
-        CandidateIndex {
-            postings,
+    pub fn build(parties: &[PreparedEntity]) -> CandidateIndex {
+        let mut index = CandidateIndex {
             parties: parties.len(),
+            ..CandidateIndex::default()
+        };
+        let mut keys = Vec::new();
+        for (p, party) in parties.iter().enumerate() {
+            for (k, name) in party.names.iter().enumerate() {
+                let toks = &name.tokens;
+                let id = index.names.len() as u32;
+                let start = index.tokens.len();
+                let masks = bound::prepare(
+                    &toks.tokens,
+                    &toks.weights,
+                    true,
+                    &name.family_keys,
+                    &mut index.tokens,
+                );
+                index.names.push(NameEntry {
+                    party: p as u32,
+                    name_bit: if k < 64 { 1 << k } else { u64::MAX },
+                    person: party.entity.kind == EntityKind::Person,
+                    weak: name.kind == NameKind::WeakAlias,
+                    start: start as u32,
+                    len: (index.tokens.len() - start) as u8,
+                    masks,
+                });
+                name_keys(&toks.tokens, keys::Side::Listed, &mut keys);
+                keys.sort_unstable();
+                keys.dedup();
+                keys.dedup_by_key(|k| (k.hash, k.token));
+                for k in &keys {
+                    index
+                        .postings
+                        .entry(k.hash)
+                        .or_default()
+                        .push((id, k.token));
+                }
+            }
+            for ident in &party.entity.identifiers {
+                let v = normalize_id(&ident.value);
+                if !v.is_empty() {
+                    let list = index.identifiers.entry(v).or_default();
+                    if list.last() != Some(&(p as u32)) {
+                        list.push(p as u32);
+                    }
+                }
+            }
         }
+        index.postings.shrink_to_fit();
+        index
     }
 
+    /// Number of parties indexed.
     pub fn len(&self) -> usize {
         self.parties
     }
@@ -126,37 +167,104 @@ impl CandidateIndex {
         self.postings.len()
     }
 
-    /// The positions of the parties a query could match, sorted and deduplicated.
-    pub fn candidates(&self, query: &PreparedQuery, out: &mut Vec<u32>) {
-        out.clear();
-        let mut keys = Vec::new();
+    /// The parties that could score `options.threshold` or more for `query` with a matcher
+    /// of these options, into `scratch.parties` (sorted, distinct).
+    pub fn candidates(&self, query: &PreparedQuery, options: &MatchOptions, scratch: &mut Scratch) {
+        let threshold = options.threshold;
+        scratch.found.clear();
+        if scratch.hits.len() != self.names.len() {
+            scratch.hits = vec![Hits::default(); self.names.len()];
+        }
+        // Scores are rounded to four decimals: 0.79996 alerts at 0.80.
+        let min_name_score = (threshold - feature_bonus(query) - 1e-4) / NAME_SHARE - 1e-9;
+        let query_person = query.kind == Some(EntityKind::Person);
         for name in &query.names {
-            name_keys(&name.tokens.tokens, &mut keys);
-            // Glued legal forms: the query token minus a leading or trailing legal form.
-            for t in &name.tokens.tokens {
-                for split in 2..t.text.len().saturating_sub(2) {
-                    if !t.text.is_char_boundary(split) {
-                        continue;
-                    }
-                    let (head, tail) = t.text.split_at(split);
-                    if sanctum_names::classify(head) == TokenKind::LegalForm {
-                        keys.push(format!("t{tail}"));
-                    }
-                    if sanctum_names::classify(tail) == TokenKind::LegalForm {
-                        keys.push(format!("t{head}"));
-                    }
+            let lookup = Lookup {
+                query_person,
+                min_name_score,
+                weak_alias_fuzzy: options.weak_alias_fuzzy,
+            };
+            self.name_candidates(name, &lookup, scratch);
+        }
+        for (_, value) in &query.identifiers {
+            if let Some(list) = self.identifiers.get(value) {
+                scratch.found.extend(list.iter().map(|&p| (p, u64::MAX)));
+            }
+        }
+        scratch.found.sort_unstable_by_key(|f| f.0);
+        scratch.parties.clear();
+        scratch.name_masks.clear();
+        for &(party, names) in &scratch.found {
+            if scratch.parties.last() == Some(&party) {
+                if let Some(last) = scratch.name_masks.last_mut() {
+                    *last |= names;
+                }
+            } else {
+                scratch.parties.push(party);
+                scratch.name_masks.push(names);
+            }
+        }
+    }
+
+    fn name_candidates(&self, name: &PreparedName, lookup: &Lookup, scratch: &mut Scratch) {
+        let toks = &name.tokens;
+        name_keys(&toks.tokens, keys::Side::Query, &mut scratch.keys);
+        scratch.keys.sort_unstable();
+        scratch.keys.dedup();
+        for key in &scratch.keys {
+            let Some(list) = self.postings.get(&key.hash) else {
+                continue;
+            };
+            let i = key.token;
+            for &(id, j) in list {
+                let Some(hits) = scratch.hits.get_mut(id as usize) else {
+                    continue;
+                };
+                if hits.is_empty() {
+                    scratch.touched.push(id);
+                }
+                if key.prefix {
+                    hits.query_prefix |= 1 << i;
+                    hits.listed_prefix |= 1 << j;
+                } else {
+                    hits.query_full |= 1 << i;
+                    hits.listed_full |= 1 << j;
                 }
             }
         }
-        for (_, value) in &query.identifiers {
-            keys.push(format!("i{value}"));
-        }
-        for key in &keys {
-            if let Some(list) = self.postings.get(key) {
-                out.extend_from_slice(list);
+        scratch.query_tokens.clear();
+        let masks = bound::prepare(
+            &toks.tokens,
+            &toks.weights,
+            false,
+            &[],
+            &mut scratch.query_tokens,
+        );
+        let query_side = Side {
+            tokens: &scratch.query_tokens,
+            masks,
+        };
+        scratch.names_bounded += scratch.touched.len() as u64;
+        for id in scratch.touched.drain(..) {
+            let Some(hits) = scratch.hits.get_mut(id as usize) else {
+                continue;
+            };
+            let hits = std::mem::take(hits);
+            let Some(entry) = self.names.get(id as usize) else {
+                continue;
+            };
+            let start = entry.start as usize;
+            let listed = Side {
+                tokens: &self.tokens[start..start + usize::from(entry.len)],
+                masks: entry.masks,
+            };
+            if entry.weak && !lookup.weak_alias_fuzzy && !hits.covers(query_side, listed) {
+                continue;
+            }
+            let person = lookup.query_person || entry.person;
+            if bound::bound(query_side, toks.chars, listed, hits, person) >= lookup.min_name_score {
+                scratch.found.push((entry.party, entry.name_bit));
             }
         }
-        out.sort_unstable();
-        out.dedup();
     }
 }

@@ -302,14 +302,26 @@ impl Matcher {
     /// Scores a query against a party: the best name pair, then the other features.
     /// `None` when no name pair is comparable at all (a weak alias not met exactly).
     pub fn score(&self, query: &PreparedQuery, party: &PreparedEntity) -> Option<Hit> {
-        self.score_at_least(query, party, f64::NEG_INFINITY)
+        self.score_at_least(query, party, f64::NEG_INFINITY, u64::MAX)
     }
 
     /// The threshold's hit, if the party reaches it: the same score as [`Matcher::score`],
     /// but a party whose best name cannot reach `self.options.threshold` even with every
     /// feature in its favour costs no explanation (screening scores many such candidates).
     pub fn alert(&self, query: &PreparedQuery, party: &PreparedEntity) -> Option<Hit> {
-        self.score_at_least(query, party, self.options.threshold)
+        self.alert_among(query, party, u64::MAX)
+    }
+
+    /// [`Matcher::alert`] comparing only the party's names whose bit is set in `name_mask`
+    /// (names from the 64th on are always compared): a candidate index that knows which
+    /// names cannot reach the threshold saves their comparison.
+    pub fn alert_among(
+        &self,
+        query: &PreparedQuery,
+        party: &PreparedEntity,
+        name_mask: u64,
+    ) -> Option<Hit> {
+        self.score_at_least(query, party, self.options.threshold, name_mask)
             .filter(|hit| hit.score >= self.options.threshold)
     }
 
@@ -318,12 +330,16 @@ impl Matcher {
         query: &PreparedQuery,
         party: &PreparedEntity,
         floor: f64,
+        name_mask: u64,
     ) -> Option<Hit> {
         let person =
             party.entity.kind == EntityKind::Person || query.kind == Some(EntityKind::Person);
         let mut best: Option<(names::RawMatch, &PreparedName, &PreparedName)> = None;
         for q in &query.names {
-            for l in &party.names {
+            for (k, l) in party.names.iter().enumerate() {
+                if k < 64 && name_mask & (1 << k) == 0 {
+                    continue;
+                }
                 let m = names::compare(&q.tokens, &l.tokens, &l.family_keys, person);
                 if l.kind == NameKind::WeakAlias && !self.options.weak_alias_fuzzy && !m.is_exact()
                 {

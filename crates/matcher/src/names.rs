@@ -178,7 +178,7 @@ pub fn allowed_edits(len: usize) -> usize {
 }
 
 /// OCR look-alikes folded to one spelling: 1/I/l, 0/O, 5/S, 8/B, rn/m, cl/d, vv/w.
-fn ocr_fold(s: &str) -> String {
+pub fn ocr_fold(s: &str) -> String {
     let folded: String = s
         .chars()
         .map(|c| match c {

@@ -7,7 +7,7 @@
 //! - [`input`]: CSV, JSON lines, XLSX; columns recognised by name; bad rows reported.
 //! - [`lists`]: the parties screened against (current, as of a date, a source or program
 //!   filter) or, for delta re-screening, only those added, amended or delisted since a base.
-//! - [`Screener`]: the prepared parties, their [`TokenIndex`] and the [`Matcher`]. The
+//! - [`Screener`]: the prepared parties, their [`CandidateIndex`] and the [`Matcher`]. The
 //!   index is built at start-up from the parties loaded (about a second for every list on
 //!   two cores), not stored with the version: it then always agrees with the selection
 //!   (sources, programs, as-of date, delta), and the names crate's analysis can change
@@ -15,24 +15,26 @@
 //! - [`run`]: the pipeline. Memory is bounded: a reader thread reads [`CHUNK_ROWS`] rows at a
 //!   time, at most two chunks wait ahead, and alerts are written as each chunk is scored.
 //! - [`recall`]: the candidate index measured against a brute-force scan.
-//! - [`customers`]: reproducible customer files for tests and benchmarks.
+//! - [`customers`]: reproducible customer files for tests and benchmarks; [`grow`]: lists
+//!   grown with generated parties, to measure how the cost grows.
 
 pub mod customers;
+pub mod grow;
 pub mod input;
 pub mod lists;
 pub mod output;
 pub mod recall;
-pub mod token_index;
 
 use input::{InputError, InputReader, InputRow, RowError, RowResult};
 use lists::Role;
 use rayon::prelude::*;
+use sanctum_index::CandidateIndex;
+pub use sanctum_index::Scratch;
 use sanctum_matcher::{Explanation, MatchOptions, Matcher, PreparedEntity, PreparedQuery};
 use sanctum_model::Entity;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::time::Instant;
-use token_index::{Scratch, TokenIndex};
 
 /// Rows read and scored together: large enough to keep both cores busy, small enough that
 /// the rows in flight (three chunks) stay a few megabytes.
@@ -100,7 +102,7 @@ pub struct Alert {
 pub struct Screener {
     parties: Vec<PreparedEntity>,
     roles: Vec<Role>,
-    index: TokenIndex,
+    index: CandidateIndex,
     matcher: Matcher,
     /// Delta: entity id → position of its amended record.
     amended_after: HashMap<String, u32>,
@@ -115,7 +117,7 @@ impl Screener {
             .into_par_iter()
             .map(|(e, role)| (PreparedEntity::new(e), role))
             .unzip();
-        let index = TokenIndex::build(&prepared, options.threshold);
+        let index = CandidateIndex::build(&prepared);
         let amended_after = prepared
             .iter()
             .zip(&roles)
@@ -141,27 +143,27 @@ impl Screener {
         &self.matcher
     }
 
-    pub fn index(&self) -> &TokenIndex {
+    pub fn index(&self) -> &CandidateIndex {
         &self.index
     }
 
     /// The positions of the parties worth scoring for `query`.
     pub fn candidates(&self, query: &PreparedQuery, scratch: &mut Scratch) {
-        self.index.candidates(query, scratch);
+        self.index.candidates(query, &self.matcher.options, scratch);
     }
 
     /// The alerts of one query, best first.
     pub fn screen(&self, query: &PreparedQuery, scratch: &mut Scratch) -> Vec<Alert> {
         self.candidates(query, scratch);
         let mut hits: Vec<Alert> = Vec::new();
-        for &position in scratch.parties.iter() {
+        for (&position, &names) in scratch.parties.iter().zip(&scratch.name_masks) {
             let (Some(party), Some(role)) = (
                 self.parties.get(position as usize),
                 self.roles.get(position as usize),
             ) else {
                 continue;
             };
-            let Some(hit) = self.matcher.alert(query, party) else {
+            let Some(hit) = self.matcher.alert_among(query, party, names) else {
                 continue;
             };
             let status = match role {

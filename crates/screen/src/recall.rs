@@ -29,7 +29,7 @@ pub fn measure(screener: &Screener, queries: &[PreparedQuery]) -> RecallReport {
     let threshold = matcher.options.threshold;
     let per_query: Vec<(usize, usize, usize, Vec<String>)> = queries
         .par_iter()
-        .map_init(crate::token_index::Scratch::default, |scratch, q| {
+        .map_init(crate::Scratch::default, |scratch, q| {
             screener.candidates(q, scratch);
             let mut alerts = 0;
             let mut found = 0;

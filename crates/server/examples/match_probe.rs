@@ -21,18 +21,20 @@ fn main() -> anyhow::Result<()> {
         let q = Query::name(name.as_str())
             .prepare()
             .map_err(|e| anyhow::anyhow!("{e}"))?;
-        let mut out = Vec::new();
+        let mut scratch = sanctum_index::Scratch::default();
         let runs = 20;
         let t = Instant::now();
         for _ in 0..runs {
-            out.clear();
-            snapshot.index.candidates(&q, &mut out);
+            snapshot
+                .index
+                .candidates(&q, &matcher.options, &mut scratch);
         }
         let cand = t.elapsed() / runs;
         let t = Instant::now();
         let mut hits = 0;
         for _ in 0..runs {
-            hits = out
+            hits = scratch
+                .parties
                 .iter()
                 .filter_map(|&i| matcher.score(&q, &snapshot.parties[i as usize]))
                 .filter(|h| h.score >= 0.8)
@@ -46,7 +48,7 @@ fn main() -> anyhow::Result<()> {
         let render = t.elapsed() / runs;
         println!(
             "{name:?}: {} candidates in {cand:.1?}, scored in {score:.1?} ({hits} hits), one render {render:.1?}",
-            out.len()
+            scratch.parties.len()
         );
     }
     Ok(())

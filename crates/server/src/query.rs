@@ -3,6 +3,7 @@
 
 use crate::error::ApiError;
 use crate::snapshot::Snapshot;
+use sanctum_index::Scratch;
 use sanctum_matcher::{Hit, Matcher, PreparedQuery, Query, QueryId};
 use sanctum_model::{Entity, EntityKind, Gender, IdKind};
 use serde_json::Value;
@@ -230,6 +231,12 @@ pub fn topics_of(e: &Entity) -> Vec<&'static str> {
     }
 }
 
+thread_local! {
+    /// The index's per-lookup buffers, kept per worker thread (one per listed name: too big
+    /// to allocate per request).
+    static SCRATCH: std::cell::Cell<Scratch> = std::cell::Cell::new(Scratch::default());
+}
+
 /// Scores the index's candidates; returns how many reach `cutoff` and the best `limit` of
 /// them, best first.
 pub fn score(
@@ -240,11 +247,16 @@ pub fn score(
     cutoff: f64,
     limit: usize,
 ) -> (usize, Vec<(u32, Hit)>) {
-    let mut candidates = Vec::new();
-    snapshot.index.candidates(query, &mut candidates);
-    let mut hits: Vec<(u32, Hit)> = candidates
-        .into_iter()
-        .filter_map(|i| {
+    let mut scratch = SCRATCH.take();
+    let options = sanctum_matcher::MatchOptions {
+        threshold: cutoff,
+        ..matcher.options.clone()
+    };
+    snapshot.index.candidates(query, &options, &mut scratch);
+    let mut hits: Vec<(u32, Hit)> = scratch
+        .parties
+        .iter()
+        .filter_map(|&i| {
             let party = snapshot.parties.get(i as usize)?;
             if !filters.admits(&party.entity) {
                 return None;
@@ -253,6 +265,7 @@ pub fn score(
             (hit.score >= cutoff).then_some((i, hit))
         })
         .collect();
+    SCRATCH.set(scratch);
     let total = hits.len();
     hits.sort_by(|a, b| b.1.score.total_cmp(&a.1.score).then(a.0.cmp(&b.0)));
     hits.truncate(limit);

@@ -1,0 +1,314 @@
+//! The best name score the matcher could give a listed name, from what the keys say can
+//! align, before comparing anything.
+//!
+//! It is the matcher's own formula (`sanctum_matcher::names::compare`) with every aligned
+//! token at the highest similarity its keys allow (1, or 0.85 when only a prefix key was
+//! shared) and the most lenient weight for what is left over:
+//!
+//! ```text
+//! bound = Σ sim · (hit query weights + hit listed weights)
+//!       / (Σ hit weights + Σ missed query weights + Σ missed listed weights)
+//! ```
+//!
+//! A missed token weighs fully, except where the matcher is lenient: for a person, with two
+//! names aligned and left-over names on one side only, a missed query name weighs half and a
+//! missed listed given name 0.15 (a listed family name fully). Words of legal forms and light
+//! words weigh at most 0.05. Three alignments the keys cannot see are assumed possible: an
+//! initial with any token of its letter; two long tokens (six letters or more) within two
+//! edits, at 0.93; and a query cut short (15 characters or more), whose last word may be
+//! the start of a listed word and whose missing tail then weighs a tenth.
+
+use crate::keys::{MAX_TOKENS, is_initial};
+use sanctum_names::{NameToken, TokenKind};
+
+/// Similarity assumed for a token met only through a prefix key (the matcher gives 0.85 to a
+/// prefix, at most 0.93 to spellings a few edits apart, which may share only a prefix).
+const PREFIX_SIMILARITY: f64 = 0.93;
+/// Similarity assumed for two long tokens within two edits (the matcher's best is below).
+const NEAR_SIMILARITY: f64 = 0.93;
+
+/// What the bound needs of a token to rule out an alignment the keys cannot see.
+#[derive(Clone, Copy)]
+pub struct Signature {
+    first: u8,
+    /// The first four bytes of the text (zero-padded): what a cut-short word may start.
+    head: [u8; 4],
+    key_len: u8,
+    text_len: u8,
+    /// Letters present (folded onto 32 bits): each edit flips at most two.
+    key_letters: u32,
+    text_letters: u32,
+}
+
+fn letters(s: &str) -> u32 {
+    s.bytes().fold(0, |m, c| m | (1u32 << (u32::from(c) % 32)))
+}
+
+impl Signature {
+    fn of(t: &NameToken) -> Signature {
+        let clip = |n: usize| n.min(255) as u8;
+        let mut head = [0u8; 4];
+        for (h, b) in head.iter_mut().zip(t.text.bytes()) {
+            *h = b;
+        }
+        Signature {
+            first: t.text.bytes().next().unwrap_or(b' '),
+            head,
+            key_len: clip(t.key.chars().count()),
+            text_len: clip(t.text.chars().count()),
+            key_letters: letters(&t.key),
+            text_letters: letters(&t.text),
+        }
+    }
+
+    /// Whether a word spelt like `self` may start with a word spelt like `start`.
+    fn may_start_with(&self, start: &Signature) -> bool {
+        let n = usize::from(start.text_len).min(4);
+        self.text_len >= start.text_len && self.head[..n] == start.head[..n]
+    }
+
+    /// Whether the two may be within the matcher's edit tolerance (two edits, three from
+    /// nine letters), by key or by spelling; each edit changes the length by at most one and
+    /// flips at most two letters of the set.
+    fn near(&self, other: &Signature) -> bool {
+        let close = |la: u8, lb: u8, ma: u32, mb: u32| {
+            let edits = if la.min(lb) >= 9 { 3 } else { 2 };
+            la.abs_diff(lb) <= edits && (ma ^ mb).count_ones() <= 2 * u32::from(edits)
+        };
+        close(
+            self.key_len,
+            other.key_len,
+            self.key_letters,
+            other.key_letters,
+        ) || close(
+            self.text_len,
+            other.text_len,
+            self.text_letters,
+            other.text_letters,
+        )
+    }
+}
+
+/// A token, as the bound weighs it.
+#[derive(Clone, Copy)]
+pub struct TokenInfo {
+    /// Weight when aligned.
+    hit: f32,
+    /// Weight when left over: where the matcher is lenient, and where it is not.
+    miss_lenient: f32,
+    miss_full: f32,
+    signature: Signature,
+}
+
+/// Per name: which tokens are names in the matcher's leftover test (weight 0.5 or more),
+/// initials, and long (six letters or more: the matcher allows two edits there, the keys
+/// only one).
+#[derive(Clone, Copy, Default)]
+pub struct Masks {
+    heavy: u64,
+    initials: u64,
+    long: u64,
+}
+
+/// One side of a comparison: a name's tokens (at most [`MAX_TOKENS`]) and masks. The index
+/// keeps every listed name's tokens in one array, so a bound reads one place in memory.
+#[derive(Clone, Copy)]
+pub struct Side<'a> {
+    pub tokens: &'a [TokenInfo],
+    pub masks: Masks,
+}
+
+/// Appends a name's tokens to `out` and returns its masks. `family` holds the listed family
+/// name's keys (never weighed leniently); the query side has none.
+pub fn prepare(
+    tokens: &[NameToken],
+    weights: &[f64],
+    listed: bool,
+    family: &[String],
+    out: &mut Vec<TokenInfo>,
+) -> Masks {
+    let mut masks = Masks::default();
+    for (i, (t, &w)) in tokens.iter().zip(weights).take(MAX_TOKENS).enumerate() {
+        let light = t.kind == TokenKind::LegalForm || w < 0.5;
+        let lenient = if !listed {
+            0.5 * w
+        } else if family.contains(&t.key) {
+            w
+        } else {
+            0.15 * w
+        };
+        let cap = |x: f64| if light { x.min(0.05) } else { x };
+        out.push(TokenInfo {
+            hit: w as f32,
+            miss_lenient: cap(lenient) as f32,
+            miss_full: cap(w) as f32,
+            signature: Signature::of(t),
+        });
+        let bit = 1u64 << i;
+        if w >= 0.5 {
+            masks.heavy |= bit;
+        }
+        if is_initial(t) {
+            masks.initials |= bit;
+        }
+        if t.key.chars().count() >= 6 {
+            masks.long |= bit;
+        }
+    }
+    masks
+}
+
+impl Side<'_> {
+    fn all(&self) -> u64 {
+        match self.tokens.len() {
+            64.. => u64::MAX,
+            n => (1u64 << n) - 1,
+        }
+    }
+}
+
+/// Which tokens shared a key: through a full key, or only a prefix key.
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+pub struct Hits {
+    pub query_full: u64,
+    pub query_prefix: u64,
+    pub listed_full: u64,
+    pub listed_prefix: u64,
+}
+
+impl Hits {
+    pub fn is_empty(&self) -> bool {
+        *self == Hits::default()
+    }
+
+    /// Every token of both names met by a key other than a prefix: what an exact match
+    /// (the only one a weak alias gets) needs.
+    pub fn covers(&self, query: Side, listed: Side) -> bool {
+        self.query_full & query.all() == query.all()
+            && self.listed_full & listed.all() == listed.all()
+    }
+}
+
+fn bits(mut m: u64) -> impl Iterator<Item = usize> {
+    std::iter::from_fn(move || {
+        (m != 0).then(|| {
+            let i = m.trailing_zeros() as usize;
+            m &= m - 1;
+            i
+        })
+    })
+}
+
+/// The bound (see the module doc). `person`: the matcher compares as persons (either side
+/// is one), which is when it may be lenient.
+pub fn bound(query: Side, query_chars: usize, listed: Side, hits: Hits, person: bool) -> f64 {
+    let q_hit = (hits.query_full | hits.query_prefix) & query.all();
+    let l_hit = (hits.listed_full | hits.listed_prefix) & listed.all();
+    let mut q_free = query.all() & !q_hit;
+    let mut l_free = listed.all() & !l_hit;
+    let mut numerator = 0.0f64;
+    let mut denominator = 0.0f64;
+    for i in bits(q_hit) {
+        let sim = if hits.query_full & (1 << i) != 0 {
+            1.0
+        } else {
+            PREFIX_SIMILARITY
+        };
+        numerator += sim * f64::from(query.tokens[i].hit);
+        denominator += f64::from(query.tokens[i].hit);
+    }
+    for j in bits(l_hit) {
+        let sim = if hits.listed_full & (1 << j) != 0 {
+            1.0
+        } else {
+            PREFIX_SIMILARITY
+        };
+        numerator += sim * f64::from(listed.tokens[j].hit);
+        denominator += f64::from(listed.tokens[j].hit);
+    }
+    let mut matched = q_hit.count_ones();
+    // Alignments the keys cannot see: an initial with a token of its letter, two long
+    // tokens within two edits. An initial's partner may be a listed token a key already met
+    // (through another query token: T. TAN / TAN, Tieniu, where TAN and TIENIU sound alike):
+    // counting it again keeps the bound an upper bound.
+    for i in bits(q_free) {
+        let q_sig = &query.tokens[i].signature;
+        let initial = query.masks.initials & (1 << i) != 0;
+        let long = query.masks.long & (1 << i) != 0;
+        let initial_of = |j: usize| {
+            (initial || listed.masks.initials & (1 << j) != 0)
+                && listed.tokens[j].signature.first == q_sig.first
+        };
+        let partner = |j: usize| {
+            if initial_of(j) {
+                Some(1.0)
+            } else if long
+                && listed.masks.long & (1 << j) != 0
+                && q_sig.near(&listed.tokens[j].signature)
+            {
+                Some(NEAR_SIMILARITY)
+            } else {
+                None
+            }
+        };
+        let found = bits(l_free)
+            .find_map(|j| partner(j).map(|s| (Some(j), s)))
+            .or_else(|| bits(l_hit).find(|&j| initial_of(j)).map(|_| (None, 1.0)));
+        if let Some((j, sim)) = found {
+            let w = f64::from(query.tokens[i].hit);
+            numerator += sim * w;
+            denominator += w;
+            q_free &= !(1 << i);
+            matched += 1;
+            if let Some(j) = j {
+                let w = f64::from(listed.tokens[j].hit);
+                numerator += sim * w;
+                denominator += w;
+                l_free &= !(1 << j);
+            }
+        }
+    }
+    let conflict = q_free & query.masks.heavy != 0 && l_free & listed.masks.heavy != 0;
+    let lenient = person && matched >= 2 && !conflict;
+    let miss = |side: Side, free: u64| -> f64 {
+        bits(free)
+            .map(|k| {
+                let t = &side.tokens[k];
+                f64::from(if lenient { t.miss_lenient } else { t.miss_full })
+            })
+            .sum()
+    };
+    let q_missed = miss(query, q_free);
+    let l_missed = miss(listed, l_free);
+    let score = |n: f64, d: f64| if d > 0.0 { n / d } else { 0.0 };
+    let plain = score(numerator, denominator + q_missed + l_missed);
+    // A cut-short query: its last word may be the start of a listed one, and what the cut
+    // took away weighs a tenth, when no other name of the query is left over.
+    let last = query.tokens.len().saturating_sub(1);
+    let cut = query_chars >= 15
+        && q_free & !(1 << last) & query.masks.heavy == 0
+        && l_free != 0
+        && listed
+            .tokens
+            .iter()
+            .any(|t| t.signature.may_start_with(&query.tokens[last].signature));
+    if !cut {
+        return plain;
+    }
+    let (mut n, mut d) = (numerator, denominator);
+    if q_free & (1 << last) != 0 {
+        // The last query word against the start of a listed word (0.9), instead of missed.
+        n += 0.9 * f64::from(query.tokens[last].hit);
+        d += f64::from(query.tokens[last].hit);
+    }
+    let l_lenient: f64 = bits(l_free)
+        .map(|k| {
+            f64::from(
+                listed.tokens[k]
+                    .miss_lenient
+                    .min(listed.tokens[k].miss_full),
+            )
+        })
+        .sum();
+    plain.max(score(n, d + 0.1 * l_lenient))
+}
