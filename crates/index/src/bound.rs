@@ -100,25 +100,26 @@ pub struct TokenInfo {
     signature: Signature,
 }
 
-/// Per name: which tokens are names in the matcher's leftover test (weight 0.5 or more),
-/// initials, and long (six letters or more: the matcher allows two edits there, the keys
-/// only one).
+/// A name's shape: which tokens are names in the matcher's leftover test (weight 0.5 or
+/// more), initials, and long (six letters or more: the matcher allows two edits there, the
+/// keys only one); and the sum of the token weights, for [`quick_bound`].
 #[derive(Clone, Copy, Default)]
-pub struct Masks {
+pub struct Shape {
     heavy: u64,
     initials: u64,
     long: u64,
+    weight: f32,
 }
 
-/// One side of a comparison: a name's tokens (at most [`MAX_TOKENS`]) and masks. The index
+/// One side of a comparison: a name's tokens (at most [`MAX_TOKENS`]) and shape. The index
 /// keeps every listed name's tokens in one array, so a bound reads one place in memory.
 #[derive(Clone, Copy)]
 pub struct Side<'a> {
     pub tokens: &'a [TokenInfo],
-    pub masks: Masks,
+    pub shape: Shape,
 }
 
-/// Appends a name's tokens to `out` and returns its masks. `family` holds the listed family
+/// Appends a name's tokens to `out` and returns its shape. `family` holds the listed family
 /// name's keys (never weighed leniently); the query side has none.
 pub fn prepare(
     tokens: &[NameToken],
@@ -126,8 +127,8 @@ pub fn prepare(
     listed: bool,
     family: &[String],
     out: &mut Vec<TokenInfo>,
-) -> Masks {
-    let mut masks = Masks::default();
+) -> Shape {
+    let mut shape = Shape::default();
     for (i, (t, &w)) in tokens.iter().zip(weights).take(MAX_TOKENS).enumerate() {
         let light = t.kind == TokenKind::LegalForm || w < 0.5;
         let lenient = if !listed {
@@ -145,17 +146,18 @@ pub fn prepare(
             signature: Signature::of(t),
         });
         let bit = 1u64 << i;
+        shape.weight += w as f32;
         if w >= 0.5 {
-            masks.heavy |= bit;
+            shape.heavy |= bit;
         }
         if is_initial(t) {
-            masks.initials |= bit;
+            shape.initials |= bit;
         }
         if t.key.chars().count() >= 6 {
-            masks.long |= bit;
+            shape.long |= bit;
         }
     }
-    masks
+    shape
 }
 
 impl Side<'_> {
@@ -199,6 +201,60 @@ fn bits(mut m: u64) -> impl Iterator<Item = usize> {
     })
 }
 
+/// A looser bound from the listed name's [`Shape`] alone, without reading its tokens: every
+/// listed token counted as met, every query token that could still pair (an initial, a long
+/// token, or any token when the listed name has initials) counted as met; only the query
+/// tokens that can pair with nothing count as missed. Most names a common word meets fail
+/// it, and the full [`bound`] is then not needed. A query that may be cut short gets 1 unless
+/// one of its names other than the last can pair with nothing (which rules the cut out).
+pub fn quick_bound(
+    query: Side,
+    query_chars: usize,
+    listed: &Shape,
+    hits: Hits,
+    person: bool,
+) -> f64 {
+    let q_hit = (hits.query_full | hits.query_prefix) & query.all();
+    let q_free = query.all() & !q_hit;
+    let pairable = if listed.initials != 0 {
+        q_free
+    } else {
+        q_free
+            & (query.shape.initials
+                | if listed.long != 0 {
+                    query.shape.long
+                } else {
+                    0
+                })
+    };
+    let last = query.tokens.len().saturating_sub(1);
+    let pairable = if query_chars >= 15 {
+        pairable | (q_free & (1 << last))
+    } else {
+        pairable
+    };
+    let unpaired = q_free & !pairable;
+    if query_chars >= 15 && unpaired & !(1 << last) & query.shape.heavy == 0 {
+        return 1.0;
+    }
+    let lenient = person && (q_hit | pairable).count_ones() >= 2;
+    let mut numerator = f64::from(listed.weight);
+    for i in bits(q_hit | pairable) {
+        numerator += f64::from(query.tokens[i].hit);
+    }
+    let missed: f64 = bits(unpaired)
+        .map(|i| {
+            let t = &query.tokens[i];
+            f64::from(if lenient { t.miss_lenient } else { t.miss_full })
+        })
+        .sum();
+    if numerator + missed > 0.0 {
+        numerator / (numerator + missed)
+    } else {
+        0.0
+    }
+}
+
 /// The bound (see the module doc). `person`: the matcher compares as persons (either side
 /// is one), which is when it may be lenient.
 pub fn bound(query: Side, query_chars: usize, listed: Side, hits: Hits, person: bool) -> f64 {
@@ -227,23 +283,29 @@ pub fn bound(query: Side, query_chars: usize, listed: Side, hits: Hits, person: 
         denominator += f64::from(listed.tokens[j].hit);
     }
     let mut matched = q_hit.count_ones();
+    let last = query.tokens.len().saturating_sub(1);
     // Alignments the keys cannot see: an initial with a token of its letter, two long
     // tokens within two edits. An initial's partner may be a listed token a key already met
     // (through another query token: T. TAN / TAN, Tieniu, where TAN and TIENIU sound alike):
     // counting it again keeps the bound an upper bound.
     for i in bits(q_free) {
         let q_sig = &query.tokens[i].signature;
-        let initial = query.masks.initials & (1 << i) != 0;
-        let long = query.masks.long & (1 << i) != 0;
+        let initial = query.shape.initials & (1 << i) != 0;
+        let long = query.shape.long & (1 << i) != 0;
         let initial_of = |j: usize| {
-            (initial || listed.masks.initials & (1 << j) != 0)
+            (initial || listed.shape.initials & (1 << j) != 0)
                 && listed.tokens[j].signature.first == q_sig.first
         };
+        // The last word of a query cut at a field limit (15 characters or more) may be the
+        // start of a listed word, which the matcher aligns at 0.9 whatever else is left over.
+        let cut_word = i == last && query_chars >= 15;
         let partner = |j: usize| {
             if initial_of(j) {
                 Some(1.0)
+            } else if cut_word && listed.tokens[j].signature.may_start_with(q_sig) {
+                Some(0.9)
             } else if long
-                && listed.masks.long & (1 << j) != 0
+                && listed.shape.long & (1 << j) != 0
                 && q_sig.near(&listed.tokens[j].signature)
             {
                 Some(NEAR_SIMILARITY)
@@ -268,7 +330,7 @@ pub fn bound(query: Side, query_chars: usize, listed: Side, hits: Hits, person: 
             }
         }
     }
-    let conflict = q_free & query.masks.heavy != 0 && l_free & listed.masks.heavy != 0;
+    let conflict = q_free & query.shape.heavy != 0 && l_free & listed.shape.heavy != 0;
     let lenient = person && matched >= 2 && !conflict;
     let miss = |side: Side, free: u64| -> f64 {
         bits(free)
@@ -284,9 +346,8 @@ pub fn bound(query: Side, query_chars: usize, listed: Side, hits: Hits, person: 
     let plain = score(numerator, denominator + q_missed + l_missed);
     // A cut-short query: its last word may be the start of a listed one, and what the cut
     // took away weighs a tenth, when no other name of the query is left over.
-    let last = query.tokens.len().saturating_sub(1);
     let cut = query_chars >= 15
-        && q_free & !(1 << last) & query.masks.heavy == 0
+        && q_free & !(1 << last) & query.shape.heavy == 0
         && l_free != 0
         && listed
             .tokens

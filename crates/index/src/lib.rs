@@ -22,7 +22,7 @@
 pub mod bound;
 pub mod keys;
 
-use bound::{Hits, Masks, Side, TokenInfo};
+use bound::{Hits, Shape, Side, TokenInfo};
 use keys::name_keys;
 use sanctum_matcher::features::normalize_id;
 use sanctum_matcher::{MatchOptions, PreparedEntity, PreparedName, PreparedQuery};
@@ -43,14 +43,37 @@ struct NameEntry {
     /// The name's tokens in [`CandidateIndex::tokens`].
     start: u32,
     len: u8,
-    masks: Masks,
+    shape: Shape,
 }
+
+/// The postings' hasher: keys are FNV hashes already, so hashing them again (SipHash, the
+/// default) would only cost time; a multiply spreads their bits over the table's buckets.
+#[derive(Clone, Copy, Default)]
+struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn write_u64(&mut self, key: u64) {
+        self.0 = key.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+}
+
+type Postings = HashMap<u64, Vec<(u32, u8)>, std::hash::BuildHasherDefault<KeyHasher>>;
 
 /// Listed names by token key, with what bounds their score.
 #[derive(Default)]
 pub struct CandidateIndex {
     /// Key → (name, token position).
-    postings: HashMap<u64, Vec<(u32, u8)>>,
+    postings: Postings,
     identifiers: HashMap<String, Vec<u32>>,
     names: Vec<NameEntry>,
     tokens: Vec<TokenInfo>,
@@ -111,7 +134,7 @@ impl CandidateIndex {
                 let toks = &name.tokens;
                 let id = index.names.len() as u32;
                 let start = index.tokens.len();
-                let masks = bound::prepare(
+                let shape = bound::prepare(
                     &toks.tokens,
                     &toks.weights,
                     true,
@@ -125,7 +148,7 @@ impl CandidateIndex {
                     weak: name.kind == NameKind::WeakAlias,
                     start: start as u32,
                     len: (index.tokens.len() - start) as u8,
-                    masks,
+                    shape,
                 });
                 name_keys(&toks.tokens, keys::Side::Listed, &mut keys);
                 keys.sort_unstable();
@@ -233,7 +256,7 @@ impl CandidateIndex {
             }
         }
         scratch.query_tokens.clear();
-        let masks = bound::prepare(
+        let shape = bound::prepare(
             &toks.tokens,
             &toks.weights,
             false,
@@ -242,7 +265,7 @@ impl CandidateIndex {
         );
         let query_side = Side {
             tokens: &scratch.query_tokens,
-            masks,
+            shape,
         };
         scratch.names_bounded += scratch.touched.len() as u64;
         for id in scratch.touched.drain(..) {
@@ -253,15 +276,20 @@ impl CandidateIndex {
             let Some(entry) = self.names.get(id as usize) else {
                 continue;
             };
+            let person = lookup.query_person || entry.person;
+            if bound::quick_bound(query_side, toks.chars, &entry.shape, hits, person)
+                < lookup.min_name_score
+            {
+                continue;
+            }
             let start = entry.start as usize;
             let listed = Side {
                 tokens: &self.tokens[start..start + usize::from(entry.len)],
-                masks: entry.masks,
+                shape: entry.shape,
             };
             if entry.weak && !lookup.weak_alias_fuzzy && !hits.covers(query_side, listed) {
                 continue;
             }
-            let person = lookup.query_person || entry.person;
             if bound::bound(query_side, toks.chars, listed, hits, person) >= lookup.min_name_score {
                 scratch.found.push((entry.party, entry.name_bit));
             }

@@ -25,10 +25,16 @@ fn listed(kind: EntityKind, full: &str, family: Option<&str>) -> PreparedEntity 
 const PAIRS: &[(&str, &str, Option<&str>, EntityKind)] = &[
     ("T. TAN", "TAN, Tieniu", Some("TAN"), EntityKind::Person),
     (
+        "Bashar Sabawi Ibrahim Hasan AL-TIKR",
+        "AL-TIKRITI, Sab'awi Ibrahim Hassan",
+        Some("AL-TIKRITI"),
+        EntityKind::Person,
+    ),
+    (
         "Hu Wei",
         "Huawei International Co., Limited",
         None,
-        EntityKind::Organization,
+        EntityKind::Unknown,
     ),
     (
         "M. R. KAZEMIAN",

@@ -25,7 +25,8 @@ fn days(d: (u16, u8, u8)) -> i64 {
 }
 
 /// How a query birth date relates to a listed one.
-fn birth_date_contribution(query: &PartialDate, listed: &DateSpec) -> (f64, String) {
+fn birth_date_contribution(query: &PartialDate, listed: &DateSpec, details: bool) -> (f64, String) {
+    let say = |text: &dyn Fn() -> String| if details { text() } else { String::new() };
     let (lo, hi) = listed.bounds();
     let circa = matches!(listed, DateSpec::Circa(_));
     let (q_lo, q_hi) = (days(query.earliest()), days(query.latest()));
@@ -33,12 +34,12 @@ fn birth_date_contribution(query: &PartialDate, listed: &DateSpec) -> (f64, Stri
     let overlap = q_lo <= l_hi && l_lo <= q_hi;
     let exact_day = query.day.is_some() && lo == hi && lo.day.is_some() && *query == lo;
     if exact_day {
-        return (0.06, format!("same birth date {query}"));
+        return (0.06, say(&|| format!("same birth date {query}")));
     }
     if overlap {
         return (
             0.03,
-            format!("birth date {query} agrees with listed {listed}"),
+            say(&|| format!("birth date {query} agrees with listed {listed}")),
         );
     }
     // Years apart, counting from the nearest edge of the listed range.
@@ -58,12 +59,33 @@ fn birth_date_contribution(query: &PartialDate, listed: &DateSpec) -> (f64, Stri
     };
     (
         contribution,
-        format!("birth date {query} is {gap} year(s) from listed {listed}"),
+        say(&|| format!("birth date {query} is {gap} year(s) from listed {listed}")),
     )
 }
 
 /// The features of a query against a party, each with its contribution.
 pub fn weigh(query: &PreparedQuery, party: &Entity) -> Vec<Feature> {
+    weigh_with(query, party, true)
+}
+
+/// What the features other than identifiers add up to, and whether an identifier matched:
+/// [`weigh`]'s numbers without its words, for deciding cheaply whether a name comparison
+/// can still reach the threshold.
+pub fn adjustment(query: &PreparedQuery, party: &Entity) -> (f64, bool) {
+    let features = weigh_with(query, party, false);
+    let id_match = features
+        .iter()
+        .any(|f| f.feature == "identifier" && f.contribution > 0.0);
+    let sum = features
+        .iter()
+        .filter(|f| f.feature != "identifier")
+        .map(|f| f.contribution)
+        .sum();
+    (sum, id_match)
+}
+
+fn weigh_with(query: &PreparedQuery, party: &Entity, details: bool) -> Vec<Feature> {
+    let say = |text: &dyn Fn() -> String| if details { text() } else { String::new() };
     let mut out = Vec::new();
 
     if !query.birth_dates.is_empty()
@@ -77,7 +99,7 @@ pub fn weigh(query: &PreparedQuery, party: &Entity) -> Vec<Feature> {
                 party
                     .birth_dates
                     .iter()
-                    .map(move |l| birth_date_contribution(q, &l.date))
+                    .map(move |l| birth_date_contribution(q, &l.date, details))
             })
             .max_by(|a, b| a.0.total_cmp(&b.0));
         if let Some((contribution, detail)) = best {
@@ -108,14 +130,19 @@ pub fn weigh(query: &PreparedQuery, party: &Entity) -> Vec<Feature> {
             let (contribution, detail) = if shared.is_empty() {
                 (
                     -0.04,
-                    format!(
-                        "countries {} not among listed {}",
-                        query.countries.join(","),
-                        dedup(&listed)
-                    ),
+                    say(&|| {
+                        format!(
+                            "countries {} not among listed {}",
+                            query.countries.join(","),
+                            dedup(&listed)
+                        )
+                    }),
                 )
             } else {
-                (0.02, format!("shared country {}", shared.join(",")))
+                (
+                    0.02,
+                    say(&|| format!("shared country {}", shared.join(","))),
+                )
             };
             out.push(Feature {
                 feature: "country",
@@ -131,7 +158,7 @@ pub fn weigh(query: &PreparedQuery, party: &Entity) -> Vec<Feature> {
         out.push(Feature {
             feature: "gender",
             contribution: -0.12,
-            detail: format!("{q:?} against listed {l:?}"),
+            detail: say(&|| format!("{q:?} against listed {l:?}")),
         });
     }
 
@@ -142,11 +169,13 @@ pub fn weigh(query: &PreparedQuery, party: &Entity) -> Vec<Feature> {
             out.push(Feature {
                 feature: "kind",
                 contribution: -0.20,
-                detail: format!(
-                    "a {} against a listed {}",
-                    kind.as_str(),
-                    party.kind.as_str()
-                ),
+                detail: say(&|| {
+                    format!(
+                        "a {} against a listed {}",
+                        kind.as_str(),
+                        party.kind.as_str()
+                    )
+                }),
             });
         }
     }
@@ -161,11 +190,13 @@ pub fn weigh(query: &PreparedQuery, party: &Entity) -> Vec<Feature> {
             out.push(Feature {
                 feature: "identifier",
                 contribution: 1.0,
-                detail: format!(
-                    "{} {} is listed",
-                    i.label.as_deref().unwrap_or(i.kind.as_str()),
-                    i.value
-                ),
+                detail: say(&|| {
+                    format!(
+                        "{} {} is listed",
+                        i.label.as_deref().unwrap_or(i.kind.as_str()),
+                        i.value
+                    )
+                }),
             });
             break;
         }

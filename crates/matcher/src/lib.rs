@@ -332,6 +332,19 @@ impl Matcher {
         floor: f64,
         name_mask: u64,
     ) -> Option<Hit> {
+        // The other features first (cheap, no words): a birth date ten years away can rule
+        // the party out before any name is compared. Scores are rounded to four decimals,
+        // hence the margin.
+        let floor = floor - 1e-4;
+        let adjustment = if query.identifiers.is_empty() {
+            let (adjustment, _) = features::adjustment(query, &party.entity);
+            if NAME_SHARE + adjustment < floor {
+                return None;
+            }
+            adjustment
+        } else {
+            features::MAX_BONUS
+        };
         let person =
             party.entity.kind == EntityKind::Person || query.kind == Some(EntityKind::Person);
         let mut best: Option<(names::RawMatch, &PreparedName, &PreparedName)> = None;
@@ -351,8 +364,8 @@ impl Matcher {
             }
         }
         let (raw, q, l) = best?;
-        // Birth date and country add at most 0.08; only an identifier can lift a weak name.
-        if query.identifiers.is_empty() && NAME_SHARE * raw.score + features::MAX_BONUS < floor {
+        // The best name with the other features as they are stays below the floor.
+        if query.identifiers.is_empty() && NAME_SHARE * raw.score + adjustment < floor {
             return None;
         }
         let m = raw.explain(&q.tokens, &l.tokens);
