@@ -3,6 +3,14 @@
 # list (from SANCTUM_LISTS_DIR) and rebuilds and swaps the index; counts failed requests.
 # Usage: bench/http_update_under_load.sh [RATE=1000] [DURATION=40s]
 SERVE_ARGS=()
+# A store of its own holding only an older SDN publication, so that the update during the
+# load ingests every list's newest file and must rebuild and swap the index.
+if [ -z "${BENCH_DATA_DIR:-}" ]; then
+  BENCH_DATA_DIR="$(mktemp -d /tmp/sanctum-bench-update.XXXXXX)"
+  "${SANCTUM_BIN:-$(dirname "$0")/../target/release/sanctum}" --data-dir "$BENCH_DATA_DIR" \
+    update us_ofac_sdn --from "${SANCTUM_LISTS_DIR:-/work/shared/data/lists}/ofac_sdn_csv/sdn_2022-05-08.csv" >/dev/null
+fi
+export BENCH_DATA_DIR
 source "$(dirname "$0")/http_common.sh"
 RATE="${1:-1000}"; DURATION="${2:-40s}"
 WORKERS=20
@@ -11,13 +19,6 @@ hey -z "$DURATION" -c "$WORKERS" -q "$((RATE / WORKERS))" -m POST -T application
   -H "Authorization: Bearer $KEY" -d "$MATCH_BODY" "$URL/match/default" >"$OUT" &
 HEY=$!
 sleep 5
-# Force a rebuild even when the lists are unchanged: re-read after ingesting an older
-# SDN snapshot history would change versions; here the store is re-read and, if any version
-# changed, swapped. To guarantee a swap, ingest one extra SDN snapshot first when available.
-SNAP="$(ls -d "$LISTS"/ofac_sdn_csv 2>/dev/null || true)"
-if [ -n "$SNAP" ]; then
-  "$BIN" --data-dir "$DATA" update us_ofac_sdn --from "$SNAP" --force >/dev/null 2>&1 || true
-fi
 echo "== update during load (admin endpoint):"
 curl -sS -X POST -H "Authorization: Bearer $ADMIN_KEY" "$URL/v1/admin/update" ; echo
 sleep 2

@@ -12,7 +12,7 @@ lists=${SANCTUM_SHARED_LISTS:-../shared/data/lists}
 [ -d "$lists" ] || { echo "SKIP: $lists is absent"; exit 0; }
 cargo build --release --locked -p sanctum >/dev/null 2>&1
 bin=$PWD/target/release/sanctum
-tmp=${SCREEN_BENCH_DIR:-$(mktemp -d)}
+tmp=${SCREEN_BENCH_DIR:-/tmp/sanctum-bench-screen}
 data=$tmp/data
 mkdir -p "$tmp"
 if [ ! -f "$data/sanctum.db" ]; then

@@ -5,20 +5,22 @@
 # Markdown (versions, commands, tables) on stdout; progress on stderr.
 #
 # Environment (defaults in brackets):
-#   SANCTUM_BIN [/tmp/sb/sanctum-peer]  SANCTUM_DATA_DIR [/tmp/sb/data]
-#   PEERS_FTM [/tmp/sb/all.ftm.json]    PEERS_CUSTOMERS [/tmp/sb/c20k.csv]
+#   SANCTUM_BIN [target/release/sanctum]  SANCTUM_DATA_DIR [a store filled by bench/screen.sh:
+#                                         ${SCREEN_BENCH_DIR:-/tmp/sanctum-bench-screen}/data]
 #   PEERS_WORK [/tmp/sanctum-peers]     scratch and result JSON
+#   PEERS_FTM [$PEERS_WORK/all.ftm.json]  PEERS_CUSTOMERS [$PEERS_WORK/customers-20000.csv]
+#                                       both made from the store when absent
 #   PEERS_DECK, PEERS_REPORT            deck + sanctum report of one `eval` run
 #                                       [generated into PEERS_WORK when both are absent]
 #   PEERS_ROWS [2000] PEERS_SAMPLE [200] PEERS_BATCH [100] PEERS_SEED [42] PEERS_NICE [10]
 #   SANCTUM_PEERS_VENV                  see setup.sh
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
-SANCTUM_BIN=${SANCTUM_BIN:-/tmp/sb/sanctum-peer}
-DATA_DIR=${SANCTUM_DATA_DIR:-/tmp/sb/data}
-FTM=${PEERS_FTM:-/tmp/sb/all.ftm.json}
-CUSTOMERS=${PEERS_CUSTOMERS:-/tmp/sb/c20k.csv}
+SANCTUM_BIN=${SANCTUM_BIN:-$HERE/../../target/release/sanctum}
+DATA_DIR=${SANCTUM_DATA_DIR:-${SCREEN_BENCH_DIR:-/tmp/sanctum-bench-screen}/data}
 WORK=${PEERS_WORK:-/tmp/sanctum-peers}
+FTM=${PEERS_FTM:-$WORK/all.ftm.json}
+CUSTOMERS=${PEERS_CUSTOMERS:-$WORK/customers-20000.csv}
 DECK=${PEERS_DECK:-$WORK/deck.jsonl}
 REPORT=${PEERS_REPORT:-$WORK/report.json}
 ROWS=${PEERS_ROWS:-2000}
@@ -31,11 +33,11 @@ die() { echo "run.sh: error: $*" >&2; exit 2; }
 SANCTUM=("$SANCTUM_BIN" --data-dir "$DATA_DIR")
 [ -x "$SANCTUM_BIN" ] || die "sanctum binary not found: $SANCTUM_BIN
   build it (cargo build --release; target/release/sanctum) and set SANCTUM_BIN"
-[ -f "$DATA_DIR/sanctum.db" ] || die "no sanctum store in $DATA_DIR (set SANCTUM_DATA_DIR; fill it with: sanctum --data-dir DIR update)"
-[ -f "$FTM" ] || die "FtM export not found: $FTM
-  make it with: $SANCTUM_BIN --data-dir $DATA_DIR export --format ftm -o $FTM"
-[ -f "$CUSTOMERS" ] || die "customer file not found: $CUSTOMERS
-  make it with: $SANCTUM_BIN --data-dir $DATA_DIR screen-tools customers --rows 20000 --seed 7 -o $CUSTOMERS"
+[ -f "$DATA_DIR/sanctum.db" ] || die "no sanctum store in $DATA_DIR (set SANCTUM_DATA_DIR, or run bench/screen.sh first; or fill one with: sanctum --data-dir DIR update)"
+mkdir -p "$WORK"
+[ -f "$FTM" ] || "${SANCTUM[@]}" export --format ftm -o "$FTM" >&2 || die "export to $FTM failed"
+[ -f "$CUSTOMERS" ] || "${SANCTUM[@]}" screen-tools customers --rows 20000 --seed 7 -o "$CUSTOMERS" >&2 \
+  || die "customer file $CUSTOMERS could not be made"
 [ -f "$DECK" ] && have_deck=1 || have_deck=0
 [ -f "$REPORT" ] && have_report=1 || have_report=0
 [ $have_deck = $have_report ] || die "PEERS_DECK ($DECK) and PEERS_REPORT ($REPORT) come from one eval run: give both or neither"

@@ -232,7 +232,7 @@ pub fn quick_bound(
         pairable | (q_free & (1 << last))
     } else {
         pairable
-    };
+    } | (q_free & !query.shape.heavy);
     let unpaired = q_free & !pairable;
     if query_chars >= 15 && unpaired & !(1 << last) & query.shape.heavy == 0 {
         return 1.0;
@@ -328,6 +328,27 @@ pub fn bound(query: Side, query_chars: usize, listed: Side, hits: Hits, person: 
                 denominator += w;
                 l_free &= !(1 << j);
             }
+        }
+    }
+    // A query initial a key met (through a joined or spelt-out form) may still stand for a
+    // listed name of its letter that nothing met (Q. AHMED / AHMAD … QADIR).
+    for i in bits(q_hit & query.shape.initials) {
+        let first = query.tokens[i].signature.first;
+        if let Some(j) = bits(l_free).find(|&j| listed.tokens[j].signature.first == first) {
+            let w = f64::from(listed.tokens[j].hit);
+            numerator += w;
+            denominator += w;
+            l_free &= !(1 << j);
+        }
+    }
+    // Light words (particles, function words, legal-form words) get few keys; counted as met,
+    // they can only raise the bound (ABOU / ABU).
+    for (side, free) in [(query, &mut q_free), (listed, &mut l_free)] {
+        for k in bits(*free & !side.shape.heavy) {
+            let w = f64::from(side.tokens[k].hit);
+            numerator += w;
+            denominator += w;
+            *free &= !(1 << k);
         }
     }
     let conflict = q_free & query.shape.heavy != 0 && l_free & listed.shape.heavy != 0;

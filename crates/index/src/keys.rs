@@ -202,17 +202,29 @@ fn joined_keys(tokens: &[NameToken], side: Side, out: &mut Vec<TokenKey>) {
                         prefix: false,
                     });
                     if j == i + 1 {
-                        let h = hash(b'k', &[a.text.as_bytes(), b.text.as_bytes()]);
-                        out.push(TokenKey {
-                            hash: h,
-                            token: i as u8,
-                            prefix: false,
-                        });
-                        out.push(TokenKey {
-                            hash: h,
-                            token: j as u8,
-                            prefix: false,
-                        });
+                        // Adjacent words as written, also as a query's one word is looked up
+                        // (ABOUDJARRAH / ABOU DJARRAH) and by its consonants (YHYAZADH /
+                        // YAHYA ZADEH).
+                        let (ta, tb) = (a.text.as_bytes(), b.text.as_bytes());
+                        let consonants: Vec<u8> = ta
+                            .iter()
+                            .chain(tb)
+                            .copied()
+                            .filter(|c| !b"aeiouy".contains(c))
+                            .collect();
+                        let mut joined = vec![hash(b'k', &[ta, tb]), hash(b't', &[ta, tb])];
+                        if consonants.len() >= 3 {
+                            joined.push(hash(b'c', &[&consonants]));
+                        }
+                        for h in joined {
+                            for token in [i, j] {
+                                out.push(TokenKey {
+                                    hash: h,
+                                    token: token as u8,
+                                    prefix: false,
+                                });
+                            }
+                        }
                     }
                 }
             }

@@ -21,8 +21,48 @@ fn listed(kind: EntityKind, full: &str, family: Option<&str>) -> PreparedEntity 
 
 /// Pairs the matcher alerts on; each must come out of the index. Known miss, left out: three
 /// query words joined and two edits away from one listed word ("Yahya ALAA AL DINI" /
-/// "ALA'ODDINI, Yahya", 0.817), which no key of the index sees.
+/// "ALA'ODDINI, Yahya", 0.817), and one word two edits from two listed words joined
+/// ("ALAQSA CHARITABLE ORGANIZATION" / "AL-AHSAN CHARITABLE ORGANIZATION", 0.853): no key of
+/// the index sees them.
 const PAIRS: &[(&str, &str, Option<&str>, EntityKind)] = &[
+    (
+        "ABOU KHALAF",
+        "Abu KHALED",
+        Some("KHALED"),
+        EntityKind::Person,
+    ),
+    (
+        "Q. AHMED",
+        "Ahmad Sheikh Abdul QADIR",
+        Some("QADIR"),
+        EntityKind::Person,
+    ),
+    (
+        "M UMAR",
+        "Omar MAHAMAT",
+        Some("MAHAMAT"),
+        EntityKind::Person,
+    ),
+    (
+        "J. CHOL SONG",
+        "JANG, Song Chol",
+        Some("JANG"),
+        EntityKind::Person,
+    ),
+    ("ABOUDJARRAH", "ABOU DJARRAH", None, EntityKind::Person),
+    ("ABUUBAIDAH", "ABU UBAIDAH", None, EntityKind::Person),
+    (
+        "S. M. TUFAIL",
+        "TUFAIL, Mohammed",
+        Some("TUFAIL"),
+        EntityKind::Person,
+    ),
+    (
+        "YHYAZADH, Hamid Reza",
+        "YAHYA ZADEH, Hamidreza",
+        Some("YAHYA ZADEH"),
+        EntityKind::Person,
+    ),
     ("T. TAN", "TAN, Tieniu", Some("TAN"), EntityKind::Person),
     (
         "Bashar Sabawi Ibrahim Hasan AL-TIKR",
