@@ -86,25 +86,37 @@ def nomenklatura_row(rows, ftm, batch):
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     out = []
     for t, hits in alerted.items():
-        n_planted, found_planted = planted(rows, hits)
         out.append(
-            {
-                "tool": f"nomenklatura logic-v2 @{t:.2f}",
-                "rows": len(rows),
-                "seconds": round(seconds, 2),
-                "cpu_seconds": round(cpu, 2),
-                "rows_per_second": round(len(rows) / seconds, 1),
-                "rows_alerted": len(hits),
-                "alerts": sum(len(v) for v in hits.values()),
-                "planted": n_planted,
-                "planted_found": found_planted,
-                "setup_seconds": round(setup, 1),
-                "mean_candidates": round(candidates / len(rows), 1),
-                "batch": batch,
-                "max_rss_mb": max_rss_mb(),
-            }
+            result_row(
+                f"nomenklatura logic-v2 @{t:.2f}",
+                rows,
+                hits,
+                (seconds, cpu, setup),
+                mean_candidates=round(candidates / len(rows), 1),
+                batch=batch,
+                max_rss_mb=max_rss_mb(),
+            )
         )
     return out
+
+
+def result_row(tool, rows, hits, times, **extra):
+    """One tool's line of the screening table: speed, alerts and planted names found."""
+    seconds, cpu, setup = times
+    n_planted, found_planted = planted(rows, hits)
+    return {
+        "tool": tool,
+        "rows": len(rows),
+        "seconds": round(seconds, 2),
+        "cpu_seconds": round(cpu, 2),
+        "rows_per_second": round(len(rows) / seconds, 1),
+        "rows_alerted": len(hits),
+        "alerts": sum(len(v) for v in hits.values()),
+        "planted": n_planted,
+        "planted_found": found_planted,
+        "setup_seconds": round(setup, 1),
+        **extra,
+    }
 
 
 def listed_names(ftm):
@@ -142,21 +154,14 @@ def rapidfuzz_rows(rows, ftm, cutoff, chunk=200):
             for i, j in zip(*np.nonzero(scores)):
                 hits[part[i]["id"]].add(owners[j])
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-        n_planted, found_planted = planted(rows, hits)
         out.append(
-            {
-                "tool": f"rapidfuzz {scorer.__name__} >= {cutoff}",
-                "rows": len(rows),
-                "seconds": round(seconds, 2),
-                "cpu_seconds": round(cpu, 2),
-                "rows_per_second": round(len(rows) / seconds, 1),
-                "rows_alerted": len(hits),
-                "alerts": sum(len(v) for v in hits.values()),
-                "planted": n_planted,
-                "planted_found": found_planted,
-                "setup_seconds": round(setup, 1),
-                "listed_names": len(names),
-            }
+            result_row(
+                f"rapidfuzz {scorer.__name__} >= {cutoff}",
+                rows,
+                hits,
+                (seconds, cpu, setup),
+                listed_names=len(names),
+            )
         )
     return out
 
