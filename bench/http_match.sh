@@ -21,14 +21,14 @@ wrk.body = '$MATCH_BODY'
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer $KEY"
 LUA
-  # wrk paced at RATE: each of 6 connections waits 6000/RATE - 1 ms between requests (wrk's
+  # wrk paced at RATE: each of 10 connections waits 10000/RATE - 1 ms between requests (wrk's
   # delay() hook; the 1 ms stands for the request itself), so the server sees about RATE
   # req/s with hey's own CPU out of the way.
   PACED="$(mktemp /tmp/sanctum-wrk.XXXXXX.lua)"
   cat "$LUA" >"$PACED"
-  echo "function delay() return $((6000 / RATE - 1)) end" >>"$PACED"
-  echo "== paced at about $RATE req/s (wrk, 1 thread, 6 connections, $DURATION)"
-  wrk -t1 -c6 -d"$DURATION" --latency -s "$PACED" "$URL/match/default" | grep -E "Requests/sec|50%|75%|90%|99%|Non-2xx|errors"
+  echo "function delay() return $((10000 / RATE - 1)) end" >>"$PACED"
+  echo "== paced at about $RATE req/s (wrk, 1 thread, 10 connections, $DURATION)"
+  wrk -t1 -c10 -d"$DURATION" --latency -s "$PACED" "$URL/match/default" | grep -E "Requests/sec|50%|75%|90%|99%|Non-2xx|errors"
   rm -f "$PACED"
   echo "== peak throughput (wrk, 2 threads, 16 connections, 10 s)"
   wrk -t2 -c16 -d10s --latency -s "$LUA" "$URL/match/default" | grep -E "Requests/sec|50%|99%|Non-2xx|errors"
