@@ -102,7 +102,8 @@ struct OutLine<'a> {
     datasets: [&'a str; 1],
 }
 
-fn schema_of(kind: EntityKind) -> &'static str {
+/// The FtM schema a party of this kind is written as.
+pub fn schema_of(kind: EntityKind) -> &'static str {
     match kind {
         EntityKind::Person => "Person",
         EntityKind::Organization => "Organization",

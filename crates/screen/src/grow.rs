@@ -7,21 +7,9 @@
 //! Birth dates and countries are the base party's; identifiers are dropped, so no generated
 //! party matches by identifier. The same parties and seed give the same lists.
 
+use crate::customers::Mix;
 use crate::lists::Role;
 use sanctum_model::{Entity, EntityKind, Name, NameKind};
-
-/// SplitMix64: small, deterministic, independent of the other generators.
-struct Mix(u64);
-
-impl Mix {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        ((z ^ (z >> 31)) % n.max(1) as u64) as usize
-    }
-}
 
 /// `parties` cut or grown to `target` parties.
 pub fn grow(mut parties: Vec<(Entity, Role)>, target: usize, seed: u64) -> Vec<(Entity, Role)> {

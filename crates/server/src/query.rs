@@ -38,15 +38,7 @@ pub fn kind_of_schema(schema: &str) -> Result<Option<EntityKind>, String> {
 }
 
 /// The FtM schema of a party, as `sanctum export` writes it.
-pub fn schema_of(kind: EntityKind) -> &'static str {
-    match kind {
-        EntityKind::Person => "Person",
-        EntityKind::Organization => "Organization",
-        EntityKind::Vessel => "Vessel",
-        EntityKind::Aircraft => "Airplane",
-        EntityKind::Unknown => "LegalEntity",
-    }
-}
+pub use sanctum_model::ftm::schema_of;
 
 /// Whether a party falls under a schema filter: `LegalEntity` and `Thing` cover all parties,
 /// `Company` and `Organization` both mean organizations.
