@@ -12,6 +12,7 @@ use sanctum_matcher::{DEFAULT_THRESHOLD, MatchOptions, PreparedQuery};
 use sanctum_screen::input::{ColumnMap, InputFormat, InputReader};
 use sanctum_screen::lists::{self, Selection, Since};
 use sanctum_screen::output::{AlertWriter, OutputFormat, RejectWriter};
+use sanctum_screen::recall::BruteForce;
 use sanctum_screen::{RowOutcome, RunOptions, Screener, Summary};
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
@@ -348,6 +349,11 @@ pub enum ScreenTools {
         threshold: Option<f64>,
         #[arg(long)]
         json: Option<PathBuf>,
+        /// Reuse the brute-force scan saved in FILE (made and saved there when absent or made
+        /// for other queries, lists or threshold): index changes are then measured in
+        /// seconds. Delete it when the matcher changes.
+        #[arg(long, value_name = "FILE")]
+        brute_force: Option<PathBuf>,
     },
 }
 
@@ -418,6 +424,7 @@ pub fn tools(ctx: &Context, command: ScreenTools) -> Result<ExitCode> {
             seed,
             threshold,
             json,
+            brute_force,
         } => {
             let selection = Selection {
                 sources,
@@ -432,7 +439,23 @@ pub fn tools(ctx: &Context, command: ScreenTools) -> Result<ExitCode> {
             let screener = Screener::new(loaded.parties, options);
             let sample = recall_sample(&entities, queries, seed);
             let started = Instant::now();
-            let report = sanctum_screen::recall::measure(&screener, &sample);
+            let saved = brute_force
+                .as_ref()
+                .and_then(|path| std::fs::read(path).ok())
+                .and_then(|bytes| serde_json::from_slice::<BruteForce>(&bytes).ok())
+                .filter(|scan| scan.fits(&screener, &sample));
+            let scan = match saved {
+                Some(scan) => scan,
+                None => {
+                    let scan = sanctum_screen::recall::brute_force(&screener, &sample);
+                    if let Some(path) = &brute_force {
+                        std::fs::write(path, serde_json::to_vec(&scan)?)
+                            .with_context(|| format!("writing {}", path.display()))?;
+                    }
+                    scan
+                }
+            };
+            let report = sanctum_screen::recall::compare(&screener, &sample, &scan);
             eprintln!("scanned in {:.1?}", started.elapsed());
             println!("{}", serde_json::to_string_pretty(&report)?);
             if let Some(path) = json {

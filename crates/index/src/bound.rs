@@ -14,16 +14,23 @@
 //! names aligned and left-over names on one side only, a missed query name weighs half and a
 //! missed listed given name 0.15 (a listed family name fully). Words of legal forms and light
 //! words weigh at most 0.05. Three alignments the keys cannot see are assumed possible: an
-//! initial with any token of its letter; two long tokens (six letters or more) within two
-//! edits, at 0.93; and a query cut short (15 characters or more), whose last word may be
+//! initial with any token of its letter; two long tokens (eight letters or more, where the
+//! matcher allows two edits and the keys see one) within two edits, at 0.93; and a query cut short (15 characters or more), whose last word may be
 //! the start of a listed word and whose missing tail then weighs a tenth.
 
 use crate::keys::{MAX_TOKENS, is_initial};
+use sanctum_matcher::names::allowed_edits;
 use sanctum_names::{NameToken, TokenKind};
+
+/// A set of a name's tokens, by position (see [`MAX_TOKENS`]).
+pub type Mask = u32;
 
 /// Similarity assumed for a token met only through a prefix key (the matcher gives 0.85 to a
 /// prefix, at most 0.93 to spellings a few edits apart, which may share only a prefix).
 const PREFIX_SIMILARITY: f64 = 0.93;
+/// A query this long (in characters) may have been cut at a field limit (the matcher's own
+/// test).
+pub const CUT_CHARS: usize = 15;
 /// Similarity assumed for two long tokens within two edits (the matcher's best is below).
 const NEAR_SIMILARITY: f64 = 0.93;
 
@@ -67,13 +74,13 @@ impl Signature {
         self.text_len >= start.text_len && self.head[..n] == start.head[..n]
     }
 
-    /// Whether the two may be within the matcher's edit tolerance (two edits, three from
-    /// nine letters), by key or by spelling; each edit changes the length by at most one and
-    /// flips at most two letters of the set.
+    /// Whether the two may be within the matcher's edit tolerance by key or by spelling,
+    /// where it allows two edits or more (one edit shares a deletion key); each edit changes
+    /// the length by at most one and flips at most two letters of the set.
     fn near(&self, other: &Signature) -> bool {
         let close = |la: u8, lb: u8, ma: u32, mb: u32| {
-            let edits = if la.min(lb) >= 9 { 3 } else { 2 };
-            la.abs_diff(lb) <= edits && (ma ^ mb).count_ones() <= 2 * u32::from(edits)
+            let edits = allowed_edits(usize::from(la.min(lb))) as u32;
+            edits >= 2 && u32::from(la.abs_diff(lb)) <= edits && (ma ^ mb).count_ones() <= 2 * edits
         };
         close(
             self.key_len,
@@ -101,14 +108,20 @@ pub struct TokenInfo {
 }
 
 /// A name's shape: which tokens are names in the matcher's leftover test (weight 0.5 or
-/// more), initials, and long (six letters or more: the matcher allows two edits there, the
+/// more), initials, and long (eight letters or more: the matcher allows two edits there, the
 /// keys only one); and the sum of the token weights, for [`quick_bound`].
 #[derive(Clone, Copy, Default)]
 pub struct Shape {
-    heavy: u64,
-    initials: u64,
-    long: u64,
+    heavy: Mask,
+    initials: Mask,
+    long: Mask,
     weight: f32,
+    /// What [`quick_bound`] needs to weigh the listed tokens it does not read: how many are
+    /// heavy, the weight of the others, and the least a heavy one weighs when missed.
+    heavy_count: u8,
+    light_weight: f32,
+    heavy_miss_lenient: f32,
+    heavy_miss_full: f32,
 }
 
 /// One side of a comparison: a name's tokens (at most [`MAX_TOKENS`]) and shape. The index
@@ -128,7 +141,11 @@ pub fn prepare(
     family: &[String],
     out: &mut Vec<TokenInfo>,
 ) -> Shape {
-    let mut shape = Shape::default();
+    let mut shape = Shape {
+        heavy_miss_lenient: f32::MAX,
+        heavy_miss_full: f32::MAX,
+        ..Shape::default()
+    };
     for (i, (t, &w)) in tokens.iter().zip(weights).take(MAX_TOKENS).enumerate() {
         let light = t.kind == TokenKind::LegalForm || w < 0.5;
         let lenient = if !listed {
@@ -145,37 +162,53 @@ pub fn prepare(
             miss_full: cap(w) as f32,
             signature: Signature::of(t),
         });
-        let bit = 1u64 << i;
+        let bit: Mask = 1 << i;
         shape.weight += w as f32;
         if w >= 0.5 {
             shape.heavy |= bit;
+            shape.heavy_count += 1;
+            shape.heavy_miss_lenient = shape.heavy_miss_lenient.min(cap(lenient) as f32);
+            shape.heavy_miss_full = shape.heavy_miss_full.min(cap(w) as f32);
+        } else {
+            shape.light_weight += w as f32;
         }
         if is_initial(t) {
             shape.initials |= bit;
         }
-        if t.key.chars().count() >= 6 {
+        if allowed_edits(t.key.chars().count().max(t.text.chars().count())) >= 2 {
             shape.long |= bit;
         }
     }
     shape
 }
 
+impl Shape {
+    /// The sum of the name's token weights.
+    pub fn weight(&self) -> f32 {
+        self.weight
+    }
+}
+
+impl TokenInfo {
+    /// The token's weight when aligned.
+    pub fn weight(&self) -> f32 {
+        self.hit
+    }
+}
+
 impl Side<'_> {
-    fn all(&self) -> u64 {
-        match self.tokens.len() {
-            64.. => u64::MAX,
-            n => (1u64 << n) - 1,
-        }
+    fn all(&self) -> Mask {
+        ((1u64 << self.tokens.len().min(MAX_TOKENS)) - 1) as Mask
     }
 }
 
 /// Which tokens shared a key: through a full key, or only a prefix key.
 #[derive(Clone, Copy, Default, PartialEq, Eq)]
 pub struct Hits {
-    pub query_full: u64,
-    pub query_prefix: u64,
-    pub listed_full: u64,
-    pub listed_prefix: u64,
+    pub query_full: Mask,
+    pub query_prefix: Mask,
+    pub listed_full: Mask,
+    pub listed_prefix: Mask,
 }
 
 impl Hits {
@@ -191,7 +224,7 @@ impl Hits {
     }
 }
 
-fn bits(mut m: u64) -> impl Iterator<Item = usize> {
+fn bits(mut m: Mask) -> impl Iterator<Item = usize> {
     std::iter::from_fn(move || {
         (m != 0).then(|| {
             let i = m.trailing_zeros() as usize;
@@ -201,12 +234,16 @@ fn bits(mut m: u64) -> impl Iterator<Item = usize> {
     })
 }
 
-/// A looser bound from the listed name's [`Shape`] alone, without reading its tokens: every
-/// listed token counted as met, every query token that could still pair (an initial, a long
-/// token, or any token when the listed name has initials) counted as met; only the query
-/// tokens that can pair with nothing count as missed. Most names a common word meets fail
-/// it, and the full [`bound`] is then not needed. A query that may be cut short gets 1 unless
-/// one of its names other than the last can pair with nothing (which rules the cut out).
+/// A looser bound from the listed name's [`Shape`] alone, without reading its tokens. Query
+/// side: every query token that could still pair (an initial, a long token, or any token
+/// when the listed name has initials) counted as met; only the query tokens that can pair
+/// with nothing count as missed. Listed side: the tokens a key met, one more per query
+/// token that could pair (and per query initial met, which may stand for another listed
+/// name), and the light words, each at full weight; the heavy tokens beyond those count as
+/// missed at the least a missed heavy token of the name weighs. Most names a common word
+/// meets fail it, and the full [`bound`] is then not needed. A query that may be cut short
+/// gets 1 unless one of its names other than the last can pair with nothing (which rules the
+/// cut out).
 pub fn quick_bound(
     query: Side,
     query_chars: usize,
@@ -228,26 +265,40 @@ pub fn quick_bound(
                 })
     };
     let last = query.tokens.len().saturating_sub(1);
-    let pairable = if query_chars >= 15 {
+    let pairable = if query_chars >= CUT_CHARS {
         pairable | (q_free & (1 << last))
     } else {
         pairable
-    } | (q_free & !query.shape.heavy);
-    let unpaired = q_free & !pairable;
-    if query_chars >= 15 && unpaired & !(1 << last) & query.shape.heavy == 0 {
+    };
+    let light = q_free & !query.shape.heavy;
+    let unpaired = q_free & !pairable & !light;
+    if query_chars >= CUT_CHARS && unpaired & !(1 << last) & query.shape.heavy == 0 {
         return 1.0;
     }
-    let lenient = person && (q_hit | pairable).count_ones() >= 2;
-    let mut numerator = f64::from(listed.weight);
-    for i in bits(q_hit | pairable) {
+    let lenient = person && (q_hit | pairable | light).count_ones() >= 2;
+    let mut numerator = 0.0;
+    for i in bits(q_hit | pairable | light) {
         numerator += f64::from(query.tokens[i].hit);
     }
-    let missed: f64 = bits(unpaired)
+    let mut missed: f64 = bits(unpaired)
         .map(|i| {
             let t = &query.tokens[i];
             f64::from(if lenient { t.miss_lenient } else { t.miss_full })
         })
         .sum();
+    let listed_hits = (hits.listed_full | hits.listed_prefix).count_ones();
+    let listed_met =
+        listed_hits + pairable.count_ones() + (q_hit & query.shape.initials).count_ones();
+    numerator += f64::from(listed.weight.min(listed_met as f32 + listed.light_weight));
+    let heavy_missed = u32::from(listed.heavy_count).saturating_sub(listed_met);
+    if heavy_missed > 0 {
+        let least = if lenient {
+            listed.heavy_miss_lenient
+        } else {
+            listed.heavy_miss_full
+        };
+        missed += f64::from(heavy_missed as f32 * least);
+    }
     if numerator + missed > 0.0 {
         numerator / (numerator + missed)
     } else {
@@ -298,7 +349,7 @@ pub fn bound(query: Side, query_chars: usize, listed: Side, hits: Hits, person: 
         };
         // The last word of a query cut at a field limit (15 characters or more) may be the
         // start of a listed word, which the matcher aligns at 0.9 whatever else is left over.
-        let cut_word = i == last && query_chars >= 15;
+        let cut_word = i == last && query_chars >= CUT_CHARS;
         let partner = |j: usize| {
             if initial_of(j) {
                 Some(1.0)
@@ -353,7 +404,7 @@ pub fn bound(query: Side, query_chars: usize, listed: Side, hits: Hits, person: 
     }
     let conflict = q_free & query.shape.heavy != 0 && l_free & listed.shape.heavy != 0;
     let lenient = person && matched >= 2 && !conflict;
-    let miss = |side: Side, free: u64| -> f64 {
+    let miss = |side: Side, free: Mask| -> f64 {
         bits(free)
             .map(|k| {
                 let t = &side.tokens[k];
@@ -367,7 +418,7 @@ pub fn bound(query: Side, query_chars: usize, listed: Side, hits: Hits, person: 
     let plain = score(numerator, denominator + q_missed + l_missed);
     // A cut-short query: its last word may be the start of a listed one, and what the cut
     // took away weighs a tenth, when no other name of the query is left over.
-    let cut = query_chars >= 15
+    let cut = query_chars >= CUT_CHARS
         && q_free & !(1 << last) & query.shape.heavy == 0
         && l_free != 0
         && listed

@@ -7,20 +7,34 @@
 //! - `p` the Double Metaphone key (phonetic respellings);
 //! - `s` the consonant skeleton (changed vowels), `c` the consonants as written (dropped
 //!   vowels), and the OCR folding as a `k` key (VT8 / VTB);
-//! - `d` every one-letter deletion of the key, for tokens of four letters or more (one typo,
-//!   OCR error or transposition: the deletion neighbourhood of SymSpell);
-//! - `x` the key's proper prefixes of four letters or more on the listed side, looked up by
-//!   the query's whole key (a word the start of a listed one: Stepan / Stepanovich), and the
-//!   query's proper prefixes looked up as `k` (IRANIAN / IRAN);
-//! - `f` a listed initial under its letter, looked up by every query token's first letter.
+//! - `d` every one-letter deletion of the key, and of the spelling where it differs, for
+//!   tokens of four letters or more (one typo, OCR error or transposition: the deletion
+//!   neighbourhood of SymSpell);
+//! - `h` the first four letters of a token of eight or more (two edits near its end);
+//! - `x` the key's proper prefixes of three letters or more on the listed side, looked up by
+//!   the query's whole key of four letters or more, or three when the query was cut at a
+//!   field limit (a word the start of a listed one: Stepan / Stepanovich), and the query's
+//!   proper prefixes looked up as `k` (IRANIAN / IRAN);
+//! - runs of four initials or more joined, on both sides (A.R.A.B. / ARAB).
+//!
+//! No key pairs an initial with a word (V. / VLADIMIR): the matcher scores a name low when
+//! only initials pair with words, so some word of the name always shares a key, and the
+//! bound assumes the initials' pairings.
 //!
 //! Keys are hashed as they are made (FNV-1a over a tag byte and the parts), so a lookup
 //! allocates no strings; a collision only adds a candidate.
 
 use sanctum_names::{NameToken, TokenKind};
 
-/// Tokens per name the index tracks (bit masks); later tokens are ignored.
-pub const MAX_TOKENS: usize = 64;
+/// Tokens per name the bound tracks (bit masks of 32 keep a name's hits in 16 bytes); later
+/// tokens share the last position, and a name that long is a candidate whenever a key meets
+/// it.
+pub const MAX_TOKENS: usize = 32;
+
+/// A token's position as the keys record it.
+fn pos(i: usize) -> u8 {
+    i.min(MAX_TOKENS - 1) as u8
+}
 
 /// FNV-1a over a tag and byte slices.
 pub fn hash(tag: u8, parts: &[&[u8]]) -> u64 {
@@ -70,21 +84,76 @@ pub struct TokenKey {
     pub prefix: bool,
 }
 
-/// The keys of every token of a name; a joined pair's key belongs to both tokens.
+/// The keys of every token of a name, then its [`group_keys`].
 pub fn name_keys(tokens: &[NameToken], side: Side, out: &mut Vec<TokenKey>) {
     out.clear();
-    let all_plain = !tokens.iter().any(indexable);
-    for (i, t) in tokens.iter().enumerate().take(MAX_TOKENS) {
-        let fuzzy = all_plain || indexable(t);
-        token_keys(t, i as u8, side, fuzzy, out);
+    for (i, t) in tokens.iter().enumerate() {
+        token_keys(t, pos(i), side, fuzzy(tokens, t), out);
     }
+    group_keys(tokens, side, out);
+}
+
+/// Whether a token of this name gets the fuzzy keys: names, numbers and initials do;
+/// particles, stop words and legal-form words only when the name has nothing else.
+pub fn fuzzy(name: &[NameToken], t: &NameToken) -> bool {
+    indexable(t) || !name.iter().any(indexable)
+}
+
+/// The keys that belong to several tokens of a name: pairs and runs joined (a joined key
+/// belongs to every token it joins), acronyms, and on the query side words glued to a legal
+/// form.
+pub fn group_keys(tokens: &[NameToken], side: Side, out: &mut Vec<TokenKey>) {
     joined_keys(tokens, side, out);
+    acronyms(tokens, out);
     if side == Side::Query {
         glued_legal_forms(tokens, out);
     }
 }
 
-fn token_keys(t: &NameToken, token: u8, side: Side, fuzzy: bool, out: &mut Vec<TokenKey>) {
+/// The keys of a query cut at a field limit: its last word, of three letters, may be the
+/// start of a listed word (longer last words look their prefixes up anyway).
+pub fn cut_word_keys(tokens: &[NameToken], out: &mut Vec<TokenKey>) {
+    let Some(last) = tokens.len().checked_sub(1) else {
+        return;
+    };
+    let key = tokens[last].key.as_bytes();
+    if key.len() == 3 {
+        out.push(TokenKey {
+            hash: hash(b'x', &[key]),
+            token: pos(last),
+            prefix: true,
+        });
+    }
+}
+
+/// A run of four initials or more spelt together (A.R.A.B. / ARAB), on either side; shorter
+/// runs are among the joined pairs and triples.
+fn acronyms(tokens: &[NameToken], out: &mut Vec<TokenKey>) {
+    let n = tokens.len();
+    let mut from = 0;
+    while from < n {
+        let mut to = from;
+        while to < n && is_initial(&tokens[to]) {
+            to += 1;
+        }
+        if to - from >= 4 {
+            let run = &tokens[from..to];
+            let text: Vec<u8> = run.iter().flat_map(|t| t.text.bytes()).collect();
+            let key: Vec<u8> = run.iter().flat_map(|t| t.key.bytes()).collect();
+            for h in [hash(b't', &[&text]), hash(b'k', &[&key])] {
+                out.extend((from..to).map(|token| TokenKey {
+                    hash: h,
+                    token: pos(token),
+                    prefix: false,
+                }));
+            }
+        }
+        from = to + 1;
+    }
+}
+
+/// The keys of one token (at position `token`), from its spellings alone.
+pub fn token_keys(t: &NameToken, token: u8, side: Side, fuzzy: bool, out: &mut Vec<TokenKey>) {
     let mut push = |hash: u64, prefix: bool| {
         out.push(TokenKey {
             hash,
@@ -95,12 +164,6 @@ fn token_keys(t: &NameToken, token: u8, side: Side, fuzzy: bool, out: &mut Vec<T
     let (text, key) = (t.text.as_bytes(), t.key.as_bytes());
     let query = side == Side::Query;
     push(hash(b't', &[text]), false);
-    // A listed initial is posted under its letter; each query word looks its letter up.
-    if let Some(&first) = text.first()
-        && query != is_initial(t)
-    {
-        push(hash(b'f', &[&[first]]), false);
-    }
     if key.is_empty() || !fuzzy {
         return;
     }
@@ -132,12 +195,20 @@ fn token_keys(t: &NameToken, token: u8, side: Side, fuzzy: bool, out: &mut Vec<T
         return;
     }
     deletions(key, &mut |h| push(h, false));
+    // The spelling's deletions too where folding changed it: folding may take two spellings
+    // a transposition apart to keys further apart (MOKSVY / MOSKVY, JAIOR / JAIRO).
+    if text != key {
+        deletions(text, &mut |h| push(h, false));
+    }
     // Prefixes: the listed side posts its own, the query looks up its whole key and, as
     // listed keys and spellings, its prefixes.
-    for end in 4..key.len() {
-        if query {
+    if query {
+        for end in 4..key.len() {
             push(hash(b'k', &[&key[..end]]), true);
-        } else {
+        }
+    } else {
+        // From three letters: a query cut at a field limit may end in three (TAG / TAGHTIRAN).
+        for end in 3..key.len() {
             push(hash(b'x', &[&key[..end]]), false);
         }
     }
@@ -147,11 +218,12 @@ fn token_keys(t: &NameToken, token: u8, side: Side, fuzzy: bool, out: &mut Vec<T
             push(hash(b't', &[&text[..end]]), true);
         }
     }
-    // Long tokens, where the matcher allows two or three edits: their first and last four
-    // letters, one of which such edits often leave whole.
-    if key.len() >= 6 {
-        push(hash(b'h', &[&key[..4]]), query);
-        push(hash(b'e', &[&key[key.len() - 4..]]), query);
+    // Long tokens, where the matcher allows two or three edits: their first four letters,
+    // which edits near the end leave whole (SERGEJEWITSCH / SERGEYEVICH). The last four would
+    // catch edits near the start, rarer, at a high cost: every patronymic ends in -vich.
+    let spellings = std::iter::once(key).chain((text != key).then_some(text));
+    for spelling in spellings.filter(|s| s.len() >= 8) {
+        push(hash(b'h', &[&spelling[..4]]), query);
     }
 }
 
@@ -171,12 +243,12 @@ fn deletions(key: &[u8], push: &mut impl FnMut(u64)) {
 /// in any order: ALALI / ALI … AL); the query looks up adjacent pairs and triples joined, as
 /// keys, as spellings and with one letter deleted (O.F. / OF, YU JONG 2 / YUJONG1).
 fn joined_keys(tokens: &[NameToken], side: Side, out: &mut Vec<TokenKey>) {
-    let n = tokens.len().min(MAX_TOKENS);
+    let n = tokens.len();
     let mut push = |hash: u64, from: usize, to: usize| {
         for token in from..=to {
             out.push(TokenKey {
                 hash,
-                token: token as u8,
+                token: pos(token),
                 prefix: false,
             });
         }
@@ -190,40 +262,40 @@ fn joined_keys(tokens: &[NameToken], side: Side, out: &mut Vec<TokenKey>) {
                         continue;
                     }
                     let (a, b) = (&tokens[i], &tokens[j]);
-                    let h = hash(b'k', &[a.key.as_bytes(), b.key.as_bytes()]);
-                    out.push(TokenKey {
-                        hash: h,
-                        token: i as u8,
-                        prefix: false,
-                    });
-                    out.push(TokenKey {
-                        hash: h,
-                        token: j as u8,
-                        prefix: false,
-                    });
-                    if j == i + 1 {
-                        // Adjacent words as written, also as a query's one word is looked up
-                        // (ABOUDJARRAH / ABOU DJARRAH) and by its consonants (YHYAZADH /
-                        // YAHYA ZADEH).
-                        let (ta, tb) = (a.text.as_bytes(), b.text.as_bytes());
+                    let (ta, tb) = (a.text.as_bytes(), b.text.as_bytes());
+                    let mut joined = vec![hash(b'k', &[a.key.as_bytes(), b.key.as_bytes()])];
+                    let adjacent = j == i + 1;
+                    // A particle glued in either order (ABUUBAIDAH / UBAIDAH, Abu), and
+                    // adjacent words, as written: also as a query's one word is looked up
+                    // (ABOUDJARRAH / ABOU DJARRAH).
+                    let particle = a.kind == TokenKind::Particle;
+                    if adjacent || particle {
+                        joined.extend([hash(b'k', &[ta, tb]), hash(b't', &[ta, tb])]);
+                    }
+                    // Adjacent words by their consonants (YHYAZADH / YAHYA ZADEH).
+                    if adjacent {
                         let consonants: Vec<u8> = ta
                             .iter()
                             .chain(tb)
                             .copied()
                             .filter(|c| !b"aeiouy".contains(c))
                             .collect();
-                        let mut joined = vec![hash(b'k', &[ta, tb]), hash(b't', &[ta, tb])];
                         if consonants.len() >= 3 {
                             joined.push(hash(b'c', &[&consonants]));
                         }
-                        for h in joined {
-                            for token in [i, j] {
-                                out.push(TokenKey {
-                                    hash: h,
-                                    token: token as u8,
-                                    prefix: false,
-                                });
-                            }
+                    }
+                    // A particle glued and misspelt (ABOUDJARRAH / ABU JARRAH): one edit of
+                    // the joined spelling.
+                    if particle {
+                        deletions(&[ta, tb].concat(), &mut |h| joined.push(h));
+                    }
+                    for h in joined {
+                        for token in [i, j] {
+                            out.push(TokenKey {
+                                hash: h,
+                                token: pos(token),
+                                prefix: false,
+                            });
                         }
                     }
                 }
@@ -254,7 +326,7 @@ fn joined_keys(tokens: &[NameToken], side: Side, out: &mut Vec<TokenKey>) {
 
 /// A query token glued to a legal form (JSCARGUMENT): its head or tail as a listed token.
 fn glued_legal_forms(tokens: &[NameToken], out: &mut Vec<TokenKey>) {
-    for (i, t) in tokens.iter().enumerate().take(MAX_TOKENS) {
+    for (i, t) in tokens.iter().enumerate() {
         for split in 2..t.text.len().saturating_sub(2) {
             if !t.text.is_char_boundary(split) {
                 continue;
@@ -263,7 +335,7 @@ fn glued_legal_forms(tokens: &[NameToken], out: &mut Vec<TokenKey>) {
             let mut push = |part: &str| {
                 out.push(TokenKey {
                     hash: hash(b't', &[part.as_bytes()]),
-                    token: i as u8,
+                    token: pos(i),
                     prefix: false,
                 })
             };

@@ -22,28 +22,47 @@
 pub mod bound;
 pub mod keys;
 
-use bound::{Hits, Shape, Side, TokenInfo};
+use bound::{Hits, Mask, Shape, Side, TokenInfo};
 use keys::name_keys;
 use sanctum_matcher::features::normalize_id;
 use sanctum_matcher::{MatchOptions, PreparedEntity, PreparedName, PreparedQuery};
 use sanctum_model::{EntityKind, NameKind};
+use sanctum_names::TokenKind;
 use std::collections::HashMap;
 
 /// The matcher's share of the score carried by the name.
 const NAME_SHARE: f64 = 0.90;
 
-/// A listed name, as the bound needs it.
+/// A listed name, as the bound needs it (28 bytes: a lookup reads a thousand of them).
 struct NameEntry {
     party: u32,
-    /// The name's bit among the party's names (all bits from the 64th name on).
-    name_bit: u64,
+    /// The name's tokens in [`CandidateIndex::tokens`].
+    start: u32,
+    shape: Shape,
+    len: u8,
+    /// The name's place among the party's names (64: the 64th or a later one).
+    place: u8,
     person: bool,
     /// A weak alias: by default the matcher counts it only when met exactly.
     weak: bool,
-    /// The name's tokens in [`CandidateIndex::tokens`].
-    start: u32,
-    len: u8,
-    shape: Shape,
+    /// More tokens than the bound tracks: a candidate whenever a key meets it.
+    overflow: bool,
+}
+
+/// Reads every value (each a load from memory) and keeps the sum from being optimised away.
+fn warm(values: impl Iterator<Item = f32>) {
+    std::hint::black_box(values.sum::<f32>());
+}
+
+impl NameEntry {
+    /// The name's bit among the party's names, for `Matcher::alert_among`.
+    fn name_bit(&self) -> u64 {
+        if self.place < 64 {
+            1 << self.place
+        } else {
+            u64::MAX
+        }
+    }
 }
 
 /// The postings' hasher: keys are FNV hashes already, so hashing them again (SipHash, the
@@ -67,13 +86,25 @@ impl std::hash::Hasher for KeyHasher {
     }
 }
 
-type Postings = HashMap<u64, Vec<(u32, u8)>, std::hash::BuildHasherDefault<KeyHasher>>;
+type Postings<T> = HashMap<u64, Vec<T>, std::hash::BuildHasherDefault<KeyHasher>>;
 
 /// Listed names by token key, with what bounds their score.
+///
+/// Keys of one token lead to the distinct listed spellings that have them (the vocabulary),
+/// and each spelling to the names that use it: a query token meets a listed spelling through
+/// many keys at once (the word itself, its variant, phonetic, every deletion), and its names
+/// are then walked once rather than once per key. Keys of joined pairs and runs lead to the
+/// names directly.
 #[derive(Default)]
 pub struct CandidateIndex {
-    /// Key → (name, token position).
-    postings: Postings,
+    /// Token key → spellings (vocabulary positions).
+    spellings: Postings<u32>,
+    /// Per spelling, where its uses start in `uses` (and the next one's start ends them).
+    use_starts: Vec<u32>,
+    /// (name, token position) of every token of every listed name, by spelling.
+    uses: Vec<(u32, u8)>,
+    /// Key of joined tokens → (name, token position).
+    joined: Postings<(u32, u8)>,
     identifiers: HashMap<String, Vec<u32>>,
     names: Vec<NameEntry>,
     tokens: Vec<TokenInfo>,
@@ -90,6 +121,13 @@ pub struct Scratch {
     query_tokens: Vec<TokenInfo>,
     /// Listed names met by a key and bounded, over every lookup (a cost measure).
     pub names_bounded: u64,
+    pub postings_read: u64,
+    pub quick_passed: u64,
+    pub bound_passed: u64,
+    /// Spellings the query's keys met: (spelling, query tokens met fully, as a prefix).
+    met: Vec<(u32, Mask, Mask)>,
+    /// Names that passed the quick bound, with their hits, for the full bound.
+    survivors: Vec<(u32, Hits)>,
     /// (party, names) as found, before sorting.
     found: Vec<(u32, u64)>,
     /// The candidates of the last lookup (party positions, sorted, distinct).
@@ -97,6 +135,26 @@ pub struct Scratch {
     /// Per candidate, its names that may reach the threshold (bit k: the party's k-th name),
     /// for `Matcher::alert_among`.
     pub name_masks: Vec<u64>,
+}
+
+impl Scratch {
+    /// Records that query tokens `query` met the listed name `id`'s token `j`.
+    fn meet(&mut self, id: u32, j: u8, query: Mask, prefix: bool) {
+        let Some(hits) = self.hits.get_mut(id as usize) else {
+            return;
+        };
+        if hits.is_empty() {
+            self.touched.push(id);
+        }
+        let listed: Mask = 1 << j;
+        if prefix {
+            hits.query_prefix |= query;
+            hits.listed_prefix |= listed;
+        } else {
+            hits.query_full |= query;
+            hits.listed_full |= listed;
+        }
+    }
 }
 
 /// What one lookup asks of the listed names.
@@ -128,6 +186,9 @@ impl CandidateIndex {
             parties: parties.len(),
             ..CandidateIndex::default()
         };
+        // A spelling is what its keys are made of: text, key, kind and whether it is fuzzy.
+        let mut vocabulary: HashMap<(&str, &str, TokenKind, bool), u32> = HashMap::new();
+        let mut uses: Vec<Vec<(u32, u8)>> = Vec::new();
         let mut keys = Vec::new();
         for (p, party) in parties.iter().enumerate() {
             for (k, name) in party.names.iter().enumerate() {
@@ -143,23 +204,41 @@ impl CandidateIndex {
                 );
                 index.names.push(NameEntry {
                     party: p as u32,
-                    name_bit: if k < 64 { 1 << k } else { u64::MAX },
+                    start: start as u32,
+                    shape,
+                    len: (index.tokens.len() - start) as u8,
+                    place: k.min(64) as u8,
                     person: party.entity.kind == EntityKind::Person,
                     weak: name.kind == NameKind::WeakAlias,
-                    start: start as u32,
-                    len: (index.tokens.len() - start) as u8,
-                    shape,
+                    overflow: toks.tokens.len() > keys::MAX_TOKENS,
                 });
-                name_keys(&toks.tokens, keys::Side::Listed, &mut keys);
+                for (i, t) in toks.tokens.iter().enumerate() {
+                    let fuzzy = keys::fuzzy(&toks.tokens, t);
+                    let identity = (t.text.as_str(), t.key.as_str(), t.kind, fuzzy);
+                    let next = uses.len() as u32;
+                    let spelling = *vocabulary.entry(identity).or_insert_with(|| {
+                        keys.clear();
+                        keys::token_keys(t, 0, keys::Side::Listed, fuzzy, &mut keys);
+                        keys.sort_unstable();
+                        keys.dedup_by_key(|k| k.hash);
+                        for key in &keys {
+                            index.spellings.entry(key.hash).or_default().push(next);
+                        }
+                        uses.push(Vec::new());
+                        next
+                    });
+                    let position = i.min(keys::MAX_TOKENS - 1) as u8;
+                    let list = &mut uses[spelling as usize];
+                    if list.last() != Some(&(id, position)) {
+                        list.push((id, position));
+                    }
+                }
+                keys.clear();
+                keys::group_keys(&toks.tokens, keys::Side::Listed, &mut keys);
                 keys.sort_unstable();
-                keys.dedup();
                 keys.dedup_by_key(|k| (k.hash, k.token));
                 for k in &keys {
-                    index
-                        .postings
-                        .entry(k.hash)
-                        .or_default()
-                        .push((id, k.token));
+                    index.joined.entry(k.hash).or_default().push((id, k.token));
                 }
             }
             for ident in &party.entity.identifiers {
@@ -172,7 +251,13 @@ impl CandidateIndex {
                 }
             }
         }
-        index.postings.shrink_to_fit();
+        for list in uses {
+            index.use_starts.push(index.uses.len() as u32);
+            index.uses.extend(list);
+        }
+        index.use_starts.push(index.uses.len() as u32);
+        index.spellings.shrink_to_fit();
+        index.joined.shrink_to_fit();
         index
     }
 
@@ -187,7 +272,7 @@ impl CandidateIndex {
 
     /// Number of distinct blocking keys.
     pub fn key_count(&self) -> usize {
-        self.postings.len()
+        self.spellings.len() + self.joined.len()
     }
 
     /// The parties that could score `options.threshold` or more for `query` with a matcher
@@ -232,26 +317,49 @@ impl CandidateIndex {
     fn name_candidates(&self, name: &PreparedName, lookup: &Lookup, scratch: &mut Scratch) {
         let toks = &name.tokens;
         name_keys(&toks.tokens, keys::Side::Query, &mut scratch.keys);
+        if toks.chars >= bound::CUT_CHARS {
+            keys::cut_word_keys(&toks.tokens, &mut scratch.keys);
+        }
         scratch.keys.sort_unstable();
         scratch.keys.dedup();
-        for key in &scratch.keys {
-            let Some(list) = self.postings.get(&key.hash) else {
-                continue;
-            };
-            let i = key.token;
-            for &(id, j) in list {
-                let Some(hits) = scratch.hits.get_mut(id as usize) else {
-                    continue;
-                };
-                if hits.is_empty() {
-                    scratch.touched.push(id);
+        // Spellings met, with the query tokens that met them (fully, or as a prefix).
+        scratch.met.clear();
+        let keys = std::mem::take(&mut scratch.keys);
+        for key in &keys {
+            let bit: Mask = 1 << key.token;
+            if let Some(list) = self.spellings.get(&key.hash) {
+                let (full, prefix) = if key.prefix { (0, bit) } else { (bit, 0) };
+                scratch
+                    .met
+                    .extend(list.iter().map(|&spelling| (spelling, full, prefix)));
+            }
+            if let Some(list) = self.joined.get(&key.hash) {
+                scratch.postings_read += list.len() as u64;
+                for &(id, j) in list {
+                    scratch.meet(id, j, bit, key.prefix);
                 }
-                if key.prefix {
-                    hits.query_prefix |= 1 << i;
-                    hits.listed_prefix |= 1 << j;
-                } else {
-                    hits.query_full |= 1 << i;
-                    hits.listed_full |= 1 << j;
+            }
+        }
+        scratch.keys = keys;
+        scratch.met.sort_unstable_by_key(|m| m.0);
+        let mut m = 0;
+        while m < scratch.met.len() {
+            let spelling = scratch.met[m].0;
+            let (mut full, mut prefix) = (0, 0);
+            while m < scratch.met.len() && scratch.met[m].0 == spelling {
+                full |= scratch.met[m].1;
+                prefix |= scratch.met[m].2;
+                m += 1;
+            }
+            let from = self.use_starts[spelling as usize] as usize;
+            let to = self.use_starts[spelling as usize + 1] as usize;
+            scratch.postings_read += (to - from) as u64;
+            for &(id, j) in &self.uses[from..to] {
+                if full != 0 {
+                    scratch.meet(id, j, full, false);
+                }
+                if prefix != 0 {
+                    scratch.meet(id, j, prefix, true);
                 }
             }
         }
@@ -267,7 +375,17 @@ impl CandidateIndex {
             tokens: &scratch.query_tokens,
             shape,
         };
+        let query_overflow = toks.tokens.len() > keys::MAX_TOKENS;
         scratch.names_bounded += scratch.touched.len() as u64;
+        // The names and their tokens are read at random, one cache miss each: the reads of a
+        // pass go first, independent of one another, so that the memory serves them together
+        // rather than one after the other (a third of the lookup time).
+        warm(scratch.touched.iter().map(|&id| {
+            self.names
+                .get(id as usize)
+                .map_or(0.0, |e| e.shape.weight())
+        }));
+        scratch.survivors.clear();
         for id in scratch.touched.drain(..) {
             let Some(hits) = scratch.hits.get_mut(id as usize) else {
                 continue;
@@ -276,12 +394,29 @@ impl CandidateIndex {
             let Some(entry) = self.names.get(id as usize) else {
                 continue;
             };
-            let person = lookup.query_person || entry.person;
-            if bound::quick_bound(query_side, toks.chars, &entry.shape, hits, person)
-                < lookup.min_name_score
-            {
+            if entry.overflow || query_overflow {
+                scratch.found.push((entry.party, entry.name_bit()));
                 continue;
             }
+            let person = lookup.query_person || entry.person;
+            if bound::quick_bound(query_side, toks.chars, &entry.shape, hits, person)
+                >= lookup.min_name_score
+            {
+                scratch.survivors.push((id, hits));
+            }
+        }
+        scratch.quick_passed += scratch.survivors.len() as u64;
+        warm(scratch.survivors.iter().map(|&(id, _)| {
+            self.names
+                .get(id as usize)
+                .and_then(|e| self.tokens.get(e.start as usize))
+                .map_or(0.0, |t| t.weight())
+        }));
+        for &(id, hits) in &scratch.survivors {
+            let Some(entry) = self.names.get(id as usize) else {
+                continue;
+            };
+            let person = lookup.query_person || entry.person;
             let start = entry.start as usize;
             let listed = Side {
                 tokens: &self.tokens[start..start + usize::from(entry.len)],
@@ -291,7 +426,8 @@ impl CandidateIndex {
                 continue;
             }
             if bound::bound(query_side, toks.chars, listed, hits, person) >= lookup.min_name_score {
-                scratch.found.push((entry.party, entry.name_bit));
+                scratch.bound_passed += 1;
+                scratch.found.push((entry.party, entry.name_bit()));
             }
         }
     }

@@ -52,6 +52,42 @@ const PAIRS: &[(&str, &str, Option<&str>, EntityKind)] = &[
     ("ABOUDJARRAH", "ABOU DJARRAH", None, EntityKind::Person),
     ("ABUUBAIDAH", "ABU UBAIDAH", None, EntityKind::Person),
     (
+        "ABUUBAIDAH",
+        "UBAIDAH, Abu",
+        Some("UBAIDAH"),
+        EntityKind::Person,
+    ),
+    (
+        "BANK MOKSVY PAO",
+        "BANK MOSKVY PAO",
+        None,
+        EntityKind::Organization,
+    ),
+    (
+        "MENDEZ SALAZAR, John Jaior",
+        "MENDEZ SALAZAR, John Jairo",
+        Some("MENDEZ SALAZAR"),
+        EntityKind::Person,
+    ),
+    (
+        "SYRIAN A.R.A.B. CO. FOR ELECTRONIC INDUSTRIES",
+        "SYRONICS-SYRIAN ARAB CO. FOR ELECTRONIC INDUSTRIES",
+        None,
+        EntityKind::Organization,
+    ),
+    (
+        "Публичное Акционерное Общество \"Таг",
+        "TAGHTIRAN",
+        None,
+        EntityKind::Organization,
+    ),
+    (
+        "Islam Seit-Umarowitsch ATABIJEW",
+        "ATABIYEV, Islam Seit-Umarovich",
+        Some("ATABIYEV"),
+        EntityKind::Person,
+    ),
+    (
         "S. M. TUFAIL",
         "TUFAIL, Mohammed",
         Some("TUFAIL"),
@@ -167,6 +203,12 @@ const PAIRS: &[(&str, &str, Option<&str>, EntityKind)] = &[
         "GAYE, Haroun",
         Some("GAYE"),
         EntityKind::Person,
+    ),
+    (
+        "HK HENGBANGWEI ELCTRONICS LIMITED",
+        "HK HENGBANGWEI ELECTRONICS LIMITED",
+        None,
+        EntityKind::Organization,
     ),
     (
         "Muhammad Samir AL-FA",

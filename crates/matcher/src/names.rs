@@ -163,6 +163,9 @@ pub struct NameMatch {
     pub unmatched_listed: Vec<String>,
 }
 
+/// The most a name scores when only initials pair with words.
+const INITIALS_ONLY_SCORE: f64 = 0.5;
+
 /// Below this similarity two tokens are not considered the same word at all.
 const ALIGN_MIN: f64 = 0.6;
 
@@ -171,8 +174,8 @@ const ALIGN_MIN: f64 = 0.6;
 pub fn allowed_edits(len: usize) -> usize {
     match len {
         0..=3 => 0,
-        4..=5 => 1,
-        6..=8 => 2,
+        4..=7 => 1,
+        8..=10 => 2,
         _ => 3,
     }
 }
@@ -310,9 +313,18 @@ fn token_similarity(
     // Folding can take a misspelt token away from its variant key (Mobamed stays, Mohamed
     // becomes muhammad): the spelling as written counts too. Below the tolerance nothing
     // aligns (0.6), so only distances within it are computed.
-    let tolerance = allowed_edits(short);
-    let distance = bounded_osa(ka, kb, tolerance).min(bounded_osa(&a.text, &b.text, tolerance));
-    if distance <= tolerance {
+    // Each spelling within its own tolerance (folding shortens keys: ATABIJEW / ATABIYEV
+    // are 8 letters apart by two edits, their keys 8 and 7).
+    let within = |x: &str, y: &str, len: usize| {
+        let tolerance = allowed_edits(len);
+        Some(bounded_osa(x, y, tolerance)).filter(|&d| d <= tolerance)
+    };
+    let text_len = a.text.chars().count().min(b.text.chars().count());
+    let distance = match (within(ka, kb, short), within(&a.text, &b.text, text_len)) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, y) => x.or(y),
+    };
+    if let Some(distance) = distance {
         // Typos in the first letter are rarer than elsewhere; a different first letter more
         // often means a different name (Iberia/Siberia).
         let first_differs = ka.chars().next() != kb.chars().next();
@@ -484,6 +496,11 @@ pub fn compare(
     } else {
         0.0
     };
+    // First letters alone are not a name: when every alignment pairs an initial with a word
+    // (A. MUNANDAR / Haji M. ASHRAF, Ruskan Ovsepovich MITIAEV / M.R.O.), no word agrees.
+    if aligned.iter().all(|a| a.3 == How::Initial) {
+        score = score.min(INITIALS_ONLY_SCORE);
+    }
     // Different legal forms (LLC against JSC) make a different company more likely.
     if let (Some(a), Some(b)) = (query.legal_form, listed.legal_form)
         && a != b
@@ -586,14 +603,26 @@ fn join_leftovers(
                 if one_used[j] {
                     return None;
                 }
-                let tolerated = if exact {
-                    0
-                } else {
-                    allowed_edits(by_text.len().min(t.text.len()))
+                // Each spelling within its own tolerance: keys are shorter (EP-DD is "epd"
+                // by key, one edit from NPPD's "npd", but three letters admit none).
+                let tolerated = |a: &str, b: &str| {
+                    if exact {
+                        0
+                    } else {
+                        allowed_edits(a.len().min(b.len()))
+                    }
                 };
-                let d = bounded_osa(&by_key, &t.key, tolerated)
-                    .min(bounded_osa(&by_text, &t.text, tolerated));
-                (d <= tolerated).then_some((j, d))
+                let within = |a: &str, b: &str| {
+                    let t = tolerated(a, b);
+                    let d = bounded_osa(a, b, t);
+                    (d <= t).then_some(d)
+                };
+                let d = match (within(&by_key, &t.key), within(&by_text, &t.text)) {
+                    (Some(a), Some(b)) => a.min(b),
+                    (Some(d), None) | (None, Some(d)) => d,
+                    (None, None) => return None,
+                };
+                Some((j, d))
             });
             if let Some((j, d)) = found {
                 let s = 0.95 - 0.05 * d as f64;
@@ -860,6 +889,10 @@ mod tests {
 
     #[test]
     fn joined_and_split_tokens() {
+        assert!(
+            score("EP-DD", "NPPD", false) < 0.8,
+            "a three-letter key admits no edit"
+        );
         assert!(score("JSCARGUMENT", "JSC ARGUMENT", false) > 0.8);
         assert!(score("Al Zawahiri Ayman", "AL-ZAWAHIRI, Ayman", true) > 0.9);
         assert!(score("N.I.A. INTERNATIONAL", "NIA INTERNATIONAL", false) > 0.9);
@@ -869,6 +902,10 @@ mod tests {
     fn initials_and_titles() {
         assert!(score("S. Martynov", "MARTYNOV, Sergey Alexandrovich", true) > 0.9);
         assert!(score("DOCTOR", "DOCTOR", false) > 0.99);
+        assert!(score("M.R.O.", "DOCTOR M.R.O.", true) > 0.9);
+        // Only first letters agree: no word of one name is in the other.
+        assert!(score("A MUNANDAR", "Haji M. ASHRAF", true) <= 0.5);
+        assert!(score("Ruskan Ovsepovich MITIAEV", "DOCTOR M.R.O.", true) <= 0.5);
     }
 
     #[test]

@@ -26,7 +26,8 @@ use std::borrow::Cow;
 ///    Mariya/Maria, Yuliia/Yulia); consonant + i + vowel → consonant + y +
 ///    vowel (Tatiana/Tatyana, Liudmyla/Lyudmila); y between consonants → i
 ///    (Yanukovych/Yanukovich); ay, ey, ei before a consonant → ai
-///    (Husayn/Hussein/Husain, Zeynab/Zaynab/Zainab, Sheikh/Shaykh).
+///    (Husayn/Hussein/Husain, Zeynab/Zaynab/Zainab, Sheikh/Shaykh); j between
+///    vowels → y (German and Slavic spellings: Sergejewitsch/Sergeyevich).
 /// 5. Endings, when at least two letters remain: -off → -ov, -eff → -ev;
 ///    -iy/-ii/-ij/-yy/-yi/-yj → -i and consonant + y → consonant + i
 ///    (Dmitriy/Dmitry/Dmitrii, Zelenskyy/Zelensky); -ei/-ej → -ey,
@@ -167,6 +168,16 @@ fn word_start(word: &mut Vec<u8>) {
 
 fn inside(word: &[u8]) -> Vec<u8> {
     let is_plain_vowel = |b: Option<&u8>| matches!(b, Some(b'a' | b'e' | b'o' | b'u'));
+    let is_vowel = |b: Option<&u8>| matches!(b, Some(b'a' | b'e' | b'i' | b'o' | b'u'));
+    // vowel + j + vowel → y (German and Slavic j: Sergejewitsch/Sergeyevich, Atabijew)
+    let word: Vec<u8> = (0..word.len())
+        .map(|index| match word[index] {
+            b'j' if index > 0 && is_vowel(word.get(index - 1)) && is_vowel(word.get(index + 1)) => {
+                b'y'
+            }
+            b => b,
+        })
+        .collect();
     // i + y/i + vowel → i + vowel
     let mut pass: Vec<u8> = Vec::with_capacity(word.len());
     for (index, &b) in word.iter().enumerate() {
@@ -312,6 +323,8 @@ mod tests {
             ],
             &["Abdullah", "Abdallah", "Abd Allah", "عبدالله"],
             &["Aleksandr", "Alexander", "Aleksander", "Александр"],
+            &["Sergejewitsch", "Sergeyevich"],
+            &["Atabijew", "Atabiyev"],
             &["Dmitriy", "Dmitry", "Dmitrii", "Dmitrij", "Дмитрий"],
             &[
                 "Yevgeniy",

@@ -48,6 +48,12 @@ fn main() -> anyhow::Result<()> {
     by_count.sort();
     by_count.reverse();
     println!(
+        "postings {:.0} quick {:.0} bound {:.0}",
+        scratch.postings_read as f64 / rows as f64,
+        scratch.quick_passed as f64 / rows as f64,
+        scratch.bound_passed as f64 / rows as f64
+    );
+    println!(
         "mean {:.1} candidates, {:.0} names bounded per row",
         total as f64 / rows as f64,
         scratch.names_bounded as f64 / rows as f64
