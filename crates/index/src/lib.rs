@@ -316,12 +316,11 @@ impl CandidateIndex {
 
     fn name_candidates(&self, name: &PreparedName, lookup: &Lookup, scratch: &mut Scratch) {
         let toks = &name.tokens;
+        // Keys met twice only set the same bits twice: no need to sort them out.
         name_keys(&toks.tokens, keys::Side::Query, &mut scratch.keys);
         if toks.chars >= bound::CUT_CHARS {
             keys::cut_word_keys(&toks.tokens, &mut scratch.keys);
         }
-        scratch.keys.sort_unstable();
-        scratch.keys.dedup();
         // Spellings met, with the query tokens that met them (fully, or as a prefix).
         scratch.met.clear();
         let keys = std::mem::take(&mut scratch.keys);

@@ -75,19 +75,47 @@ const ORG_WORDS: &[&str] = &[
 /// ("CMPNY", "LIABILEETY"). Runs for every token prepared, so it stays cheap: the vocabulary's
 /// consonants are computed once, and edit distances only for words of a near length.
 fn is_org_word(text: &str) -> bool {
-    static VOCABULARY: std::sync::OnceLock<Vec<(&'static str, String)>> =
-        std::sync::OnceLock::new();
+    /// The words, their consonant skeletons, and the words long enough for a misspelling.
+    type Vocabulary = (
+        std::collections::HashSet<&'static str>,
+        std::collections::HashSet<String>,
+        Vec<&'static str>,
+    );
+    static VOCABULARY: std::sync::OnceLock<Vocabulary> = std::sync::OnceLock::new();
     if text.len() < 3 {
         return false;
     }
-    let vocabulary =
-        VOCABULARY.get_or_init(|| ORG_WORDS.iter().map(|w| (*w, consonants(w))).collect());
+    let (words, skeletons, long) = VOCABULARY.get_or_init(|| {
+        (
+            ORG_WORDS.iter().copied().collect(),
+            ORG_WORDS.iter().map(|w| consonants(w)).collect(),
+            ORG_WORDS.iter().copied().filter(|w| w.len() >= 6).collect(),
+        )
+    });
+    if words.contains(text) {
+        return true;
+    }
     let skeleton = consonants(text);
-    vocabulary.iter().any(|(w, w_consonants)| {
-        *w == text
-            || (skeleton.len() >= 3 && *w_consonants == skeleton)
-            || (w.len() >= 6 && w.len().abs_diff(text.len()) <= 1 && bounded_osa(w, text, 1) <= 1)
-    })
+    (skeleton.len() >= 3 && skeletons.contains(&skeleton))
+        || long.iter().any(|w| within_one_edit(w, text))
+}
+
+/// Whether two words are at most one edit apart (optimal string alignment). One edit leaves
+/// all but two letters in a common start and end: most pairs fail that count before any
+/// distance is computed.
+fn within_one_edit(a: &str, b: &str) -> bool {
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    if x.len().abs_diff(y.len()) > 1 {
+        return false;
+    }
+    let start = x.iter().zip(y).take_while(|(p, q)| p == q).count();
+    let end = x
+        .iter()
+        .rev()
+        .zip(y.iter().rev())
+        .take_while(|(p, q)| p == q)
+        .count();
+    start + end + 2 >= x.len().max(y.len()) && bounded_osa(a, b, 1) <= 1
 }
 
 /// A single letter is an initial, whatever else it could be ("Y." is not Spanish "y").
@@ -95,12 +123,13 @@ fn is_initial(t: &NameToken) -> bool {
     t.kind == TokenKind::Initial || (t.text.len() == 1 && t.kind != TokenKind::Number)
 }
 
-fn base_weight(t: &NameToken) -> f64 {
+/// `org`: the token is a word of company names ([`is_org_word`]).
+fn base_weight(t: &NameToken, org: bool) -> f64 {
     if is_initial(t) {
         return 0.5;
     }
     match t.kind {
-        TokenKind::Name if is_org_word(&t.text) => 0.3,
+        TokenKind::Name if org => 0.3,
         TokenKind::Name | TokenKind::Number => 1.0,
         TokenKind::Initial => 0.5,
         TokenKind::LegalForm => 0.3,
@@ -120,10 +149,10 @@ struct TokenFeatures {
 }
 
 impl TokenFeatures {
-    fn of(t: &NameToken) -> Self {
+    fn of(t: &NameToken, org: bool) -> Self {
         TokenFeatures {
             ocr: ocr_fold(&t.text),
-            org: is_org_word(&t.text),
+            org,
             initial: is_initial(t),
             first: t.text.chars().next(),
         }
@@ -133,17 +162,27 @@ impl TokenFeatures {
 impl NameTokens {
     pub fn new(text: &str, analysis: NameAnalysis) -> Self {
         let tokens = analysis.tokens;
-        let mut weights: Vec<f64> = tokens.iter().map(base_weight).collect();
+        let org: Vec<bool> = tokens.iter().map(|t| is_org_word(&t.text)).collect();
+        let mut weights: Vec<f64> = tokens
+            .iter()
+            .zip(&org)
+            .map(|(t, &org)| base_weight(t, org))
+            .collect();
         // A name of titles only ("DOCTOR") is still a name.
         if weights.iter().all(|w| *w == 0.0) {
             weights.iter_mut().for_each(|w| *w = 1.0);
         }
-        let (tokens, weights): (Vec<NameToken>, Vec<f64>) = tokens
-            .into_iter()
-            .zip(weights)
-            .filter(|(_, w)| *w > 0.0)
-            .unzip();
-        let features = tokens.iter().map(TokenFeatures::of).collect();
+        let mut tokens_kept = Vec::with_capacity(tokens.len());
+        let mut weights_kept = Vec::with_capacity(tokens.len());
+        let mut features = Vec::with_capacity(tokens.len());
+        for ((t, w), org) in tokens.into_iter().zip(weights).zip(org) {
+            if w > 0.0 {
+                features.push(TokenFeatures::of(&t, org));
+                tokens_kept.push(t);
+                weights_kept.push(w);
+            }
+        }
+        let (tokens, weights) = (tokens_kept, weights_kept);
         NameTokens {
             tokens,
             weights,
