@@ -203,20 +203,14 @@ pub fn token_keys(t: &NameToken, token: u8, side: Side, fuzzy: bool, out: &mut V
     // Prefixes: the listed side posts its own, the query looks up its whole key and, as
     // listed keys and spellings, its prefixes.
     if query {
-        for end in 4..key.len() {
-            push(hash(b'k', &[&key[..end]]), true);
-        }
+        prefixes(b'k', key, 4, &mut |h| push(h, true));
     } else {
         // From three letters: a query cut at a field limit may end in three (TAG / TAGHTIRAN).
-        for end in 3..key.len() {
-            push(hash(b'x', &[&key[..end]]), false);
-        }
+        prefixes(b'x', key, 3, &mut |h| push(h, false));
     }
     if query && key.len() >= 4 {
         push(hash(b'x', &[key]), true);
-        for end in 4..text.len() {
-            push(hash(b't', &[&text[..end]]), true);
-        }
+        prefixes(b't', text, 4, &mut |h| push(h, true));
     }
     // Long tokens, where the matcher allows two or three edits: their first four letters,
     // which edits near the end leave whole (SERGEJEWITSCH / SERGEYEVICH). The last four would
@@ -224,6 +218,24 @@ pub fn token_keys(t: &NameToken, token: u8, side: Side, fuzzy: bool, out: &mut V
     let spellings = std::iter::once(key).chain((text != key).then_some(text));
     for spelling in spellings.filter(|s| s.len() >= 8) {
         push(hash(b'h', &[&spelling[..4]]), query);
+    }
+}
+
+/// The hashes of the proper prefixes of `word` from `shortest` bytes on, as [`hash`] makes
+/// them: FNV reads left to right, so each prefix's hash is a step of the next one's.
+fn prefixes(tag: u8, word: &[u8], shortest: usize, push: &mut impl FnMut(u64)) {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut feed = |b: u8| {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+        h
+    };
+    feed(tag);
+    for (end, &b) in word.iter().enumerate().take(word.len().saturating_sub(1)) {
+        let prefix = feed(b);
+        if end + 1 >= shortest {
+            push(prefix);
+        }
     }
 }
 
@@ -405,5 +417,15 @@ mod tests {
         assert_ne!(all("moskvy")[0], all("moskva")[0]);
         assert_ne!(all("abcd")[0], all("abdc")[0]);
         assert!(all("abc").is_empty(), "three letters admit no typo");
+    }
+
+    #[test]
+    fn prefix_hashes_are_the_prefixes_hashed() {
+        let mut made = Vec::new();
+        super::prefixes(b'x', b"stepanovich", 4, &mut |h| made.push(h));
+        let expected: Vec<u64> = (4..11)
+            .map(|end| super::hash(b'x', &[&b"stepanovich"[..end]]))
+            .collect();
+        assert_eq!(made, expected);
     }
 }

@@ -65,8 +65,9 @@ impl NameEntry {
     }
 }
 
-/// The postings' hasher: keys are FNV hashes already, so hashing them again (SipHash, the
-/// default) would only cost time; a multiply spreads their bits over the table's buckets.
+/// The postings' hasher: keys are hashes already, so hashing them again (SipHash, the
+/// default) would only cost time; a multiply and two shifts spread their bits over the
+/// table's buckets and tags.
 #[derive(Clone, Copy, Default)]
 struct KeyHasher(u64);
 
@@ -82,11 +83,17 @@ impl std::hash::Hasher for KeyHasher {
     }
 
     fn write_u64(&mut self, key: u64) {
-        self.0 = key.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        // The table takes its bucket from the low bits and its tag from the top ones: a
+        // multiply alone leaves the low bits of the product to the key's low bits only.
+        let h = (key ^ (key >> 32)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        self.0 = h ^ (h >> 29);
     }
 }
 
-type Postings<T> = HashMap<u64, Vec<T>, std::hash::BuildHasherDefault<KeyHasher>>;
+type Postings = HashMap<u64, Vec<(u32, u8)>, std::hash::BuildHasherDefault<KeyHasher>>;
+
+/// A posting's position value marking a spelling (the id is then a vocabulary position).
+const SPELLING: u8 = u8::MAX;
 
 /// Listed names by token key, with what bounds their score.
 ///
@@ -97,14 +104,13 @@ type Postings<T> = HashMap<u64, Vec<T>, std::hash::BuildHasherDefault<KeyHasher>
 /// names directly.
 #[derive(Default)]
 pub struct CandidateIndex {
-    /// Token key → spellings (vocabulary positions).
-    spellings: Postings<u32>,
+    /// Key → its postings (one probe per key): (spelling, [`SPELLING`]) for a token key,
+    /// (name, token position) for a key of joined tokens.
+    postings: Postings,
     /// Per spelling, where its uses start in `uses` (and the next one's start ends them).
     use_starts: Vec<u32>,
     /// (name, token position) of every token of every listed name, by spelling.
     uses: Vec<(u32, u8)>,
-    /// Key of joined tokens → (name, token position).
-    joined: Postings<(u32, u8)>,
     identifiers: HashMap<String, Vec<u32>>,
     names: Vec<NameEntry>,
     tokens: Vec<TokenInfo>,
@@ -222,7 +228,11 @@ impl CandidateIndex {
                         keys.sort_unstable();
                         keys.dedup_by_key(|k| k.hash);
                         for key in &keys {
-                            index.spellings.entry(key.hash).or_default().push(next);
+                            index
+                                .postings
+                                .entry(key.hash)
+                                .or_default()
+                                .push((next, SPELLING));
                         }
                         uses.push(Vec::new());
                         next
@@ -238,7 +248,11 @@ impl CandidateIndex {
                 keys.sort_unstable();
                 keys.dedup_by_key(|k| (k.hash, k.token));
                 for k in &keys {
-                    index.joined.entry(k.hash).or_default().push((id, k.token));
+                    index
+                        .postings
+                        .entry(k.hash)
+                        .or_default()
+                        .push((id, k.token));
                 }
             }
             for ident in &party.entity.identifiers {
@@ -256,8 +270,7 @@ impl CandidateIndex {
             index.uses.extend(list);
         }
         index.use_starts.push(index.uses.len() as u32);
-        index.spellings.shrink_to_fit();
-        index.joined.shrink_to_fit();
+        index.postings.shrink_to_fit();
         index
     }
 
@@ -272,7 +285,7 @@ impl CandidateIndex {
 
     /// Number of distinct blocking keys.
     pub fn key_count(&self) -> usize {
-        self.spellings.len() + self.joined.len()
+        self.postings.len()
     }
 
     /// The parties that could score `options.threshold` or more for `query` with a matcher
@@ -326,15 +339,15 @@ impl CandidateIndex {
         let keys = std::mem::take(&mut scratch.keys);
         for key in &keys {
             let bit: Mask = 1 << key.token;
-            if let Some(list) = self.spellings.get(&key.hash) {
-                let (full, prefix) = if key.prefix { (0, bit) } else { (bit, 0) };
-                scratch
-                    .met
-                    .extend(list.iter().map(|&spelling| (spelling, full, prefix)));
-            }
-            if let Some(list) = self.joined.get(&key.hash) {
-                scratch.postings_read += list.len() as u64;
-                for &(id, j) in list {
+            let Some(list) = self.postings.get(&key.hash) else {
+                continue;
+            };
+            let (full, prefix) = if key.prefix { (0, bit) } else { (bit, 0) };
+            for &(id, j) in list {
+                if j == SPELLING {
+                    scratch.met.push((id, full, prefix));
+                } else {
+                    scratch.postings_read += 1;
                     scratch.meet(id, j, bit, key.prefix);
                 }
             }
