@@ -35,7 +35,7 @@ pub const CUT_CHARS: usize = 15;
 const NEAR_SIMILARITY: f64 = 0.93;
 
 /// What the bound needs of a token to rule out an alignment the keys cannot see.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Default)]
 pub struct Signature {
     first: u8,
     /// The first four bytes of the text (zero-padded): what a cut-short word may start.
@@ -122,6 +122,20 @@ pub struct Shape {
     light_weight: f32,
     heavy_miss_lenient: f32,
     heavy_miss_full: f32,
+    /// How many tokens are long, and the signatures of the first two: whether a query's long
+    /// token may pair with one of them without reading the name's tokens.
+    long_count: u8,
+    long_signatures: [Signature; 2],
+}
+
+impl Shape {
+    /// Whether a long query token may be within the matcher's edit tolerance of one of this
+    /// name's long tokens (any token, when there are more than two).
+    fn may_be_near(&self, token: &Signature) -> bool {
+        let count = usize::from(self.long_count);
+        count > self.long_signatures.len()
+            || self.long_signatures[..count].iter().any(|s| s.near(token))
+    }
 }
 
 /// One side of a comparison: a name's tokens (at most [`MAX_TOKENS`]) and shape. The index
@@ -177,6 +191,10 @@ pub fn prepare(
         }
         if allowed_edits(t.key.chars().count().max(t.text.chars().count())) >= 2 {
             shape.long |= bit;
+            if let Some(slot) = shape.long_signatures.get_mut(usize::from(shape.long_count)) {
+                *slot = Signature::of(t);
+            }
+            shape.long_count = shape.long_count.saturating_add(1);
         }
     }
     shape
@@ -235,8 +253,8 @@ fn bits(mut m: Mask) -> impl Iterator<Item = usize> {
 }
 
 /// A looser bound from the listed name's [`Shape`] alone, without reading its tokens. Query
-/// side: every query token that could still pair (an initial, a long token, or any token
-/// when the listed name has initials) counted as met; only the query tokens that can pair
+/// side: every query token that could still pair (an initial, a long token near one of the
+/// name's, or any token when the listed name has initials) counted as met; only the query tokens that can pair
 /// with nothing count as missed. Listed side: the tokens a key met, one more per query
 /// token that could pair (and per query initial met, which may stand for another listed
 /// name), and the light words, each at full weight; the heavy tokens beyond those count as
@@ -256,13 +274,10 @@ pub fn quick_bound(
     let pairable = if listed.initials != 0 {
         q_free
     } else {
-        q_free
-            & (query.shape.initials
-                | if listed.long != 0 {
-                    query.shape.long
-                } else {
-                    0
-                })
+        let near = bits(q_free & query.shape.long)
+            .filter(|&i| listed.may_be_near(&query.tokens[i].signature))
+            .fold(0, |m: Mask, i| m | 1 << i);
+        q_free & (query.shape.initials | near)
     };
     let last = query.tokens.len().saturating_sub(1);
     let pairable = if query_chars >= CUT_CHARS {
