@@ -2,16 +2,17 @@
 //! threshold, without scoring them all.
 //!
 //! [`CandidateIndex::build`] takes the [`PreparedEntity`] list (the matcher's analysed
-//! parties) and posts every token of every listed name under its blocking keys
-//! ([`keys`]: variant, phonetic, skeleton, one-deletion, prefix, joined-pair and initial
-//! keys), remembering per name what the score bound needs ([`bound::Side`]: token weights,
+//! parties) and posts each distinct listed spelling under its blocking keys ([`keys`]:
+//! variant, phonetic, skeleton, deletions, prefixes…), each spelling listing the names that
+//! use it, and every name under the keys of its tokens joined (pairs, acronyms); it remembers
+//! per name what the score bound needs ([`bound::Side`], [`bound::Shape`]: token weights,
 //! initials, long tokens). [`CandidateIndex::candidates`] makes the same keys for the
 //! query's tokens, marks for each listed name it meets which query tokens and which listed
-//! tokens shared a key, and keeps the names whose [`bound::bound`] — the best name score
-//! the matcher could give them, plus the largest bonus the query's birth date and country
-//! can earn — reaches the threshold. A shared identifier always makes a candidate. The
-//! parties found land in [`Scratch::parties`], sorted, for the caller to score with the
-//! matcher.
+//! tokens shared a key, and keeps the names whose bound — [`bound::quick_bound`] from the
+//! name's shape, then [`bound::bound`] from its tokens: the best name score the matcher could
+//! give them, plus the largest bonus the query's birth date and country can earn — reaches
+//! the threshold. A shared identifier always makes a candidate. The parties found land in
+//! [`Scratch::parties`], sorted, for the caller to score with the matcher.
 //!
 //! The candidates' recall against a brute-force scan with the same matcher is measured by
 //! `sanctum screen-tools recall` (BENCHMARKS.md). The index lives in memory and is built
