@@ -32,24 +32,26 @@ use sanctum_names::{NameToken, TokenKind};
 pub const MAX_TOKENS: usize = 32;
 
 /// A token's position as the keys record it.
-fn pos(i: usize) -> u8 {
+pub fn pos(i: usize) -> u8 {
     i.min(MAX_TOKENS - 1) as u8
 }
 
 /// FNV-1a over a tag and byte slices.
 pub fn hash(tag: u8, parts: &[&[u8]]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut feed = |b: u8| {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    };
-    feed(tag);
+    let mut h = fnv(FNV_OFFSET, tag);
     for part in parts {
         for b in *part {
-            feed(*b);
+            h = fnv(h, *b);
         }
     }
     h
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// One FNV-1a step: the hash so far with one more byte.
+fn fnv(h: u64, b: u8) -> u64 {
+    (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
 }
 
 /// Whether a token gets the fuzzy keys (names, numbers, initials); particles, stop words
@@ -224,17 +226,11 @@ pub fn token_keys(t: &NameToken, token: u8, side: Side, fuzzy: bool, out: &mut V
 /// The hashes of the proper prefixes of `word` from `shortest` bytes on, as [`hash`] makes
 /// them: FNV reads left to right, so each prefix's hash is a step of the next one's.
 fn prefixes(tag: u8, word: &[u8], shortest: usize, push: &mut impl FnMut(u64)) {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut feed = |b: u8| {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-        h
-    };
-    feed(tag);
+    let mut h = fnv(FNV_OFFSET, tag);
     for (end, &b) in word.iter().enumerate().take(word.len().saturating_sub(1)) {
-        let prefix = feed(b);
+        h = fnv(h, b);
         if end + 1 >= shortest {
-            push(prefix);
+            push(h);
         }
     }
 }

@@ -34,7 +34,7 @@ use std::collections::HashMap;
 /// The matcher's share of the score carried by the name.
 const NAME_SHARE: f64 = 0.90;
 
-/// A listed name, as the bound needs it (28 bytes: a lookup reads a thousand of them).
+/// A listed name, as the bound needs it (kept small: a lookup reads a thousand of them).
 struct NameEntry {
     party: u32,
     /// The name's tokens in [`CandidateIndex::tokens`].
@@ -238,10 +238,9 @@ impl CandidateIndex {
                         uses.push(Vec::new());
                         next
                     });
-                    let position = i.min(keys::MAX_TOKENS - 1) as u8;
                     let list = &mut uses[spelling as usize];
-                    if list.last() != Some(&(id, position)) {
-                        list.push((id, position));
+                    if list.last() != Some(&(id, keys::pos(i))) {
+                        list.push((id, keys::pos(i)));
                     }
                 }
                 keys.clear();

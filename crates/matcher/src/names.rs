@@ -172,17 +172,17 @@ impl NameTokens {
         if weights.iter().all(|w| *w == 0.0) {
             weights.iter_mut().for_each(|w| *w = 1.0);
         }
-        let mut tokens_kept = Vec::with_capacity(tokens.len());
-        let mut weights_kept = Vec::with_capacity(tokens.len());
-        let mut features = Vec::with_capacity(tokens.len());
-        for ((t, w), org) in tokens.into_iter().zip(weights).zip(org) {
-            if w > 0.0 {
-                features.push(TokenFeatures::of(&t, org));
-                tokens_kept.push(t);
-                weights_kept.push(w);
-            }
-        }
-        let (tokens, weights) = (tokens_kept, weights_kept);
+        let ((tokens, weights), org): ((Vec<NameToken>, Vec<f64>), Vec<bool>) = tokens
+            .into_iter()
+            .zip(weights)
+            .zip(org)
+            .filter(|((_, w), _)| *w > 0.0)
+            .unzip();
+        let features = tokens
+            .iter()
+            .zip(&org)
+            .map(|(t, &org)| TokenFeatures::of(t, org))
+            .collect();
         NameTokens {
             tokens,
             weights,
@@ -280,6 +280,18 @@ fn bounded_osa(a: &str, b: &str, max: usize) -> usize {
     prev[b.len()].min(max + 1)
 }
 
+/// The smaller edit distance of two spellings of a pair (by key, by text), each counted only
+/// within its own tolerance: folding shortens keys (ATABIJEW / ATABIYEV are two edits apart
+/// in 8 letters, their keys in 8 and 7).
+fn nearest_spelling(key: (&str, &str, usize), text: (&str, &str, usize)) -> Option<usize> {
+    [key, text]
+        .into_iter()
+        .filter_map(|(x, y, tolerance)| {
+            Some(bounded_osa(x, y, tolerance)).filter(|&d| d <= tolerance)
+        })
+        .min()
+}
+
 /// Whether `short` is `long` with one or more vowels left out, and nothing else changed.
 fn vowels_dropped(long: &str, short: &str) -> bool {
     if short.len() >= long.len() {
@@ -352,17 +364,11 @@ fn token_similarity(
     // Folding can take a misspelt token away from its variant key (Mobamed stays, Mohamed
     // becomes muhammad): the spelling as written counts too. Below the tolerance nothing
     // aligns (0.6), so only distances within it are computed.
-    // Each spelling within its own tolerance (folding shortens keys: ATABIJEW / ATABIYEV
-    // are 8 letters apart by two edits, their keys 8 and 7).
-    let within = |x: &str, y: &str, len: usize| {
-        let tolerance = allowed_edits(len);
-        Some(bounded_osa(x, y, tolerance)).filter(|&d| d <= tolerance)
-    };
     let text_len = a.text.chars().count().min(b.text.chars().count());
-    let distance = match (within(ka, kb, short), within(&a.text, &b.text, text_len)) {
-        (Some(x), Some(y)) => Some(x.min(y)),
-        (x, y) => x.or(y),
-    };
+    let distance = nearest_spelling(
+        (ka, kb, allowed_edits(short)),
+        (&a.text, &b.text, allowed_edits(text_len)),
+    );
     if let Some(distance) = distance {
         // Typos in the first letter are rarer than elsewhere; a different first letter more
         // often means a different name (Iberia/Siberia).
@@ -651,17 +657,11 @@ fn join_leftovers(
                         allowed_edits(a.len().min(b.len()))
                     }
                 };
-                let within = |a: &str, b: &str| {
-                    let t = tolerated(a, b);
-                    let d = bounded_osa(a, b, t);
-                    (d <= t).then_some(d)
-                };
-                let d = match (within(&by_key, &t.key), within(&by_text, &t.text)) {
-                    (Some(a), Some(b)) => a.min(b),
-                    (Some(d), None) | (None, Some(d)) => d,
-                    (None, None) => return None,
-                };
-                Some((j, d))
+                nearest_spelling(
+                    (&by_key, &t.key, tolerated(&by_key, &t.key)),
+                    (&by_text, &t.text, tolerated(&by_text, &t.text)),
+                )
+                .map(|d| (j, d))
             });
             if let Some((j, d)) = found {
                 let s = 0.95 - 0.05 * d as f64;
