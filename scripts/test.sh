@@ -6,4 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
-cargo test --workspace --locked
+# A bound well under CI's limit, so a hung test fails here with its name printed
+# ("has been running for over 60 seconds") instead of eating the whole CI run.
+timeout --kill-after=30s 45m cargo test --workspace --locked

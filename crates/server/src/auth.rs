@@ -79,6 +79,8 @@ pub struct KeyStore {
     path: Option<PathBuf>,
     by_hash: RwLock<HashMap<String, KeyRecord>>,
     /// The file's modification time when last read, to pick up `sanctum keys` changes.
+    /// Lock order: `loaded` before `by_hash`, in every method (the 2 s reload and a key
+    /// created through the API once deadlocked taking them in opposite orders).
     loaded: Mutex<Option<std::time::SystemTime>>,
 }
 
@@ -189,32 +191,50 @@ impl KeyStore {
                 .to_string(),
             hash: hash.clone(),
         };
-        let mut map = self.by_hash.write().map_err(|_| KeyError::File {
-            path: self.path.clone().unwrap_or_default(),
-            reason: "key table poisoned".into(),
-        })?;
+        let (mut loaded, mut map) = self.lock_for_write()?;
         map.insert(hash, record.clone());
-        self.save(&map)?;
+        self.save(&map, &mut loaded)?;
         Ok((key, record))
     }
 
     /// Revokes a key by id; false when there is none.
     pub fn revoke(&self, id: &str) -> Result<bool, KeyError> {
-        let mut map = self.by_hash.write().map_err(|_| KeyError::File {
-            path: self.path.clone().unwrap_or_default(),
-            reason: "key table poisoned".into(),
-        })?;
+        let (mut loaded, mut map) = self.lock_for_write()?;
         let before = map.len();
         map.retain(|_, r| r.id != id);
         if map.len() == before {
             return Ok(false);
         }
-        self.save(&map)?;
+        self.save(&map, &mut loaded)?;
         Ok(true)
     }
 
+    /// Both locks, in the one order every method takes them.
+    #[allow(clippy::type_complexity)]
+    fn lock_for_write(
+        &self,
+    ) -> Result<
+        (
+            std::sync::MutexGuard<'_, Option<std::time::SystemTime>>,
+            std::sync::RwLockWriteGuard<'_, HashMap<String, KeyRecord>>,
+        ),
+        KeyError,
+    > {
+        let poisoned = || KeyError::File {
+            path: self.path.clone().unwrap_or_default(),
+            reason: "key table poisoned".into(),
+        };
+        let loaded = self.loaded.lock().map_err(|_| poisoned())?;
+        let map = self.by_hash.write().map_err(|_| poisoned())?;
+        Ok((loaded, map))
+    }
+
     /// Writes the file aside and renames it over the old one, so a crash leaves either.
-    fn save(&self, map: &HashMap<String, KeyRecord>) -> Result<(), KeyError> {
+    fn save(
+        &self,
+        map: &HashMap<String, KeyRecord>,
+        loaded: &mut Option<std::time::SystemTime>,
+    ) -> Result<(), KeyError> {
         let Some(path) = &self.path else {
             return Ok(());
         };
@@ -235,9 +255,7 @@ impl KeyStore {
         std::fs::write(&tmp, text).map_err(err)?;
         restrict_permissions(&tmp);
         std::fs::rename(&tmp, path).map_err(err)?;
-        if let Ok(mut loaded) = self.loaded.lock() {
-            *loaded = std::fs::metadata(path).and_then(|m| m.modified()).ok();
-        }
+        *loaded = std::fs::metadata(path).and_then(|m| m.modified()).ok();
         Ok(())
     }
 }
@@ -302,5 +320,52 @@ impl RateLimiter {
                 retry_after: Some(wait),
             })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    /// Keys created and revoked while the file is re-read: both lock the key table and the
+    /// file time, and once took them in opposite orders (a deadlock that hung CI).
+    #[test]
+    fn keys_change_while_the_file_is_reloaded() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = Arc::new(KeyStore::open(dir.path()).expect("keys"));
+        let (done_tx, done_rx) = std::sync::mpsc::channel();
+        let writer = Arc::clone(&store);
+        let reloader = Arc::clone(&store);
+        std::thread::spawn(move || {
+            let reloads = std::thread::spawn(move || {
+                for _ in 0..2_000 {
+                    reloader.reload_if_changed();
+                }
+            });
+            for i in 0..200 {
+                let (key, record) = writer
+                    .create(&format!("k{i}"), &[Scope::Read])
+                    .expect("create");
+                assert!(writer.lookup(&key).is_some());
+                assert!(writer.revoke(&record.id).expect("revoke"));
+                assert!(writer.lookup(&key).is_none());
+            }
+            reloads.join().expect("reloads");
+            let _ = done_tx.send(());
+        });
+        done_rx
+            .recv_timeout(Duration::from_secs(60))
+            .expect("key changes and reloads finish (no deadlock)");
+        assert!(store.is_empty());
+        // Another process's change is picked up.
+        let other = KeyStore::open(dir.path()).expect("keys");
+        let (key, _) = other.create("cli", &[Scope::Admin]).expect("create");
+        std::thread::sleep(Duration::from_millis(20));
+        // File times may be coarse: touch the time the store last saw to force a re-read.
+        *store.loaded.lock().expect("lock") = None;
+        store.reload_if_changed();
+        assert_eq!(store.lookup(&key).map(|r| r.name), Some("cli".to_string()));
     }
 }

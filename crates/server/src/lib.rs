@@ -400,7 +400,9 @@ pub fn spawn_scheduler(state: AppState) {
         let mut ticker = tokio::time::interval(Duration::from_secs(2));
         loop {
             ticker.tick().await;
-            keys_state.keys.reload_if_changed();
+            // File I/O: off the async workers.
+            let state = keys_state.clone();
+            let _ = tokio::task::spawn_blocking(move || state.keys.reload_if_changed()).await;
         }
     });
     let Some(every) = state.config.update_interval else {
