@@ -68,6 +68,12 @@ impl Signature {
         }
     }
 
+    /// The bit of the first two letters in a name's [`Shape::heads`]: a word that starts
+    /// another has the same first two.
+    fn head_bit(&self) -> u64 {
+        1 << ((u32::from(self.head[0]) * 31 + u32::from(self.head[1])) % 64)
+    }
+
     /// Whether a word spelt like `self` may start with a word spelt like `start`.
     fn may_start_with(&self, start: &Signature) -> bool {
         let n = usize::from(start.text_len).min(4);
@@ -126,9 +132,18 @@ pub struct Shape {
     /// token may pair with one of them without reading the name's tokens.
     long_count: u8,
     long_signatures: [Signature; 2],
+    /// The first two letters of each token, as bits: whether a query word cut short may be
+    /// the start of one of them.
+    heads: u64,
 }
 
 impl Shape {
+    /// Whether one of the name's words may start with `word` (a query's last word, cut
+    /// short).
+    fn may_have_start(&self, word: &Signature) -> bool {
+        word.text_len < 2 || self.heads & word.head_bit() != 0
+    }
+
     /// Whether a long query token may be within the matcher's edit tolerance of one of this
     /// name's long tokens (any token, when there are more than two).
     fn may_be_near(&self, token: &Signature) -> bool {
@@ -170,11 +185,13 @@ pub fn prepare(
             0.15 * w
         };
         let cap = |x: f64| if light { x.min(0.05) } else { x };
+        let signature = Signature::of(t);
+        shape.heads |= signature.head_bit();
         out.push(TokenInfo {
             hit: w as f32,
             miss_lenient: cap(lenient) as f32,
             miss_full: cap(w) as f32,
-            signature: Signature::of(t),
+            signature,
         });
         let bit: Mask = 1 << i;
         shape.weight += w as f32;
@@ -280,14 +297,20 @@ pub fn quick_bound(
         q_free & (query.shape.initials | near)
     };
     let last = query.tokens.len().saturating_sub(1);
-    let pairable = if query_chars >= CUT_CHARS {
+    // The cut is of use only where a listed word may start with the last query word.
+    let cut = query_chars >= CUT_CHARS
+        && query
+            .tokens
+            .get(last)
+            .is_some_and(|t| listed.may_have_start(&t.signature));
+    let pairable = if cut {
         pairable | (q_free & (1 << last))
     } else {
         pairable
     };
     let light = q_free & !query.shape.heavy;
     let unpaired = q_free & !pairable & !light;
-    if query_chars >= CUT_CHARS && unpaired & !(1 << last) & query.shape.heavy == 0 {
+    if cut && unpaired & !(1 << last) & query.shape.heavy == 0 {
         return 1.0;
     }
     let lenient = person && (q_hit | pairable | light).count_ones() >= 2;
