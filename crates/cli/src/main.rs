@@ -19,6 +19,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+// Screening analyses every customer name into small strings and vectors: mimalloc serves
+// these from per-thread pages, where the system allocator spent ~5% of a screening run.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// sanctum: sanctions list management and screening.
 ///
 /// Ingests the official sanctions lists in their native formats into one entity model,

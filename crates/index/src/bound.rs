@@ -40,6 +40,14 @@ pub struct Signature {
     first: u8,
     /// The first four bytes of the text (zero-padded): what a cut-short word may start.
     head: [u8; 4],
+    text_len: u8,
+    near: Near,
+}
+
+/// What tells whether two tokens may be within the matcher's edit tolerance (the part of a
+/// [`Signature`] a [`Shape`] keeps for its long tokens).
+#[derive(Clone, Copy, Default)]
+struct Near {
     key_len: u8,
     text_len: u8,
     /// Letters present (folded onto 32 bits): each edit flips at most two.
@@ -61,17 +69,20 @@ impl Signature {
         Signature {
             first: t.text.bytes().next().unwrap_or(b' '),
             head,
-            key_len: clip(t.key.chars().count()),
             text_len: clip(t.text.chars().count()),
-            key_letters: letters(&t.key),
-            text_letters: letters(&t.text),
+            near: Near {
+                key_len: clip(t.key.chars().count()),
+                text_len: clip(t.text.chars().count()),
+                key_letters: letters(&t.key),
+                text_letters: letters(&t.text),
+            },
         }
     }
 
     /// The bit of the first two letters in a name's [`Shape::heads`]: a word that starts
     /// another has the same first two.
-    fn head_bit(&self) -> u64 {
-        1 << ((u32::from(self.head[0]) * 31 + u32::from(self.head[1])) % 64)
+    fn head_bit(&self) -> u32 {
+        1 << ((u32::from(self.head[0]) * 31 + u32::from(self.head[1])) % 32)
     }
 
     /// Whether a word spelt like `self` may start with a word spelt like `start`.
@@ -80,10 +91,16 @@ impl Signature {
         self.text_len >= start.text_len && self.head[..n] == start.head[..n]
     }
 
+    fn near(&self, other: &Signature) -> bool {
+        self.near.near(&other.near)
+    }
+}
+
+impl Near {
     /// Whether the two may be within the matcher's edit tolerance by key or by spelling,
     /// where it allows two edits or more (one edit shares a deletion key); each edit changes
     /// the length by at most one and flips at most two letters of the set.
-    fn near(&self, other: &Signature) -> bool {
+    fn near(&self, other: &Near) -> bool {
         let close = |la: u8, lb: u8, ma: u32, mb: u32| {
             let edits = allowed_edits(usize::from(la.min(lb))) as u32;
             edits >= 2 && u32::from(la.abs_diff(lb)) <= edits && (ma ^ mb).count_ones() <= 2 * edits
@@ -131,10 +148,10 @@ pub struct Shape {
     /// How many tokens are long, and the signatures of the first two: whether a query's long
     /// token may pair with one of them without reading the name's tokens.
     long_count: u8,
-    long_signatures: [Signature; 2],
+    long_signatures: [Near; 2],
     /// The first two letters of each token, as bits: whether a query word cut short may be
     /// the start of one of them.
-    heads: u64,
+    heads: u32,
 }
 
 impl Shape {
@@ -149,7 +166,9 @@ impl Shape {
     fn may_be_near(&self, token: &Signature) -> bool {
         let count = usize::from(self.long_count);
         count > self.long_signatures.len()
-            || self.long_signatures[..count].iter().any(|s| s.near(token))
+            || self.long_signatures[..count]
+                .iter()
+                .any(|s| s.near(&token.near))
     }
 }
 
@@ -209,7 +228,7 @@ pub fn prepare(
         if allowed_edits(t.key.chars().count().max(t.text.chars().count())) >= 2 {
             shape.long |= bit;
             if let Some(slot) = shape.long_signatures.get_mut(usize::from(shape.long_count)) {
-                *slot = Signature::of(t);
+                *slot = signature.near;
             }
             shape.long_count = shape.long_count.saturating_add(1);
         }

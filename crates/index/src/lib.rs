@@ -34,20 +34,28 @@ use std::collections::HashMap;
 /// The matcher's share of the score carried by the name.
 const NAME_SHARE: f64 = 0.90;
 
-/// A listed name, as the bound needs it (kept small: a lookup reads a thousand of them).
+/// A listed name, as the quick bound needs it: one cache line, since a lookup reads a
+/// thousand of them at random.
+#[repr(align(64))]
 struct NameEntry {
+    shape: Shape,
+    len: u8,
+    person: bool,
+    /// More tokens than the bound tracks: a candidate whenever a key meets it.
+    overflow: bool,
+}
+
+const _: () = assert!(std::mem::size_of::<NameEntry>() == 64);
+
+/// The rest of a listed name, read only for the names that pass the quick bound.
+struct NameInfo {
     party: u32,
     /// The name's tokens in [`CandidateIndex::tokens`].
     start: u32,
-    shape: Shape,
-    len: u8,
     /// The name's place among the party's names (64: the 64th or a later one).
     place: u8,
-    person: bool,
     /// A weak alias: by default the matcher counts it only when met exactly.
     weak: bool,
-    /// More tokens than the bound tracks: a candidate whenever a key meets it.
-    overflow: bool,
 }
 
 /// Reads every value (each a load from memory) and keeps the sum from being optimised away.
@@ -55,7 +63,7 @@ fn warm(values: impl Iterator<Item = f32>) {
     std::hint::black_box(values.sum::<f32>());
 }
 
-impl NameEntry {
+impl NameInfo {
     /// The name's bit among the party's names, for `Matcher::alert_among`.
     fn name_bit(&self) -> u64 {
         if self.place < 64 {
@@ -91,10 +99,27 @@ impl std::hash::Hasher for KeyHasher {
     }
 }
 
-type Postings = HashMap<u64, Vec<(u32, u8)>, std::hash::BuildHasherDefault<KeyHasher>>;
+type KeyMap<V> = HashMap<u64, V, std::hash::BuildHasherDefault<KeyHasher>>;
 
 /// A posting's position value marking a spelling (the id is then a vocabulary position).
 const SPELLING: u8 = u8::MAX;
+
+/// One posting: a spelling's uses (where they start in `uses`, how many, with
+/// [`Posting::SPELLING`] set), or a name's token met by a key of joined tokens (name id,
+/// token position). As a key's value in the table, with [`Posting::MANY`] set, it is a range
+/// of [`CandidateIndex::posting_lists`] (start, count) instead: most keys have one posting,
+/// kept in the table itself (one memory read fewer per key), in 8 bytes.
+#[derive(Clone, Copy)]
+struct Posting {
+    id: u32,
+    tag: u32,
+}
+
+impl Posting {
+    const SPELLING: u32 = 1 << 31;
+    const MANY: u32 = 1 << 30;
+    const COUNT: u32 = Self::MANY - 1;
+}
 
 /// Listed names by token key, with what bounds their score.
 ///
@@ -105,15 +130,16 @@ const SPELLING: u8 = u8::MAX;
 /// names directly.
 #[derive(Default)]
 pub struct CandidateIndex {
-    /// Key → its postings (one probe per key): (spelling, [`SPELLING`]) for a token key,
-    /// (name, token position) for a key of joined tokens.
-    postings: Postings,
-    /// Per spelling, where its uses start in `uses` (and the next one's start ends them).
-    use_starts: Vec<u32>,
+    /// Key → its postings (one probe per key): a spelling's uses for a token key, (name,
+    /// token position) for a key of joined tokens.
+    postings: KeyMap<Posting>,
+    posting_lists: Vec<Posting>,
     /// (name, token position) of every token of every listed name, by spelling.
     uses: Vec<(u32, u8)>,
     identifiers: HashMap<String, Vec<u32>>,
     names: Vec<NameEntry>,
+    /// Beside each of `names`.
+    infos: Vec<NameInfo>,
     tokens: Vec<TokenInfo>,
     parties: usize,
 }
@@ -131,8 +157,9 @@ pub struct Scratch {
     pub postings_read: u64,
     pub quick_passed: u64,
     pub bound_passed: u64,
-    /// Spellings the query's keys met: (spelling, query tokens met fully, as a prefix).
-    met: Vec<(u32, Mask, Mask)>,
+    /// Spellings the query's keys met: (their uses' start and count, query tokens met
+    /// fully, as a prefix).
+    met: Vec<(u32, u32, Mask, Mask)>,
     /// Names that passed the quick bound, with their hits, for the full bound.
     survivors: Vec<(u32, Hits)>,
     /// (party, names) as found, before sorting.
@@ -196,6 +223,21 @@ impl CandidateIndex {
         // A spelling is what its keys are made of: text, key, kind and whether it is fuzzy.
         let mut vocabulary: HashMap<(&str, &str, TokenKind, bool), u32> = HashMap::new();
         let mut uses: Vec<Vec<(u32, u8)>> = Vec::new();
+        // (key, spelling, SPELLING) or (key, name, position), laid out once all is known: a
+        // flat list takes a fifth of the memory a list per key would at the build's peak.
+        // Reserved generously (a name's tokens give about fourteen postings each): pages
+        // never written are not resident, whereas growing would copy what is there.
+        let tokens: usize = parties
+            .iter()
+            .flat_map(|p| &p.names)
+            .map(|n| n.tokens.tokens.len())
+            .sum();
+        let mut postings: Vec<(u64, u32, u8)> = Vec::with_capacity(tokens * 24);
+        let names: usize = parties.iter().map(|p| p.names.len()).sum();
+        index.names.reserve_exact(names);
+        index.infos.reserve_exact(names);
+        index.tokens.reserve_exact(tokens);
+        index.uses.reserve_exact(tokens);
         let mut keys = Vec::new();
         for (p, party) in parties.iter().enumerate() {
             for (k, name) in party.names.iter().enumerate() {
@@ -210,14 +252,16 @@ impl CandidateIndex {
                     &mut index.tokens,
                 );
                 index.names.push(NameEntry {
-                    party: p as u32,
-                    start: start as u32,
                     shape,
                     len: (index.tokens.len() - start) as u8,
-                    place: k.min(64) as u8,
                     person: party.entity.kind == EntityKind::Person,
-                    weak: name.kind == NameKind::WeakAlias,
                     overflow: toks.tokens.len() > keys::MAX_TOKENS,
+                });
+                index.infos.push(NameInfo {
+                    party: p as u32,
+                    start: start as u32,
+                    place: k.min(64) as u8,
+                    weak: name.kind == NameKind::WeakAlias,
                 });
                 for (i, t) in toks.tokens.iter().enumerate() {
                     let fuzzy = keys::fuzzy(&toks.tokens, t);
@@ -229,11 +273,7 @@ impl CandidateIndex {
                         keys.sort_unstable();
                         keys.dedup_by_key(|k| k.hash);
                         for key in &keys {
-                            index
-                                .postings
-                                .entry(key.hash)
-                                .or_default()
-                                .push((next, SPELLING));
+                            postings.push((key.hash, next, SPELLING));
                         }
                         uses.push(Vec::new());
                         next
@@ -248,11 +288,7 @@ impl CandidateIndex {
                 keys.sort_unstable();
                 keys.dedup_by_key(|k| (k.hash, k.token));
                 for k in &keys {
-                    index
-                        .postings
-                        .entry(k.hash)
-                        .or_default()
-                        .push((id, k.token));
+                    postings.push((k.hash, id, k.token));
                 }
             }
             for ident in &party.entity.identifiers {
@@ -265,12 +301,51 @@ impl CandidateIndex {
                 }
             }
         }
+        let mut use_ranges = Vec::with_capacity(uses.len());
         for list in uses {
-            index.use_starts.push(index.uses.len() as u32);
+            use_ranges.push((index.uses.len() as u32, list.len() as u32));
             index.uses.extend(list);
         }
-        index.use_starts.push(index.uses.len() as u32);
-        index.postings.shrink_to_fit();
+        let posting = |(id, j): (u32, u8)| {
+            if j == SPELLING {
+                let (start, len) = use_ranges[id as usize];
+                Posting {
+                    id: start,
+                    tag: Posting::SPELLING | len.min(Posting::COUNT),
+                }
+            } else {
+                Posting {
+                    id,
+                    tag: u32::from(j),
+                }
+            }
+        };
+        postings.sort_unstable();
+        // Sized once: growing the table would hold the old one and the new one at once.
+        let (mut distinct, mut listed) = (0, 0);
+        for list in postings.chunk_by(|a, b| a.0 == b.0) {
+            distinct += 1;
+            if list.len() > 1 {
+                listed += list.len();
+            }
+        }
+        index.postings.reserve(distinct);
+        index.posting_lists.reserve_exact(listed);
+        for list in postings.chunk_by(|a, b| a.0 == b.0) {
+            let value = if let [(_, id, j)] = list[..] {
+                posting((id, j))
+            } else {
+                let start = index.posting_lists.len() as u32;
+                index
+                    .posting_lists
+                    .extend(list.iter().map(|&(_, id, j)| posting((id, j))));
+                Posting {
+                    id: start,
+                    tag: Posting::MANY | (list.len() as u32).min(Posting::COUNT),
+                }
+            };
+            index.postings.insert(list[0].0, value);
+        }
         index
     }
 
@@ -339,16 +414,23 @@ impl CandidateIndex {
         let keys = std::mem::take(&mut scratch.keys);
         for key in &keys {
             let bit: Mask = 1 << key.token;
-            let Some(list) = self.postings.get(&key.hash) else {
-                continue;
+            let list = match self.postings.get(&key.hash) {
+                None => continue,
+                Some(p) if p.tag & Posting::MANY != 0 => {
+                    let start = p.id as usize;
+                    &self.posting_lists[start..start + (p.tag & Posting::COUNT) as usize]
+                }
+                Some(p) => std::slice::from_ref(p),
             };
             let (full, prefix) = if key.prefix { (0, bit) } else { (bit, 0) };
-            for &(id, j) in list {
-                if j == SPELLING {
-                    scratch.met.push((id, full, prefix));
+            for p in list {
+                if p.tag & Posting::SPELLING != 0 {
+                    scratch
+                        .met
+                        .push((p.id, p.tag & Posting::COUNT, full, prefix));
                 } else {
                     scratch.postings_read += 1;
-                    scratch.meet(id, j, bit, key.prefix);
+                    scratch.meet(p.id, p.tag as u8, bit, key.prefix);
                 }
             }
         }
@@ -356,15 +438,15 @@ impl CandidateIndex {
         scratch.met.sort_unstable_by_key(|m| m.0);
         let mut m = 0;
         while m < scratch.met.len() {
-            let spelling = scratch.met[m].0;
+            let (from, count, _, _) = scratch.met[m];
             let (mut full, mut prefix) = (0, 0);
-            while m < scratch.met.len() && scratch.met[m].0 == spelling {
-                full |= scratch.met[m].1;
-                prefix |= scratch.met[m].2;
+            while m < scratch.met.len() && scratch.met[m].0 == from {
+                full |= scratch.met[m].2;
+                prefix |= scratch.met[m].3;
                 m += 1;
             }
-            let from = self.use_starts[spelling as usize] as usize;
-            let to = self.use_starts[spelling as usize + 1] as usize;
+            let from = from as usize;
+            let to = from + count as usize;
             scratch.postings_read += (to - from) as u64;
             for &(id, j) in &self.uses[from..to] {
                 if full != 0 {
@@ -407,7 +489,8 @@ impl CandidateIndex {
                 continue;
             };
             if entry.overflow || query_overflow {
-                scratch.found.push((entry.party, entry.name_bit()));
+                let info = &self.infos[id as usize];
+                scratch.found.push((info.party, info.name_bit()));
                 continue;
             }
             let person = lookup.query_person || entry.person;
@@ -419,27 +502,29 @@ impl CandidateIndex {
         }
         scratch.quick_passed += scratch.survivors.len() as u64;
         warm(scratch.survivors.iter().map(|&(id, _)| {
-            self.names
+            self.infos
                 .get(id as usize)
                 .and_then(|e| self.tokens.get(e.start as usize))
                 .map_or(0.0, |t| t.weight())
         }));
         for &(id, hits) in &scratch.survivors {
-            let Some(entry) = self.names.get(id as usize) else {
+            let (Some(entry), Some(info)) =
+                (self.names.get(id as usize), self.infos.get(id as usize))
+            else {
                 continue;
             };
             let person = lookup.query_person || entry.person;
-            let start = entry.start as usize;
+            let start = info.start as usize;
             let listed = Side {
                 tokens: &self.tokens[start..start + usize::from(entry.len)],
                 shape: entry.shape,
             };
-            if entry.weak && !lookup.weak_alias_fuzzy && !hits.covers(query_side, listed) {
+            if info.weak && !lookup.weak_alias_fuzzy && !hits.covers(query_side, listed) {
                 continue;
             }
             if bound::bound(query_side, toks.chars, listed, hits, person) >= lookup.min_name_score {
                 scratch.bound_passed += 1;
-                scratch.found.push((entry.party, entry.name_bit()));
+                scratch.found.push((info.party, info.name_bit()));
             }
         }
     }
