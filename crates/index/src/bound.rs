@@ -45,14 +45,21 @@ pub struct Signature {
 }
 
 /// What tells whether two tokens may be within the matcher's edit tolerance (the part of a
-/// [`Signature`] a [`Shape`] keeps for its long tokens).
+/// [`Signature`] a [`Shape`] keeps for its long tokens). Packed: two of them and the rest
+/// of a [`Shape`] fit the index's 64-byte name entry.
 #[derive(Clone, Copy, Default)]
+#[repr(C, packed)]
 struct Near {
     key_len: u8,
     text_len: u8,
     /// Letters present (folded onto 32 bits): each edit flips at most two.
     key_letters: u32,
     text_letters: u32,
+}
+
+/// A first letter's bit (folded onto 32 bits, as [`letters`]).
+fn letter_bit(c: u8) -> u32 {
+    1 << (u32::from(c) % 32)
 }
 
 fn letters(s: &str) -> u32 {
@@ -79,10 +86,15 @@ impl Signature {
         }
     }
 
-    /// The bit of the first two letters in a name's [`Shape::heads`]: a word that starts
-    /// another has the same first two.
+    /// The bit of the first three letters in a name's [`Shape::heads`] (none for a shorter
+    /// word): a word that starts another of three letters or more has the same first three.
     fn head_bit(&self) -> u32 {
-        1 << ((u32::from(self.head[0]) * 31 + u32::from(self.head[1])) % 32)
+        if self.text_len < 3 {
+            return 0;
+        }
+        let h =
+            (u32::from(self.head[0]) * 31 + u32::from(self.head[1])) * 31 + u32::from(self.head[2]);
+        1 << (h % 32)
     }
 
     /// Whether a word spelt like `self` may start with a word spelt like `start`.
@@ -137,6 +149,8 @@ pub struct TokenInfo {
 pub struct Shape {
     heavy: Mask,
     initials: Mask,
+    /// The letters of the initials (see [`letter_bit`]): the query tokens one may stand for.
+    initial_letters: u32,
     long: Mask,
     weight: f32,
     /// What [`quick_bound`] needs to weigh the listed tokens it does not read: how many are
@@ -149,7 +163,7 @@ pub struct Shape {
     /// token may pair with one of them without reading the name's tokens.
     long_count: u8,
     long_signatures: [Near; 2],
-    /// The first two letters of each token, as bits: whether a query word cut short may be
+    /// The first three letters of each token, as bits: whether a query word cut short may be
     /// the start of one of them.
     heads: u32,
 }
@@ -158,7 +172,7 @@ impl Shape {
     /// Whether one of the name's words may start with `word` (a query's last word, cut
     /// short).
     fn may_have_start(&self, word: &Signature) -> bool {
-        word.text_len < 2 || self.heads & word.head_bit() != 0
+        word.text_len < 3 || self.heads & word.head_bit() != 0
     }
 
     /// Whether a long query token may be within the matcher's edit tolerance of one of this
@@ -224,6 +238,7 @@ pub fn prepare(
         }
         if is_initial(t) {
             shape.initials |= bit;
+            shape.initial_letters |= letter_bit(signature.first);
         }
         if allowed_edits(t.key.chars().count().max(t.text.chars().count())) >= 2 {
             shape.long |= bit;
@@ -290,7 +305,7 @@ fn bits(mut m: Mask) -> impl Iterator<Item = usize> {
 
 /// A looser bound from the listed name's [`Shape`] alone, without reading its tokens. Query
 /// side: every query token that could still pair (an initial, a long token near one of the
-/// name's, or any token when the listed name has initials) counted as met; only the query tokens that can pair
+/// name's, or a token of the letter of one of the listed initials) counted as met; only the query tokens that can pair
 /// with nothing count as missed. Listed side: the tokens a key met, one more per query
 /// token that could pair (and per query initial met, which may stand for another listed
 /// name), and the light words, each at full weight; the heavy tokens beyond those count as
@@ -307,14 +322,18 @@ pub fn quick_bound(
 ) -> f64 {
     let q_hit = (hits.query_full | hits.query_prefix) & query.all();
     let q_free = query.all() & !q_hit;
-    let pairable = if listed.initials != 0 {
-        q_free
+    // A listed initial stands for a query token of its letter.
+    let by_initial = if listed.initials != 0 {
+        bits(q_free)
+            .filter(|&i| listed.initial_letters & letter_bit(query.tokens[i].signature.first) != 0)
+            .fold(0, |m: Mask, i| m | 1 << i)
     } else {
-        let near = bits(q_free & query.shape.long)
-            .filter(|&i| listed.may_be_near(&query.tokens[i].signature))
-            .fold(0, |m: Mask, i| m | 1 << i);
-        q_free & (query.shape.initials | near)
+        0
     };
+    let near = bits(q_free & query.shape.long & !by_initial)
+        .filter(|&i| listed.may_be_near(&query.tokens[i].signature))
+        .fold(0, |m: Mask, i| m | 1 << i);
+    let pairable = q_free & (query.shape.initials | near | by_initial);
     let last = query.tokens.len().saturating_sub(1);
     // The cut is of use only where a listed word may start with the last query word.
     let cut = query_chars >= CUT_CHARS
