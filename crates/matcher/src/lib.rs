@@ -82,11 +82,19 @@ pub struct PreparedEntity {
 
 impl PreparedEntity {
     pub fn new(entity: Entity) -> Self {
+        let person = entity.kind == sanctum_model::EntityKind::Person;
         let names = entity
             .names
             .iter()
             .map(|n| {
-                PreparedName::new(&n.full, n.kind, n.part(sanctum_model::NamePartKind::Family))
+                let mut name =
+                    PreparedName::new(&n.full, n.kind, n.part(sanctum_model::NamePartKind::Family));
+                if person && name.family_keys.is_empty() {
+                    name.family_keys = names::family_by_patronymic(&name.tokens.tokens)
+                        .into_iter()
+                        .collect();
+                }
+                name
             })
             .filter(|n| !n.tokens.tokens.is_empty())
             .collect();
@@ -399,5 +407,36 @@ impl Matcher {
                 score,
             },
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sanctum_model::EntityKind;
+
+    fn listed_person(full: &str) -> PreparedEntity {
+        let mut e = Entity::new("test", full, EntityKind::Person);
+        e.names
+            .push(sanctum_model::Name::new(full, NameKind::Primary));
+        PreparedEntity::new(e)
+    }
+
+    #[test]
+    fn an_unmarked_family_name_found_by_the_patronymic_weighs_fully() {
+        let matcher = Matcher::new(MatchOptions::default());
+        let score = |query: &str, party: &PreparedEntity| {
+            let q = Query::name(query).prepare().expect("query");
+            matcher.score(&q, party).map_or(0.0, |h| h.score)
+        };
+        let orlova = listed_person("Орлова Наталья Алексеевна");
+        assert_eq!(orlova.names[0].family_keys, ["orlova"]);
+        // Given name and (nearly) the patronymic alike, the family name missing: another
+        // woman (a customer of the deck; 0.84 while ORLOVA weighed as a given name).
+        assert!(score("Наталья Алексеева", &orlova) < DEFAULT_THRESHOLD);
+        // The patronymic left out still matches.
+        assert!(score("Наталья Орлова", &orlova) >= DEFAULT_THRESHOLD);
+        let melnik = listed_person("Roman Ivanovich Melnik");
+        assert!(score("Роман Мельник", &melnik) >= DEFAULT_THRESHOLD);
     }
 }

@@ -219,6 +219,36 @@ pub fn allowed_edits(len: usize) -> usize {
     }
 }
 
+/// Endings of East Slavic patronymics (Vladimirovich, Alekseevna, Ivanovych, Petrivna).
+const PATRONYMIC_ENDINGS: [&str; 8] = [
+    "ovich", "evich", "ovych", "evych", "ovna", "evna", "ivna", "ichna",
+];
+
+/// The family name's variant key of a person's name that carries a patronymic but no
+/// marked family name: the first word when the patronymic ends the name (ORLOVA Natalya
+/// Alekseevna, the Russian official order), the last when the patronymic comes before it
+/// (Roman Ivanovich MELNIK). Unmarked, it would be weighed as a given name the query may
+/// leave out.
+pub fn family_by_patronymic(tokens: &[NameToken]) -> Option<String> {
+    let words: Vec<&NameToken> = tokens
+        .iter()
+        .filter(|t| t.kind != TokenKind::Initial)
+        .collect();
+    let is_patronymic = |t: &NameToken| {
+        t.text.chars().count() >= 7 && PATRONYMIC_ENDINGS.iter().any(|e| t.text.ends_with(e))
+    };
+    let mut patronymics = words.iter().enumerate().filter(|(_, t)| is_patronymic(t));
+    let (at, _) = patronymics.next()?;
+    if patronymics.next().is_some() || words.len() != 3 {
+        return None;
+    }
+    match at {
+        2 => Some(words[0].key.clone()),
+        1 => Some(words[2].key.clone()),
+        _ => None,
+    }
+}
+
 /// OCR look-alikes folded to one spelling: 1/I/l, 0/O, 5/S, 8/B, rn/m, cl/d, vv/w.
 pub fn ocr_fold(s: &str) -> String {
     let folded: String = s
@@ -520,6 +550,11 @@ pub fn compare(
     };
     let conflict = leftover(q, &q_used, &qw) && leftover(l, &l_used, &lw);
     let lenient = person && matched_names >= 2 && !conflict;
+    // A query word taken for a listed initial (Ronald WILLIAMS / Ronald W. WISEMAN) leaves
+    // the listed words over as names the query does not have, not as omitted middle names.
+    let word_for_initial = aligned.iter().any(|&(i, j, _, how)| {
+        how == How::Initial && !query.features[i].initial && listed.features[j].initial
+    });
     let mut denominator = 0.0;
     for i in 0..q.len() {
         denominator += if q_used[i] || !lenient {
@@ -530,7 +565,7 @@ pub fn compare(
     }
     for (j, t) in l.iter().enumerate() {
         let is_family = family.contains(&t.key);
-        denominator += if l_used[j] || !lenient || is_family {
+        denominator += if l_used[j] || !lenient || is_family || word_for_initial {
             lw[j]
         } else {
             0.15 * lw[j]
@@ -945,6 +980,34 @@ mod tests {
         // Only first letters agree: no word of one name is in the other.
         assert!(score("A MUNANDAR", "Haji M. ASHRAF", true) <= 0.5);
         assert!(score("Ruskan Ovsepovich MITIAEV", "DOCTOR M.R.O.", true) <= 0.5);
+    }
+
+    #[test]
+    fn a_word_taken_for_a_listed_initial_leaves_the_listed_names_over() {
+        // WILLIAMS may be what W. stands for, but then WISEMAN is a name the query lacks.
+        assert!(score("Ronald Williams", "Ronald W. Wiseman", true) < 0.8);
+        assert!(score("Edward Allen", "Edward A. Johnson", true) < 0.8);
+        // The query with every name still matches, and a left-out middle name stays light.
+        assert!(score("Ronald William Wiseman", "Ronald W. Wiseman", true) > 0.9);
+        assert!(score("Jason Smith", "Jason Dean Smith", true) > 0.9);
+    }
+
+    #[test]
+    fn family_name_found_by_the_patronymic() {
+        let family = |name: &str| family_by_patronymic(&analyze(name).tokens);
+        assert_eq!(
+            family("Орлова Наталья Алексеевна").as_deref(),
+            Some("orlova")
+        );
+        assert_eq!(family("Roman Ivanovich Melnik").as_deref(), Some("melnik"));
+        assert_eq!(
+            family("PUTIN Vladimir Vladimirovich").as_deref(),
+            Some("putin")
+        );
+        // No patronymic, or not three words: nothing is guessed.
+        assert_eq!(family("Jason Dean Smith"), None);
+        assert_eq!(family("Vladimir Vladimirovich"), None);
+        assert_eq!(family("Ivan Petrovich Sidorov Junior Smith"), None);
     }
 
     #[test]
