@@ -146,6 +146,7 @@ struct TokenFeatures {
     org: bool,
     initial: bool,
     first: Option<char>,
+    patronymic: bool,
 }
 
 impl TokenFeatures {
@@ -155,6 +156,7 @@ impl TokenFeatures {
             org,
             initial: is_initial(t),
             first: t.text.chars().next(),
+            patronymic: is_patronymic(t),
         }
     }
 }
@@ -220,9 +222,27 @@ pub fn allowed_edits(len: usize) -> usize {
 }
 
 /// Endings of East Slavic patronymics (Vladimirovich, Alekseevna, Ivanovych, Petrivna).
-const PATRONYMIC_ENDINGS: [&str; 8] = [
-    "ovich", "evich", "ovych", "evych", "ovna", "evna", "ivna", "ichna",
+const PATRONYMIC_ENDINGS: [&str; 10] = [
+    "ovich", "evich", "ovitch", "evitch", "ovych", "evych", "ovna", "evna", "ivna", "ichna",
 ];
+
+/// A word with the ending of a patronymic, long enough to have a name before it.
+fn is_patronymic(t: &NameToken) -> bool {
+    t.text.chars().count() >= 7 && PATRONYMIC_ENDINGS.iter().any(|e| t.text.ends_with(e))
+}
+
+/// Whether `word` is the stem `patronymic` was made of, its ending missing (three letters
+/// or more: a misspelt patronymic keeps most of its ending). A query cut at a field limit
+/// may still end in such a stem: the cut rule (`cut_short`) does not ask this.
+fn is_stem_of(word: &NameToken, patronymic: &NameToken) -> bool {
+    let length = word.text.chars().count();
+    let stem: String = word.text.chars().take(length.saturating_sub(1)).collect();
+    length >= 4
+        && !is_patronymic(word)
+        && is_patronymic(patronymic)
+        && patronymic.text.chars().count() >= length + 3
+        && patronymic.text.starts_with(&stem)
+}
 
 /// The family name's variant key of a person's name that carries a patronymic but no
 /// marked family name: the first word when the patronymic ends the name (ORLOVA Natalya
@@ -234,9 +254,6 @@ pub fn family_by_patronymic(tokens: &[NameToken]) -> Option<String> {
         .iter()
         .filter(|t| t.kind != TokenKind::Initial)
         .collect();
-    let is_patronymic = |t: &NameToken| {
-        t.text.chars().count() >= 7 && PATRONYMIC_ENDINGS.iter().any(|e| t.text.ends_with(e))
-    };
     let mut patronymics = words.iter().enumerate().filter(|(_, t)| is_patronymic(t));
     let (at, _) = patronymics.next()?;
     if patronymics.next().is_some() || words.len() != 3 {
@@ -381,6 +398,14 @@ fn token_similarity(
             return (if person { 0.9 } else { 0.7 }, How::Initial);
         }
         return (0.0, How::Initial);
+    }
+    // A patronymic is made of the father's name, not the person's: SERGEY is not
+    // SERGEYEVICH, nor ALEKSANDROV ALEKSANDROVICH (a prefix, or three edits in eleven letters).
+    if fa.patronymic != fb.patronymic {
+        let (word, patronymic) = if fa.patronymic { (b, a) } else { (a, b) };
+        if is_stem_of(word, patronymic) {
+            return (0.0, How::Fuzzy);
+        }
     }
     let (ka, kb) = (a.key.as_str(), b.key.as_str());
     let (la, lb) = (ka.chars().count(), kb.chars().count());
@@ -990,6 +1015,16 @@ mod tests {
         // The query with every name still matches, and a left-out middle name stays light.
         assert!(score("Ronald William Wiseman", "Ronald W. Wiseman", true) > 0.9);
         assert!(score("Jason Smith", "Jason Dean Smith", true) > 0.9);
+    }
+
+    #[test]
+    fn a_given_name_is_not_the_patronymic_made_of_it() {
+        assert!(score("Sergey Nikitin", "Gleb Sergeyevich NIKITIN", true) < 0.8);
+        assert!(score("Ivan Petrov", "Ivan PETROVICH", true) < 0.8);
+        // The person's own names still match, and a misspelt patronymic is still one.
+        assert!(score("Gleb Nikitin", "Gleb Sergeyevich NIKITIN", true) > 0.8);
+        assert!(score("Gleb Sergeevich Nikitin", "Gleb Sergeyevich NIKITIN", true) > 0.9);
+        assert!(score("Gleb Sergeyevicj Nikitin", "Gleb Sergeyevich NIKITIN", true) > 0.9);
     }
 
     #[test]
