@@ -13,13 +13,14 @@
 //! A missed token weighs fully, except where the matcher is lenient: for a person, with two
 //! names aligned and left-over names on one side only, a missed query name weighs half and a
 //! missed listed given name 0.15 (a listed family name fully). Words of legal forms and light
-//! words weigh at most 0.05. Three alignments the keys cannot see are assumed possible: an
+//! words weigh at most 0.05, and so does a query word the matcher may take for a legal form
+//! cut short (`sanctum_matcher::names::cut_legal_word`). Three alignments the keys cannot see are assumed possible: an
 //! initial with any token of its letter; two long tokens (eight letters or more, where the
 //! matcher allows two edits and the keys see one) within two edits, at 0.93; and a query cut short (15 characters or more), whose last word may be
 //! the start of a listed word and whose missing tail then weighs a tenth.
 
 use crate::keys::{MAX_TOKENS, is_initial};
-use sanctum_matcher::names::allowed_edits;
+use sanctum_matcher::names::{allowed_edits, cut_legal_word};
 use sanctum_names::{NameToken, TokenKind};
 
 /// A set of a name's tokens, by position (see [`MAX_TOKENS`]).
@@ -201,6 +202,7 @@ pub fn prepare(
     weights: &[f64],
     listed: bool,
     family: &[String],
+    chars: usize,
     out: &mut Vec<TokenInfo>,
 ) -> Shape {
     let mut shape = Shape {
@@ -209,7 +211,10 @@ pub fn prepare(
         ..Shape::default()
     };
     for (i, (t, &w)) in tokens.iter().zip(weights).take(MAX_TOKENS).enumerate() {
-        let light = t.kind == TokenKind::LegalForm || w < 0.5;
+        // A query word the matcher may take for part of a legal form weighs as one, and
+        // is not a name in its leftover test.
+        let legal_part = !listed && cut_legal_word(tokens, i, chars);
+        let light = t.kind == TokenKind::LegalForm || w < 0.5 || legal_part;
         let lenient = if !listed {
             0.5 * w
         } else if family.contains(&t.key) {
@@ -228,7 +233,7 @@ pub fn prepare(
         });
         let bit: Mask = 1 << i;
         shape.weight += w as f32;
-        if w >= 0.5 {
+        if w >= 0.5 && !legal_part {
             shape.heavy |= bit;
             shape.heavy_count += 1;
             shape.heavy_miss_lenient = shape.heavy_miss_lenient.min(cap(lenient) as f32);

@@ -249,6 +249,7 @@ impl CandidateIndex {
                     &toks.weights,
                     true,
                     &name.family_keys,
+                    toks.chars,
                     &mut index.tokens,
                 );
                 index.names.push(NameEntry {
@@ -463,6 +464,7 @@ impl CandidateIndex {
             &toks.weights,
             false,
             &[],
+            toks.chars,
             &mut scratch.query_tokens,
         );
         let query_side = Side {

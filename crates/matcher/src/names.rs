@@ -71,6 +71,26 @@ const ORG_WORDS: &[&str] = &[
     "anonyme",
 ];
 
+/// Legal forms as abbreviated, whose start a cut-short query may end in.
+const FORM_ABBREVIATIONS: &[&str] = &["ltd", "llc", "inc", "corp", "gmbh", "jsc", "cjsc", "pjsc"];
+
+/// Whether a query's token `k` may be a legal form's word the query does not spell out: "CO"
+/// of "CO., LTD", or, in a query cut at a field limit (`chars` long), its last word the start
+/// of one ("CO., L", "COMPANY LIMI", "JOINT STO"). Left over, it then weighs as a legal
+/// form's word when the listed name has a legal form.
+pub fn cut_legal_word(tokens: &[NameToken], k: usize, chars: usize) -> bool {
+    let Some(t) = tokens.get(k) else {
+        return false;
+    };
+    t.text == "co"
+        || (chars >= 15
+            && k + 1 == tokens.len()
+            && ORG_WORDS
+                .iter()
+                .chain(FORM_ABBREVIATIONS)
+                .any(|w| w.starts_with(t.text.as_str())))
+}
+
 /// An org word as written, or misspelt: one edit away, or the same consonants
 /// ("CMPNY", "LIABILEETY"). Runs for every token prepared, so it stays cheap: the vocabulary's
 /// consonants are computed once, and edit distances only for words of a near length.
@@ -529,13 +549,14 @@ pub fn compare(
     // or partly recognised: "LIMITED LIABILIRY COMPANY") that legal form, not a name.
     let (mut qw, mut lw) = (qw, lw);
     let mut stray_legal_words = false;
-    for (other_has_form, tokens, features, used, weights) in [
+    for (other_has_form, tokens, features, used, weights, may_be_cut) in [
         (
             listed.legal_form.is_some(),
             q,
             &query.features,
             &q_used,
             &mut qw,
+            true,
         ),
         (
             query.legal_form.is_some(),
@@ -543,10 +564,15 @@ pub fn compare(
             &listed.features,
             &l_used,
             &mut lw,
+            false,
         ),
     ] {
         for (k, t) in tokens.iter().enumerate() {
-            if !used[k] && (t.kind == TokenKind::LegalForm || features[k].org) {
+            if !used[k]
+                && (t.kind == TokenKind::LegalForm
+                    || features[k].org
+                    || (may_be_cut && other_has_form && cut_legal_word(q, k, query.chars)))
+            {
                 stray_legal_words = true;
                 if other_has_form {
                     weights[k] = 0.05;
@@ -1054,6 +1080,32 @@ mod tests {
                 false
             ) > 0.9
         );
+    }
+
+    #[test]
+    fn a_legal_form_cut_short_weighs_as_one() {
+        // The cut took the legal form's end: its start is no name of the company's.
+        for (query, listed) in [
+            (
+                "HEBEI GUANLANG BIOTECHNOLOGY CO., L",
+                "HEBEI GUANLANG BIOTECHNOLOGY CO., LIMITED",
+            ),
+            (
+                "ATLAS AIR CONDITIONING COMPANY LIMI",
+                "ATLAS AIR CONDITIONING COMPANY LIMITED",
+            ),
+            (
+                "RAWAFED DAMASCUS PRIVATE JOINT STOC",
+                "RAWAFED DAMASCUS PRIVATE JOINT STOCK COMPANY",
+            ),
+        ] {
+            assert!(score(query, listed, false) > 0.9, "{query}");
+        }
+        // Not cut (too short for a field limit), the word is a name the list lacks.
+        assert!(score("ACME LIMI", "ACME LIMITED", false) < 0.8);
+        let tokens = analyze("BETA TRADE CO L").tokens;
+        assert!(cut_legal_word(&tokens, 2, 15) && cut_legal_word(&tokens, 3, 15));
+        assert!(!cut_legal_word(&tokens, 3, 14) && !cut_legal_word(&tokens, 1, 15));
     }
 
     #[test]
