@@ -23,7 +23,7 @@
 pub mod bound;
 pub mod keys;
 
-use bound::{Hits, Mask, Shape, Side, TokenInfo};
+use bound::{Hits, Mask, QuerySums, Shape, Side, TokenInfo};
 use keys::name_keys;
 use sanctum_matcher::features::normalize_id;
 use sanctum_matcher::{MatchOptions, PreparedEntity, PreparedName, PreparedQuery};
@@ -152,6 +152,7 @@ pub struct Scratch {
     touched: Vec<u32>,
     keys: Vec<keys::TokenKey>,
     query_tokens: Vec<TokenInfo>,
+    query_sums: QuerySums,
     /// Listed names met by a key and bounded, over every lookup (a cost measure).
     pub names_bounded: u64,
     pub postings_read: u64,
@@ -471,6 +472,7 @@ impl CandidateIndex {
             tokens: &scratch.query_tokens,
             shape,
         };
+        scratch.query_sums.prepare(query_side);
         let query_overflow = toks.tokens.len() > keys::MAX_TOKENS;
         scratch.names_bounded += scratch.touched.len() as u64;
         // The names and their tokens are read at random, one cache miss each: the reads of a
@@ -496,8 +498,14 @@ impl CandidateIndex {
                 continue;
             }
             let person = lookup.query_person || entry.person;
-            if bound::quick_bound(query_side, toks.chars, &entry.shape, hits, person)
-                >= lookup.min_name_score
+            if bound::quick_bound(
+                query_side,
+                &scratch.query_sums,
+                toks.chars,
+                &entry.shape,
+                hits,
+                person,
+            ) >= lookup.min_name_score
             {
                 scratch.survivors.push((id, hits));
             }
