@@ -14,8 +14,8 @@
 //! names aligned and left-over names on one side only, a missed query name weighs half and a
 //! missed listed given name 0.15 (a listed family name fully). Words of legal forms and light
 //! words weigh at most 0.05, and so does a query word the matcher may take for a legal form
-//! cut short (`sanctum_matcher::names::cut_legal_word`). Three alignments the keys cannot see are assumed possible: an
-//! initial with any token of its letter; two long tokens (eight letters or more, where the
+//! cut short (`sanctum_matcher::names::cut_legal_word`). Three alignments the keys cannot see
+//! are assumed possible: an initial with any token of its letter; two long tokens (eight letters or more, where the
 //! matcher allows two edits and the keys see one) within two edits, at 0.93; and a query cut short (15 characters or more), whose last word may be
 //! the start of a listed word and whose missing tail then weighs a tenth.
 
@@ -41,7 +41,6 @@ pub struct Signature {
     first: u8,
     /// The first four bytes of the text (zero-padded): what a cut-short word may start.
     head: [u8; 4],
-    text_len: u8,
     near: Near,
 }
 
@@ -77,7 +76,6 @@ impl Signature {
         Signature {
             first: t.text.bytes().next().unwrap_or(b' '),
             head,
-            text_len: clip(t.text.chars().count()),
             near: Near {
                 key_len: clip(t.key.chars().count()),
                 text_len: clip(t.text.chars().count()),
@@ -90,7 +88,7 @@ impl Signature {
     /// The bit of the first three letters in a name's [`Shape::heads`] (none for a shorter
     /// word): a word that starts another of three letters or more has the same first three.
     fn head_bit(&self) -> u32 {
-        if self.text_len < 3 {
+        if self.text_len() < 3 {
             return 0;
         }
         let h =
@@ -100,12 +98,17 @@ impl Signature {
 
     /// Whether a word spelt like `self` may start with a word spelt like `start`.
     fn may_start_with(&self, start: &Signature) -> bool {
-        let n = usize::from(start.text_len).min(4);
-        self.text_len >= start.text_len && self.head[..n] == start.head[..n]
+        let n = usize::from(start.text_len()).min(4);
+        self.text_len() >= start.text_len() && self.head[..n] == start.head[..n]
     }
 
     fn near(&self, other: &Signature) -> bool {
         self.near.near(&other.near)
+    }
+
+    /// The text's length in characters (at most 255).
+    fn text_len(&self) -> u8 {
+        self.near.text_len
     }
 }
 
@@ -173,7 +176,7 @@ impl Shape {
     /// Whether one of the name's words may start with `word` (a query's last word, cut
     /// short).
     fn may_have_start(&self, word: &Signature) -> bool {
-        word.text_len < 3 || self.heads & word.head_bit() != 0
+        word.text_len() < 3 || self.heads & word.head_bit() != 0
     }
 
     /// Whether a long query token may be within the matcher's edit tolerance of one of this

@@ -92,7 +92,8 @@ pub fn cut_legal_word(tokens: &[NameToken], k: usize, chars: usize) -> bool {
 }
 
 /// An org word as written, or misspelt: one edit away (words of five letters or more:
-/// "WTOCK", "JPINT"), or the same consonants ("CMPNY", "LIABILEETY"). Runs for every token prepared, so it stays cheap: the vocabulary's
+/// "WTOCK", "JPINT"), or the same consonants ("CMPNY", "LIABILEETY"). Runs for every token
+/// prepared, so it stays cheap: the vocabulary's
 /// consonants are computed once, and edit distances only for words of a near length.
 fn is_org_word(text: &str) -> bool {
     /// The words, their consonant skeletons, and the words long enough for a misspelling.
@@ -251,15 +252,13 @@ fn is_patronymic(t: &NameToken) -> bool {
     t.text.chars().count() >= 7 && PATRONYMIC_ENDINGS.iter().any(|e| t.text.ends_with(e))
 }
 
-/// Whether `word` is the stem `patronymic` was made of, its ending missing (three letters
-/// or more: a misspelt patronymic keeps most of its ending). A query cut at a field limit
-/// may still end in such a stem: the cut rule (`cut_short`) does not ask this.
+/// Whether `word` (no patronymic) is the stem `patronymic` was made of, its ending missing
+/// (three letters or more: a misspelt patronymic keeps most of its ending). A query cut at a
+/// field limit may still end in such a stem: the cut rule (`cut_short`) does not ask this.
 fn is_stem_of(word: &NameToken, patronymic: &NameToken) -> bool {
     let length = word.text.chars().count();
     let stem: String = word.text.chars().take(length.saturating_sub(1)).collect();
     length >= 4
-        && !is_patronymic(word)
-        && is_patronymic(patronymic)
         && patronymic.text.chars().count() >= length + 3
         && patronymic.text.starts_with(&stem)
 }
@@ -571,7 +570,7 @@ pub fn compare(
             if !used[k]
                 && (t.kind == TokenKind::LegalForm
                     || features[k].org
-                    || (may_be_cut && other_has_form && cut_legal_word(q, k, query.chars)))
+                    || (may_be_cut && other_has_form && cut_legal_word(tokens, k, query.chars)))
             {
                 stray_legal_words = true;
                 if other_has_form {
