@@ -16,11 +16,16 @@
 //! words weigh at most 0.05, and so does a query word the matcher may take for a legal form
 //! cut short (`sanctum_matcher::names::cut_legal_word`). Three alignments the keys cannot see
 //! are assumed possible: an initial with any token of its letter; two long tokens (eight letters or more, where the
-//! matcher allows two edits and the keys see one) within two edits, at 0.93; and a query cut short (15 characters or more), whose last word may be
-//! the start of a listed word and whose missing tail then weighs a tenth.
+//! matcher allows two edits and the keys see one) within two edits, at 0.93; and a query cut
+//! at a field limit (`sanctum_matcher::names::at_field_limit`), whose last word may be the
+//! start of a listed word (or of a particle and the word after it) and whose missing tail
+//! then weighs `CUT_AWAY_SHARE`.
 
 use crate::keys::{MAX_TOKENS, is_initial};
-use sanctum_matcher::names::{allowed_edits, cut_legal_word};
+use sanctum_matcher::names::{
+    CUT_AWAY_SHARE, CUT_SIMILARITY, allowed_edits, at_field_limit, cut_legal_word,
+    inside_legal_form,
+};
 use sanctum_names::{NameToken, TokenKind};
 
 /// A set of a name's tokens, by position (see [`MAX_TOKENS`]).
@@ -29,9 +34,6 @@ pub type Mask = u32;
 /// Similarity assumed for a token met only through a prefix key (the matcher gives 0.85 to a
 /// prefix, at most 0.93 to spellings a few edits apart, which may share only a prefix).
 const PREFIX_SIMILARITY: f64 = 0.93;
-/// A query this long (in characters) may have been cut at a field limit (the matcher's own
-/// test).
-pub const CUT_CHARS: usize = 15;
 /// Similarity assumed for two long tokens within two edits (the matcher's best is below).
 const NEAR_SIMILARITY: f64 = 0.93;
 
@@ -41,6 +43,9 @@ pub struct Signature {
     first: u8,
     /// The first four bytes of the text (zero-padded): what a cut-short word may start.
     head: [u8; 4],
+    /// The text starts with a particle the tokeniser splits from a name glued to it: cut
+    /// short, it may be the start of two listed words (ALZ / AL ZAHRANI).
+    glued: bool,
     near: Near,
 }
 
@@ -76,6 +81,7 @@ impl Signature {
         Signature {
             first: t.text.bytes().next().unwrap_or(b' '),
             head,
+            glued: sanctum_names::starts_with_glued_particle(&t.text),
             near: Near {
                 key_len: clip(t.key.chars().count()),
                 text_len: clip(t.text.chars().count()),
@@ -98,6 +104,9 @@ impl Signature {
 
     /// Whether a word spelt like `self` may start with a word spelt like `start`.
     fn may_start_with(&self, start: &Signature) -> bool {
+        if start.glued {
+            return true;
+        }
         let n = usize::from(start.text_len()).min(4);
         self.text_len() >= start.text_len() && self.head[..n] == start.head[..n]
     }
@@ -176,7 +185,7 @@ impl Shape {
     /// Whether one of the name's words may start with `word` (a query's last word, cut
     /// short).
     fn may_have_start(&self, word: &Signature) -> bool {
-        word.text_len() < 3 || self.heads & word.head_bit() != 0
+        word.text_len() < 3 || word.glued || self.heads & word.head_bit() != 0
     }
 
     /// Whether a long query token may be within the matcher's edit tolerance of one of this
@@ -216,7 +225,14 @@ pub fn prepare(
     for (i, (t, &w)) in tokens.iter().zip(weights).take(MAX_TOKENS).enumerate() {
         // A query word the matcher may take for part of a legal form weighs as one, and
         // is not a name in its leftover test.
-        let legal_part = !listed && cut_legal_word(tokens, i, chars);
+        // The matcher's legal-form words (org words weigh below 0.5), more widely.
+        let legal = |k: usize| {
+            tokens[k].kind == TokenKind::LegalForm
+                || weights[k] < 0.5
+                || (!listed && cut_legal_word(tokens, k, chars))
+        };
+        let legal_part =
+            (!listed && cut_legal_word(tokens, i, chars)) || inside_legal_form(tokens, i, legal);
         let light = t.kind == TokenKind::LegalForm || w < 0.5 || legal_part;
         let lenient = if !listed {
             0.5 * w
@@ -345,7 +361,7 @@ pub fn quick_bound(
     let pairable = q_free & (query.shape.initials | near | by_initial);
     let last = query.tokens.len().saturating_sub(1);
     // The cut is of use only where a listed word may start with the last query word.
-    let cut = query_chars >= CUT_CHARS
+    let cut = at_field_limit(query_chars)
         && query
             .tokens
             .get(last)
@@ -490,14 +506,14 @@ pub fn bound(query: Side, query_chars: usize, listed: Side, hits: Hits, person: 
             (initial || listed.shape.initials & (1 << j) != 0)
                 && listed.tokens[j].signature.first == q_sig.first
         };
-        // The last word of a query cut at a field limit (15 characters or more) may be the
-        // start of a listed word, which the matcher aligns at 0.9 whatever else is left over.
-        let cut_word = i == last && query_chars >= CUT_CHARS;
+        // The last word of a query cut at a field limit may be the start of a listed word,
+        // which the matcher aligns at CUT_SIMILARITY whatever else is left over.
+        let cut_word = i == last && at_field_limit(query_chars);
         let partner = |j: usize| {
             if initial_of(j) {
                 Some(1.0)
             } else if cut_word && listed.tokens[j].signature.may_start_with(q_sig) {
-                Some(0.9)
+                Some(CUT_SIMILARITY)
             } else if long
                 && listed.shape.long & (1 << j) != 0
                 && q_sig.near(&listed.tokens[j].signature)
@@ -560,8 +576,8 @@ pub fn bound(query: Side, query_chars: usize, listed: Side, hits: Hits, person: 
     let score = |n: f64, d: f64| if d > 0.0 { n / d } else { 0.0 };
     let plain = score(numerator, denominator + q_missed + l_missed);
     // A cut-short query: its last word may be the start of a listed one, and what the cut
-    // took away weighs a tenth, when no other name of the query is left over.
-    let cut = query_chars >= CUT_CHARS
+    // took away weighs CUT_AWAY_SHARE, when no other name of the query is left over.
+    let cut = at_field_limit(query_chars)
         && q_free & !(1 << last) & query.shape.heavy == 0
         && l_free != 0
         && listed
@@ -573,8 +589,8 @@ pub fn bound(query: Side, query_chars: usize, listed: Side, hits: Hits, person: 
     }
     let (mut n, mut d) = (numerator, denominator);
     if q_free & (1 << last) != 0 {
-        // The last query word against the start of a listed word (0.9), instead of missed.
-        n += 0.9 * f64::from(query.tokens[last].hit);
+        // The last query word against the start of a listed word, instead of missed.
+        n += CUT_SIMILARITY * f64::from(query.tokens[last].hit);
         d += f64::from(query.tokens[last].hit);
     }
     let l_lenient: f64 = bits(l_free)
@@ -586,7 +602,7 @@ pub fn bound(query: Side, query_chars: usize, listed: Side, hits: Hits, person: 
             )
         })
         .sum();
-    plain.max(score(n, d + 0.1 * l_lenient))
+    plain.max(score(n, d + CUT_AWAY_SHARE * l_lenient))
 }
 
 #[cfg(test)]

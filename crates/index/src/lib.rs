@@ -408,7 +408,7 @@ impl CandidateIndex {
         let toks = &name.tokens;
         // Keys met twice only set the same bits twice: no need to sort them out.
         name_keys(&toks.tokens, keys::Side::Query, &mut scratch.keys);
-        if toks.chars >= bound::CUT_CHARS {
+        if sanctum_matcher::names::at_field_limit(toks.chars) {
             keys::cut_word_keys(&toks.tokens, &mut scratch.keys);
         }
         // Spellings met, with the query tokens that met them (fully, or as a prefix).

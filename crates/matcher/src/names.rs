@@ -7,9 +7,9 @@
 //!   file leaves out) weighs little, an unaligned family name fully;
 //! - particles (al, bin, van), function words (of, the) and the words legal forms are made of
 //!   (limited, liability, company, joint, stock…) weigh little on both sides, even misspelt;
-//! - a query cut short (a 20- or 35-character field) leaves the end of the listed name
-//!   unaligned: those trailing tokens weigh little when the query's last token is the start
-//!   of a listed one.
+//! - a query cut short at a field limit (20, 35… characters) leaves the end of the listed
+//!   name unaligned: those tokens weigh little when the query's last token is the start of a
+//!   listed one, or the query is the listed name cut after a word.
 
 use crate::{Aligned, How};
 use sanctum_names::{NameAnalysis, NameToken, TokenKind};
@@ -23,6 +23,8 @@ pub struct NameTokens {
     /// Per token, computed once so that comparisons allocate nothing for them.
     features: Vec<TokenFeatures>,
     pub legal_form: Option<&'static str>,
+    /// The legal form ends the name: a name that ends so was not cut short.
+    form_at_end: bool,
     /// The length of the name as written, to recognise a field cut short.
     pub chars: usize,
 }
@@ -71,6 +73,25 @@ const ORG_WORDS: &[&str] = &[
     "anonyme",
 ];
 
+/// Widths that customer files and payment messages cut a name at: a SWIFT field line holds
+/// 35 characters; 20, 30, 40, 50 and 70 are common widths of core banking systems.
+const FIELD_LIMITS: [usize; 6] = [20, 30, 35, 40, 50, 70];
+
+/// Whether a query name `chars` long may have been cut at a field limit: at most three
+/// characters short of one, as the spaces and punctuation before the cut go with it.
+pub fn at_field_limit(chars: usize) -> bool {
+    FIELD_LIMITS
+        .iter()
+        .any(|&limit| chars <= limit && chars + 3 >= limit)
+}
+
+/// The similarity of a cut query's last word with the listed word it is the start of.
+pub const CUT_SIMILARITY: f64 = 0.93;
+
+/// What a listed word the cut took away weighs, as a share of its weight: the query says
+/// nothing of it.
+pub const CUT_AWAY_SHARE: f64 = 0.03;
+
 /// Legal forms as abbreviated, whose start a cut-short query may end in.
 const FORM_ABBREVIATIONS: &[&str] = &["ltd", "llc", "inc", "corp", "gmbh", "jsc", "cjsc", "pjsc"];
 
@@ -83,12 +104,18 @@ pub fn cut_legal_word(tokens: &[NameToken], k: usize, chars: usize) -> bool {
         return false;
     };
     t.text == "co"
-        || (chars >= 15
+        || (at_field_limit(chars)
             && k + 1 == tokens.len()
             && ORG_WORDS
                 .iter()
                 .chain(FORM_ABBREVIATIONS)
                 .any(|w| w.starts_with(t.text.as_str())))
+}
+
+/// Whether token `k` is a short word (S, Z, DE, MIT) between two words of a legal form
+/// (`legal` says which), and so part of it: OBSHCHESTVO S OGRANICHENNOI OTVETSTVENNOSTYU.
+pub fn inside_legal_form(tokens: &[NameToken], k: usize, legal: impl Fn(usize) -> bool) -> bool {
+    k > 0 && k + 1 < tokens.len() && tokens[k].text.len() <= 3 && legal(k - 1) && legal(k + 1)
 }
 
 /// An org word as written, or misspelt: one edit away (words of five letters or more:
@@ -168,6 +195,9 @@ struct TokenFeatures {
     initial: bool,
     first: Option<char>,
     patronymic: bool,
+    /// The text with its long vowels written single, where it has some (see
+    /// [`single_vowels`]).
+    single_vowels: Option<Box<str>>,
 }
 
 impl TokenFeatures {
@@ -178,6 +208,7 @@ impl TokenFeatures {
             initial: is_initial(t),
             first: t.text.chars().next(),
             patronymic: is_patronymic(t),
+            single_vowels: single_vowels(&t.text),
         }
     }
 }
@@ -211,6 +242,7 @@ impl NameTokens {
             weights,
             features,
             legal_form: analysis.legal_form,
+            form_at_end: analysis.form_at_end,
             chars: text.chars().count(),
         }
     }
@@ -225,7 +257,8 @@ pub struct NameMatch {
     pub unmatched_listed: Vec<String>,
 }
 
-/// The most a name scores when only initials pair with words.
+/// The most a name scores when only initials pair with words, or only words that are no
+/// name (legal forms, particles).
 const INITIALS_ONLY_SCORE: f64 = 0.5;
 
 /// Below this similarity two tokens are not considered the same word at all.
@@ -283,6 +316,19 @@ pub fn family_by_patronymic(tokens: &[NameToken]) -> Option<String> {
         1 => Some(words[2].key.clone()),
         _ => None,
     }
+}
+
+/// A word's long vowels written single (DEEN → din, ABOO → abu, BARRIE → barry), `None`
+/// when it has none. The variant key folds them only in words of two syllables or more,
+/// to keep pinyin's ZHOU apart from ZHU; a one-syllable DEEN or MEEN is DIN or MIN in
+/// another romanisation all the same.
+fn single_vowels(text: &str) -> Option<Box<str>> {
+    let folded = text.replace("ee", "i").replace("oo", "u");
+    let folded = match folded.strip_suffix("ie") {
+        Some(stem) if stem.len() >= 2 => format!("{stem}y"),
+        _ => folded,
+    };
+    (folded != text).then(|| folded.into_boxed_str())
 }
 
 /// OCR look-alikes folded to one spelling: 1/I/l, 0/O, 5/S, 8/B, rn/m, cl/d, vv/w.
@@ -465,6 +511,15 @@ fn token_similarity(
     {
         consider(0.9, How::Phonetic);
     }
+    // Long vowels doubled in one spelling and not the other (DEEN / DIN, LOO / LU).
+    if fa.single_vowels.is_some() || fb.single_vowels.is_some() {
+        let single = |t: &NameToken, f: &TokenFeatures| {
+            f.single_vowels.as_deref().unwrap_or(&t.text).to_string()
+        };
+        if single(a, fa) == single(b, fb) {
+            consider(0.9, How::Phonetic);
+        }
+    }
     // Vowels dropped (MHLLA for MAHALLA, not Sarina for Serrano): the shorter spelling is the
     // longer one with some of its vowels left out.
     if short >= 3 && (vowels_dropped(&a.text, &b.text) || vowels_dropped(&b.text, &a.text)) {
@@ -535,7 +590,15 @@ pub fn compare(
         absorb_neighbours(q, l, &mut q_used, &mut l_used, &mut aligned);
         leftovers_spelt_together(q, l, &mut q_used, &mut l_used, &mut aligned, person);
         glued_legal_forms(q, l, &mut q_used, &mut l_used, &mut aligned);
-        cut_short(query, l, &mut q_used, &mut l_used, &mut lw, &mut aligned);
+        cut_short(
+            query,
+            l,
+            (family, person),
+            &mut q_used,
+            &mut l_used,
+            &mut lw,
+            &mut aligned,
+        );
     }
 
     // An initial stands for a given name: the pair weighs what the initial weighs.
@@ -566,12 +629,13 @@ pub fn compare(
             false,
         ),
     ] {
-        for (k, t) in tokens.iter().enumerate() {
-            if !used[k]
-                && (t.kind == TokenKind::LegalForm
-                    || features[k].org
-                    || (may_be_cut && other_has_form && cut_legal_word(tokens, k, query.chars)))
-            {
+        let legal = |k: usize| {
+            tokens[k].kind == TokenKind::LegalForm
+                || features[k].org
+                || (may_be_cut && other_has_form && cut_legal_word(tokens, k, query.chars))
+        };
+        for k in 0..tokens.len() {
+            if !used[k] && (legal(k) || inside_legal_form(tokens, k, legal)) {
                 stray_legal_words = true;
                 if other_has_form {
                     weights[k] = 0.05;
@@ -629,6 +693,28 @@ pub fn compare(
     // First letters alone are not a name: when every alignment pairs an initial with a word
     // (A. MUNANDAR / Haji M. ASHRAF, Ruskan Ovsepovich MITIAEV / M.R.O.), no word agrees.
     if aligned.iter().all(|a| a.3 == How::Initial) {
+        score = score.min(INITIALS_ONLY_SCORE);
+    }
+    // Nor are legal-form words, particles and function words: a query of them alone
+    // ("OBSHCHESTVO S OGRANICHENNOI OTVETST", a name cut inside its legal form) names no
+    // company, unless it is the listed name itself.
+    let name_word = |t: &NameToken, weight: f64, features: &TokenFeatures| {
+        weight >= 0.5
+            && !features.org
+            && !matches!(
+                t.kind,
+                TokenKind::LegalForm
+                    | TokenKind::Particle
+                    | TokenKind::Stopword
+                    | TokenKind::Initial
+            )
+    };
+    let names_met = aligned.iter().any(|&(i, j, ..)| {
+        name_word(&q[i], qw[i], &query.features[i])
+            && name_word(&l[j], listed.weights[j], &listed.features[j])
+    });
+    let whole = q_used.iter().chain(&l_used).all(|u| *u) && aligned.iter().all(|a| a.2 >= 0.95);
+    if !whole && !names_met {
         score = score.min(INITIALS_ONLY_SCORE);
     }
     // Different legal forms (LLC against JSC) make a different company more likely.
@@ -889,11 +975,14 @@ fn glued_legal_forms(
     }
 }
 
-/// A query cut short by a fixed-width field: its last token is the start of a listed token
-/// and the listed tokens after that one are missing. They then weigh little.
+/// A query cut short by a fixed-width field (see [`at_field_limit`]): its last token is the
+/// start of a listed token (or of a particle and the name glued to it: ALZ / AL ZAHRANI), or
+/// the query is the listed name cut after a whole word. The listed tokens the cut took away
+/// then weigh [`CUT_AWAY_SHARE`] of their weight.
 fn cut_short(
     query: &NameTokens,
     l: &[NameToken],
+    (family, person): (&[String], bool),
     q_used: &mut [bool],
     l_used: &mut [bool],
     lw: &mut [f64],
@@ -903,33 +992,57 @@ fn cut_short(
     let Some(last) = q.len().checked_sub(1) else {
         return;
     };
-    if query.chars < 15 {
+    if !at_field_limit(query.chars) || query.form_at_end {
         return;
     }
+    let word = q[last].text.as_str();
+    let starts = |j: usize| l[j].text.len() > word.len() && l[j].text.starts_with(word);
     let cut_at = if q_used[last] {
-        // Aligned already: a cut only if the query's last word is the start of its partner.
-        aligned
-            .iter()
-            .find(|a| a.0 == last)
-            .map(|a| a.1)
-            .filter(|&j| {
-                l[j].text.len() > q[last].text.len() && l[j].text.starts_with(&q[last].text)
-            })
+        // Aligned already: a cut only if the query's last word is the start of its partner,
+        // which then aligns as a cut word does.
+        let partner = aligned.iter_mut().find(|a| a.0 == last && starts(a.1));
+        partner.map(|a| {
+            a.2 = a.2.max(CUT_SIMILARITY);
+            a.1
+        })
+    } else if let Some(j) = (0..l.len()).find(|&j| !l_used[j] && starts(j)) {
+        q_used[last] = true;
+        l_used[j] = true;
+        aligned.push((last, j, CUT_SIMILARITY, How::Prefix));
+        Some(j)
     } else {
-        let found = (0..l.len()).find(|&j| {
-            !l_used[j]
-                && l[j].text.len() > q[last].text.len()
-                && l[j].text.starts_with(&q[last].text)
+        // A particle and the start of the name the list writes apart (ALZ / AL ZAHRANI).
+        let glued = (1..l.len()).find(|&j| {
+            let particle = &l[j - 1].text;
+            !l_used[j - 1]
+                && !l_used[j]
+                && sanctum_names::is_glued_particle(particle)
+                && word.len() > particle.len()
+                && word.starts_with(particle.as_str())
+                && l[j].text.starts_with(&word[particle.len()..])
         });
-        if let Some(j) = found {
+        if let Some(j) = glued {
             q_used[last] = true;
+            l_used[j - 1] = true;
             l_used[j] = true;
-            aligned.push((last, j, 0.9, How::Prefix));
+            aligned.push((last, j - 1, CUT_SIMILARITY, How::Prefix));
+            aligned.push((last, j, CUT_SIMILARITY, How::Prefix));
         }
-        found
+        glued
     };
     // Or the query is the listed name cut after a whole word, in published order or, for a
-    // person listed "LAST, First", in natural order (family name last).
+    // person listed "LAST, First", in natural order (given names, then the family name).
+    let published: Vec<usize> = (0..l.len()).collect();
+    let natural: Vec<usize> = if !person {
+        vec![]
+    } else if family.is_empty() {
+        (1..l.len()).chain([0]).collect()
+    } else {
+        let (family_part, given): (Vec<usize>, Vec<usize>) =
+            (0..l.len()).partition(|&j| family.contains(&l[j].key));
+        given.into_iter().chain(family_part).collect()
+    };
+    let orders = [published, natural];
     let cut_at = cut_at.or_else(|| {
         let n = q.len();
         let is_prefix_of = |order: &[usize]| {
@@ -939,21 +1052,26 @@ fn cut_short(
                     a == b || (k == n - 1 && b.starts_with(a.as_str()))
                 })
         };
-        let published: Vec<usize> = (0..l.len()).collect();
-        let natural: Vec<usize> = (1..l.len()).chain([0]).collect();
-        [published, natural]
-            .into_iter()
-            .find(|o| is_prefix_of(o))
-            .map(|o| o[n - 1])
+        orders.iter().find(|o| is_prefix_of(o)).map(|o| o[n - 1])
     });
     // Everything the cut took away (at the end in published order, or the family name of a
     // person written given names first) weighs little, unless the query has words of its
-    // own that the listed name lacks.
+    // own that the listed name lacks, or misses a name before the cut (RESEARCH INSTIT is
+    // no cut of ASTRONAUTICS RESEARCH INSTITUTE).
+    let Some(cut_at) = cut_at else {
+        return;
+    };
     let query_leftovers = (0..q.len()).any(|i| !q_used[i] && query.weights[i] >= 0.5);
-    if cut_at.is_some() && !query_leftovers {
+    let only_after_cut = orders.iter().filter(|o| !o.is_empty()).any(|order| {
+        order
+            .iter()
+            .take_while(|&&j| j != cut_at)
+            .all(|&j| l_used[j] || lw[j] < 0.5)
+    });
+    if !query_leftovers && only_after_cut {
         for (k, w) in lw.iter_mut().enumerate() {
             if !l_used[k] {
-                *w *= 0.1;
+                *w *= CUT_AWAY_SHARE;
             }
         }
     }
@@ -1118,8 +1236,8 @@ mod tests {
         // Not cut (too short for a field limit), the word is a name the list lacks.
         assert!(score("ACME LIMI", "ACME LIMITED", false) < 0.8);
         let tokens = analyze("BETA TRADE CO L").tokens;
-        assert!(cut_legal_word(&tokens, 2, 15) && cut_legal_word(&tokens, 3, 15));
-        assert!(!cut_legal_word(&tokens, 3, 14) && !cut_legal_word(&tokens, 1, 15));
+        assert!(cut_legal_word(&tokens, 2, 20) && cut_legal_word(&tokens, 3, 35));
+        assert!(!cut_legal_word(&tokens, 3, 16) && !cut_legal_word(&tokens, 1, 20));
     }
 
     #[test]
@@ -1131,5 +1249,111 @@ mod tests {
                 false
             ) > 0.85
         );
+        // However long the name the cut took away (20 characters of 73).
+        let mitishinskiy =
+            "MITISHINSKIY SCIENTIFIC RESEARCH INSTITUTE OF RADIO MEASURING INSTRUMENTS";
+        assert!(score("MITISHINSKIY SCIENTI", mitishinskiy, false) > 0.9);
+        // The same words, 23 characters long, were not cut at a field limit.
+        assert!(score("MITISHINSKIY SCIENTIFIC", mitishinskiy, false) < 0.8);
+        // A particle and the start of the name the list writes apart.
+        assert!(score("Faisal Ahmed ALI ALZ", "Faisal Ahmed ALI AL ZAHRANI", true) > 0.9);
+        // A name that ends in its legal form was not cut.
+        assert!(
+            score(
+                "Hengtong Co. Ltd.",
+                "Hengtong Optoelectronics Co., Ltd.",
+                false
+            ) < 0.85
+        );
+        // Nor is a word-prefix of the name's end a cut: the name's first word is missing.
+        assert!(
+            score(
+                "JOINT STOCK COMPANY RESEARCH INSTIT",
+                "ASTRONAUTICS RESEARCH INSTITUTE",
+                false
+            ) < 0.8
+        );
+    }
+
+    #[test]
+    fn a_person_cut_in_natural_order() {
+        // Listed "QUINTERO MERAZ, Jose Albino": given names first, then the family name, of
+        // which the cut kept the first word.
+        let listed = NameTokens::new(
+            "QUINTERO MERAZ, Jose Albino",
+            analyze("QUINTERO MERAZ, Jose Albino"),
+        );
+        let family: Vec<String> = analyze("QUINTERO MERAZ").keys().map(String::from).collect();
+        let cut = |query: &str, family: &[String]| {
+            compare(
+                &NameTokens::new(query, analyze(query)),
+                &listed,
+                family,
+                true,
+            )
+            .score
+        };
+        assert!(cut("Jose Albino QUINTERO", &family) > 0.9);
+        // Not at a field limit (22 characters as written), the family name's missing word
+        // weighs fully.
+        let spaced = NameTokens::new("Jose  Albino  QUINTERO", analyze("Jose Albino QUINTERO"));
+        assert!(compare(&spaced, &listed, &family, true).score < 0.89);
+    }
+
+    #[test]
+    fn legal_form_words_alone_name_no_company() {
+        for listed in [
+            "OBSHCHESTVO S OGRANICHENNOI OTVETSTVENNOSTYU LUCHANO",
+            "Общество с ограниченной ответственностью",
+        ] {
+            assert!(
+                score("OBSHCHESTVO S OGRANICHENNOI OTVETST", listed, false) <= 0.5,
+                "{listed}: {}",
+                score("OBSHCHESTVO S OGRANICHENNOI OTVETST", listed, false)
+            );
+        }
+        // The listed name itself still matches.
+        let only_form = "Общество с ограниченной ответственностью";
+        assert!(score(only_form, only_form, false) > 0.95);
+    }
+
+    #[test]
+    fn a_short_word_inside_a_misspelt_legal_form_is_part_of_it() {
+        assert!(
+            score(
+                "OBSHCHESTVO S OGRANIVHENNOI OTVETSTVENNOSTYU BIZNES-STOLITSA",
+                "OBSHCHESTVO S OGRANICHENNOI OTVETSTVENNOSTYU BIZNES-STOLITSA",
+                false
+            ) > 0.93
+        );
+        let tokens = analyze("OBSHCHESTVO S OGRANIVHENNOI OTVETSTVENNOSTYU X").tokens;
+        let legal = |k: usize| [0, 2, 3].contains(&k);
+        assert!(inside_legal_form(&tokens, 1, legal));
+        assert!(!inside_legal_form(&tokens, 4, legal) && !inside_legal_form(&tokens, 0, legal));
+    }
+
+    #[test]
+    fn long_vowels_written_double() {
+        for (query, listed) in [
+            (
+                "Louai Emad El-Deen AL-MUNAJDID",
+                "Louai Emad El-Din AL-MUNAJDID",
+            ),
+            ("Byong-chol MEEN", "MIN, Byong-chol"),
+            ("Dzyanis Uladzimiravich DOOK", "DUK, Dzyanis Uladzimiravich"),
+            ("Monte Barrie Semler", "Monte Barry Semler"),
+        ] {
+            assert!(score(query, listed, true) > 0.9, "{query}");
+        }
+        assert_eq!(single_vowels("deen").as_deref(), Some("din"));
+        assert_eq!(single_vowels("holie").as_deref(), Some("holy"));
+        // Pinyin's one-syllable ZHOU is left as it is.
+        assert_eq!(single_vowels("zhou"), None);
+    }
+
+    #[test]
+    fn field_limits() {
+        assert!(at_field_limit(20) && at_field_limit(17) && at_field_limit(35));
+        assert!(!at_field_limit(16) && !at_field_limit(21) && !at_field_limit(15));
     }
 }

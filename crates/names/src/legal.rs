@@ -35,6 +35,10 @@ const FORMS: &[(&[&str], &str)] = &[
         tag::LLC,
     ),
     (
+        &["obshchestvo", "s", "ogranichennoi", "otvetstvennostyu"],
+        tag::LLC,
+    ),
+    (
         &["tovarystvo", "z", "obmezhenoiu", "vidpovidalnistiu"],
         tag::LLC,
     ),

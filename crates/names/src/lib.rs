@@ -40,8 +40,8 @@ pub use legal::{legal_form, tag as legal_tag};
 pub use normalize::normalize;
 pub use phonetic::{phonetic, skeleton};
 pub use tokens::{
-    TokenKind, classify, is_generation, is_honorific, is_particle, is_stopword, strip_honorifics,
-    tokens,
+    TokenKind, classify, is_generation, is_glued_particle, is_honorific, is_particle, is_stopword,
+    starts_with_glued_particle, strip_honorifics, tokens,
 };
 pub use translit::to_latin;
 pub use variant::fold_variant;
@@ -68,6 +68,8 @@ pub struct NameAnalysis {
     pub tokens: Vec<NameToken>,
     /// Canonical legal form, if the name ends or starts with one.
     pub legal_form: Option<&'static str>,
+    /// The legal form is the name's last words (the name was not cut short after its name).
+    pub form_at_end: bool,
 }
 
 impl NameAnalysis {
@@ -80,8 +82,10 @@ impl NameAnalysis {
 /// The whole pipeline: [`tokens`], [`legal_form`], then per token
 /// [`classify`], [`fold_variant`], [`skeleton`] and [`phonetic`].
 pub fn analyze(text: &str) -> NameAnalysis {
-    let words = tokens(text);
-    let (words, legal_form) = legal_form(&words);
+    let all = tokens(text);
+    let (words, legal_form) = legal_form(&all);
+    // The form is taken from the end first: the first word kept tells which end it was.
+    let form_at_end = legal_form.is_some() && words.first() == all.first();
     let tokens = words
         .into_iter()
         .map(|text| {
@@ -95,7 +99,11 @@ pub fn analyze(text: &str) -> NameAnalysis {
             }
         })
         .collect();
-    NameAnalysis { tokens, legal_form }
+    NameAnalysis {
+        tokens,
+        legal_form,
+        form_at_end,
+    }
 }
 
 #[cfg(test)]

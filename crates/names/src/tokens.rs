@@ -147,6 +147,21 @@ fn split_glued(word: &str, out: &mut Vec<String>) {
     out.push(word.to_string());
 }
 
+/// Whether `token` is a particle [`tokens`] splits from a name glued to it (al, el, bin,
+/// ibn, abu, abd and its spellings).
+pub fn is_glued_particle(token: &str) -> bool {
+    GLUED_PARTICLES.contains(&token) || ABD_FAMILY.contains(&token)
+}
+
+/// Whether `word` starts with such a particle and goes on: a word cut short may keep the
+/// particle and only the start of the name glued to it (ALZ of AL ZAHRANI).
+pub fn starts_with_glued_particle(word: &str) -> bool {
+    GLUED_PARTICLES
+        .iter()
+        .chain(&ABD_FAMILY)
+        .any(|p| word.len() > p.len() && word.starts_with(p))
+}
+
 fn split_abd(word: &str) -> Option<(&str, &str)> {
     let prefix = ABD_FAMILY
         .iter()

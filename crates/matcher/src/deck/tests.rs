@@ -717,3 +717,60 @@ fn deck_over_the_real_sdn_list() {
         assert!(index.parties_named(text).is_empty(), "{text}");
     }
 }
+
+#[test]
+fn a_cut_inside_the_opening_legal_form_names_nobody() {
+    let company = org(
+        "llc",
+        EntityKind::Organization,
+        &["LIMITED LIABILITY COMPANY SIBANTHRACITE PORT SERVICES"],
+    );
+    let source = |base: &str| variants::Source {
+        entity: &company,
+        base: base.to_string(),
+        person: false,
+        family_words: None,
+    };
+    let name = "LIMITED LIABILITY COMPANY SIBANTHRACITE PORT SERVICES";
+    assert_eq!(variants::truncation(&source(name), 20), None);
+    assert_eq!(
+        variants::truncation(&source(name), 35).as_deref(),
+        Some("LIMITED LIABILITY COMPANY SIBANTHRA")
+    );
+    // A name that ends in its legal form keeps its first words when cut.
+    assert_eq!(
+        variants::truncation(&source("SIBANTHRACITE PORT SERVICES LIMITED"), 20).as_deref(),
+        Some("SIBANTHRACITE PORT S")
+    );
+}
+
+#[test]
+fn assimilated_articles_only_before_their_consonant() {
+    assert!(variants::is_article_of("ad", "Din") && variants::is_article_of("AL", "Qaida"));
+    assert!(variants::is_article_of("ash", "Shami"));
+    assert!(!variants::is_article_of("UT", "IT") && !variants::is_article_of("ad", "Rahman"));
+}
+
+#[test]
+fn initials_stand_for_given_names_not_titles() {
+    let mullah = org(
+        "noorzai",
+        EntityKind::Person,
+        &["Mullah Ahmed Shah NOORZAI"],
+    );
+    let source = |base: &str| variants::Source {
+        entity: &mullah,
+        base: base.to_string(),
+        person: true,
+        family_words: None,
+    };
+    let mut rng = Rng::fork(7, "initials");
+    for _ in 0..50 {
+        let text = variants::initials(&source("Mullah Ahmed Shah NOORZAI"), &mut rng);
+        let text = text.expect("a person with given names has initials");
+        assert!(text.starts_with('A') || text.starts_with("Ahmed"), "{text}");
+        // The Russian official order: the family name first, the patronymic last.
+        let text = variants::initials(&source("SHIPULIN Anton Vladimirovich"), &mut rng);
+        assert!(text.is_some_and(|t| t.ends_with("SHIPULIN")));
+    }
+}

@@ -573,7 +573,21 @@ pub(super) fn initials(src: &Source, rng: &mut Rng) -> Option<String> {
     if !src.person {
         return None;
     }
-    let ws = words(&src.base.replace(',', " "));
+    // Titles have no initial: "M. NOORZAI" is not Mullah Ahmed Shah NOORZAI.
+    let mut ws: Vec<String> = words(&src.base.replace(',', " "))
+        .into_iter()
+        .filter(|w| !sanctum_names::is_honorific(&w.to_lowercase()))
+        .collect();
+    // Unmarked, the family name is the last word, or the first when a patronymic ends the
+    // name (SHIPULIN Anton Vladimirovich, the Russian official order).
+    if src.family_words.is_none() && ws.len() == 3 {
+        let analysis = sanctum_names::analyze(&ws.join(" "));
+        if let Some(family) = crate::names::family_by_patronymic(&analysis.tokens)
+            && analysis.tokens.first().is_some_and(|t| t.key == family)
+        {
+            ws.rotate_left(1);
+        }
+    }
     let family = src.family_words.unwrap_or(1).max(1);
     if ws.len() < family + 1 {
         return None;
@@ -622,6 +636,18 @@ pub(super) fn initials(src: &Source, rng: &mut Rng) -> Option<String> {
 const ARTICLE: &[&str] = &[
     "al", "el", "ad", "ash", "as", "ar", "az", "an", "at", "ud", "ul", "ut",
 ];
+/// Whether `article` before `word` is the Arabic article: al and el before any word; its
+/// assimilated forms (ad-Din, ash-Shami, ut-Tahir) only before a word that starts with the
+/// consonant they assimilated to (UT IT NOVAYA is no article).
+pub(super) fn is_article_of(article: &str, word: &str) -> bool {
+    let article = article.to_lowercase();
+    ARTICLE.contains(&article.as_str())
+        && (matches!(article.as_str(), "al" | "el")
+            || article
+                .get(1..)
+                .is_some_and(|consonant| word.to_lowercase().starts_with(consonant)))
+}
+
 const GLUED_PREFIXES: &[&str] = &["abdul", "abdel", "abu", "abou", "abd", "bin", "ibn"];
 const WESTERN_PARTICLES: &[&str] = &[
     "van", "von", "de", "da", "di", "del", "der", "du", "la", "le", "dos", "das",
@@ -642,7 +668,7 @@ pub(super) fn particles(src: &Source, rng: &mut Rng) -> Option<String> {
         let next = ws.get(i + 1);
         // "al-Zawahiri": spaced, glued, dropped.
         if let Some((article, rest)) = w.split_once('-')
-            && ARTICLE.contains(&article.to_lowercase().as_str())
+            && is_article_of(article, rest)
             && letters(rest) >= 2
         {
             options.push(splice(i, 1, vec![article.to_string(), rest.to_string()]));
@@ -658,7 +684,7 @@ pub(super) fn particles(src: &Source, rng: &mut Rng) -> Option<String> {
         }
         // "al Zawahiri": hyphenated, glued, dropped.
         if let Some(next) = next
-            && ARTICLE.contains(&lower.as_str())
+            && is_article_of(&lower, next)
             && letters(next) >= 2
         {
             options.push(splice(i, 2, vec![format!("{w}-{next}")]));
@@ -1185,8 +1211,19 @@ pub(super) fn truncation(src: &Source, limit: usize) -> Option<String> {
     let cut = cut.trim_end_matches(|c: char| {
         c.is_whitespace() || matches!(c, ',' | '-' | '.' | '(' | '"' | '\'')
     });
-    // A cut that leaves nothing but a legal form ("JOINT STOCK COMPANY") names nobody: no
-    // screening tool can be asked to find the party from it.
+    // A cut that leaves nothing but a legal form ("JOINT STOCK COMPANY", or the start of one
+    // the name opens with: "LIMITED LIABILITY CO") names nobody: no screening tool can be
+    // asked to find the party from it.
+    let full = sanctum_names::tokens(&src.base);
+    let (kept, form) = sanctum_names::legal_form(&full);
+    let opening_form = if form.is_some() && kept.first() != full.first() {
+        full.len() - kept.len()
+    } else {
+        0
+    };
+    if sanctum_names::tokens(cut).len() <= opening_form {
+        return None;
+    }
     let analysis = sanctum_names::analyze(cut);
     let names_someone = analysis.tokens.iter().any(|t| {
         matches!(
