@@ -73,6 +73,39 @@ impl PreparedName {
     }
 }
 
+/// The family name of a person's name of three words or more that the publisher does not
+/// mark: the words before the comma of "LAST, First Middle", else the last word as written
+/// (lists write the others given names first; a hyphen joins a double family name). Unmarked, it would be weighed as a middle name a
+/// customer file may leave out.
+fn unmarked_family(text: &str, tokens: &[sanctum_names::NameToken]) -> Vec<String> {
+    if tokens.len() < 3 {
+        return vec![];
+    }
+    if let Some((family, given)) = text.split_once(',')
+        && !given.contains(',')
+    {
+        let family: Vec<String> = analyze(family).tokens.into_iter().map(|t| t.key).collect();
+        let given_words = analyze(given).tokens.len();
+        if !family.is_empty() && given_words > 0 {
+            return family;
+        }
+        return vec![];
+    }
+    // The last word as written: a hyphen joins a double family name (REYES-BAEZ).
+    let last_word = text.split_whitespace().last().unwrap_or_default();
+    let family: Vec<String> = analyze(last_word)
+        .tokens
+        .into_iter()
+        .filter(|t| t.kind == sanctum_names::TokenKind::Name)
+        .map(|t| t.key)
+        .collect();
+    if family.len() < tokens.len() {
+        family
+    } else {
+        vec![]
+    }
+}
+
 /// A listed party ready to be scored many times.
 #[derive(Debug, Clone)]
 pub struct PreparedEntity {
@@ -82,7 +115,11 @@ pub struct PreparedEntity {
 
 impl PreparedEntity {
     pub fn new(entity: Entity) -> Self {
-        let person = entity.kind == sanctum_model::EntityKind::Person;
+        // A party of unknown kind is compared as a person when the query is one.
+        let person = matches!(
+            entity.kind,
+            sanctum_model::EntityKind::Person | sanctum_model::EntityKind::Unknown
+        );
         let names = entity
             .names
             .iter()
@@ -93,6 +130,9 @@ impl PreparedEntity {
                     name.family_keys = names::family_by_patronymic(&name.tokens.tokens)
                         .into_iter()
                         .collect();
+                }
+                if person && name.family_keys.is_empty() {
+                    name.family_keys = unmarked_family(&n.full, &name.tokens.tokens);
                 }
                 name
             })
@@ -420,6 +460,26 @@ mod tests {
         e.names
             .push(sanctum_model::Name::new(full, NameKind::Primary));
         PreparedEntity::new(e)
+    }
+
+    #[test]
+    fn an_unmarked_family_name_is_the_last_word_or_before_the_comma() {
+        let family = |name: &str| {
+            let tokens = names::NameTokens::new(name, analyze(name)).tokens;
+            unmarked_family(name, &tokens)
+        };
+        let keys = |text: &str| -> Vec<String> { analyze(text).keys().map(String::from).collect() };
+        assert_eq!(family("PIERRE ANDRE RANDIN"), keys("RANDIN"));
+        assert_eq!(
+            family("Jose Luis Gonzalez-Salinas"),
+            keys("Gonzalez Salinas")
+        );
+        assert_eq!(
+            family("QUINTERO MERAZ, Jose Albino"),
+            keys("QUINTERO MERAZ")
+        );
+        // Two words: nothing to tell apart from a middle name.
+        assert!(family("Jason Smith").is_empty());
     }
 
     #[test]

@@ -92,6 +92,23 @@ pub const CUT_SIMILARITY: f64 = 0.93;
 /// nothing of it.
 pub const CUT_AWAY_SHARE: f64 = 0.03;
 
+/// Org words that describe a company rather than its legal form (GROUP, HOLDING,
+/// TRADING…): EVEREST is not EVEREST GROUP, so left over they weigh
+/// [`DESCRIPTOR_LEFTOVER`], not as a legal form's word.
+const DESCRIPTORS: &[&str] = &["group", "holding", "holdings", "international", "trading"];
+
+/// What a descriptor left over weighs.
+const DESCRIPTOR_LEFTOVER: f64 = 0.5;
+
+/// Whether an org word is a descriptor (see [`DESCRIPTORS`]), as written or with the same
+/// consonants (GRUPPA, GRUP, GROUPE).
+fn is_descriptor(text: &str) -> bool {
+    let skeleton = consonants(text);
+    DESCRIPTORS
+        .iter()
+        .any(|d| *d == text || (skeleton.len() >= 3 && consonants(d) == skeleton))
+}
+
 /// Legal forms as abbreviated, whose start a cut-short query may end in.
 const FORM_ABBREVIATIONS: &[&str] = &["ltd", "llc", "inc", "corp", "gmbh", "jsc", "cjsc", "pjsc"];
 
@@ -195,6 +212,8 @@ struct TokenFeatures {
     initial: bool,
     first: Option<char>,
     patronymic: bool,
+    /// An org word that describes the company (see [`DESCRIPTORS`]).
+    descriptor: bool,
     /// The text with its long vowels written single, where it has some (see
     /// [`single_vowels`]).
     single_vowels: Option<Box<str>>,
@@ -208,6 +227,7 @@ impl TokenFeatures {
             initial: is_initial(t),
             first: t.text.chars().next(),
             patronymic: is_patronymic(t),
+            descriptor: org && is_descriptor(&t.text),
             single_vowels: single_vowels(&t.text),
         }
     }
@@ -404,9 +424,58 @@ fn nearest_spelling(key: (&str, &str, usize), text: (&str, &str, usize)) -> Opti
         .min()
 }
 
+/// What a consonant changed for an unrelated one costs a spelling's similarity.
+const UNLIKELY_SWAP_PENALTY: f64 = 0.08;
+
+/// Whether `a` and `b`, of one length, differ in exactly one letter, a consonant for a
+/// consonant that is neither a neighbouring key nor a sound-alike (see [`keys_adjacent`],
+/// [`sound_alike`]). A vowel for a vowel is a romanisation (ANDRIY/ANDREY), not this.
+fn unlikely_swap(a: &str, b: &str) -> bool {
+    if a.len() != b.len() || !a.is_ascii() || !b.is_ascii() {
+        return false;
+    }
+    let mut differ = a.bytes().zip(b.bytes()).filter(|(x, y)| x != y);
+    let (Some((x, y)), None) = (differ.next(), differ.next()) else {
+        return false;
+    };
+    let consonant = |c: u8| c.is_ascii_lowercase() && !b"aeiouy".contains(&c);
+    consonant(x) && consonant(y) && !keys_adjacent(x, y) && !sound_alike(x, y)
+}
+
+/// Whether two letters sit side by side on a QWERTY keyboard (a typing slip). The rows are
+/// staggered: a key touches the two above it at its column and the next.
+fn keys_adjacent(a: u8, b: u8) -> bool {
+    const ROWS: [&[u8]; 3] = [b"qwertyuiop", b"asdfghjkl", b"zxcvbnm"];
+    let find = |c: u8| {
+        ROWS.iter().enumerate().find_map(|(r, row)| {
+            row.iter()
+                .position(|&k| k == c)
+                .map(|i| (r as i32, i as i32))
+        })
+    };
+    let (Some((ra, ca)), Some((rb, cb))) = (find(a), find(b)) else {
+        return false;
+    };
+    match rb - ra {
+        0 => (ca - cb).abs() == 1,
+        1 => ca == cb || ca == cb + 1,
+        -1 => cb == ca || cb == ca + 1,
+        _ => false,
+    }
+}
+
+/// Consonants that romanisations and ears confuse (C/K, S/Z, B/P, D/T, M/N, L/R, V/W…).
+fn sound_alike(a: u8, b: u8) -> bool {
+    const GROUPS: [&[u8]; 8] = [
+        b"bpvfw", b"ckqgx", b"szcx", b"dt", b"mn", b"lr", b"jyg", b"hkx",
+    ];
+    GROUPS.iter().any(|g| g.contains(&a) && g.contains(&b))
+}
+
 /// Whether `short` is `long` with one or more vowels left out, and nothing else changed.
 fn vowels_dropped(long: &str, short: &str) -> bool {
-    if short.len() >= long.len() {
+    // A Y that starts a word is a consonant: YOUNG is not ONG.
+    if short.len() >= long.len() || (long.starts_with('y') && !short.starts_with('y')) {
         return false;
     }
     let mut short_chars = short.chars().peekable();
@@ -493,9 +562,17 @@ fn token_similarity(
         // Typos in the first letter are rarer than elsewhere; a different first letter more
         // often means a different name (Iberia/Siberia).
         let first_differs = ka.chars().next() != kb.chars().next();
-        let s = 0.93
+        // One consonant for another that is neither next to it on a keyboard nor alike in
+        // sound (NEVA/NESA, SAMI/SAFI, RAMOS/RAMON) makes another name more often than a slip.
+        let unlikely = distance == 1 && (unlikely_swap(ka, kb) || unlikely_swap(&a.text, &b.text));
+        // One letter changed in four is as often another name (NEVA/NEGA, ARYA/ARTA) as a
+        // slip.
+        let changed_in_four = a.text.len() == b.text.len() && a.text.len() <= 4;
+        let base = if changed_in_four { 0.88 } else { 0.93 };
+        let s = base
             - 0.05 * (distance.saturating_sub(1)) as f64
-            - if first_differs { 0.08 } else { 0.0 };
+            - if first_differs { 0.08 } else { 0.0 }
+            - if unlikely { UNLIKELY_SWAP_PENALTY } else { 0.0 };
         consider(s, How::Fuzzy);
     }
     // Double Metaphone alone joins too much (Serrano/Sarina, Perez/Boreas): a phonetic match
@@ -526,7 +603,9 @@ fn token_similarity(
         consider(0.88, How::Skeleton);
     }
     if short >= 4 && long > short && (ka.starts_with(kb) || kb.starts_with(ka)) {
-        consider(0.85, How::Prefix);
+        // A longer remainder is a name of its own (MAHMUD / MAHMOUDZADEH, KOVAL / KOVALENKO).
+        let remainder = a.text.len().abs_diff(b.text.len()).max(long - short);
+        consider(if remainder <= 2 { 0.85 } else { 0.75 }, How::Prefix);
     }
     best
 }
@@ -584,13 +663,14 @@ pub fn compare(
     // Split or joined tokens, spelling across token boundaries, cut fields: only when tokens
     // are left over or aligned loosely.
     let loose = aligned.iter().any(|a| a.2 < 0.95);
+    let mut cut = false;
     if loose || q_used.iter().chain(&l_used).any(|u| !*u) {
         join_leftovers(q, l, &mut q_used, &mut l_used, &mut aligned, false, false);
         join_leftovers(l, q, &mut l_used, &mut q_used, &mut aligned, true, false);
         absorb_neighbours(q, l, &mut q_used, &mut l_used, &mut aligned);
         leftovers_spelt_together(q, l, &mut q_used, &mut l_used, &mut aligned, person);
         glued_legal_forms(q, l, &mut q_used, &mut l_used, &mut aligned);
-        cut_short(
+        cut = cut_short(
             query,
             l,
             (family, person),
@@ -611,7 +691,7 @@ pub fn compare(
     // or partly recognised: "LIMITED LIABILIRY COMPANY") that legal form, not a name.
     let (mut qw, mut lw) = (qw, lw);
     let mut stray_legal_words = false;
-    for (other_has_form, tokens, features, used, weights, may_be_cut) in [
+    for (other_has_form, tokens, features, used, weights, may_be_cut, cut_away) in [
         (
             listed.legal_form.is_some(),
             q,
@@ -619,6 +699,7 @@ pub fn compare(
             &q_used,
             &mut qw,
             true,
+            false,
         ),
         (
             query.legal_form.is_some(),
@@ -627,6 +708,7 @@ pub fn compare(
             &l_used,
             &mut lw,
             false,
+            cut,
         ),
     ] {
         let legal = |k: usize| {
@@ -635,7 +717,15 @@ pub fn compare(
                 || (may_be_cut && other_has_form && cut_legal_word(tokens, k, query.chars))
         };
         for k in 0..tokens.len() {
-            if !used[k] && (legal(k) || inside_legal_form(tokens, k, legal)) {
+            if used[k] {
+                continue;
+            }
+            if features[k].descriptor {
+                // (Unless the cut took it away: the query says nothing of it.)
+                if !cut_away {
+                    weights[k] = weights[k].max(DESCRIPTOR_LEFTOVER);
+                }
+            } else if legal(k) || inside_legal_form(tokens, k, legal) {
                 stray_legal_words = true;
                 if other_has_form {
                     weights[k] = 0.05;
@@ -669,6 +759,21 @@ pub fn compare(
     let word_for_initial = aligned.iter().any(|&(i, j, _, how)| {
         how == How::Initial && !query.features[i].initial && listed.features[j].initial
     });
+    // A person is rarely known by a middle name alone: when the query's given name meets a
+    // later given name of the list (RAUL / Benjamin Raul HERNANDEZ; in Arabic name chains
+    // the second name is the father's: HASSAN / Adnan Hassan MAHMOUD), the listed first
+    // name it lacks is a name that differs, not one left out.
+    // (ABD AL- is no first name: it belongs to the name after it.)
+    let first_given = l
+        .iter()
+        .position(|t| !family.contains(&t.key))
+        .filter(|&f| !sanctum_names::is_glued_particle(&l[f].text));
+    let skipped_first = first_given.filter(|&f| {
+        !l_used[f]
+            && aligned
+                .iter()
+                .any(|&(_, j, ..)| j > f && !family.contains(&l[j].key) && lw[j] >= 0.5)
+    });
     let mut denominator = 0.0;
     for i in 0..q.len() {
         denominator += if q_used[i] || !lenient {
@@ -679,11 +784,12 @@ pub fn compare(
     }
     for (j, t) in l.iter().enumerate() {
         let is_family = family.contains(&t.key);
-        denominator += if l_used[j] || !lenient || is_family || word_for_initial {
-            lw[j]
-        } else {
-            0.15 * lw[j]
-        };
+        denominator +=
+            if l_used[j] || !lenient || is_family || word_for_initial || skipped_first == Some(j) {
+                lw[j]
+            } else {
+                0.15 * lw[j]
+            };
     }
     let mut score = if denominator > 0.0 {
         numerator / denominator
@@ -821,8 +927,12 @@ fn join_leftovers(
                 }
                 // Each spelling within its own tolerance: keys are shorter (EP-DD is "epd"
                 // by key, one edit from NPPD's "npd", but three letters admit none).
+                // Nor is a legal form's word spelt into a name loosely (ARYA CO. / ARMACO).
+                let legal_in_run = run
+                    .iter()
+                    .any(|t| t.kind == TokenKind::LegalForm || t.text == "co");
                 let tolerated = |a: &str, b: &str| {
-                    if exact {
+                    if exact || legal_in_run {
                         0
                     } else {
                         allowed_edits(a.len().min(b.len()))
@@ -922,10 +1032,17 @@ fn leftovers_spelt_together(
     if person && l_left.len() > 1 {
         orders.push(l_left[1..].iter().copied().chain([l_left[0]]).collect());
     }
+    // A legal form's word spelt into a name only exactly (ARYA CO. is not ARMACO).
+    let legal_left = q_left
+        .iter()
+        .map(|&i| &q[i])
+        .chain(l_left.iter().map(|&j| &l[j]))
+        .any(|t| t.kind == TokenKind::LegalForm || t.text == "co");
+    let tolerance = if legal_left { 0 } else { 1 };
     for order in orders {
         let l_text = joined(l, &order);
         let d = bounded_osa(&q_text, &l_text, 1);
-        if d <= allowed_edits(q_text.len().min(l_text.len())).min(1) {
+        if d <= allowed_edits(q_text.len().min(l_text.len())).min(tolerance) {
             let s = 0.95 - 0.05 * d as f64;
             // Pair the tokens up in order so that each side's tokens all count.
             for (n, &i) in q_left.iter().enumerate() {
@@ -978,7 +1095,7 @@ fn glued_legal_forms(
 /// A query cut short by a fixed-width field (see [`at_field_limit`]): its last token is the
 /// start of a listed token (or of a particle and the name glued to it: ALZ / AL ZAHRANI), or
 /// the query is the listed name cut after a whole word. The listed tokens the cut took away
-/// then weigh [`CUT_AWAY_SHARE`] of their weight.
+/// then weigh [`CUT_AWAY_SHARE`] of their weight. Returns whether they were.
 fn cut_short(
     query: &NameTokens,
     l: &[NameToken],
@@ -987,13 +1104,13 @@ fn cut_short(
     l_used: &mut [bool],
     lw: &mut [f64],
     aligned: &mut Vec<(usize, usize, f64, How)>,
-) {
+) -> bool {
     let q = &query.tokens;
     let Some(last) = q.len().checked_sub(1) else {
-        return;
+        return false;
     };
     if !at_field_limit(query.chars) || query.form_at_end {
-        return;
+        return false;
     }
     let word = q[last].text.as_str();
     let starts = |j: usize| l[j].text.len() > word.len() && l[j].text.starts_with(word);
@@ -1059,7 +1176,7 @@ fn cut_short(
     // own that the listed name lacks, or misses a name before the cut (RESEARCH INSTIT is
     // no cut of ASTRONAUTICS RESEARCH INSTITUTE).
     let Some(cut_at) = cut_at else {
-        return;
+        return false;
     };
     let query_leftovers = (0..q.len()).any(|i| !q_used[i] && query.weights[i] >= 0.5);
     let only_after_cut = orders.iter().filter(|o| !o.is_empty()).any(|order| {
@@ -1068,13 +1185,15 @@ fn cut_short(
             .take_while(|&&j| j != cut_at)
             .all(|&j| l_used[j] || lw[j] < 0.5)
     });
-    if !query_leftovers && only_after_cut {
+    let cut = !query_leftovers && only_after_cut;
+    if cut {
         for (k, w) in lw.iter_mut().enumerate() {
             if !l_used[k] {
                 *w *= CUT_AWAY_SHARE;
             }
         }
     }
+    cut
 }
 
 #[cfg(test)]
@@ -1349,6 +1468,67 @@ mod tests {
         assert_eq!(single_vowels("holie").as_deref(), Some("holy"));
         // Pinyin's one-syllable ZHOU is left as it is.
         assert_eq!(single_vowels("zhou"), None);
+    }
+
+    #[test]
+    fn one_consonant_for_an_unrelated_one() {
+        assert!(unlikely_swap("neva", "nesa") && unlikely_swap("sami", "safi"));
+        // Neighbouring keys, sound-alikes, vowels: slips and romanisations.
+        assert!(!unlikely_swap("neva", "nega") && !unlikely_swap("kasim", "qasim"));
+        assert!(!unlikely_swap("andriy", "andrey") && !unlikely_swap("putin", "putim"));
+        assert!(
+            keys_adjacent(b'v', b'g') && keys_adjacent(b'a', b'q') && keys_adjacent(b'm', b'n')
+        );
+        assert!(!keys_adjacent(b'm', b'f') && !keys_adjacent(b'q', b'p'));
+        assert!(
+            score("Jawdat SAMI", "Jawdat SAFI", true) < score("Jawdat SAMI", "Jawdat SAMO", true)
+        );
+        // One letter changed in four letters: below an exact word's weight.
+        assert!(score("NEVA", "NEGA", false) < 0.89);
+        assert!(score("NEVSKY", "NEGSKY", false) > 0.9);
+    }
+
+    #[test]
+    fn known_by_a_middle_name_alone_is_another_person() {
+        let family = ["hernandez".to_string()];
+        let listed = "Benjamin Raul Hernandez";
+        let compared = |query: &str| {
+            compare(
+                &NameTokens::new(query, analyze(query)),
+                &NameTokens::new(listed, analyze(listed)),
+                &family,
+                true,
+            )
+            .score
+        };
+        assert!(compared("Raul Hernandez") < 0.85);
+        // The middle name left out is an omission.
+        assert!(compared("Benjamin Hernandez") > 0.9);
+    }
+
+    #[test]
+    fn a_descriptor_left_over_is_part_of_the_name() {
+        assert!(score("EVEREST LTD", "OOO EVEREST GRUP", false) < 0.85);
+        assert!(score("VOLGA", "VOLGA HOLDING", false) < 0.85);
+        // A legal form's words left over are not.
+        assert!(score("EVEREST LTD", "EVEREST LIMITED LIABILITY COMPANY", false) > 0.9);
+        assert!(
+            score(
+                "LIMITED LIABEELITY PARTNERSHIP ELEM GROUP",
+                "LIMITED LIABILITY PARTNERSHIP ELEM GROUP",
+                false
+            ) > 0.9
+        );
+    }
+
+    #[test]
+    fn loose_spellings_that_are_other_names() {
+        // A legal form spelt into a name only exactly.
+        assert!(score("ARYA CO.", "ARMACO", false) < 0.8);
+        // A long remainder after a prefix is a name of its own.
+        assert!(score("Chen MING", "Mingguo CHEN", true) < 0.89);
+        // A Y that starts a word is a consonant, not a dropped vowel.
+        assert!(!vowels_dropped("young", "ong") && vowels_dropped("kunashir", "knashr"));
     }
 
     #[test]

@@ -537,18 +537,40 @@ pub(super) fn diacritics(src: &Source, rng: &mut Rng) -> Option<String> {
     Some(chars.into_iter().collect())
 }
 
+/// Whether an unmarked person's name of three words puts the family name first, as a
+/// patronymic ending it tells (SHIPULIN Anton Vladimirovich, the Russian official order);
+/// else the family name is the last word.
+fn family_first(ws: &[String]) -> bool {
+    if ws.len() != 3 {
+        return false;
+    }
+    let analysis = sanctum_names::analyze(&ws.join(" "));
+    crate::names::family_by_patronymic(&analysis.tokens)
+        .is_some_and(|family| analysis.tokens.first().is_some_and(|t| t.key == family))
+}
+
+/// Drops a middle name: never the first given name (titles before it aside) nor the family
+/// name.
 pub(super) fn token_drop(src: &Source, rng: &mut Rng) -> Option<String> {
     if !src.person {
         return None;
     }
-    let ws = words(&src.base);
+    let mut ws = words(&src.base);
     if ws.len() < 3 {
         return None;
+    }
+    if src.family_words.is_none() && family_first(&ws) {
+        // FAMILY Given Patronymic: the patronymic is the middle name.
+        ws.rotate_left(1);
     }
     let family_start = ws
         .len()
         .saturating_sub(src.family_words.unwrap_or(1).max(1));
-    let mut candidates: Vec<usize> = (1..family_start)
+    let first_given = ws
+        .iter()
+        .position(|w| !sanctum_names::is_honorific(&w.to_lowercase()))
+        .unwrap_or(0);
+    let mut candidates: Vec<usize> = (first_given + 1..family_start)
         .filter(|&i| {
             ws.get(i)
                 .is_some_and(|w| letters(w) >= 2 && !sanctum_names::is_particle(&w.to_lowercase()))
@@ -578,15 +600,8 @@ pub(super) fn initials(src: &Source, rng: &mut Rng) -> Option<String> {
         .into_iter()
         .filter(|w| !sanctum_names::is_honorific(&w.to_lowercase()))
         .collect();
-    // Unmarked, the family name is the last word, or the first when a patronymic ends the
-    // name (SHIPULIN Anton Vladimirovich, the Russian official order).
-    if src.family_words.is_none() && ws.len() == 3 {
-        let analysis = sanctum_names::analyze(&ws.join(" "));
-        if let Some(family) = crate::names::family_by_patronymic(&analysis.tokens)
-            && analysis.tokens.first().is_some_and(|t| t.key == family)
-        {
-            ws.rotate_left(1);
-        }
+    if src.family_words.is_none() && family_first(&ws) {
+        ws.rotate_left(1);
     }
     let family = src.family_words.unwrap_or(1).max(1);
     if ws.len() < family + 1 {
