@@ -17,7 +17,7 @@ fn main() {
         EntityKind::Organization
     };
     for n in [query, listed] {
-        let p = PreparedName::new(n, NameKind::Primary, None);
+        let p = PreparedName::new(n, NameKind::Primary, None, kind == EntityKind::Person);
         let toks: Vec<String> = p
             .tokens
             .tokens

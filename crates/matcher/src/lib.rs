@@ -59,8 +59,14 @@ pub struct PreparedName {
 }
 
 impl PreparedName {
-    pub fn new(text: &str, kind: NameKind, family: Option<&str>) -> Self {
-        let tokens = names::NameTokens::new(text, analyze(text));
+    /// `person`: the name is known to be a person's (no legal form is looked for in it).
+    pub fn new(text: &str, kind: NameKind, family: Option<&str>, person: bool) -> Self {
+        let analysis = if person {
+            sanctum_names::analyze_person(text)
+        } else {
+            analyze(text)
+        };
+        let tokens = names::NameTokens::new(text, analysis);
         let family_keys = family
             .map(|f| analyze(f).tokens.into_iter().map(|t| t.key).collect())
             .unwrap_or_default();
@@ -124,8 +130,12 @@ impl PreparedEntity {
             .names
             .iter()
             .map(|n| {
-                let mut name =
-                    PreparedName::new(&n.full, n.kind, n.part(sanctum_model::NamePartKind::Family));
+                let mut name = PreparedName::new(
+                    &n.full,
+                    n.kind,
+                    n.part(sanctum_model::NamePartKind::Family),
+                    entity.kind == sanctum_model::EntityKind::Person,
+                );
                 if person && name.family_keys.is_empty() {
                     name.family_keys = names::family_by_patronymic(&name.tokens.tokens)
                         .into_iter()
@@ -201,7 +211,12 @@ impl Query {
         }
         let mut names = Vec::new();
         for n in self.names.iter().filter(|n| !n.trim().is_empty()) {
-            let prepared = PreparedName::new(n, NameKind::Primary, None);
+            let prepared = PreparedName::new(
+                n,
+                NameKind::Primary,
+                None,
+                self.kind == Some(EntityKind::Person),
+            );
             if prepared.tokens.tokens.is_empty() {
                 return Err(QueryError::EmptyName(n.clone()));
             }
@@ -460,6 +475,17 @@ mod tests {
         e.names
             .push(sanctum_model::Name::new(full, NameKind::Primary));
         PreparedEntity::new(e)
+    }
+
+    #[test]
+    fn a_persons_name_has_no_legal_form() {
+        let tsyb = listed_person("Sergey Anatolyevich TSYB");
+        let mut query = Query::name("S A TSYB");
+        query.kind = Some(EntityKind::Person);
+        let hit = Matcher::default()
+            .score(&query.prepare().unwrap(), &tsyb)
+            .unwrap();
+        assert!(hit.explanation.name_score > 0.85, "{hit:?}");
     }
 
     #[test]

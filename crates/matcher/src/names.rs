@@ -95,7 +95,14 @@ pub const CUT_AWAY_SHARE: f64 = 0.03;
 /// Org words that describe a company rather than its legal form (GROUP, HOLDING,
 /// TRADING…): EVEREST is not EVEREST GROUP, so left over they weigh
 /// [`DESCRIPTOR_LEFTOVER`], not as a legal form's word.
-const DESCRIPTORS: &[&str] = &["group", "holding", "holdings", "international", "trading"];
+const DESCRIPTORS: &[&str] = &[
+    "group",
+    "holding",
+    "holdings",
+    "kholding",
+    "international",
+    "trading",
+];
 
 /// What a descriptor left over weighs.
 const DESCRIPTOR_LEFTOVER: f64 = 0.5;
@@ -280,6 +287,12 @@ pub struct NameMatch {
 /// The most a name scores when only initials pair with words, or only words that are no
 /// name (legal forms, particles).
 const INITIALS_ONLY_SCORE: f64 = 0.5;
+
+/// The similarity of an initial with the listed first name it stands for.
+const FIRST_INITIAL_SIMILARITY: f64 = 0.95;
+
+/// What a name whose aligned words all differ in spelling keeps of its score.
+const NONE_SPELT_ALIKE: f64 = 0.95;
 
 /// Below this similarity two tokens are not considered the same word at all.
 const ALIGN_MIN: f64 = 0.6;
@@ -681,10 +694,19 @@ pub fn compare(
         );
     }
 
-    // An initial stands for a given name: the pair weighs what the initial weighs.
-    for &(_, j, _, how) in &aligned {
-        if how == How::Initial {
-            lw[j] = lw[j].min(0.5);
+    // The listed first name (ABD AL- is none: it belongs to the name after it).
+    let first_given = l
+        .iter()
+        .position(|t| !family.contains(&t.key))
+        .filter(|&f| !sanctum_names::is_glued_particle(&l[f].text));
+    // An initial stands for a given name: the pair weighs what the initial weighs. The
+    // first name's initial is the one people write (H. KAMPETE for Hugues Raston KAMPETE).
+    for a in aligned.iter_mut() {
+        if a.3 == How::Initial {
+            lw[a.1] = lw[a.1].min(0.5);
+            if person && Some(a.1) == first_given {
+                a.2 = a.2.max(FIRST_INITIAL_SIMILARITY);
+            }
         }
     }
     // A legal form on one side makes the other side's leftover legal-form words (misspelt,
@@ -763,11 +785,6 @@ pub fn compare(
     // later given name of the list (RAUL / Benjamin Raul HERNANDEZ; in Arabic name chains
     // the second name is the father's: HASSAN / Adnan Hassan MAHMOUD), the listed first
     // name it lacks is a name that differs, not one left out.
-    // (ABD AL- is no first name: it belongs to the name after it.)
-    let first_given = l
-        .iter()
-        .position(|t| !family.contains(&t.key))
-        .filter(|&f| !sanctum_names::is_glued_particle(&l[f].text));
     let skipped_first = first_given.filter(|&f| {
         !l_used[f]
             && aligned
@@ -822,6 +839,14 @@ pub fn compare(
     let whole = q_used.iter().chain(&l_used).all(|u| *u) && aligned.iter().all(|a| a.2 >= 0.95);
     if !whole && !names_met {
         score = score.min(INITIALS_ONLY_SCORE);
+    }
+    // Words that all differ in spelling (HUANG FANG / PHONG HOANG) are less sure than any
+    // one spelt alike.
+    let spelt_alike = |a: &(usize, usize, f64, How)| {
+        matches!(a.3, How::Exact | How::Variant) || (a.3 == How::Joined && a.2 >= 0.95)
+    };
+    if aligned.len() >= 2 && !aligned.iter().any(spelt_alike) {
+        score *= NONE_SPELT_ALIKE;
     }
     // Different legal forms (LLC against JSC) make a different company more likely.
     if let (Some(a), Some(b)) = (query.legal_form, listed.legal_form)
@@ -931,8 +956,10 @@ fn join_leftovers(
                 let legal_in_run = run
                     .iter()
                     .any(|t| t.kind == TokenKind::LegalForm || t.text == "co");
+                // Nor a run into a short word (MA LEI / MAEI): one edit there is another name.
+                let short_target = t.text.len() < 6;
                 let tolerated = |a: &str, b: &str| {
-                    if exact || legal_in_run {
+                    if exact || legal_in_run || short_target {
                         0
                     } else {
                         allowed_edits(a.len().min(b.len()))
@@ -1038,7 +1065,10 @@ fn leftovers_spelt_together(
         .map(|&i| &q[i])
         .chain(l_left.iter().map(|&j| &l[j]))
         .any(|t| t.kind == TokenKind::LegalForm || t.text == "co");
-    let tolerance = if legal_left { 0 } else { 1 };
+    // Nor into a short word (MA LEI / MAEI): one edit there is another name.
+    let short_left = q_left.len() == 1 && q[q_left[0]].text.len() < 6
+        || l_left.len() == 1 && l[l_left[0]].text.len() < 6;
+    let tolerance = if legal_left || short_left { 0 } else { 1 };
     for order in orders {
         let l_text = joined(l, &order);
         let d = bounded_osa(&q_text, &l_text, 1);
@@ -1113,7 +1143,12 @@ fn cut_short(
         return false;
     }
     let word = q[last].text.as_str();
-    let starts = |j: usize| l[j].text.len() > word.len() && l[j].text.starts_with(word);
+    // ALEKSANDROV is a family name more often than ALEKSANDROVICH cut short.
+    let family_of_patronymic =
+        |j: usize| is_patronymic(&l[j]) && (word.ends_with("ov") || word.ends_with("ev"));
+    let starts = |j: usize| {
+        l[j].text.len() > word.len() && l[j].text.starts_with(word) && !family_of_patronymic(j)
+    };
     let cut_at = if q_used[last] {
         // Aligned already: a cut only if the query's last word is the start of its partner,
         // which then aligns as a cut word does.
@@ -1529,6 +1564,25 @@ mod tests {
         assert!(score("Chen MING", "Mingguo CHEN", true) < 0.89);
         // A Y that starts a word is a consonant, not a dropped vowel.
         assert!(!vowels_dropped("young", "ong") && vowels_dropped("kunashir", "knashr"));
+    }
+
+    #[test]
+    fn initials_of_persons() {
+        // The first name's initial, with more given names left out.
+        assert!(score("H. KAMPETE", "Hugues Raston Illunga KAMPETE", true) > 0.89);
+        // A middle name's initial alone counts less.
+        assert!(
+            score("R. KAMPETE", "Hugues Raston Illunga KAMPETE", true)
+                < score("H. KAMPETE", "Hugues Raston Illunga KAMPETE", true)
+        );
+    }
+
+    #[test]
+    fn no_word_spelt_alike() {
+        assert!(score("Huang FANG", "Phong HOANG", true) < 0.89);
+        assert!(score("Huang FANG", "Huang FENG", true) > score("Huang FANG", "Phong HOANG", true));
+        // Two words joined into a short one only exactly.
+        assert!(score("MA LEI", "MAEI", true) < 0.8);
     }
 
     #[test]

@@ -82,8 +82,22 @@ impl NameAnalysis {
 /// The whole pipeline: [`tokens`], [`legal_form`], then per token
 /// [`classify`], [`fold_variant`], [`skeleton`] and [`phonetic`].
 pub fn analyze(text: &str) -> NameAnalysis {
+    analyze_with(text, true)
+}
+
+/// [`analyze`] for a person's name: no legal form is looked for (S. A. TSYB is no
+/// Sociedad Anónima).
+pub fn analyze_person(text: &str) -> NameAnalysis {
+    analyze_with(text, false)
+}
+
+fn analyze_with(text: &str, legal_forms: bool) -> NameAnalysis {
     let all = tokens(text);
-    let (words, legal_form) = legal_form(&all);
+    let (words, legal_form) = if legal_forms {
+        legal_form(&all)
+    } else {
+        (all.clone(), None)
+    };
     // The form is taken from the end first: the first word kept tells which end it was.
     let form_at_end = legal_form.is_some() && words.first() == all.first();
     let tokens = words
