@@ -577,7 +577,14 @@ fn token_similarity(
         let first_differs = ka.chars().next() != kb.chars().next();
         // One consonant for another that is neither next to it on a keyboard nor alike in
         // sound (NEVA/NESA, SAMI/SAFI, RAMOS/RAMON) makes another name more often than a slip.
-        let unlikely = distance == 1 && (unlikely_swap(ka, kb) || unlikely_swap(&a.text, &b.text));
+        // As written where one edit apart there (the key's folding, W to V, is no edit
+        // anybody made), else by key.
+        let unlikely = distance == 1
+            && if bounded_osa(&a.text, &b.text, 1) <= 1 {
+                unlikely_swap(&a.text, &b.text)
+            } else {
+                unlikely_swap(ka, kb)
+            };
         // One letter changed in four is as often another name (NEVA/NEGA, ARYA/ARTA) as a
         // slip.
         let changed_in_four = a.text.len() == b.text.len() && a.text.len() <= 4;
@@ -836,6 +843,14 @@ pub fn compare(
         name_word(&q[i], qw[i], &query.features[i])
             && name_word(&l[j], listed.weights[j], &listed.features[j])
     });
+    // Initials that agree letter for letter, two or more, are a name too (R.E.N.T.A.L,
+    // N.I.A. / NIA); the one S of OBSHCHESTVO S … is not.
+    let initials_met = aligned
+        .iter()
+        .filter(|a| query.features[a.0].initial && matches!(a.3, How::Exact | How::Joined))
+        .count()
+        >= 2;
+    let names_met = names_met || initials_met;
     let whole = q_used.iter().chain(&l_used).all(|u| *u) && aligned.iter().all(|a| a.2 >= 0.95);
     if !whole && !names_met {
         score = score.min(INITIALS_ONLY_SCORE);
@@ -845,7 +860,8 @@ pub fn compare(
     let spelt_alike = |a: &(usize, usize, f64, How)| {
         matches!(a.3, How::Exact | How::Variant) || (a.3 == How::Joined && a.2 >= 0.95)
     };
-    if aligned.len() >= 2 && !aligned.iter().any(spelt_alike) {
+    let words_aligned = q_used.iter().filter(|u| **u).count();
+    if words_aligned >= 2 && !aligned.iter().any(spelt_alike) {
         score *= NONE_SPELT_ALIKE;
     }
     // Different legal forms (LLC against JSC) make a different company more likely.
@@ -1466,6 +1482,8 @@ mod tests {
                 score("OBSHCHESTVO S OGRANICHENNOI OTVETST", listed, false)
             );
         }
+        // Initials that agree letter for letter are a name.
+        assert!(score("R..N.T.A.L A.S.", "R.E.N.T.A.L A.S.", false) > 0.85);
         // The listed name itself still matches.
         let only_form = "Общество с ограниченной ответственностью";
         assert!(score(only_form, only_form, false) > 0.95);
