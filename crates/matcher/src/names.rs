@@ -455,6 +455,42 @@ fn unlikely_swap(a: &str, b: &str) -> bool {
     consonant(x) && consonant(y) && !keys_adjacent(x, y) && !sound_alike(x, y)
 }
 
+/// Whether `a` and `b` (as written) are one edit apart by an edit typing seldom makes: a
+/// vowel for a consonant that is no neighbouring key (OASIS/ORSIS), or a consonant added
+/// or left out that neither doubles nor neighbours a letter next to it (ANDINA/ANDIA).
+/// With [`unlikely_swap`], what a one-word name spelt otherwise must not be.
+fn unlikely_edit(a: &str, b: &str) -> bool {
+    if !a.bytes().chain(b.bytes()).all(|c| c.is_ascii_lowercase()) {
+        return false;
+    }
+    let vowel = |c: u8| b"aeiouy".contains(&c);
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() == b.len() {
+        let mut differ = a.iter().zip(b).filter(|(x, y)| x != y);
+        let (Some((&x, &y)), None) = (differ.next(), differ.next()) else {
+            return false;
+        };
+        return vowel(x) != vowel(y) && !keys_adjacent(x, y);
+    }
+    let (long, short) = if a.len() > b.len() { (a, b) } else { (b, a) };
+    if long.len() != short.len() + 1 {
+        return false;
+    }
+    let at = long.iter().zip(short).take_while(|(x, y)| x == y).count();
+    if long.get(at + 1..) != short.get(at..) {
+        return false;
+    }
+    let added = long[at];
+    let explained = vowel(added)
+        || added == b'h'
+        || [at.checked_sub(1), Some(at + 1)]
+            .into_iter()
+            .flatten()
+            .filter_map(|k| long.get(k).copied())
+            .any(|n| n == added || keys_adjacent(n, added));
+    !explained
+}
+
 /// Whether two letters sit side by side on a QWERTY keyboard (a typing slip). The rows are
 /// staggered: a key touches the two above it at its column and the next.
 fn keys_adjacent(a: u8, b: u8) -> bool {
@@ -798,9 +834,14 @@ pub fn compare(
                 .iter()
                 .any(|&(_, j, ..)| j > f && !family.contains(&l[j].key) && lw[j] >= 0.5)
     });
+    // The query's own family name, its last word (ROBERT JOSEPH BROWN / Robert JOSEPH), is
+    // no middle name it may carry over the list's; a patronymic there is.
+    let query_family = (q.len() >= 3)
+        .then(|| q.len() - 1)
+        .filter(|&i| !query.features[i].patronymic);
     let mut denominator = 0.0;
     for i in 0..q.len() {
-        denominator += if q_used[i] || !lenient {
+        denominator += if q_used[i] || !lenient || query_family == Some(i) {
             qw[i]
         } else {
             0.5 * qw[i]
@@ -861,6 +902,13 @@ pub fn compare(
         matches!(a.3, How::Exact | How::Variant) || (a.3 == How::Joined && a.2 >= 0.95)
     };
     let words_aligned = q_used.iter().filter(|u| **u).count();
+    // A one-word name spelt otherwise by an edit typing seldom makes is another name.
+    if let [(i, j, _, How::Fuzzy)] = aligned[..]
+        && query.features[i].ocr != listed.features[j].ocr
+        && (unlikely_edit(&q[i].text, &l[j].text) || unlikely_swap(&q[i].text, &l[j].text))
+    {
+        score *= NONE_SPELT_ALIKE;
+    }
     if words_aligned >= 2 && !aligned.iter().any(spelt_alike) {
         score *= NONE_SPELT_ALIKE;
     }
@@ -1601,6 +1649,26 @@ mod tests {
         assert!(score("Huang FANG", "Huang FENG", true) > score("Huang FANG", "Phong HOANG", true));
         // Two words joined into a short one only exactly.
         assert!(score("MA LEI", "MAEI", true) < 0.8);
+    }
+
+    #[test]
+    fn a_one_word_name_spelt_otherwise() {
+        // Edits typing seldom makes: another name.
+        assert!(unlikely_edit("oasis", "orsis") && unlikely_edit("andina", "andia"));
+        assert!(score("OASIS", "ORSIS", false) < 0.89);
+        // Slips and doubled or dropped letters: the same name.
+        assert!(!unlikely_edit("farooq", "fsrooq") && !unlikely_edit("mahalla", "mahala"));
+        assert!(!unlikely_edit("kunashir", "kunashr"));
+        assert!(score("FSROOQ", "FAROOQ", false) > 0.89);
+        // OCR confusions too (MARlANA / MARIANA).
+        assert!(score("MARlANA", "MARIANA", false) > 0.89);
+    }
+
+    #[test]
+    fn the_querys_own_family_name_is_no_middle_name() {
+        assert!(score("Robert Joseph BROWN", "Robert JOSEPH", true) < 0.85);
+        // A patronymic the list lacks is.
+        assert!(score("Kirill Sergeevich VASILYEV", "Kirill VASILYEV", true) > 0.85);
     }
 
     #[test]
