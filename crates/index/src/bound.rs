@@ -223,9 +223,10 @@ pub fn prepare(
         ..Shape::default()
     };
     for (i, (t, &w)) in tokens.iter().zip(weights).take(MAX_TOKENS).enumerate() {
-        // A query word the matcher may take for part of a legal form weighs as one, and
-        // is not a name in its leftover test.
-        // The matcher's legal-form words (org words weigh below 0.5), more widely.
+        // A query word the matcher may take for part of a legal form (cut short, or a short
+        // word inside one) weighs as one, and is not a name in its leftover test. Which words
+        // are the legal form's is taken more widely than the matcher does (every word below
+        // 0.5, as org words are), which only raises the bound.
         let legal = |k: usize| {
             tokens[k].kind == TokenKind::LegalForm
                 || weights[k] < 0.5

@@ -81,8 +81,8 @@ impl PreparedName {
 
 /// The family name of a person's name of three words or more that the publisher does not
 /// mark: the words before the comma of "LAST, First Middle", else the last word as written
-/// (lists write the others given names first; a hyphen joins a double family name). Unmarked, it would be weighed as a middle name a
-/// customer file may leave out.
+/// (lists write the others given names first; a hyphen joins a double family name).
+/// Unmarked, it would be weighed as a middle name a customer file may leave out.
 fn unmarked_family(text: &str, tokens: &[sanctum_names::NameToken]) -> Vec<String> {
     if tokens.len() < 3 {
         return vec![];

@@ -4,12 +4,18 @@
 //! similarities, which for names of a handful of tokens finds the optimal assignment in
 //! practice). Unaligned tokens lower the score by their weight:
 //! - for persons an unaligned given or middle name of the list (a patronymic the customer
-//!   file leaves out) weighs little, an unaligned family name fully;
+//!   file leaves out) weighs little; an unaligned family name, the listed first name a query
+//!   skips, and the query's own family name weigh fully;
 //! - particles (al, bin, van), function words (of, the) and the words legal forms are made of
 //!   (limited, liability, company, joint, stock…) weigh little on both sides, even misspelt;
+//!   descriptors (group, holding) half; such words alone are no name;
 //! - a query cut short at a field limit (20, 35… characters) leaves the end of the listed
 //!   name unaligned: those tokens weigh little when the query's last token is the start of a
 //!   listed one, or the query is the listed name cut after a word.
+//!
+//! Spellings are weighed by how people misspell: a neighbouring key, a sound-alike, a doubled
+//! or dropped letter or an OCR confusion is a slip; another consonant, or a vowel changed in a
+//! short syllable, more often another name.
 
 use crate::{Aligned, How};
 use sanctum_names::{NameAnalysis, NameToken, TokenKind};
