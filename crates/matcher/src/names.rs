@@ -446,15 +446,27 @@ fn nearest_spelling(key: (&str, &str, usize), text: (&str, &str, usize)) -> Opti
 /// What a consonant changed for an unrelated one costs a spelling's similarity.
 const UNLIKELY_SWAP_PENALTY: f64 = 0.08;
 
+/// The one pair of bytes in which `a` and `b`, of one length, differ; `None` when they
+/// differ in none or in more.
+fn substitution(a: &[u8], b: &[u8]) -> Option<(u8, u8)> {
+    if a.len() != b.len() {
+        return None;
+    }
+    let mut differ = a.iter().zip(b).filter(|(x, y)| x != y);
+    match (differ.next(), differ.next()) {
+        (Some((&x, &y)), None) => Some((x, y)),
+        _ => None,
+    }
+}
+
 /// Whether `a` and `b`, of one length, differ in exactly one letter, a consonant for a
 /// consonant that is neither a neighbouring key nor a sound-alike (see [`keys_adjacent`],
 /// [`sound_alike`]). A vowel for a vowel is a romanisation (ANDRIY/ANDREY), not this.
 fn unlikely_swap(a: &str, b: &str) -> bool {
-    if a.len() != b.len() || !a.is_ascii() || !b.is_ascii() {
+    if !a.is_ascii() || !b.is_ascii() {
         return false;
     }
-    let mut differ = a.bytes().zip(b.bytes()).filter(|(x, y)| x != y);
-    let (Some((x, y)), None) = (differ.next(), differ.next()) else {
+    let Some((x, y)) = substitution(a.as_bytes(), b.as_bytes()) else {
         return false;
     };
     let consonant = |c: u8| c.is_ascii_lowercase() && !b"aeiouy".contains(&c);
@@ -472,11 +484,7 @@ fn unlikely_edit(a: &str, b: &str) -> bool {
     let vowel = |c: u8| b"aeiouy".contains(&c);
     let (a, b) = (a.as_bytes(), b.as_bytes());
     if a.len() == b.len() {
-        let mut differ = a.iter().zip(b).filter(|(x, y)| x != y);
-        let (Some((&x, &y)), None) = (differ.next(), differ.next()) else {
-            return false;
-        };
-        return !keys_adjacent(x, y);
+        return substitution(a, b).is_some_and(|(x, y)| !keys_adjacent(x, y));
     }
     let (long, short) = if a.len() > b.len() { (a, b) } else { (b, a) };
     if long.len() != short.len() + 1 {
@@ -500,8 +508,7 @@ fn unlikely_edit(a: &str, b: &str) -> bool {
 /// Whether `a` and `b`, of one length, differ in exactly one letter, a vowel for a vowel.
 fn vowel_changed(a: &str, b: &str) -> bool {
     let vowel = |c: u8| b"aeiouy".contains(&c);
-    let mut differ = a.bytes().zip(b.bytes()).filter(|(x, y)| x != y);
-    matches!((differ.next(), differ.next()), (Some((x, y)), None) if vowel(x) && vowel(y))
+    substitution(a.as_bytes(), b.as_bytes()).is_some_and(|(x, y)| vowel(x) && vowel(y))
 }
 
 /// Whether two letters sit side by side on a QWERTY keyboard (a typing slip). The rows are
@@ -667,10 +674,9 @@ fn token_similarity(
     }
     // Long vowels doubled in one spelling and not the other (DEEN / DIN, LOO / LU).
     if fa.single_vowels.is_some() || fb.single_vowels.is_some() {
-        let single = |t: &NameToken, f: &TokenFeatures| {
-            f.single_vowels.as_deref().unwrap_or(&t.text).to_string()
-        };
-        if single(a, fa) == single(b, fb) {
+        let single_a = fa.single_vowels.as_deref().unwrap_or(a.text.as_str());
+        let single_b = fb.single_vowels.as_deref().unwrap_or(b.text.as_str());
+        if single_a == single_b {
             consider(0.9, How::Phonetic);
         }
     }
@@ -1006,6 +1012,14 @@ impl RawMatch {
     }
 }
 
+/// Letters below which a word is joined to others only exactly.
+const SHORT_WORD: usize = 6;
+
+/// A legal form, or CO (of "CO., LTD"): spelt into a name only exactly.
+fn is_form_word(t: &NameToken) -> bool {
+    t.kind == TokenKind::LegalForm || t.text == "co"
+}
+
 /// Aligns a run of two to four adjacent unused tokens of `run_side` with one unused token of
 /// `one_side` when their concatenation matches it (N.I.A. / NIA, DE GEETERE / DEGEETERE,
 /// JSC ARGUMENT / JSCARGUMENT). `swapped` says `run_side` is the listed side.
@@ -1039,18 +1053,16 @@ fn join_leftovers(
             }
             let by_key: String = run.iter().map(|t| t.key.as_str()).collect();
             let by_text: String = run.iter().map(|t| t.text.as_str()).collect();
+            // Nor is a legal form's word spelt into a name loosely (ARYA CO. / ARMACO).
+            let legal_in_run = run.iter().any(is_form_word);
             let found = one_side.iter().enumerate().find_map(|(j, t)| {
                 if one_used[j] {
                     return None;
                 }
                 // Each spelling within its own tolerance: keys are shorter (EP-DD is "epd"
                 // by key, one edit from NPPD's "npd", but three letters admit none).
-                // Nor is a legal form's word spelt into a name loosely (ARYA CO. / ARMACO).
-                let legal_in_run = run
-                    .iter()
-                    .any(|t| t.kind == TokenKind::LegalForm || t.text == "co");
                 // Nor a run into a short word (MA LEI / MAEI): one edit there is another name.
-                let short_target = t.text.len() < 6;
+                let short_target = t.text.len() < SHORT_WORD;
                 let tolerated = |a: &str, b: &str| {
                     if exact || legal_in_run || short_target {
                         0
@@ -1157,10 +1169,10 @@ fn leftovers_spelt_together(
         .iter()
         .map(|&i| &q[i])
         .chain(l_left.iter().map(|&j| &l[j]))
-        .any(|t| t.kind == TokenKind::LegalForm || t.text == "co");
+        .any(is_form_word);
     // Nor into a short word (MA LEI / MAEI): one edit there is another name.
-    let short_left = q_left.len() == 1 && q[q_left[0]].text.len() < 6
-        || l_left.len() == 1 && l[l_left[0]].text.len() < 6;
+    let short_left = q_left.len() == 1 && q[q_left[0]].text.len() < SHORT_WORD
+        || l_left.len() == 1 && l[l_left[0]].text.len() < SHORT_WORD;
     let tolerance = if legal_left || short_left { 0 } else { 1 };
     for order in orders {
         let l_text = joined(l, &order);
