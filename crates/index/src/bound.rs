@@ -23,8 +23,8 @@
 
 use crate::keys::{MAX_TOKENS, is_initial};
 use sanctum_matcher::names::{
-    CUT_AWAY_SHARE, CUT_SIMILARITY, allowed_edits, at_field_limit, cut_legal_word,
-    inside_legal_form,
+    CUT_AWAY_SHARE, CUT_SIMILARITY, OMITTED_NAMES_MAX, allowed_edits, at_field_limit,
+    cut_legal_word, inside_legal_form,
 };
 use sanctum_names::{NameToken, TokenKind};
 
@@ -391,7 +391,12 @@ pub fn quick_bound(
         } else {
             listed.heavy_miss_full
         };
-        missed += f64::from(heavy_missed as f32 * least);
+        let least = f64::from(heavy_missed as f32 * least);
+        missed += if lenient {
+            least.min(OMITTED_NAMES_MAX)
+        } else {
+            least
+        };
     }
     if numerator + missed > 0.0 {
         numerator / (numerator + missed)
@@ -573,7 +578,14 @@ pub fn bound(query: Side, query_chars: usize, listed: Side, hits: Hits, person: 
             .sum()
     };
     let q_missed = miss(query, q_free);
+    // Listed names left out leniently weigh OMITTED_NAMES_MAX at most together (a family
+    // name fully, so capping the whole sum only lowers it further).
     let l_missed = miss(listed, l_free);
+    let l_missed = if lenient {
+        l_missed.min(OMITTED_NAMES_MAX)
+    } else {
+        l_missed
+    };
     let score = |n: f64, d: f64| if d > 0.0 { n / d } else { 0.0 };
     let plain = score(numerator, denominator + q_missed + l_missed);
     // A cut-short query: its last word may be the start of a listed one, and what the cut
@@ -603,7 +615,10 @@ pub fn bound(query: Side, query_chars: usize, listed: Side, hits: Hits, person: 
             )
         })
         .sum();
-    plain.max(score(n, d + CUT_AWAY_SHARE * l_lenient))
+    plain.max(score(
+        n,
+        d + (CUT_AWAY_SHARE * l_lenient).min(OMITTED_NAMES_MAX),
+    ))
 }
 
 #[cfg(test)]

@@ -214,6 +214,18 @@ const PAIRS: &[(&str, &str, Option<&str>, EntityKind)] = &[
         Some("FARHAT"),
         EntityKind::Person,
     ),
+    (
+        "Suhayl AL-HASAN",
+        "AL-HASAN, Suhayl Hasan",
+        Some("AL-HASAN"),
+        EntityKind::Person,
+    ),
+    (
+        "Y. AL-TIKRITI",
+        "AL-TIKRITI, Yasir Sab'awi Ibrahim Hasan",
+        Some("AL-TIKRITI"),
+        EntityKind::Person,
+    ),
 ];
 
 #[test]

@@ -10,7 +10,7 @@
 //!   one of the same locale (`lookalike_swap`), and too many edits in every word
 //!   (`lookalike_edits`). `lookalikes` cases each.
 //! - A customer population of `customers` persons and companies in many locales and
-//!   scripts, none of whose names equals a listed name (`customer_person`,
+//!   scripts, none of whose names a listed name holds whole (`customer_person`,
 //!   `customer_company`).
 //! - The listed name with a birth date at least ten years away (`birth_year_far`, a
 //!   negative) and with the listed birth date (`birth_date_same`). `per_class` cases each.
@@ -978,8 +978,10 @@ fn customers(index: &ListedIndex, opts: &DeckOptions, deck: &mut Vec<DeckCase>) 
         let Some(text) = case.query.names.first() else {
             continue;
         };
-        // The population is not on the lists: no customer bears a listed name.
-        if !has_tokens(text) || !index.parties_named(text).is_empty() {
+        // The population is not on the lists: no customer bears a listed name, nor one
+        // that a listed name holds whole (`Roman Lysenko` is `Roman Grigoryevich LYSENKO`
+        // with the patronymic dropped: a token_drop positive, no fair negative).
+        if !has_tokens(text) || index.within_listed(text) {
             continue;
         }
         deck.push(case);

@@ -4,8 +4,9 @@
 //! similarities, which for names of a handful of tokens finds the optimal assignment in
 //! practice). Unaligned tokens lower the score by their weight:
 //! - for persons an unaligned given or middle name of the list (a patronymic the customer
-//!   file leaves out) weighs little; an unaligned family name, the listed first name a query
-//!   skips, and the query's own family name weigh fully;
+//!   file leaves out) weighs little, and a whole chain of them no more than two; an
+//!   unaligned family name, the listed first name a query skips, and the query's own family
+//!   name weigh fully;
 //! - particles (al, bin, van), function words (of, the) and the words legal forms are made of
 //!   (limited, liability, company, joint, stock…) weigh little on both sides, even misspelt;
 //!   descriptors (group, holding) half; such words alone are no name;
@@ -302,6 +303,10 @@ const NONE_SPELT_ALIKE: f64 = 0.95;
 
 /// Below this similarity two tokens are not considered the same word at all.
 const ALIGN_MIN: f64 = 0.6;
+/// The most that listed given names a query leaves out weigh together: a chain of father's
+/// and grandfather's names (Yasir Sab'awi Ibrahim Hasan AL-TIKRITI) is routinely left out
+/// whole, so a third name left out tells no more than two.
+pub const OMITTED_NAMES_MAX: f64 = 0.3;
 
 /// Edits tolerated for a token of this length: none for short tokens, where one edit makes
 /// another name (Li/Lu, Ali/Eli), growing with length.
@@ -874,15 +879,23 @@ pub fn compare(
             0.5 * qw[i]
         };
     }
+    let mut omitted = 0.0;
     for (j, t) in l.iter().enumerate() {
-        let is_family = family.contains(&t.key);
-        denominator +=
-            if l_used[j] || !lenient || is_family || word_for_initial || skipped_first == Some(j) {
-                lw[j]
-            } else {
-                0.15 * lw[j]
-            };
+        // A middle name spelt like the family name (Suhayl Hasan AL-HASAN) is no family
+        // name left out when the family name itself is met.
+        let is_family = family.contains(&t.key)
+            && (l_used[j]
+                || !l
+                    .iter()
+                    .zip(&l_used)
+                    .any(|(o, used)| *used && o.key == t.key));
+        if l_used[j] || !lenient || is_family || word_for_initial || skipped_first == Some(j) {
+            denominator += lw[j];
+        } else {
+            omitted += 0.15 * lw[j];
+        }
     }
+    denominator += omitted.min(OMITTED_NAMES_MAX);
     let mut score = if denominator > 0.0 {
         numerator / denominator
     } else {
@@ -1369,6 +1382,50 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_middle_name_spelt_like_the_family_name_is_left_out_lightly() {
+        let compare_family = |a: &str, b: &str| {
+            let family = ["hasan".to_string()];
+            compare(
+                &NameTokens::new(a, analyze(a)),
+                &NameTokens::new(b, analyze(b)),
+                &family,
+                true,
+            )
+            .score
+        };
+        let same = compare_family("Suhayl AL-HASAN", "Suhayl Hasan AL-HASAN");
+        let other = compare_family("Suhayl AL-HASAN", "Suhayl Ahmad AL-HASAN");
+        assert!(same > 0.9 && (same - other).abs() < 1e-9, "{same} {other}");
+        // The family name left out still weighs fully.
+        assert!(compare_family("Suhayl Ahmad", "Suhayl Ahmad AL-HASAN") < 0.8);
+    }
+
+    #[test]
+    fn a_chain_of_names_left_out_weighs_as_two() {
+        // An initial and the family name against four given names: the father's and
+        // grandfather's names left out weigh no more than two names.
+        let three = score(
+            "Y. AL-TIKRITI",
+            "Yasir Sab'awi Ibrahim Hasan AL-TIKRITI",
+            true,
+        );
+        let two = score("Y. AL-TIKRITI", "Yasir Sab'awi Ibrahim AL-TIKRITI", true);
+        let one = score("Y. AL-TIKRITI", "Yasir Sab'awi AL-TIKRITI", true);
+        assert!(
+            three > 0.889 && (three - two).abs() < 1e-9 && one > two,
+            "{three} {two} {one}"
+        );
+        // Names that differ are no names left out: no cap.
+        assert!(
+            score(
+                "Yasir Kamal AL-TIKRITI",
+                "Yasir Sab'awi Ibrahim Hasan AL-TIKRITI",
+                true
+            ) < 0.8
+        );
     }
 
     #[test]

@@ -407,6 +407,44 @@ fn customers_span_locales_and_scripts_and_never_bear_a_listed_name() {
 }
 
 #[test]
+fn no_customer_bears_a_listed_name_shortened() {
+    // List, with a patronymic added, the first customers a deck makes: the same seed must
+    // then make none of them, since each is a listed name with its middle dropped (a
+    // token_drop positive, no fair negative).
+    let mut parties = parties();
+    let first = generate(&parties, &opts(11));
+    let shortened: Vec<String> = first
+        .iter()
+        .filter(|c| c.class == "customer_person")
+        .filter_map(|c| c.query.names.first())
+        .filter(|t| t.is_ascii() && t.split_whitespace().count() == 2)
+        .take(20)
+        .cloned()
+        .collect();
+    assert_eq!(shortened.len(), 20);
+    for (i, text) in shortened.iter().enumerate() {
+        let (given, family) = text.split_once(' ').unwrap_or_default();
+        let full = format!("{given} Petrovich {family}");
+        let names = vec![Name::new(&full, NameKind::Primary)];
+        parties.push(person(&format!("short{i}"), names, None, "ru"));
+    }
+    let index = ListedIndex::new(&parties);
+    let again = generate(&parties, &opts(11));
+    let customers = texts(&again, "customer_person");
+    assert!(customers.len() > 200, "{}", customers.len());
+    for text in &customers {
+        assert!(
+            !shortened.contains(text),
+            "{text:?} is a listed name shortened"
+        );
+        assert!(
+            !index.within_listed(text),
+            "{text:?} is within a listed name"
+        );
+    }
+}
+
+#[test]
 fn birth_date_cases_carry_the_same_date_or_one_ten_years_away() {
     let parties = parties();
     let deck = generate(&parties, &opts(2));
@@ -773,4 +811,42 @@ fn initials_stand_for_given_names_not_titles() {
         let text = variants::initials(&source("SHIPULIN Anton Vladimirovich"), &mut rng);
         assert!(text.is_some_and(|t| t.ends_with("SHIPULIN")));
     }
+}
+
+#[test]
+fn token_drop_leaves_no_particle_without_its_name() {
+    let azzouz = org("azzouz", EntityKind::Person, &["ABD AL-BASET AZZOUZ"]);
+    let source = |base: &str| variants::Source {
+        entity: &azzouz,
+        base: base.to_string(),
+        person: true,
+        family_words: None,
+    };
+    let mut rng = Rng::fork(3, "token_drop");
+    // `AL-BASET` is bound to `ABD`, and `ABD` is no name to drop: nothing is left.
+    assert_eq!(
+        variants::token_drop(&source("ABD AL-BASET AZZOUZ"), &mut rng),
+        None
+    );
+    for _ in 0..50 {
+        let text = variants::token_drop(&source("Ali Saleh BIN Hamad AL THANI"), &mut rng);
+        // Only `Saleh` may go: `Hamad` is bound to `BIN`.
+        assert_eq!(text.as_deref(), Some("Ali BIN Hamad AL THANI"));
+    }
+}
+
+#[test]
+fn a_punctuated_title_is_no_given_name() {
+    let shaban = org("shaban", EntityKind::Person, &["SHABAN, Dr. Adib"]);
+    let source = variants::Source {
+        entity: &shaban,
+        base: "Dr. Adib SHABAN".to_string(),
+        person: true,
+        family_words: Some(1),
+    };
+    let mut rng = Rng::fork(3, "titles");
+    // `Adib` is the first given name: token_drop keeps it, and has nothing else to drop.
+    assert_eq!(variants::token_drop(&source, &mut rng), None);
+    let initials = variants::initials(&source, &mut rng);
+    assert_eq!(initials.as_deref(), Some("A. SHABAN"));
 }

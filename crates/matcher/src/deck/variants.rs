@@ -44,6 +44,15 @@ fn words(text: &str) -> Vec<String> {
     text.split_whitespace().map(str::to_string).collect()
 }
 
+/// A title (`Dr.`, `Sheikh`), however punctuated.
+fn is_title(word: &str) -> bool {
+    sanctum_names::is_honorific(
+        &word
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase(),
+    )
+}
+
 fn letters(word: &str) -> usize {
     word.chars().filter(|c| c.is_alphabetic()).count()
 }
@@ -566,14 +575,17 @@ pub(super) fn token_drop(src: &Source, rng: &mut Rng) -> Option<String> {
     let family_start = ws
         .len()
         .saturating_sub(src.family_words.unwrap_or(1).max(1));
-    let first_given = ws
-        .iter()
-        .position(|w| !sanctum_names::is_honorific(&w.to_lowercase()))
-        .unwrap_or(0);
+    let first_given = ws.iter().position(|w| !is_title(w)).unwrap_or(0);
+    let binds = |w: &String| {
+        let w = w.to_lowercase();
+        sanctum_names::is_particle(&w) || sanctum_names::is_glued_particle(&w)
+    };
+    // A particle binds the word after it: dropping that word would leave `ABD` of
+    // `ABD AL-BASET AZZOUZ` or `BIN` of `Ali BIN Hamad` naming nobody.
     let mut candidates: Vec<usize> = (first_given + 1..family_start)
         .filter(|&i| {
-            ws.get(i)
-                .is_some_and(|w| letters(w) >= 2 && !sanctum_names::is_particle(&w.to_lowercase()))
+            ws.get(i).is_some_and(|w| letters(w) >= 2 && !binds(w))
+                && !i.checked_sub(1).and_then(|p| ws.get(p)).is_some_and(binds)
         })
         .collect();
     if candidates.is_empty() {
@@ -598,7 +610,7 @@ pub(super) fn initials(src: &Source, rng: &mut Rng) -> Option<String> {
     // Titles have no initial: "M. NOORZAI" is not Mullah Ahmed Shah NOORZAI.
     let mut ws: Vec<String> = words(&src.base.replace(',', " "))
         .into_iter()
-        .filter(|w| !sanctum_names::is_honorific(&w.to_lowercase()))
+        .filter(|w| !is_title(w))
         .collect();
     if src.family_words.is_none() && family_first(&ws) {
         ws.rotate_left(1);
