@@ -23,8 +23,8 @@
 
 use crate::keys::{MAX_TOKENS, is_initial};
 use sanctum_matcher::names::{
-    CUT_AWAY_SHARE, CUT_SIMILARITY, OMITTED_NAMES_MAX, allowed_edits, at_field_limit,
-    cut_legal_word, inside_legal_form,
+    CUT_AWAY_SHARE, CUT_SIMILARITY, OMITTED_NAME_SHARE, OMITTED_NAMES_MAX, allowed_edits,
+    at_field_limit, cut_legal_word, inside_legal_form,
 };
 use sanctum_names::{NameToken, TokenKind};
 
@@ -240,7 +240,7 @@ pub fn prepare(
         } else if family.contains(&t.key) {
             w
         } else {
-            0.15 * w
+            OMITTED_NAME_SHARE * w
         };
         let cap = |x: f64| if light { x.min(0.05) } else { x };
         let signature = Signature::of(t);
@@ -391,11 +391,11 @@ pub fn quick_bound(
         } else {
             listed.heavy_miss_full
         };
-        let least = f64::from(heavy_missed as f32 * least);
+        let heavy_miss = f64::from(heavy_missed as f32 * least);
         missed += if lenient {
-            least.min(OMITTED_NAMES_MAX)
+            heavy_miss.min(OMITTED_NAMES_MAX)
         } else {
-            least
+            heavy_miss
         };
     }
     if numerator + missed > 0.0 {

@@ -303,6 +303,8 @@ const NONE_SPELT_ALIKE: f64 = 0.95;
 
 /// Below this similarity two tokens are not considered the same word at all.
 const ALIGN_MIN: f64 = 0.6;
+/// What a listed given name a person's query leaves out weighs, of its weight.
+pub const OMITTED_NAME_SHARE: f64 = 0.15;
 /// The most that listed given names a query leaves out weigh together: a chain of father's
 /// and grandfather's names (Yasir Sab'awi Ibrahim Hasan AL-TIKRITI) is routinely left out
 /// whole, so a third name left out tells no more than two.
@@ -879,20 +881,24 @@ pub fn compare(
             0.5 * qw[i]
         };
     }
+    // A middle name spelt like the family name (Suhayl Hasan AL-HASAN) is no family name
+    // left out when the family name itself is met.
+    let met = |key: &String| {
+        l.iter()
+            .zip(&l_used)
+            .any(|(o, used)| *used && o.key == *key)
+    };
     let mut omitted = 0.0;
     for (j, t) in l.iter().enumerate() {
-        // A middle name spelt like the family name (Suhayl Hasan AL-HASAN) is no family
-        // name left out when the family name itself is met.
-        let is_family = family.contains(&t.key)
-            && (l_used[j]
-                || !l
-                    .iter()
-                    .zip(&l_used)
-                    .any(|(o, used)| *used && o.key == t.key));
-        if l_used[j] || !lenient || is_family || word_for_initial || skipped_first == Some(j) {
+        if l_used[j]
+            || !lenient
+            || word_for_initial
+            || skipped_first == Some(j)
+            || (family.contains(&t.key) && !met(&t.key))
+        {
             denominator += lw[j];
         } else {
-            omitted += 0.15 * lw[j];
+            omitted += OMITTED_NAME_SHARE * lw[j];
         }
     }
     denominator += omitted.min(OMITTED_NAMES_MAX);
