@@ -11,6 +11,9 @@
 //!
 //! [sources.us_ofac_sdn]      # per-file URL overrides: main, add, alt, comments
 //! main = "https://mirror.example/sdn.csv"
+//!
+//! [limits]                   # any of sanctum_limits::Limits; README: "Limits"
+//! max_name_chars = 1000
 //! ```
 
 use anyhow::{Context as _, Result};
@@ -27,6 +30,9 @@ pub struct Config {
     pub update: UpdateConfig,
     #[serde(default)]
     pub sources: HashMap<String, HashMap<String, String>>,
+    /// Every size, depth, count and time limit (README: "Limits").
+    #[serde(default)]
+    pub limits: sanctum_limits::Limits,
 }
 
 #[derive(Debug, Default, Deserialize)]
