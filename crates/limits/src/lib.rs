@@ -416,7 +416,11 @@ mod tests {
         assert_eq!(err.kind(), std::io::ErrorKind::InvalidData);
         assert!(err.to_string().contains("bomb.xml"), "{err}");
         assert!(err.to_string().contains("max_decompressed_bytes"), "{err}");
-        assert!(out.len() <= 1000 + 8192, "read {} bytes past the limit", out.len());
+        assert!(
+            out.len() <= 1000 + 8192,
+            "read {} bytes past the limit",
+            out.len()
+        );
     }
 
     #[test]
@@ -429,8 +433,12 @@ mod tests {
         let mut bomb = InflateGuard::new(&data[..], "bomb", Compressed::Size(1000), &limits);
         let err = bomb.read_to_end(&mut Vec::new()).unwrap_err();
         assert!(err.to_string().contains("max_compression_ratio"), "{err}");
-        let mut honest =
-            InflateGuard::new(&data[..], "honest", Compressed::Size(data.len() as u64 / 20), &limits);
+        let mut honest = InflateGuard::new(
+            &data[..],
+            "honest",
+            Compressed::Size(data.len() as u64 / 20),
+            &limits,
+        );
         assert_eq!(honest.read_to_end(&mut Vec::new()).unwrap(), data.len());
     }
 
