@@ -4,7 +4,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BIN="${SANCTUM_BIN:-$ROOT/target/release/sanctum}"
 DATA="${BENCH_DATA_DIR:-/tmp/sanctum-bench-http}"
-LISTS="${SANCTUM_LISTS_DIR:-/work/shared/data/lists}"
+# The shared list folder beside the checkout (../shared/data/lists), wherever it is cloned.
+LISTS="${SANCTUM_LISTS_DIR:-$ROOT/../shared/data/lists}"
 PORT="${BENCH_PORT:-18080}"
 URL="http://127.0.0.1:$PORT"
 [ -x "$BIN" ] || { echo "build first: cargo build --release -p sanctum" >&2; exit 1; }

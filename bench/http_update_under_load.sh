@@ -8,7 +8,7 @@ SERVE_ARGS=()
 if [ -z "${BENCH_DATA_DIR:-}" ]; then
   BENCH_DATA_DIR="$(mktemp -d /tmp/sanctum-bench-update.XXXXXX)"
   "${SANCTUM_BIN:-$(dirname "$0")/../target/release/sanctum}" --data-dir "$BENCH_DATA_DIR" \
-    update us_ofac_sdn --from "${SANCTUM_LISTS_DIR:-/work/shared/data/lists}/ofac_sdn_csv/sdn_2022-05-08.csv" >/dev/null
+    update us_ofac_sdn --from "${SANCTUM_LISTS_DIR:-$(dirname "$0")/../../shared/data/lists}/ofac_sdn_csv/sdn_2022-05-08.csv" >/dev/null
 fi
 export BENCH_DATA_DIR
 source "$(dirname "$0")/http_common.sh"

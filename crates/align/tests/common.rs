@@ -8,24 +8,6 @@ use sanctum_sources::detect;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-/// The shared folder of real list files, or `None` with a skip notice when it is absent.
-pub fn shared_lists(test: &str) -> Option<PathBuf> {
-    let dir = std::env::var_os("SANCTUM_SHARED_LISTS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/lists")
-        });
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "SKIP {test}: shared list folder {} is absent",
-            dir.display()
-        );
-        None
-    }
-}
-
 pub fn fixture(rel: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")

@@ -10,7 +10,9 @@ use sanctum_sources::{ParseOptions, detect};
 
 #[test]
 fn putin_is_designated_by_the_us_the_uk_and_canada_in_february_2022() {
-    let Some(dir) = common::shared_lists("putin_is_designated_by_the_us_the_uk_and_canada") else {
+    let Some(dir) =
+        sanctum_testkit::shared_lists("putin_is_designated_by_the_us_the_uk_and_canada")
+    else {
         return;
     };
     let is_putin = |r: &Record| {

@@ -22,7 +22,8 @@ struct LabelledTarget {
 
 #[test]
 fn linking_precision_and_recall_on_the_labelled_sample() {
-    let Some(dir) = common::shared_lists("linking_precision_and_recall_on_the_labelled_sample")
+    let Some(dir) =
+        sanctum_testkit::shared_lists("linking_precision_and_recall_on_the_labelled_sample")
     else {
         return;
     };

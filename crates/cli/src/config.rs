@@ -76,6 +76,13 @@ impl Context {
         Ok(Context { data_dir, config })
     }
 
+    /// Creates the data directory, private to the user (0700), if it is absent: for the
+    /// commands that write there before opening the store (`keys`).
+    pub fn ensure_data_dir(&self) -> Result<()> {
+        sanctum_store::create_data_dir(&self.data_dir)
+            .with_context(|| format!("creating the data directory {}", self.data_dir.display()))
+    }
+
     pub fn open_store(&self) -> Result<Store> {
         Store::open(&self.data_dir)
             .with_context(|| format!("opening the store in {}", self.data_dir.display()))

@@ -1,6 +1,7 @@
 //! The `sanctum` binary: one command per job, each a thin layer over the library crates.
 //!
 //! - `update`: fetch (or read `--from`) publications, parse them, store them as versions.
+//! - `rollback`: make an earlier version's parties current again, as a new version.
 //! - `lists`, `diff`, `show`: read the store.
 //! - `export`: write the current lists as FollowTheMoney JSON lines.
 //! - `eval`: measure the matcher on a deck generated from the lists.
@@ -10,6 +11,7 @@ mod config;
 mod eval;
 mod export;
 mod report;
+mod rollback;
 mod screen;
 mod serve;
 mod time;
@@ -51,6 +53,13 @@ enum Command {
     /// publication that fails to parse, is empty, or removes too many parties is rejected
     /// and the previous version stays current.
     Update(update::UpdateArgs),
+    /// Make an earlier version's parties current again, as a new version.
+    ///
+    /// History is append-only: the rollback is stored as the next version of the source
+    /// (with the earlier version's publication date, file name and sha256), nothing is
+    /// deleted, and the diff against the version it replaces is printed. Atomic, as an
+    /// update: a failure leaves the store unchanged.
+    Rollback(rollback::RollbackArgs),
     /// The stored sources: current version, publication date, counts, age.
     Lists {
         /// Print JSON instead of a table.
@@ -98,6 +107,7 @@ fn main() -> ExitCode {
     let result =
         config::Context::load(cli.data_dir, cli.config).and_then(|ctx| match cli.command {
             Command::Update(args) => update::run(&ctx, args),
+            Command::Rollback(args) => rollback::run(&ctx, args),
             Command::Lists { json } => report::lists(&ctx, json),
             Command::Diff(args) => report::diff(&ctx, args),
             Command::Show(args) => report::show(&ctx, args),

@@ -123,6 +123,18 @@ pub struct DiffArgs {
     json: bool,
 }
 
+impl DiffArgs {
+    /// `sanctum diff SOURCE --from FROM --to TO`, for commands that show what they changed.
+    pub fn between(source: &str, from: u32, to: u32, json: bool) -> DiffArgs {
+        DiffArgs {
+            source: source.to_string(),
+            from: Some(from.to_string()),
+            to: Some(to.to_string()),
+            json,
+        }
+    }
+}
+
 /// A version named on the command line: `3`, `current`, or a date `2022-02-25`.
 pub fn resolve_version(store: &Store, source: &str, spec: &str) -> Result<VersionInfo> {
     let found = if spec == "current" || spec == "latest" {

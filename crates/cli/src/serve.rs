@@ -133,6 +133,7 @@ fn parse_scope(text: &str) -> Result<Scope, String> {
 }
 
 pub fn keys(ctx: &Context, command: KeysCommand) -> Result<ExitCode> {
+    ctx.ensure_data_dir()?;
     let store = KeyStore::open(&ctx.data_dir)?;
     match command {
         KeysCommand::Create { name, scopes } => {

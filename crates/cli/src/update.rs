@@ -27,7 +27,8 @@ pub struct UpdateArgs {
     #[arg(long)]
     lenient: bool,
     /// Accept a publication that removes more parties than allowed, or is older than the
-    /// current version.
+    /// current version; store a file already stored (the current one, or an earlier one to
+    /// go back to it) again as a new version.
     #[arg(long)]
     force: bool,
     /// Reject a publication that removes more than this percentage of a source's parties.
@@ -147,21 +148,42 @@ fn ingest(
         Ok(sha) => sha,
         Err(err) => return reject(&err),
     };
-    // A publication stored before (the current one, or an older one when a directory is
-    // ingested again) is recognised by its hash, without parsing.
-    match store.versions(source) {
-        Ok(versions) => {
-            if let Some(v) = versions.iter().rev().find(|v| v.sha256 == sha256) {
-                println!(
-                    "{source}: {main} unchanged: already stored as version {} ({:.0?})",
-                    v.seq,
-                    started.elapsed()
-                );
-                return true;
-            }
-        }
+    // A publication stored before is recognised by its hash, without parsing, when it is
+    // the current version's file, or an older one dated before the current version (a
+    // directory of history ingested again). Any other earlier file is a revert by the
+    // publisher and becomes a new version; --force stores any file again.
+    let versions = match store.versions(source) {
+        Ok(versions) => versions,
         Err(err) => return reject(&err),
+    };
+    let stored = versions.iter().rev().find(|v| v.sha256 == sha256);
+    if let (Some(v), Some(current)) = (stored, versions.last())
+        && !policy.force
+    {
+        if v.seq == current.seq {
+            println!(
+                "{source}: {main} unchanged: already stored as version {} ({:.0?})",
+                v.seq,
+                started.elapsed()
+            );
+            return true;
+        }
+        if let (Some(date), Some(current_date)) = (v.published, current.published)
+            && date.latest() < current_date.earliest()
+        {
+            println!(
+                "{source}: {main} unchanged: already stored as version {}, dated {date}, before \
+                 the current version {} ({current_date}), which stays current; `--force` or \
+                 `sanctum rollback {source} {}` makes it current again ({:.0?})",
+                v.seq,
+                current.seq,
+                v.seq,
+                started.elapsed()
+            );
+            return true;
+        }
     }
+    let earlier = stored.map(|v| v.seq);
     let parsed = match detect::read(publication, opts) {
         Ok(parsed) => parsed,
         Err(err) => return reject(&err),
@@ -193,7 +215,7 @@ fn ingest(
             merged_duplicates,
         }) => {
             println!(
-                "{source}: version {} from {main} (published {}): {} parties, +{} -{} ~{}{}{} ({:.0?})",
+                "{source}: version {} from {main} (published {}): {} parties, +{} -{} ~{}{}{}{} ({:.0?})",
                 version.seq,
                 version
                     .published
@@ -203,6 +225,10 @@ fn ingest(
                 version.added,
                 version.removed,
                 version.amended,
+                match earlier {
+                    Some(seq) => format!(", the file of version {seq} again"),
+                    None => String::new(),
+                },
                 if parsed.skipped.is_empty() {
                     String::new()
                 } else {

@@ -3,7 +3,8 @@
 
 mod common;
 
-use common::{json, run, sanctum, shared_lists};
+use common::{json, run, sanctum};
+use sanctum_testkit::shared_lists;
 use std::time::Instant;
 
 #[test]

@@ -3,7 +3,8 @@
 
 mod common;
 
-use common::{json, run, sanctum, serve, shared_lists};
+use common::{json, run, sanctum, serve};
+use sanctum_testkit::shared_lists;
 use std::sync::atomic::Ordering;
 
 fn config_with_fast_retries(dir: &std::path::Path) -> std::path::PathBuf {

@@ -5,7 +5,8 @@
 
 mod common;
 
-use common::{run, sanctum, shared_lists};
+use common::{run, sanctum};
+use sanctum_testkit::shared_lists;
 
 #[test]
 fn recall_per_class_holds_the_committed_baseline() {

@@ -2,7 +2,8 @@
 
 mod common;
 
-use common::{json, run, sanctum, shared_lists};
+use common::{json, run, sanctum};
+use sanctum_testkit::shared_lists;
 
 #[test]
 fn exported_ftm_ingests_back_with_the_same_parties() {

@@ -2,7 +2,8 @@
 
 mod common;
 
-use common::{json, link_dir, run, sanctum, shared_lists};
+use common::{json, link_dir, run, sanctum};
+use sanctum_testkit::shared_lists;
 use std::path::PathBuf;
 
 /// The 2022 snapshots in date order, with the (added, removed) deltas of README's table.

@@ -3,7 +3,8 @@
 
 mod common;
 
-use common::{link_dir, run, sanctum, shared_lists};
+use common::{link_dir, run, sanctum};
+use sanctum_testkit::shared_lists;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 

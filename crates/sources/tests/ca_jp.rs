@@ -206,7 +206,7 @@ fn sema_truncated_and_foreign_files_are_errors() {
 
 #[test]
 fn sema_real_files() {
-    let Some(dir) = common::shared_lists("sema_real_files") else {
+    let Some(dir) = sanctum_testkit::shared_lists("sema_real_files") else {
         return;
     };
     let old = parse_ok(
@@ -433,7 +433,7 @@ fn meti_bad_entry_strict_and_lenient() {
 
 #[test]
 fn meti_real_file() {
-    let Some(dir) = common::shared_lists("meti_real_file") else {
+    let Some(dir) = sanctum_testkit::shared_lists("meti_real_file") else {
         return;
     };
     let parsed = parse_ok(

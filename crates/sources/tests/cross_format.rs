@@ -81,7 +81,7 @@ fn names(e: &Entity) -> BTreeSet<String> {
 #[test]
 fn the_sdn_part_of_the_csl_equals_the_sdn_csv_of_the_same_day() {
     let Some(lists) =
-        common::shared_lists("the_sdn_part_of_the_csl_equals_the_sdn_csv_of_the_same_day")
+        sanctum_testkit::shared_lists("the_sdn_part_of_the_csl_equals_the_sdn_csv_of_the_same_day")
     else {
         return;
     };

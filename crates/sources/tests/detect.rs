@@ -9,7 +9,7 @@ type Recognised = (Format, Role, Option<&'static str>);
 
 #[test]
 fn every_shared_file_is_recognised() {
-    let Some(lists) = common::shared_lists("every_shared_file_is_recognised") else {
+    let Some(lists) = sanctum_testkit::shared_lists("every_shared_file_is_recognised") else {
         return;
     };
     let expect: &[(&str, Option<Recognised>)] = &[
@@ -99,7 +99,8 @@ fn every_shared_file_is_recognised() {
 
 #[test]
 fn a_directory_plan_pairs_companions_and_orders_by_date() {
-    let Some(lists) = common::shared_lists("a_directory_plan_pairs_companions_and_orders_by_date")
+    let Some(lists) =
+        sanctum_testkit::shared_lists("a_directory_plan_pairs_companions_and_orders_by_date")
     else {
         return;
     };

@@ -160,7 +160,8 @@ fn malformed_line_is_reported_with_its_line_number() {
 /// The whole real CSL through FtM and back: what FtM can express survives.
 #[test]
 fn real_csl_survives_a_round_trip_through_ftm() {
-    let Some(dir) = common::shared_lists("real_csl_survives_a_round_trip_through_ftm") else {
+    let Some(dir) = sanctum_testkit::shared_lists("real_csl_survives_a_round_trip_through_ftm")
+    else {
         return;
     };
     let path = dir.join("us_csl/consolidated_2022-05.csv.gz");

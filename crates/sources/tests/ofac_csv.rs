@@ -378,7 +378,8 @@ fn kind_counts(parsed: &Parsed) -> [usize; 5] {
 
 #[test]
 fn every_real_sdn_file_parses_strictly_with_its_counts() {
-    let Some(lists) = common::shared_lists("every_real_sdn_file_parses_strictly_with_its_counts")
+    let Some(lists) =
+        sanctum_testkit::shared_lists("every_real_sdn_file_parses_strictly_with_its_counts")
     else {
         return;
     };
@@ -402,7 +403,7 @@ fn every_real_sdn_file_parses_strictly_with_its_counts() {
 
 #[test]
 fn real_sdn_with_add_and_alt() {
-    let Some(lists) = common::shared_lists("real_sdn_with_add_and_alt") else {
+    let Some(lists) = sanctum_testkit::shared_lists("real_sdn_with_add_and_alt") else {
         return;
     };
     let dir = lists.join("ofac_sdn_csv");
@@ -457,7 +458,7 @@ fn real_sdn_with_add_and_alt() {
 
 #[test]
 fn real_consolidated_set() {
-    let Some(lists) = common::shared_lists("real_consolidated_set") else {
+    let Some(lists) = sanctum_testkit::shared_lists("real_consolidated_set") else {
         return;
     };
     let dir = lists.join("ofac_consolidated");
@@ -514,7 +515,7 @@ fn orphan_rows(parsed: &Parsed, file: &str) -> usize {
 
 #[test]
 fn real_timchenko_spot_check() {
-    let Some(lists) = common::shared_lists("real_timchenko_spot_check") else {
+    let Some(lists) = sanctum_testkit::shared_lists("real_timchenko_spot_check") else {
         return;
     };
     let path = lists.join("ofac_sdn_csv/sdn_2022-05-06.csv");
@@ -563,7 +564,7 @@ fn real_timchenko_spot_check() {
 /// Measures which remark clauses stay unstructured, by first word (run with --nocapture).
 #[test]
 fn real_unparsed_remark_clauses_report() {
-    let Some(lists) = common::shared_lists("real_unparsed_remark_clauses_report") else {
+    let Some(lists) = sanctum_testkit::shared_lists("real_unparsed_remark_clauses_report") else {
         return;
     };
     let path = lists.join("ofac_sdn_csv/sdn_2022-05-06.csv");

@@ -510,7 +510,7 @@ fn bad_records_fail_strict_and_are_skipped_lenient() {
 
 #[test]
 fn real_legacy_consolidated_2024() {
-    let Some(dir) = common::shared_lists("real_legacy_consolidated_2024") else {
+    let Some(dir) = sanctum_testkit::shared_lists("real_legacy_consolidated_2024") else {
         return;
     };
     let parsed = parse_file(
@@ -562,7 +562,7 @@ fn real_legacy_consolidated_2024() {
 
 #[test]
 fn real_advanced_consolidated_2020() {
-    let Some(dir) = common::shared_lists("real_advanced_consolidated_2020") else {
+    let Some(dir) = sanctum_testkit::shared_lists("real_advanced_consolidated_2020") else {
         return;
     };
     let parsed = parse_file(
@@ -623,7 +623,8 @@ fn real_advanced_consolidated_2020() {
 
 #[test]
 fn real_enhanced_consolidated_2025_from_zip() {
-    let Some(dir) = common::shared_lists("real_enhanced_consolidated_2025_from_zip") else {
+    let Some(dir) = sanctum_testkit::shared_lists("real_enhanced_consolidated_2025_from_zip")
+    else {
         return;
     };
     let zip_path = dir.join("ofac_xml/CONS_ENHANCED_2025-01-14.zip");
@@ -661,7 +662,7 @@ fn real_enhanced_consolidated_2025_from_zip() {
 
 #[test]
 fn real_enhanced_irgc_filter_2024() {
-    let Some(dir) = common::shared_lists("real_enhanced_irgc_filter_2024") else {
+    let Some(dir) = sanctum_testkit::shared_lists("real_enhanced_irgc_filter_2024") else {
         return;
     };
     let parsed = parse_file(
@@ -715,7 +716,8 @@ fn real_enhanced_irgc_filter_2024() {
 
 #[test]
 fn real_legacy_and_enhanced_agree_on_shared_uids() {
-    let Some(dir) = common::shared_lists("real_legacy_and_enhanced_agree_on_shared_uids") else {
+    let Some(dir) = sanctum_testkit::shared_lists("real_legacy_and_enhanced_agree_on_shared_uids")
+    else {
         return;
     };
     let legacy = parse_file(

@@ -617,7 +617,7 @@ fn russia(parsed: &Parsed) -> usize {
 
 #[test]
 fn real_conlist_2023_xlsx_and_derived_csv() {
-    let Some(dir) = common::shared_lists("real_conlist_2023_xlsx_and_derived_csv") else {
+    let Some(dir) = sanctum_testkit::shared_lists("real_conlist_2023_xlsx_and_derived_csv") else {
         return;
     };
     let dir = dir.join("uk_ofsi");
@@ -675,7 +675,7 @@ fn real_conlist_2023_xlsx_and_derived_csv() {
 
 #[test]
 fn real_conlist_2025_xlsx() {
-    let Some(dir) = common::shared_lists("real_conlist_2025_xlsx") else {
+    let Some(dir) = sanctum_testkit::shared_lists("real_conlist_2025_xlsx") else {
         return;
     };
     let parsed = run(

@@ -312,7 +312,7 @@ fn un_truncated_or_foreign_files_are_errors() {
 
 #[test]
 fn un_real_files() {
-    let Some(dir) = common::shared_lists("un_real_files") else {
+    let Some(dir) = sanctum_testkit::shared_lists("un_real_files") else {
         return;
     };
     for (file, published, individuals, entities) in [
@@ -752,7 +752,7 @@ fn seco_whole_list_fields_are_mapped() {
 
 #[test]
 fn seco_real_test_amendment_file() {
-    let Some(dir) = common::shared_lists("seco_real_test_amendment_file") else {
+    let Some(dir) = sanctum_testkit::shared_lists("seco_real_test_amendment_file") else {
         return;
     };
     let path = dir.join("swiss_seco/seco_amendment_testfile_2024-01-17.xml");

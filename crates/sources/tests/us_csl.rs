@@ -308,7 +308,8 @@ fn malformed_json_is_a_format_error() {
 
 #[test]
 fn real_file_parses_strictly_with_the_published_counts() {
-    let Some(dir) = common::shared_lists("real_file_parses_strictly_with_the_published_counts")
+    let Some(dir) =
+        sanctum_testkit::shared_lists("real_file_parses_strictly_with_the_published_counts")
     else {
         return;
     };

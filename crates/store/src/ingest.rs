@@ -31,8 +31,11 @@ impl Store {
     /// an empty publication; a party of another source or without an id; one removing more
     /// than `policy.max_removed_fraction` of the current parties, or dated before the current
     /// version, unless `policy.force`. Records repeating a `source_id` are merged into the
-    /// first (see [`sanctum_model::merge_duplicates`]). A file whose sha256 is the current version's gives
-    /// [`IngestOutcome::Unchanged`] and writes nothing.
+    /// first (see [`sanctum_model::merge_duplicates`]). A file whose sha256 is the current
+    /// version's gives [`IngestOutcome::Unchanged`] and writes nothing, unless `policy.force`
+    /// stores it again as a new version (a parser that reads it differently now). A file of
+    /// an earlier version is a new publication like any other (a publisher's revert): it
+    /// becomes a new version with that earlier version's parties.
     pub fn ingest(
         &mut self,
         new: NewVersion,
@@ -44,7 +47,8 @@ impl Store {
             reason,
         };
         // Cheap early answer for a file already stored, before any serialising.
-        if let Some(current) = current_version_of(&self.conn, &new.source)?
+        if !policy.force
+            && let Some(current) = current_version_of(&self.conn, &new.source)?
             && current.sha256 == new.sha256
         {
             return Ok(IngestOutcome::Unchanged { version: current });
@@ -92,7 +96,10 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let current = current_version_of(&tx, &new.source)?;
-        if let Some(current) = current.as_ref().filter(|c| c.sha256 == new.sha256) {
+        if let Some(current) = current
+            .as_ref()
+            .filter(|c| c.sha256 == new.sha256 && !policy.force)
+        {
             return Ok(IngestOutcome::Unchanged {
                 version: current.clone(),
             });
@@ -189,6 +196,7 @@ impl Store {
             removed: removed.len() as u64,
             amended: amended.len() as u64,
             counts_by_kind,
+            restores: None,
         };
 
         tx.prepare_cached(

@@ -13,10 +13,16 @@
 //!   JSON) and a version's membership is a set of *spans* (`source_id`, record hash,
 //!   `from_seq..to_seq`), so versions share unchanged parties and an ingest writes only what
 //!   changed.
+//! - [`Store::rollback`] makes an earlier version's parties current again as a new version:
+//!   history is append-only, nothing is deleted, and the rollback is one transaction too.
 //! - Reading back: a version's entities ([`Store::entities`], [`Store::for_each_entity`]), the
 //!   current lists ([`Store::current_entities`]), lists as they stood on a date
 //!   ([`Store::version_as_of`]), one party's history ([`Store::appearances`]) and the
 //!   [`Diff`] between any two versions ([`Store::diff`], [`Store::changes_since`]).
+//!
+//! Opening: a data directory the store creates is 0700 and its files 0600 (umask or not);
+//! several processes may open a new directory at once, one creates the schema
+//! ([`SCHEMA_VERSION`]) while the others wait for it.
 //!
 //! Durability: WAL journal with `synchronous=FULL`. Ingests are rare and large, so one fsync
 //! per commit costs nothing noticeable, and in exchange a version reported as stored survives
@@ -24,19 +30,27 @@
 //! already logged them as done).
 
 mod ingest;
+mod modes;
+mod rollback;
 mod schema;
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use sanctum_model::{Entity, PartialDate};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
+pub use modes::create_data_dir;
 pub use sanctum_model::merge_duplicates;
 pub use schema::SCHEMA_VERSION;
 
 /// The database file name inside the data directory.
 pub const DB_FILE_NAME: &str = "sanctum.db";
+
+/// How long a connection waits for another process's write lock (an ingest, a rollback, the
+/// first open's schema creation) before failing: ingests of the largest lists commit within
+/// seconds, so 30 s waits out any of them and still fails a process stuck behind a hung one.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Everything that can go wrong in the store. No store operation panics.
 #[derive(Debug, thiserror::Error)]
@@ -84,7 +98,8 @@ pub struct NewVersion {
 pub struct IngestPolicy {
     /// A publication removing more than this fraction of the current parties is rejected.
     pub max_removed_fraction: f64,
-    /// Accept publications that remove too many parties or are dated before the current one.
+    /// Accept publications that remove too many parties or are dated before the current one,
+    /// and store the current version's file again as a new version.
     pub force: bool,
 }
 
@@ -116,15 +131,20 @@ pub struct VersionInfo {
     pub amended: u64,
     /// Party counts by [`sanctum_model::EntityKind::as_str`].
     pub counts_by_kind: BTreeMap<String, u64>,
+    /// For a version made by [`Store::rollback`], the version whose parties it restored
+    /// (its publication date, file name and sha256 are that version's too).
+    pub restores: Option<u32>,
 }
 
 impl VersionInfo {
     /// The day this version speaks for: its publication date (first day of a partial date),
-    /// else the day it was fetched. `None` only if neither can be read.
+    /// else the day it was fetched. A rollback speaks from the day it was made: the parties
+    /// it restored stood again from then, not from their publication, and the lists "as of"
+    /// a later day are the rolled-back ones. `None` only if no date can be read.
     pub fn effective_date(&self) -> Option<(u16, u8, u8)> {
-        match self.published {
-            Some(date) => Some(date.earliest()),
-            None => self
+        match (self.published, self.restores) {
+            (Some(date), None) => Some(date.earliest()),
+            _ => self
                 .fetched_at
                 .get(..10)
                 .and_then(|day| day.parse::<PartialDate>().ok())
@@ -217,7 +237,9 @@ pub struct Store {
 }
 
 const VERSION_COLUMNS: &str = "id, source, seq, published, fetched_at, sha256, file_name, \
-     party_count, added, removed, amended, counts_json";
+     party_count, added, removed, amended, counts_json, restores";
+/// How many columns [`VERSION_COLUMNS`] names: a query's next column is at this index.
+const VERSION_COLUMN_COUNT: usize = 13;
 
 /// Membership of version `?2` of source `?1`.
 const MEMBER_FILTER: &str =
@@ -237,6 +259,7 @@ struct VersionRow {
     removed: u64,
     amended: u64,
     counts_json: String,
+    restores: Option<u32>,
 }
 
 impl VersionRow {
@@ -254,6 +277,7 @@ impl VersionRow {
             removed: get_count(row, 9)?,
             amended: get_count(row, 10)?,
             counts_json: row.get(11)?,
+            restores: row.get(12)?,
         })
     }
 
@@ -284,6 +308,7 @@ impl VersionRow {
             removed: self.removed,
             amended: self.amended,
             counts_by_kind,
+            restores: self.restores,
         })
     }
 }
@@ -323,18 +348,49 @@ fn current_version_of(conn: &Connection, source: &str) -> Result<Option<VersionI
     )
 }
 
+/// Puts the database in WAL mode, which lets readers (a screening server) keep reading the
+/// previous version while an ingest writes the next one. The mode is stored in the file.
+///
+/// When two connections switch a new database together, SQLite answers "busy" at once
+/// rather than through the busy handler (each holds the read lock the other must see
+/// released), so the switch is retried here, for as long as the busy timeout.
+fn enable_wal(conn: &Connection) -> Result<()> {
+    let started = Instant::now();
+    loop {
+        match conn.query_row("PRAGMA journal_mode = WAL", [], |row| {
+            row.get::<_, String>(0)
+        }) {
+            Ok(_mode) => return Ok(()),
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::DatabaseBusy
+                    && started.elapsed() < BUSY_TIMEOUT =>
+            {
+                std::thread::sleep(WAL_SWITCH_PAUSE);
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
+/// The pause between two attempts at the WAL switch: the other connection's switch takes
+/// about a millisecond.
+const WAL_SWITCH_PAUSE: Duration = Duration::from_millis(5);
+
 impl Store {
     /// Opens (creating if needed) the store in `dir`, in the file [`DB_FILE_NAME`].
+    ///
+    /// A directory it creates is private to the user (0700, see [`create_data_dir`]); the
+    /// database and SQLite's `-wal` and `-shm` files are 0600, whatever the umask, and an
+    /// older store's files are narrowed to that on open.
     pub fn open(dir: &Path) -> Result<Store> {
-        std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
-            path: dir.to_path_buf(),
-            source,
-        })?;
+        create_data_dir(dir)?;
         let path = dir.join(DB_FILE_NAME);
+        modes::private_store_files(&path)?;
         let conn = Connection::open(&path)?;
-        // WAL lets readers (a screening server) keep reading the previous version while an
-        // ingest writes the next one.
-        let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
+        // Before anything takes a lock: a second process opening a new store waits for the
+        // first one's journal-mode switch and schema instead of failing with "locked".
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        enable_wal(&conn)?;
         Self::configure(conn, Some(path))
     }
 
@@ -348,8 +404,7 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", true)?;
         // 32 MiB page cache: a full list version fits, so ingest and diff stay in memory.
         conn.pragma_update(None, "cache_size", -32_768)?;
-        // Another process may be ingesting: wait for its commit rather than fail at once.
-        conn.busy_timeout(Duration::from_secs(30))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
         conn.set_prepared_statement_cache_capacity(64);
         schema::migrate(&mut conn)?;
         Ok(Store { conn, path })
@@ -566,7 +621,10 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt
             .query_map(params![source, source_id], |row| {
-                Ok((VersionRow::from_row(row)?, row.get::<_, String>(12)?))
+                Ok((
+                    VersionRow::from_row(row)?,
+                    row.get::<_, String>(VERSION_COLUMN_COUNT)?,
+                ))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         rows.into_iter()

@@ -1,14 +1,18 @@
 //! The SQLite schema and its migrations, versioned with `PRAGMA user_version`.
+//!
+//! The version lives in the database header and is written in the same transaction as the
+//! schema it describes, so a store is never seen with one and not the other.
 
 use crate::StoreError;
-use rusqlite::Connection;
+use rusqlite::{Connection, TransactionBehavior};
 
 /// The schema version this build writes and reads.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// Version 1: publications, content-addressed party records, and membership spans.
+/// `IF NOT EXISTS` throughout, so the step is harmless on a database that already has it.
 const SCHEMA_V1: &str = "
-CREATE TABLE versions (
+CREATE TABLE IF NOT EXISTS versions (
     id          INTEGER PRIMARY KEY,
     source      TEXT    NOT NULL,
     seq         INTEGER NOT NULL,          -- per source, 1..
@@ -25,13 +29,13 @@ CREATE TABLE versions (
 );
 
 -- One row per distinct party record; versions that list the same record share it.
-CREATE TABLE parties (
+CREATE TABLE IF NOT EXISTS parties (
     hash TEXT PRIMARY KEY,                 -- sha256 of the entity's JSON
     data BLOB NOT NULL                     -- the entity's JSON
 );
 
 -- A party record's membership of a run of versions: from_seq <= seq < to_seq.
-CREATE TABLE spans (
+CREATE TABLE IF NOT EXISTS spans (
     id        INTEGER PRIMARY KEY,
     source    TEXT    NOT NULL,
     source_id TEXT    NOT NULL,
@@ -40,29 +44,52 @@ CREATE TABLE spans (
     to_seq    INTEGER,                     -- exclusive; NULL while still current
     CHECK (to_seq IS NULL OR to_seq > from_seq)
 );
-CREATE INDEX spans_by_source_end ON spans (source, to_seq);
-CREATE INDEX spans_by_source_party ON spans (source, source_id);
-CREATE INDEX spans_by_party ON spans (source_id);
+CREATE INDEX IF NOT EXISTS spans_by_source_end ON spans (source, to_seq);
+CREATE INDEX IF NOT EXISTS spans_by_source_party ON spans (source, source_id);
+CREATE INDEX IF NOT EXISTS spans_by_party ON spans (source_id);
 ";
 
-/// Creates the schema in an empty database, or checks that an existing one is one this
-/// build understands. Runs in one transaction so a half-created schema is never left behind.
-pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+/// Version 2: a version made by a rollback names the version whose parties it restores.
+const SCHEMA_V2: &str = "
+ALTER TABLE versions ADD COLUMN restores INTEGER; -- seq restored by `rollback`; NULL otherwise
+";
+
+fn user_version(conn: &Connection) -> Result<i64, StoreError> {
     let found: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
-    if found == SCHEMA_VERSION {
-        return Ok(());
-    }
     if found > SCHEMA_VERSION {
         return Err(StoreError::UnsupportedSchema {
             found,
             supported: SCHEMA_VERSION,
         });
     }
-    let tx = conn.transaction()?;
+    Ok(found)
+}
+
+/// Creates the schema in an empty database, brings an older one up to date, or checks that
+/// an existing one is one this build understands.
+///
+/// Safe when several processes open a new store at once (a scheduled update starting with a
+/// server): the steps run in one `BEGIN IMMEDIATE` transaction, which takes the write lock
+/// before the version is read again, so one process migrates while the others wait (the
+/// connection's busy timeout) and then find the work done. A half-created schema is never
+/// left behind.
+pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    // An up-to-date store, every open but the first, takes no write lock.
+    if user_version(conn)? == SCHEMA_VERSION {
+        return Ok(());
+    }
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let found = user_version(&tx)?;
+    if found == SCHEMA_VERSION {
+        return Ok(());
+    }
     if found < 1 {
         tx.execute_batch(SCHEMA_V1)?;
     }
-    // Later versions add their steps here: `if found < 2 { ... }`.
+    if found < 2 {
+        tx.execute_batch(SCHEMA_V2)?;
+    }
+    // Later versions add their steps here: `if found < 3 { ... }`.
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     tx.commit()?;
     Ok(())

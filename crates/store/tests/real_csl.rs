@@ -10,7 +10,8 @@ use std::time::Instant;
 
 #[test]
 fn the_real_csl_is_stored_and_its_reingest_is_a_no_op() {
-    let Some(lists) = common::shared_lists("the_real_csl_is_stored_and_its_reingest_is_a_no_op")
+    let Some(lists) =
+        sanctum_testkit::shared_lists("the_real_csl_is_stored_and_its_reingest_is_a_no_op")
     else {
         return;
     };

@@ -4,7 +4,9 @@ mod common;
 
 use common::{SOURCE, new_version, parties, party};
 use sanctum_model::{Address, Designation, Entity, EntityKind, Name, NameKind, PartialDate};
-use sanctum_store::{IngestOutcome, IngestPolicy, Store, StoreError, StoreHealth, VersionInfo};
+use sanctum_store::{
+    IngestOutcome, IngestPolicy, SCHEMA_VERSION, Store, StoreError, StoreHealth, VersionInfo,
+};
 use std::time::Instant;
 
 fn created(outcome: IngestOutcome) -> VersionInfo {
@@ -635,7 +637,7 @@ fn a_store_directory_persists_and_reports_corrupt_records() {
         Store::open(&data_dir),
         Err(StoreError::UnsupportedSchema {
             found: 99,
-            supported: 1
+            supported: SCHEMA_VERSION
         })
     ));
 }

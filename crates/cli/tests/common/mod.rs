@@ -8,24 +8,6 @@ use std::process::{Command, Output};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// The shared folder of real list files, or `None` with a skip notice when it is absent.
-pub fn shared_lists(test: &str) -> Option<PathBuf> {
-    let dir = std::env::var_os("SANCTUM_SHARED_LISTS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/lists")
-        });
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "SKIP {test}: shared list folder {} is absent",
-            dir.display()
-        );
-        None
-    }
-}
-
 /// A `sanctum` command on a given data directory, isolated from the user's environment.
 pub fn sanctum(data_dir: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_sanctum"));

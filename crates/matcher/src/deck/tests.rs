@@ -626,16 +626,8 @@ proptest::proptest! {
     }
 }
 
-fn real_sdn() -> Option<Vec<Entity>> {
-    let dir = std::env::var_os("SANCTUM_SHARED_LISTS")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| {
-            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/lists")
-        });
-    if !dir.is_dir() {
-        eprintln!("SKIP: shared list folder {} is absent", dir.display());
-        return None;
-    }
+fn real_sdn(test: &str) -> Option<Vec<Entity>> {
+    let dir = sanctum_testkit::shared_lists(test)?;
     use sanctum_sources::detect::{self, Format, Publication, Role};
     let csv = dir.join("ofac_sdn_csv");
     let publication = Publication {
@@ -659,7 +651,9 @@ fn real_sdn() -> Option<Vec<Entity>> {
 #[test]
 #[ignore = "slow: fills every class as far as the list allows"]
 fn deck_capacity_on_the_real_sdn_list() {
-    let Some(parties) = real_sdn() else { return };
+    let Some(parties) = real_sdn("deck_capacity_on_the_real_sdn_list") else {
+        return;
+    };
     let deck = generate(
         &parties,
         &DeckOptions {
@@ -678,7 +672,9 @@ fn deck_capacity_on_the_real_sdn_list() {
 /// counts per class and checks that every class the list allows is filled.
 #[test]
 fn deck_over_the_real_sdn_list() {
-    let Some(parties) = real_sdn() else { return };
+    let Some(parties) = real_sdn("deck_over_the_real_sdn_list") else {
+        return;
+    };
     assert_eq!(parties.len(), 9052);
     let opts = DeckOptions {
         seed: 42,

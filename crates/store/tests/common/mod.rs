@@ -72,23 +72,3 @@ pub fn new_version(source: &str, tag: &str, published: Option<&str>) -> NewVersi
         file_name: format!("{tag}.csv"),
     }
 }
-
-/// The shared folder of real list files (`../shared/data/lists` beside the checkout, or
-/// `SANCTUM_SHARED_LISTS`), or `None` with a skip notice when it is absent. Same rule as the
-/// sources crate's helper.
-pub fn shared_lists(test: &str) -> Option<std::path::PathBuf> {
-    let dir = std::env::var_os("SANCTUM_SHARED_LISTS")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| {
-            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/lists")
-        });
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "SKIP {test}: shared list folder {} is absent",
-            dir.display()
-        );
-        None
-    }
-}
