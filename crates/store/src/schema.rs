@@ -4,7 +4,7 @@ use crate::StoreError;
 use rusqlite::Connection;
 
 /// The schema version this build writes and reads.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// Version 1: publications, content-addressed party records, and membership spans.
 const SCHEMA_V1: &str = "
@@ -45,6 +45,16 @@ CREATE INDEX spans_by_source_party ON spans (source, source_id);
 CREATE INDEX spans_by_party ON spans (source_id);
 ";
 
+/// Version 2: each version's parties in publication order, for the check that a publication
+/// is not the previous one cut short (see `Store::ingest`). Versions stored before it have
+/// no order, and the check skips them.
+const SCHEMA_V2: &str = "
+CREATE TABLE version_order (
+    version_id INTEGER PRIMARY KEY REFERENCES versions (id),
+    ids        BLOB NOT NULL           -- JSON array of source_ids in publication order, deflated
+);
+";
+
 /// Creates the schema in an empty database, or checks that an existing one is one this
 /// build understands. Runs in one transaction so a half-created schema is never left behind.
 pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
@@ -62,7 +72,10 @@ pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     if found < 1 {
         tx.execute_batch(SCHEMA_V1)?;
     }
-    // Later versions add their steps here: `if found < 2 { ... }`.
+    if found < 2 {
+        tx.execute_batch(SCHEMA_V2)?;
+    }
+    // Later versions add their steps here: `if found < 3 { ... }`.
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     tx.commit()?;
     Ok(())
