@@ -190,7 +190,7 @@ pub fn run(ctx: &Context, args: ScreenArgs) -> Result<ExitCode> {
         InputKind::Jsonl => InputFormat::Jsonl,
         InputKind::Xlsx => InputFormat::Xlsx,
     });
-    let reader = InputReader::open(&args.input, format, &map)?;
+    let reader = InputReader::open_with_limits(&args.input, format, &map, &ctx.config.limits)?;
     if !reader.ignored_columns.is_empty() {
         eprintln!(
             "ignored columns (use --map COLUMN=FIELD to read them): {}",

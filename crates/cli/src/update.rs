@@ -62,6 +62,7 @@ pub fn run(ctx: &Context, args: UpdateArgs) -> Result<ExitCode> {
     };
     let parse_opts = ParseOptions {
         lenient: args.lenient,
+        limits: ctx.config.limits.clone(),
     };
     let mut store = ctx.open_store()?;
     let mut rejected = 0usize;
@@ -70,14 +71,20 @@ pub fn run(ctx: &Context, args: UpdateArgs) -> Result<ExitCode> {
         if args.sources.len() > 1 {
             bail!("--from takes at most one SOURCE");
         }
-        let (publications, notes) = detect::plan(from, args.sources.first().map(String::as_str))?;
-        for note in notes {
+        let plan = detect::plan_all(from, args.sources.first().map(String::as_str))?;
+        for note in &plan.notes {
             eprintln!("note: {note}");
         }
-        if publications.is_empty() {
+        // A file that cannot even be opened to tell what it is (a damaged archive) is a
+        // rejected publication, like one that fails to parse.
+        for err in &plan.unreadable {
+            eprintln!("rejected: {err}; the previous version stays current");
+            rejected += 1;
+        }
+        if plan.publications.is_empty() && plan.unreadable.is_empty() {
             bail!("{}: no list publication found", from.display());
         }
-        for publication in &publications {
+        for publication in &plan.publications {
             if !ingest(&mut store, publication, &parse_opts, &policy) {
                 rejected += 1;
             }
@@ -190,6 +197,9 @@ fn ingest(
     };
     for row in &parsed.skipped {
         eprintln!("{source}: skipped {row}");
+    }
+    for warning in &parsed.warnings {
+        eprintln!("{source}: warning: {warning}");
     }
     let version = NewVersion {
         source: source.clone(),

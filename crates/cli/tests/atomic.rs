@@ -13,8 +13,24 @@ fn sigkill_during_an_ingest_leaves_the_previous_version_current() {
     else {
         return;
     };
-    let old = lists.join("ofac_sdn_csv/sdn_2022-05-06.csv");
     let new = lists.join("us_csl/consolidated_2022-05.csv.gz");
+    // The previous version: the same CSL with its SDN rows only (10,026 parties). (A file of
+    // another source, such as sdn.csv, is refused under us_csl.)
+    let work = tempfile::tempdir().unwrap();
+    let old = work.path().join("consolidated_sdn_only.csv");
+    {
+        let gz = std::fs::File::open(&new).unwrap();
+        let mut reader = csv::Reader::from_reader(flate2::read::GzDecoder::new(gz));
+        let mut writer = csv::Writer::from_path(&old).unwrap();
+        writer.write_record(reader.headers().unwrap()).unwrap();
+        for record in reader.records() {
+            let record = record.unwrap();
+            if record[1].starts_with("Specially Designated Nationals") {
+                writer.write_record(&record).unwrap();
+            }
+        }
+        writer.flush().unwrap();
+    }
 
     // How long an undisturbed ingest of the new publication takes here.
     let probe = tempfile::tempdir().unwrap();

@@ -10,9 +10,11 @@
 //! A row that cannot be read (broken quoting, a wrong number of fields, invalid JSON, an
 //! empty name, an unknown kind or gender) becomes a [`RowError`] with its 1-based line
 //! number; dates and countries are validated later, by [`Query::prepare`], in parallel.
-//! CSV and JSON lines are streamed; an XLSX sheet is read whole (the format allows at most
-//! 1,048,576 rows, so its size is bounded by the file's).
+//! CSV and JSON lines are streamed; an XLSX sheet is read whole, after the bounded reader of
+//! [`sanctum_sources::xlsx`] has checked it against the limits (rows, columns, text per row
+//! and per sheet, the workbook's compressed parts). Legacy `.xls` workbooks are refused.
 
+use sanctum_limits::Limits;
 use sanctum_matcher::{Query, QueryId};
 use sanctum_model::{EntityKind, Gender, IdKind};
 use std::collections::HashMap;
@@ -382,10 +384,21 @@ pub struct InputReader {
 }
 
 impl InputReader {
+    /// [`InputReader::open_with_limits`] with the default limits.
     pub fn open(
         path: &Path,
         format: Option<InputFormat>,
         map: &ColumnMap,
+    ) -> Result<InputReader, InputError> {
+        Self::open_with_limits(path, format, map, &Limits::default())
+    }
+
+    /// Opens an input file, reading it within `limits` (`[limits]` of sanctum.toml).
+    pub fn open_with_limits(
+        path: &Path,
+        format: Option<InputFormat>,
+        map: &ColumnMap,
+        limits: &Limits,
     ) -> Result<InputReader, InputError> {
         let format = format
             .or_else(|| InputFormat::from_path(path))
@@ -439,7 +452,7 @@ impl InputReader {
                 size,
             ),
             InputFormat::Xlsx => {
-                let (headers, rows) = read_xlsx(path)?;
+                let (headers, rows) = read_xlsx(path, limits)?;
                 let (fields, ignored) = map.resolve(&headers);
                 check_name_column(path, &fields)?;
                 ignored_columns = ignored;
@@ -614,18 +627,26 @@ fn json_row(text: &str, line: u64, map: &ColumnMap) -> RowResult {
 
 type SheetRows = (Vec<String>, Vec<(u64, Vec<String>)>);
 
-fn read_xlsx(path: &Path) -> Result<SheetRows, InputError> {
-    use calamine::{Data, Reader, open_workbook_auto};
+/// Reads the first sheet of an XLSX file through the bounded reader of
+/// [`sanctum_sources::xlsx`]: a sheet over the row, column or size limits is refused before
+/// any row is built (a two-cell sheet A1 + XFD1048576 no longer allocates the range between).
+fn read_xlsx(path: &Path, limits: &Limits) -> Result<SheetRows, InputError> {
+    use sanctum_sources::xlsx::{Data, Workbook, XlsxError};
     let unreadable = |reason: String| InputError::Unreadable {
         path: path.to_path_buf(),
         reason,
     };
-    let mut workbook = open_workbook_auto(path).map_err(|e| unreadable(e.to_string()))?;
-    let range = workbook
-        .worksheet_range_at(0)
-        .ok_or_else(|| unreadable("the workbook has no sheet".to_string()))?
+    let file = File::open(path).map_err(|source| InputError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mut workbook = Workbook::open(BufReader::with_capacity(1 << 16, file), limits)
         .map_err(|e| unreadable(e.to_string()))?;
-    let first_row = range.start().map(|(r, _)| r as u64).unwrap_or(0);
+    let sheet = workbook
+        .sheet_names()
+        .into_iter()
+        .next()
+        .ok_or_else(|| unreadable("the workbook has no sheet".to_string()))?;
     let cell_text = |cell: &Data| -> String {
         match cell {
             Data::Empty => String::new(),
@@ -643,19 +664,19 @@ fn read_xlsx(path: &Path) -> Result<SheetRows, InputError> {
             Data::Error(e) => format!("#{e:?}"),
         }
     };
-    let mut rows = range.rows().enumerate();
-    let headers = match rows.next() {
-        Some((_, cells)) => cells.iter().map(cell_text).collect(),
-        None => return Err(unreadable("the first sheet is empty".to_string())),
-    };
-    let body = rows
-        .map(|(i, cells)| {
-            (
-                first_row + i as u64 + 1,
-                cells.iter().map(cell_text).collect(),
-            )
+    let mut headers: Option<Vec<String>> = None;
+    let mut body = Vec::new();
+    workbook
+        .for_each_row(&sheet, |row| -> Result<(), XlsxError> {
+            let cells: Vec<String> = row.cells.iter().map(cell_text).collect();
+            if headers.is_none() {
+                headers = Some(cells);
+            } else if cells.iter().any(|c| !c.trim().is_empty()) {
+                body.push((row.line, cells));
+            }
+            Ok(())
         })
-        .filter(|(_, cells): &(u64, Vec<String>)| cells.iter().any(|c| !c.trim().is_empty()))
-        .collect();
+        .map_err(|e| unreadable(e.to_string()))?;
+    let headers = headers.ok_or_else(|| unreadable("the first sheet is empty".to_string()))?;
     Ok((headers, body))
 }

@@ -48,7 +48,7 @@ pub fn sniff(head: &[u8], file_name: &str) -> bool {
 
 /// Reads a SEMA consolidated list.
 pub fn parse(source: &str, input: Input<'_>, opts: &ParseOptions) -> Result<Parsed, ParseError> {
-    let mut xml = XmlStream::new(input);
+    let mut xml = XmlStream::new(input, &opts.limits);
     expect_root(&mut xml, "data-set", "a SEMA consolidated list")?;
     let mut parsed = Parsed::default();
     let mut keys = HashSet::new();

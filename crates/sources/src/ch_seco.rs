@@ -98,7 +98,7 @@ fn english(node: &Node, name: &str) -> Option<String> {
 
 /// Reads a SESAM XML publication (whole list or amendment).
 pub fn parse(source: &str, input: Input<'_>, opts: &ParseOptions) -> Result<Parsed, ParseError> {
-    let mut xml = XmlStream::new(input);
+    let mut xml = XmlStream::new(input, &opts.limits);
     let root = root_start(&mut xml, "swiss-sanctions-list", "a SECO SESAM XML file")?;
     let mut parsed = Parsed::default();
     if let Some(date) = root.attr("date") {

@@ -6,13 +6,14 @@
 //! and then by its first bytes (the XML root element, the CSL header), looking through gzip
 //! and zip wrappers.
 
+use crate::archive;
 use crate::ofac_common::{LIST_CONSOLIDATED, LIST_SDN};
-use crate::{Input, ParseError, ParseOptions, Parsed};
+use crate::{Input, Limits, ParseError, ParseOptions, Parsed};
 use sanctum_model::PartialDate;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -94,6 +95,9 @@ pub struct Detected {
     pub role: Role,
     /// The source the file belongs to, where name or content tell.
     pub source: Option<&'static str>,
+    /// Whether only the file name chose between the OFAC SDN and consolidated lists (their
+    /// formats are the same): naming the other one of the two is then no contradiction.
+    pub ofac_list_by_name: bool,
 }
 
 /// One publication: a main file and, for OFAC CSV sets, its companions.
@@ -133,54 +137,30 @@ fn file_name_lower(path: &Path) -> String {
 
 /// Reads the first bytes of a file, through gzip, or of the first XML/CSV member of a zip.
 fn head(path: &Path, limit: usize) -> Result<Vec<u8>, ParseError> {
-    let name = path.display().to_string();
     let mut buf = Vec::new();
     let lower = file_name_lower(path);
+    // At most `limit` bytes are read or inflated, whatever a compressed file declares.
+    if lower.ends_with(".zip") {
+        let (mut archive, name) = archive::open_zip(path)?;
+        let index = archive::data_member(&archive, &name)?;
+        let member = archive
+            .by_index(index)
+            .map_err(|e| ParseError::format(&name, format!("unreadable zip member: {e}")))?;
+        let _ = member.take(limit as u64).read_to_end(&mut buf);
+        return Ok(buf);
+    }
+    let name = path.display().to_string();
     let file = File::open(path).map_err(|e| ParseError::io(&name, e))?;
     if lower.ends_with(".gz") {
         let _ = flate2::read::GzDecoder::new(file)
             .take(limit as u64)
             .read_to_end(&mut buf);
-    } else if lower.ends_with(".zip") {
-        let mut archive = zip::ZipArchive::new(file)
-            .map_err(|e| ParseError::format(&name, format!("not a zip archive: {e}")))?;
-        let index = zip_member(&mut archive, &name)?;
-        let member = archive
-            .by_index(index)
-            .map_err(|e| ParseError::format(&name, e.to_string()))?;
-        let _ = member.take(limit as u64).read_to_end(&mut buf);
     } else {
         file.take(limit as u64)
             .read_to_end(&mut buf)
             .map_err(|e| ParseError::io(&name, e))?;
     }
     Ok(buf)
-}
-
-/// The data member of a zip: its only XML, CSV or JSON file.
-fn zip_member<R: Read + std::io::Seek>(
-    archive: &mut zip::ZipArchive<R>,
-    name: &str,
-) -> Result<usize, ParseError> {
-    let members: Vec<usize> = (0..archive.len())
-        .filter(|&i| {
-            archive.name_for_index(i).is_some_and(|n| {
-                let n = n.to_ascii_lowercase();
-                n.ends_with(".xml") || n.ends_with(".csv") || n.ends_with(".json")
-            })
-        })
-        .collect();
-    match members.as_slice() {
-        [one] => Ok(*one),
-        [] => Err(ParseError::format(
-            name,
-            "zip archive holds no XML, CSV or JSON file",
-        )),
-        _ => Err(ParseError::format(
-            name,
-            "zip archive holds several data files; unzip it and name one",
-        )),
-    }
 }
 
 fn root_element(head: &[u8]) -> Option<String> {
@@ -253,15 +233,24 @@ pub fn detect(path: &Path) -> Result<Option<Detected>, ParseError> {
             format,
             role,
             source,
+            ofac_list_by_name: false,
+        }))
+    };
+    let by_name = |format, role, source| {
+        Ok(Some(Detected {
+            format,
+            role,
+            source,
+            ofac_list_by_name: true,
         }))
     };
     if base.ends_with(".csv") {
         if base.starts_with("sdn_comments") {
-            return d(Format::OfacCsv, Role::OfacComments, Some("us_ofac_sdn"));
+            return by_name(Format::OfacCsv, Role::OfacComments, Some("us_ofac_sdn"));
         }
         for (prefix, role) in [("add", Role::OfacAdd), ("alt", Role::OfacAlt)] {
             if base.starts_with(prefix) {
-                return d(Format::OfacCsv, role, Some("us_ofac_sdn"));
+                return by_name(Format::OfacCsv, role, Some("us_ofac_sdn"));
             }
         }
         for (prefix, role) in [
@@ -271,11 +260,11 @@ pub fn detect(path: &Path) -> Result<Option<Detected>, ParseError> {
             ("cons_comments", Role::OfacComments),
         ] {
             if base.starts_with(prefix) {
-                return d(Format::OfacCsv, role, Some("us_ofac_cons"));
+                return by_name(Format::OfacCsv, role, Some("us_ofac_cons"));
             }
         }
         if base.starts_with("sdn") {
-            return d(Format::OfacCsv, Role::Main, Some("us_ofac_sdn"));
+            return by_name(Format::OfacCsv, Role::Main, Some("us_ofac_sdn"));
         }
     }
     let head = head(path, 4096)?;
@@ -295,15 +284,13 @@ pub fn detect(path: &Path) -> Result<Option<Detected>, ParseError> {
             "us_ofac_sdn"
         };
         return match root_element(text.as_bytes()).as_deref() {
-            Some("sdnList") => d(Format::OfacLegacyXml, Role::Main, Some(ofac_source)),
-            Some("Sanctions") => d(Format::OfacAdvancedXml, Role::Main, Some(ofac_source)),
+            Some("sdnList") => by_name(Format::OfacLegacyXml, Role::Main, Some(ofac_source)),
+            Some("Sanctions") => by_name(Format::OfacAdvancedXml, Role::Main, Some(ofac_source)),
+            Some("sanctionsData") if text.contains("<filters>") => {
+                d(Format::OfacEnhancedXml, Role::Main, enhanced_source(text))
+            }
             Some("sanctionsData") => {
-                let source = if text.contains("<filters>") {
-                    enhanced_source(text)
-                } else {
-                    Some(ofac_source)
-                };
-                d(Format::OfacEnhancedXml, Role::Main, source)
+                by_name(Format::OfacEnhancedXml, Role::Main, Some(ofac_source))
             }
             _ => Ok(None),
         };
@@ -419,17 +406,42 @@ pub fn civil_from_days(days: i64) -> (i64, u8, u8) {
 /// Companions are matched to their main file by source and the date in the file name.
 type CompanionKey = (String, Option<PartialDate>);
 
-/// Groups the files of a directory (not recursive) or a single file into publications,
-/// ordered by date (content, else file name, else modification time), then name.
-///
-/// OFAC companions (add, alt, comments) join the main file of the same date; companions with
-/// no main file of their date are reported in the second return value and not ingested.
-/// `source` restricts the plan to one source and names the source of files that do not
-/// tell (FtM).
+/// The publications found in a path, ordered for ingestion.
+#[derive(Debug, Default)]
+pub struct Plan {
+    pub publications: Vec<Publication>,
+    /// Files left out, and why (a companion with no main file, a partial export).
+    pub notes: Vec<String>,
+    /// Files that could not even be read to tell what they are (a damaged archive): each is
+    /// a rejected publication.
+    pub unreadable: Vec<ParseError>,
+}
+
+/// [`plan_all`], with the first unreadable file as the error.
 pub fn plan(
     path: &Path,
     source: Option<&str>,
 ) -> Result<(Vec<Publication>, Vec<String>), ParseError> {
+    let plan = plan_all(path, source)?;
+    match plan.unreadable.into_iter().next() {
+        Some(err) => Err(err),
+        None => Ok((plan.publications, plan.notes)),
+    }
+}
+
+/// The OFAC list sources, which share every OFAC format.
+const OFAC_LISTS: [&str; 2] = ["us_ofac_sdn", "us_ofac_cons"];
+
+/// Groups the files of a directory (not recursive) or a single file into publications,
+/// ordered by date (content, else file name, else modification time), then name.
+///
+/// OFAC companions (add, alt, comments) join the main file of the same date; companions with
+/// no main file of their date are reported in [`Plan::notes`] and not ingested. `source`
+/// restricts the plan to one source and names the source of files that do not tell (FtM).
+/// A single file whose name or content says it belongs to another source is an error rather
+/// than stored under the wrong name; only between the two OFAC lists, which share their
+/// formats, does `source` decide when the file name alone told them apart.
+pub fn plan_all(path: &Path, source: Option<&str>) -> Result<Plan, ParseError> {
     let mut files: Vec<PathBuf> = if path.is_dir() {
         let name = path.display().to_string();
         let mut v: Vec<PathBuf> = std::fs::read_dir(path)
@@ -452,8 +464,16 @@ pub fn plan(
     let mut mains = Vec::new();
     let mut companions: BTreeMap<CompanionKey, Vec<(Role, PathBuf)>> = BTreeMap::new();
     let mut notes = Vec::new();
+    let mut unreadable = Vec::new();
     for file in files {
-        let Some(det) = detect(&file)? else {
+        let det = match detect(&file) {
+            Ok(det) => det,
+            Err(err) => {
+                unreadable.push(err);
+                continue;
+            }
+        };
+        let Some(det) = det else {
             if !path.is_dir() {
                 return Err(ParseError::format(
                     &file.display().to_string(),
@@ -464,9 +484,19 @@ pub fn plan(
         };
         let file_source = match (det.source, source) {
             (Some(s), Some(want)) if det.format != Format::Ftm && s != want => {
-                // An explicitly named source takes a single file whatever its name says.
                 if path.is_dir() {
                     continue;
+                }
+                let ofac_pair = OFAC_LISTS.contains(&s) && OFAC_LISTS.contains(&want);
+                if !(det.ofac_list_by_name && ofac_pair) {
+                    return Err(ParseError::format(
+                        &file.display().to_string(),
+                        format!(
+                            "this is a publication of {s} ({} format), not of {want}; name \
+                             {s}, or leave SOURCE out to take the source detected",
+                            det.format.as_str()
+                        ),
+                    ));
                 }
                 want.to_string()
             }
@@ -525,35 +555,22 @@ pub fn plan(
         }
     }
     mains.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.main.cmp(&b.main)));
-    Ok((mains, notes))
+    Ok(Plan {
+        publications: mains,
+        notes,
+        unreadable,
+    })
 }
 
-fn open_input(path: &Path) -> Result<Input<'static>, ParseError> {
-    let name = path.display().to_string();
+/// Opens one file of a publication: plain, gzip or the data member of a zip, the compressed
+/// ones inflating under the limits.
+fn open_input(path: &Path, limits: &Limits) -> Result<Input<'static>, ParseError> {
     let lower = file_name_lower(path);
     if lower.ends_with(".gz") {
-        let file = File::open(path).map_err(|e| ParseError::io(&name, e))?;
-        return Ok(Input::new(
-            name,
-            BufReader::with_capacity(1 << 16, flate2::read::MultiGzDecoder::new(file)),
-        ));
+        return archive::open_gzip_input(path, limits);
     }
     if lower.ends_with(".zip") {
-        let file = File::open(path).map_err(|e| ParseError::io(&name, e))?;
-        let mut archive = zip::ZipArchive::new(file)
-            .map_err(|e| ParseError::format(&name, format!("not a zip archive: {e}")))?;
-        let index = zip_member(&mut archive, &name)?;
-        let mut member = archive
-            .by_index(index)
-            .map_err(|e| ParseError::format(&name, e.to_string()))?;
-        let member_name = format!("{name}!{}", member.name());
-        // Zip members borrow their archive; publications are tens of MB at most, so the
-        // member is inflated into memory rather than threading the archive's lifetime.
-        let mut bytes = Vec::with_capacity(member.size() as usize);
-        member
-            .read_to_end(&mut bytes)
-            .map_err(|e| ParseError::io(&member_name, e))?;
-        return Ok(Input::new(member_name, std::io::Cursor::new(bytes)));
+        return archive::open_zip_input(path, limits);
     }
     Input::open(path)
 }
@@ -567,7 +584,7 @@ pub fn read(publication: &Publication, opts: &ParseOptions) -> Result<Parsed, Pa
     } else {
         LIST_SDN
     };
-    let main = open_input(&publication.main)?;
+    let main = open_input(&publication.main, &opts.limits)?;
     let parsed = match publication.format {
         Format::OfacCsv => {
             let companion = |role: Role| -> Result<Option<Input<'static>>, ParseError> {
@@ -575,7 +592,7 @@ pub fn read(publication: &Publication, opts: &ParseOptions) -> Result<Parsed, Pa
                     .companions
                     .iter()
                     .find(|(r, _)| *r == role)
-                    .map(|(_, p)| open_input(p))
+                    .map(|(_, p)| open_input(p, &opts.limits))
                     .transpose()
             };
             let set = crate::ofac_csv::CsvSet {

@@ -55,6 +55,7 @@ impl Progress for Quiet {
 
 #[derive(Debug, thiserror::Error)]
 pub enum FetchError {
+    /// `url` is redacted ([`redact_url`]): it is printed.
     #[error("{url}: {reason}")]
     Http { url: String, reason: String },
     #[error("{path}: {source}")]
@@ -67,6 +68,32 @@ pub enum FetchError {
     NotInMirror { dir: String, key: String },
     #[error(transparent)]
     Parse(#[from] crate::ParseError),
+}
+
+/// A URL as it may be printed: credentials in it (`https://user:secret@host/…`) replaced by
+/// `***`. Every message and log line that shows a list URL shows it through this.
+pub fn redact_url(url: &str) -> String {
+    let Some(userinfo) = userinfo(url) else {
+        return url.to_string();
+    };
+    url.replacen(&format!("{userinfo}@"), "***@", 1)
+}
+
+/// The `user:password` part of a URL's authority, if it has one.
+fn userinfo(url: &str) -> Option<&str> {
+    let (_, rest) = url.split_once("://")?;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let (info, _) = authority.rsplit_once('@')?;
+    (!info.is_empty()).then_some(info)
+}
+
+/// `text` (an HTTP library's error, which may quote the URL) with the URL's credentials
+/// replaced by `***`.
+fn redact_in(text: &str, url: &str) -> String {
+    match userinfo(url) {
+        Some(info) => text.replace(info, "***"),
+        None => text.to_string(),
+    }
 }
 
 /// The URL of one file of a source: override (environment first, then configuration),
@@ -92,7 +119,9 @@ pub fn fetch(
     let mut companions = Vec::new();
     for file in info.files {
         let url = url_for(info, file.role, file.url, opts);
-        let name = url
+        // The file name comes from the printable URL: it shows in messages.
+        let shown = redact_url(&url);
+        let name = shown
             .rsplit('/')
             .next()
             .filter(|n| !n.is_empty())
@@ -184,8 +213,8 @@ fn download_once(
     let http = |reason: String, transient: bool| {
         (
             FetchError::Http {
-                url: url.to_string(),
-                reason,
+                url: redact_url(url),
+                reason: redact_in(&reason, url),
             },
             transient,
         )
@@ -212,7 +241,7 @@ fn download_once(
         .get("content-length")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse().ok());
-    progress.start(url, total);
+    progress.start(&redact_url(url), total);
     let io = |e: std::io::Error| {
         (
             FetchError::Io {

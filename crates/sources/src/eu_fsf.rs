@@ -555,7 +555,7 @@ pub fn parse_xml(
     input: Input<'_>,
     opts: &ParseOptions,
 ) -> Result<Parsed, ParseError> {
-    let mut xml = XmlStream::new(input);
+    let mut xml = XmlStream::new(input, &opts.limits);
     let root = root_start(&mut xml, "export", "an EU FSF XML file")?;
     let mut parsed = Parsed::default();
     if let Some(generated) = root.attr("generationDate") {
@@ -678,10 +678,18 @@ pub fn parse_csv(
         .delimiter(b';')
         .flexible(true)
         .has_headers(false)
-        .from_reader(LastByte {
-            inner: input.reader,
-            last: Rc::clone(&last_byte),
-        });
+        // An input ending inside a quoted field fails the read: a cut file.
+        .from_reader(
+            crate::csv_guard::CsvGuard::new(
+                LastByte {
+                    inner: input.reader,
+                    last: Rc::clone(&last_byte),
+                },
+                b';',
+                false,
+            )
+            .0,
+        );
     let (index, count) = crate::csv_header(
         &mut reader,
         &file,

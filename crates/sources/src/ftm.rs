@@ -40,5 +40,6 @@ pub fn parse(source: &str, input: Input<'_>, opts: &ParseOptions) -> Result<Pars
             .into_iter()
             .map(|e| row_error(&file, e))
             .collect(),
+        warnings: Vec::new(),
     })
 }

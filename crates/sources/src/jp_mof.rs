@@ -35,18 +35,19 @@
 //! listed_on is リスト掲載日 (list date), else 告示日付 (notice date); the notice number and
 //! date go into the legal basis. A row with no name, or a list or notice date that is not a
 //! date, is a bad row (its Excel row number is the line). A file that is not a workbook
-//! (truncated, say) is an error.
+//! (truncated, say) is an error, and so is a legacy `.xls` workbook: it is read through the
+//! bounded reader of [`crate::xlsx`], which reads XLSX only.
 
 use crate::ca_sema::japanese_script_of as script_of;
+use crate::uk_ofsi::SheetFailure;
 use crate::{Input, ParseError, ParseOptions, Parsed, RowError};
-use calamine::{Data, ExcelDateTime, ExcelDateTimeType, Reader, open_workbook_auto_from_rs};
+use calamine::{Data, ExcelDateTime, ExcelDateTimeType};
 use sanctum_model::date::parse_date_text;
 use sanctum_model::{
     Address, DateSpec, DateValue, Designation, Entity, EntityKind, IdKind, Identifier, Name,
     NameKind, PartialDate, Text, country,
 };
 use std::collections::HashSet;
-use std::io::{Cursor, Read};
 
 pub const AUTHORITY: &str = "JP MOF";
 pub const LIST: &str = "Asset freeze list";
@@ -378,32 +379,24 @@ pub fn country_code(text: &str) -> Option<String> {
     japanese.or_else(|| country::code(t).map(str::to_string))
 }
 
-/// Reads the MOF asset-freeze workbook.
+/// Reads the MOF asset-freeze workbook, through the bounded reader of [`crate::xlsx`].
 pub fn parse(source: &str, input: Input<'_>, opts: &ParseOptions) -> Result<Parsed, ParseError> {
     let file = input.name;
-    let mut bytes = Vec::new();
-    let mut reader = input.reader;
-    reader
-        .read_to_end(&mut bytes)
-        .map_err(|e| ParseError::io(&file, e))?;
-    let mut workbook = open_workbook_auto_from_rs(Cursor::new(bytes.as_slice()))
-        .map_err(|e| ParseError::format(&file, format!("not an Excel workbook: {e}")))?;
+    let fail = |e: crate::xlsx::XlsxError| ParseError::format(&file, e.to_string());
+    let mut workbook = crate::xlsx::Workbook::open(input.reader, &opts.limits).map_err(fail)?;
     let mut parsed = Parsed::default();
     let mut keys = HashSet::new();
     let mut headers_seen = 0;
     for sheet in workbook.sheet_names() {
-        let range = workbook
-            .worksheet_range(&sheet)
-            .map_err(|e| ParseError::format(&file, format!("sheet {sheet:?}: {e}")))?;
-        let first_row = range.start().map_or(0, |(r, _)| r as u64);
         let mut section: Option<String> = None;
         let mut columns: Option<Vec<Option<Column>>> = None;
-        for (i, row) in range.rows().enumerate() {
-            let line = first_row + i as u64 + 1;
+        let each = |sheet_row: crate::xlsx::SheetRow| -> Result<(), SheetFailure> {
+            let line = sheet_row.line;
+            let row = sheet_row.cells.as_slice();
             let texts: Vec<Option<String>> = row.iter().map(cell_text).collect();
             let filled: Vec<&String> = texts.iter().flatten().collect();
             if filled.is_empty() {
-                continue;
+                return Ok(());
             }
             if texts.first().and_then(|t| t.as_deref()).is_some_and(|t| {
                 t.chars()
@@ -413,7 +406,7 @@ pub fn parse(source: &str, input: Input<'_>, opts: &ParseOptions) -> Result<Pars
             }) {
                 columns = Some(texts.iter().map(|t| column_for(t.as_deref()?)).collect());
                 headers_seen += 1;
-                continue;
+                return Ok(());
             }
             let Some(cols) = &columns else {
                 if section.is_none() {
@@ -425,7 +418,7 @@ pub fn parse(source: &str, input: Input<'_>, opts: &ParseOptions) -> Result<Pars
                             .join(" / "),
                     ));
                 }
-                continue;
+                return Ok(());
             };
             let ctx = RowContext {
                 source,
@@ -441,16 +434,23 @@ pub fn parse(source: &str, input: Input<'_>, opts: &ParseOptions) -> Result<Pars
                         section = Some(squash(only));
                     }
                 }
-                Err(reason) => parsed.reject_row(
-                    opts,
-                    RowError {
-                        file: file.clone(),
-                        line,
-                        reason: format!("sheet {sheet:?}: {reason}"),
-                    },
-                )?,
+                Err(reason) => parsed
+                    .reject_row(
+                        opts,
+                        RowError {
+                            file: file.clone(),
+                            line,
+                            reason: format!("sheet {sheet:?}: {reason}"),
+                        },
+                    )
+                    .map_err(SheetFailure::Parse)?,
             }
-        }
+            Ok(())
+        };
+        workbook.for_each_row(&sheet, each).map_err(|e| match e {
+            SheetFailure::Parse(e) => e,
+            SheetFailure::Sheet(e) => fail(e),
+        })?;
     }
     if headers_seen == 0 {
         return Err(ParseError::format(

@@ -12,15 +12,25 @@
 //! - [`ofac_csv`], [`ofac_legacy_xml`], [`ofac_advanced_xml`], [`ofac_enhanced_xml`],
 //!   [`us_csl`], [`ftm`]: one module per format.
 //! - [`download`]: fetching a source over HTTP, or from a local mirror directory.
+//! - [`xlsx`]: the bounded spreadsheet reader every XLSX format (and screening) goes through.
 //!
 //! Parsers read from `BufRead` and never hold the file in memory: what they keep is the
 //! parties themselves (the advanced XML's forward references need all of them until the end).
 //! By default they are strict: the first bad row is an error naming file, line and reason.
 //! With [`ParseOptions::lenient`] such rows are skipped and reported in [`Parsed::skipped`].
+//!
+//! Every reader is bounded by [`ParseOptions::limits`]: compressed inputs inflate through
+//! `InflateGuard`, XML nests at most `max_xml_depth` deep, spreadsheets are checked against
+//! their row and column limits before any row is built. A publication cut short is an error,
+//! never a shorter list: a CSV ending inside a quoted field, an XML document ending before
+//! its root closes, an OFAC CSV without its closing Ctrl-Z, a gzip stream or zip member
+//! whose checksum or length does not match.
 
+mod archive;
 pub mod ca_sema;
 pub mod catalog;
 pub mod ch_seco;
+mod csv_guard;
 pub mod detect;
 pub mod download;
 pub mod eu_fsf;
@@ -38,15 +48,20 @@ pub mod uk_fcdo;
 pub mod uk_ofsi;
 pub mod un_sc;
 pub mod us_csl;
+pub mod xlsx;
 
 use sanctum_model::{Entity, PartialDate};
 use std::fmt;
 
-/// How strictly to read a publication.
+pub use sanctum_limits::Limits;
+
+/// How strictly to read a publication, and within which limits.
 #[derive(Debug, Clone, Default)]
 pub struct ParseOptions {
     /// Skip rows that cannot be read (reporting each) instead of rejecting the publication.
     pub lenient: bool,
+    /// The size, depth and count limits every reader enforces (`[limits]` in sanctum.toml).
+    pub limits: Limits,
 }
 
 /// A row or record that could not be read: where it is and why.
@@ -89,7 +104,22 @@ impl ParseError {
             reason: reason.into(),
         }
     }
+    /// An I/O error reading `file`. The errors of the guarded readers are not I/O failures
+    /// but findings about the file: a limit it went over, a quoted field left open at its
+    /// end. They become format and row errors, like other bad input.
     pub fn io(file: &str, source: std::io::Error) -> Self {
+        if let Some(inner) = source.get_ref() {
+            if let Some(open) = inner.downcast_ref::<csv_guard::OpenQuote>() {
+                return ParseError::Row(RowError {
+                    file: file.to_string(),
+                    line: open.line,
+                    reason: open.to_string(),
+                });
+            }
+            if inner.is::<sanctum_limits::LimitExceeded>() {
+                return ParseError::format(file, inner.to_string());
+            }
+        }
         ParseError::Io {
             file: file.to_string(),
             source,
@@ -105,6 +135,10 @@ pub struct Parsed {
     pub published: Option<PartialDate>,
     /// Rows skipped in lenient mode.
     pub skipped: Vec<RowError>,
+    /// What the user should know although the publication is accepted (records merged that
+    /// look like different parties, a file whose end cannot be checked), each naming its file
+    /// and, where there is one, its line.
+    pub warnings: Vec<String>,
 }
 
 impl Parsed {

@@ -28,7 +28,7 @@ pub fn parse(
     input: Input<'_>,
     opts: &ParseOptions,
 ) -> Result<Parsed, ParseError> {
-    let mut xml = XmlStream::new(input);
+    let mut xml = XmlStream::new(input, &opts.limits);
     expect_root(&mut xml, "Sanctions", "an OFAC advanced XML file")?;
     let mut parsed = Parsed::default();
     let mut refs = Refs::default();
@@ -180,10 +180,10 @@ struct Refs {
 }
 
 impl Refs {
-    fn from_node(node: Node) -> Self {
+    fn from_node(mut node: Node) -> Self {
         let mut sets: HashMap<String, HashMap<String, Node>> = HashMap::new();
-        for values in node.children {
-            for value in values.children {
+        for mut values in std::mem::take(&mut node.children) {
+            for value in std::mem::take(&mut values.children) {
                 if let Some(id) = value.attr("ID").map(str::to_string) {
                     sets.entry(value.name.clone())
                         .or_default()

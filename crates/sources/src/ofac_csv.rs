@@ -3,21 +3,40 @@
 //!
 //! The files have no header, CRLF line ends, `-0- ` for null, and a Ctrl-Z byte on a last line
 //! of its own. Third-party copies drop the quotes, so a companion name with a comma spills
-//! into extra columns: those are joined back. Companions are read first into maps keyed by
-//! `ent_num`; the main file is then streamed, each party taking its companion rows.
-//! Companion rows whose party is absent from the main file are reported in
-//! [`Parsed::skipped`] (real publications have a few) without failing the publication.
-//! The Remarks clauses are read by [`crate::ofac_remarks`]; sdn_comments.csv text is appended
-//! to the Remarks first, since it continues them mid-clause.
+//! into extra columns: those are joined back.
+//!
+//! Companions are read first into maps keyed by `ent_num`; the main file is then streamed,
+//! each party taking its companion rows. Companion rows whose party is absent from the main
+//! file are reported in [`Parsed::skipped`] (real publications have a few) without failing
+//! the publication. The Remarks clauses are read by [`crate::ofac_remarks`];
+//! sdn_comments.csv text is appended to the Remarks first, since it continues them
+//! mid-clause.
+//!
+//! **A file cut short is an error.** A file ending inside a quoted field is refused (see
+//! `csv_guard`), and so is one without its closing Ctrl-Z, per role:
+//! - the main file (`sdn.csv`, `cons_prim.csv`) must end with it: it decides which parties
+//!   exist, OFAC always writes the mark, and every real main file has it; a cut there loses
+//!   designations.
+//! - a companion written with OFAC's quoting (every string field quoted, so its first row
+//!   has a quote) must end with it too: it is OFAC's file, cut.
+//! - a companion re-written by a third party (no quoting on its first row, as
+//!   `alt_2022-01-31.csv` in the shared folder: quotes stripped, LF line ends, no Ctrl-Z)
+//!   has lost the mark with the quoting. Its last row must end with a line break (a cut
+//!   mid-row is refused) and the publication is accepted with a warning that the file's
+//!   completeness cannot be checked.
+//! - an empty file is refused in every role: OFAC writes none.
 
+use crate::csv_guard::{CsvGuard, Tail};
 use crate::ofac_common::{self, AUTHORITY, LIST_CONSOLIDATED, LIST_SDN};
 use crate::ofac_remarks::{apply_remarks, ofac_name};
 use crate::{Input, ParseError, ParseOptions, Parsed, RowError};
 use sanctum_model::{
     Address, Designation, Entity, EntityKind, IdKind, Identifier, NameKind, Text, country,
 };
+use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
+use std::rc::Rc;
 
 /// Which OFAC list a CSV set publishes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,7 +95,7 @@ pub fn parse(
     };
 
     let file = set.main.name;
-    let mut reader = csv_reader(set.main.reader);
+    let (mut reader, tail) = guarded_reader(set.main.reader);
     let mut record = csv::ByteRecord::new();
     let mut seen_rows = false;
     let mut seen_ids = HashSet::new();
@@ -141,6 +160,7 @@ pub fn parse(
     if !seen_rows {
         return Err(ParseError::format(&file, "empty publication"));
     }
+    check_end(&file, tail.get(), true, &mut parsed)?;
     for companion in [addresses, aliases, comments] {
         companion.report_orphans(&file, &mut parsed);
     }
@@ -283,7 +303,7 @@ impl Companion {
         parsed: &mut Parsed,
     ) -> Result<Companion, ParseError> {
         let file = input.name;
-        let mut reader = csv_reader(input.reader);
+        let (mut reader, tail) = guarded_reader(input.reader);
         let mut record = csv::ByteRecord::new();
         let mut rows: HashMap<String, Vec<CompanionRow>> = HashMap::new();
         loop {
@@ -327,6 +347,7 @@ impl Companion {
                 .or_default()
                 .push(CompanionRow { line, fields });
         }
+        check_end(&file, tail.get(), false, parsed)?;
         Ok(Companion { file, rows })
     }
 
@@ -350,6 +371,49 @@ impl Companion {
             });
         }
     }
+}
+
+/// OFAC's end-of-file mark, Ctrl-Z.
+const END_MARK: u8 = 0x1a;
+
+/// Checks how a file of the set ends (see the module doc for what each role requires).
+fn check_end(file: &str, tail: Tail, main: bool, parsed: &mut Parsed) -> Result<(), ParseError> {
+    if tail.last_visible == Some(END_MARK) {
+        return Ok(());
+    }
+    if tail.last.is_none() {
+        return Err(ParseError::format(
+            file,
+            "empty file: OFAC's files are never empty (a failed download?)",
+        ));
+    }
+    let ofac_quoting = tail.first_quote_line == Some(1);
+    if main || ofac_quoting {
+        return Err(ParseError::format(
+            file,
+            "truncated file: it does not end with the Ctrl-Z (0x1A) that ends every OFAC CSV \
+             file",
+        ));
+    }
+    if !matches!(tail.last, Some(b'\n' | b'\r')) {
+        return Err(ParseError::format(
+            file,
+            "truncated file: its last row has no line end (and the file, re-written without \
+             OFAC's quoting, has no Ctrl-Z end mark)",
+        ));
+    }
+    parsed.warnings.push(format!(
+        "{file}: no Ctrl-Z end mark and no OFAC quoting: a re-written copy, whose completeness \
+         cannot be checked"
+    ));
+    Ok(())
+}
+
+/// A csv reader over a guarded input ([`CsvGuard`]: an input ending inside a quoted field
+/// is an error), and the cell that tells how the input ended.
+fn guarded_reader<R: Read>(reader: R) -> (csv::Reader<BlankLines<CsvGuard<R>>>, Rc<Cell<Tail>>) {
+    let (guard, tail) = CsvGuard::new(reader, b',', true);
+    (csv_reader(guard), tail)
 }
 
 /// A csv reader whose record positions give true line numbers: records end at `\n` only (a

@@ -26,7 +26,7 @@ pub fn parse(
     input: Input<'_>,
     opts: &ParseOptions,
 ) -> Result<Parsed, ParseError> {
-    let mut xml = XmlStream::new(input);
+    let mut xml = XmlStream::new(input, &opts.limits);
     expect_root(&mut xml, "sanctionsData", "an OFAC enhanced XML file")?;
     let mut parsed = Parsed::default();
     // refId → ISO code of COUNTRY reference values.

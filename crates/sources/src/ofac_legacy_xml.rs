@@ -25,7 +25,7 @@ pub fn parse(
     input: Input<'_>,
     opts: &ParseOptions,
 ) -> Result<Parsed, ParseError> {
-    let mut xml = XmlStream::new(input);
+    let mut xml = XmlStream::new(input, &opts.limits);
     expect_root(&mut xml, "sdnList", "an OFAC legacy XML file")?;
     let mut parsed = Parsed::default();
     while let Some(start) = xml.next_start()? {

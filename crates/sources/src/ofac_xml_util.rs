@@ -1,11 +1,14 @@
-//! What the three OFAC XML readers share: a streaming reader that hands out one record at a
-//! time as a small element tree (never the whole file), line numbers for messages, the
+//! What the XML readers share (the three OFAC formats, and the UN, EU, UK, Canadian and Swiss
+//! lists): a streaming reader that hands out one record at a time as a small element tree
+//! (never the whole file), bounded in depth by `max_xml_depth` and in text by
+//! `max_record_bytes`, line numbers for messages, the
 //! begin/end date spans of the advanced and enhanced formats, name formatting as OFAC prints
 //! it in sdn.csv, and the routing of OFAC "features" (typed facts) into the entity model.
 
 use crate::{Input, ParseError, RowError};
 use quick_xml::Reader;
 use quick_xml::events::Event;
+use sanctum_limits::{LimitExceeded, Limits};
 use sanctum_model::date::{parse_date_text, parse_single_date};
 use sanctum_model::{
     DateSpec, DateValue, Entity, Gender, IdKind, Identifier, NamePart, NamePartKind, PartialDate,
@@ -55,6 +58,17 @@ pub(crate) struct Node {
     pub children: Vec<Node>,
     /// The line where the element starts.
     pub line: u64,
+}
+
+/// Drops a tree without recursing: the derived drop would recurse once per level, and a
+/// tree's depth comes from its input.
+impl Drop for Node {
+    fn drop(&mut self) {
+        let mut pending = std::mem::take(&mut self.children);
+        while let Some(mut node) = pending.pop() {
+            pending.append(&mut node.children);
+        }
+    }
 }
 
 impl Node {
@@ -107,10 +121,12 @@ pub(crate) struct XmlStream<'a> {
     buf: Vec<u8>,
     file: String,
     open: Vec<String>,
+    max_depth: usize,
+    max_text: u64,
 }
 
 impl<'a> XmlStream<'a> {
-    pub fn new(input: Input<'a>) -> Self {
+    pub fn new(input: Input<'a>, limits: &Limits) -> Self {
         let mut reader = Reader::from_reader(LineCounter {
             inner: input.reader,
             newlines: 0,
@@ -123,7 +139,21 @@ impl<'a> XmlStream<'a> {
             buf: Vec::with_capacity(4096),
             file: input.name,
             open: Vec::new(),
+            max_depth: limits.max_xml_depth,
+            max_text: limits.max_record_bytes,
         }
+    }
+
+    /// Opens an element: an error past the depth limit, before anything is built for it.
+    fn push_open(&mut self, name: String) -> Result<(), ParseError> {
+        if self.open.len() >= self.max_depth {
+            let limit =
+                LimitExceeded::new("XML nesting depth", "max_xml_depth", self.max_depth as u64)
+                    .found(format!("<{name}> at depth {}", self.open.len() + 1));
+            return Err(self.error_at(self.line(), limit.to_string()));
+        }
+        self.open.push(name);
+        Ok(())
     }
 
     pub fn file(&self) -> &str {
@@ -150,9 +180,13 @@ impl<'a> XmlStream<'a> {
 
     fn xml_error(&self, e: quick_xml::Error) -> ParseError {
         match e {
-            quick_xml::Error::Io(io) => {
-                ParseError::io(&self.file, io::Error::new(io.kind(), io.to_string()))
-            }
+            quick_xml::Error::Io(io) => match io.get_ref() {
+                // A guarded stream (a zip member, a gzip file) went over a limit.
+                Some(inner) if inner.is::<LimitExceeded>() => {
+                    ParseError::format(&self.file, inner.to_string())
+                }
+                _ => ParseError::io(&self.file, io::Error::new(io.kind(), io.to_string())),
+            },
             other => self.error_at(self.line(), format!("malformed XML: {other}")),
         }
     }
@@ -186,7 +220,7 @@ impl<'a> XmlStream<'a> {
             if let Some((name, attrs)) = start {
                 let attrs = attrs.map_err(|reason| self.error_at(self.line(), reason))?;
                 let depth = self.open.len();
-                self.open.push(name.clone());
+                self.push_open(name.clone())?;
                 return Ok(Some(Start {
                     name,
                     attrs,
@@ -203,7 +237,8 @@ impl<'a> XmlStream<'a> {
             name: start.name,
             attrs: start.attrs,
             line: start.line,
-            ..Node::default()
+            text: String::new(),
+            children: Vec::new(),
         }];
         loop {
             self.buf.clear();
@@ -216,12 +251,13 @@ impl<'a> XmlStream<'a> {
                 Event::Start(s) => {
                     let name = s.local_name().as_ref().to_string();
                     let attrs = attributes(&s).map_err(|reason| self.error_at(line, reason))?;
-                    self.open.push(name.clone());
+                    self.push_open(name.clone())?;
                     stack.push(Node {
                         name,
                         attrs,
                         line: self.line(),
-                        ..Node::default()
+                        text: String::new(),
+                        children: Vec::new(),
                     });
                 }
                 Event::Text(t) => {
@@ -260,6 +296,17 @@ impl<'a> XmlStream<'a> {
                 }
                 Event::Eof => return Err(self.truncated()),
                 _ => {}
+            }
+            if let Some(top) = stack.last()
+                && top.text.len() as u64 > self.max_text
+            {
+                let limit = LimitExceeded::new(
+                    format!("the text of <{}>", top.name),
+                    "max_record_bytes",
+                    self.max_text,
+                )
+                .found(format!("{} bytes", top.text.len()));
+                return Err(self.error_at(top.line, limit.to_string()));
             }
         }
     }
@@ -614,6 +661,29 @@ mod tests {
         );
         let odd = date_span(day("1955-03-04"), day("1955-06-07"), false, false);
         assert_eq!(odd, DateSpec::Range(d("1955-03-04"), d("1955-06-07")));
+    }
+
+    #[test]
+    fn a_deep_tree_drops_without_recursing() {
+        // On a small stack, where a drop recursing once per level overflows and aborts.
+        let dropped = std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(|| {
+                let mut node = Node::default();
+                for _ in 0..200_000 {
+                    node = Node {
+                        name: "a".to_string(),
+                        attrs: Vec::new(),
+                        text: String::new(),
+                        children: vec![node],
+                        line: 1,
+                    };
+                }
+                drop(node);
+            })
+            .unwrap()
+            .join();
+        assert!(dropped.is_ok());
     }
 
     #[test]

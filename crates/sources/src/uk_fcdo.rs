@@ -587,7 +587,7 @@ pub fn parse_xml(
     input: Input<'_>,
     opts: &ParseOptions,
 ) -> Result<Parsed, ParseError> {
-    let mut xml = XmlStream::new(input);
+    let mut xml = XmlStream::new(input, &opts.limits);
     expect_root(&mut xml, "Designations", "a UK Sanctions List XML file")?;
     let file = xml.file().to_string();
     let mut parsed = Parsed::default();

@@ -48,7 +48,7 @@
 //!
 //! The CSV is read as a stream of byte records: a cell that is not UTF-8 is read as
 //! Windows-1252/Latin-1 (the official encoding of ConList.csv is not documented). The XLSX is
-//! read whole into memory (the zip reader needs to seek) and its first sheet is used. The XML
+//! read through the bounded reader of [`crate::xlsx`] and its first sheet is used. The XML
 //! reader follows the element list in FORMATS.md §1.6 (`name1`..`name5`, `Name6`,
 //! `GroupTypeDescription`, `Individual_DateOfBirth`, `UKSanctionsListRef`, …); it has been
 //! tested on hand-written samples only, and has not yet met a full real ConList.xml.
@@ -749,7 +749,7 @@ fn cp1252(b: u8) -> char {
 /// A table of text rows read from a CSV stream, with true line numbers and truncation
 /// detection: a short last row is a cut file, not a bad row.
 pub(crate) struct CsvRows<R: Read> {
-    reader: csv::Reader<R>,
+    reader: csv::Reader<crate::csv_guard::CsvGuard<R>>,
     record: csv::ByteRecord,
     file: String,
 }
@@ -772,7 +772,8 @@ impl<R: Read> CsvRows<R> {
                 .has_headers(false)
                 .flexible(true)
                 .terminator(csv::Terminator::Any(b'\n'))
-                .from_reader(reader),
+                // An input ending inside a quoted field fails the read: a cut file.
+                .from_reader(crate::csv_guard::CsvGuard::new(reader, b',', true).0),
             record: csv::ByteRecord::new(),
             file: file.to_string(),
         }
@@ -1147,42 +1148,46 @@ fn cell_text(cell: &calamine::Data) -> String {
     }
 }
 
-/// Reads `ConList.xlsx` (its first sheet). The workbook is read whole into memory.
+/// Reads `ConList.xlsx` (its first sheet), through the bounded reader of [`crate::xlsx`].
 pub fn parse_xlsx(
     source: &str,
-    mut input: Input<'_>,
+    input: Input<'_>,
     opts: &ParseOptions,
 ) -> Result<Parsed, ParseError> {
-    use calamine::Reader;
     let file = input.name.clone();
-    let mut bytes = Vec::new();
-    input
-        .reader
-        .read_to_end(&mut bytes)
-        .map_err(|e| ParseError::io(&file, e))?;
-    let mut workbook = calamine::Xlsx::new(std::io::Cursor::new(bytes))
-        .map_err(|e| ParseError::format(&file, format!("not a readable XLSX workbook: {e}")))?;
-    let range = match workbook.worksheet_range_at(0) {
-        Some(Ok(range)) => range,
-        Some(Err(e)) => {
-            return Err(ParseError::format(
-                &file,
-                format!("unreadable first sheet: {e}"),
-            ));
-        }
-        None => return Err(ParseError::format(&file, "the workbook has no sheet")),
+    let fail = |e: crate::xlsx::XlsxError| ParseError::format(&file, e.to_string());
+    let mut workbook = crate::xlsx::Workbook::open(input.reader, &opts.limits).map_err(fail)?;
+    let Some(sheet) = workbook.sheet_names().into_iter().next() else {
+        return Err(ParseError::format(&file, "the workbook has no sheet"));
     };
-    let first_row = range.start().map_or(0, |(row, _)| u64::from(row));
     let mut table = TableReader::new(source, &file);
-    for (i, cells) in range.rows().enumerate() {
-        let cells: Vec<String> = cells.iter().map(cell_text).collect();
-        if cells.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
-        let line = first_row + i as u64 + 1;
-        table.row(opts, line, &cells, false, false)?;
-    }
+    workbook
+        .for_each_row(&sheet, |row| -> Result<(), SheetFailure> {
+            let cells: Vec<String> = row.cells.iter().map(cell_text).collect();
+            if cells.iter().all(|c| c.trim().is_empty()) {
+                return Ok(());
+            }
+            table
+                .row(opts, row.line, &cells, false, false)
+                .map_err(SheetFailure::Parse)
+        })
+        .map_err(|e| match e {
+            SheetFailure::Parse(e) => e,
+            SheetFailure::Sheet(e) => fail(e),
+        })?;
     table.finish()
+}
+
+/// A sheet that could not be read, or a row the table refused.
+pub(crate) enum SheetFailure {
+    Sheet(crate::xlsx::XlsxError),
+    Parse(ParseError),
+}
+
+impl From<crate::xlsx::XlsxError> for SheetFailure {
+    fn from(e: crate::xlsx::XlsxError) -> Self {
+        SheetFailure::Sheet(e)
+    }
 }
 
 /// ConList.xml element names → the ConList CSV columns they stand for.
@@ -1280,7 +1285,7 @@ pub fn parse_xml(
     input: Input<'_>,
     opts: &ParseOptions,
 ) -> Result<Parsed, ParseError> {
-    let mut xml = XmlStream::new(input);
+    let mut xml = XmlStream::new(input, &opts.limits);
     expect_root(
         &mut xml,
         "ArrayOfFinancialSanctionsTarget",

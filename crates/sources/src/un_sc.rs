@@ -40,7 +40,7 @@ pub fn sniff(head: &[u8], _file_name: &str) -> bool {
 
 /// Reads a UN consolidated list publication.
 pub fn parse(source: &str, input: Input<'_>, opts: &ParseOptions) -> Result<Parsed, ParseError> {
-    let mut xml = XmlStream::new(input);
+    let mut xml = XmlStream::new(input, &opts.limits);
     let root = expect_root_start(&mut xml)?;
     let mut parsed = Parsed::default();
     if let Some(generated) = root.attr("dateGenerated") {

@@ -36,8 +36,11 @@
 //! by the line where it ends.
 //!
 //! The parsers return one entity per row. OFAC parties on several Treasury lists appear
-//! once per list with the same `_id`; [`merge_same_id`] folds them into one entity with one
-//! designation per list, for callers that need `(source, source_id)` to be unique.
+//! once per list with the same `_id`; the store folds them into one party with one
+//! designation per list ([`sanctum_model::merge_duplicates`]). Rows that share an `_id` but
+//! describe different parties (another primary name, another type) would be merged all the
+//! same, so each such row is reported in [`Parsed::warnings`] with both lines; the real
+//! 2022 file has 71 repeated ids and none of them differ.
 //!
 //! The file carries no publication date, so [`Parsed::published`] is `None`.
 //!
@@ -526,15 +529,18 @@ pub fn parse_csv(
     opts: &ParseOptions,
 ) -> Result<Parsed, ParseError> {
     let file = input.name;
+    // An input ending inside a quoted field fails the read (a cut file, not a short row).
+    let (guarded, _) = crate::csv_guard::CsvGuard::new(input.reader, b',', false);
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .has_headers(false)
-        .from_reader(input.reader);
+        .from_reader(guarded);
     let (index, count) =
         crate::csv_header(&mut reader, &file, "a CSL file", &["_id", "source", "name"])?;
     let cols = Columns { index, count };
     let mut record = csv::StringRecord::new();
     let mut parsed = Parsed::default();
+    let mut same_id = SameId::default();
     loop {
         let line = reader.position().line();
         match reader.read_record(&mut record) {
@@ -572,7 +578,10 @@ pub fn parse_csv(
             to_entity(source, raw_from_csv(&cols, &record))
         };
         match result {
-            Ok(entity) => parsed.entities.push(entity),
+            Ok(entity) => {
+                same_id.check(&file, line, &entity, &mut parsed.warnings);
+                parsed.entities.push(entity)
+            }
             Err(reason) => parsed.reject_row(
                 opts,
                 RowError {
@@ -584,6 +593,45 @@ pub fn parse_csv(
         }
     }
     Ok(parsed)
+}
+
+/// Remembers the first row of each `_id`, to report a later row that names another party.
+#[derive(Default)]
+struct SameId {
+    first: HashMap<String, (u64, String, EntityKind)>,
+}
+
+impl SameId {
+    /// Names compared ignoring case and spacing: the lists repeat a party verbatim.
+    fn key(name: &str) -> String {
+        name.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    }
+
+    /// Checks `entity`, read at `line`, against the first row of its id.
+    fn check(&mut self, file: &str, line: u64, entity: &Entity, warnings: &mut Vec<String>) {
+        let name = Self::key(entity.caption());
+        let Some((first_line, first_name, first_kind)) = self.first.get(&entity.source_id) else {
+            self.first
+                .insert(entity.source_id.clone(), (line, name, entity.kind));
+            return;
+        };
+        let known = |k: EntityKind| k != EntityKind::Unknown;
+        let other_kind = known(*first_kind) && known(entity.kind) && *first_kind != entity.kind;
+        if *first_name != name || other_kind {
+            warnings.push(format!(
+                "{file}:{line}: _id {} repeats line {first_line} but describes another party \
+                 ({:?}, {} there; {:?}, {} here); the two records are merged into one party",
+                entity.source_id,
+                first_name,
+                first_kind.as_str(),
+                name,
+                entity.kind.as_str()
+            ));
+        }
+    }
 }
 
 // ---- JSON ----
@@ -749,13 +797,19 @@ struct JsonContext<'a> {
     /// A strict-mode row error, kept here because serde errors can only carry text.
     fatal: Option<ParseError>,
     seen_results: bool,
+    same_id: SameId,
 }
 
 impl JsonContext<'_> {
     fn take(&mut self, index: usize, value: serde_json::Value) -> Result<(), ()> {
         let result = raw_from_json(&value).and_then(|raw| to_entity(self.source, raw));
         match result {
-            Ok(e) => self.parsed.entities.push(e),
+            Ok(e) => {
+                let line = self.line.get();
+                self.same_id
+                    .check(self.file, line, &e, &mut self.parsed.warnings);
+                self.parsed.entities.push(e)
+            }
             Err(reason) => {
                 let row = RowError {
                     file: self.file.to_string(),
@@ -852,6 +906,7 @@ pub fn parse_json(
         parsed: Parsed::default(),
         fatal: None,
         seen_results: false,
+        same_id: SameId::default(),
     };
     let mut de = serde_json::Deserializer::from_reader(reader);
     let result = TopVisitor { ctx: &mut ctx }.deserialize(&mut de);

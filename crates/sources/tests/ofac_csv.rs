@@ -8,8 +8,11 @@ use sanctum_sources::{Input, ParseError, ParseOptions, Parsed};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-const STRICT: ParseOptions = ParseOptions { lenient: false };
-const LENIENT: ParseOptions = ParseOptions { lenient: true };
+static STRICT: std::sync::LazyLock<ParseOptions> = std::sync::LazyLock::new(ParseOptions::default);
+static LENIENT: std::sync::LazyLock<ParseOptions> = std::sync::LazyLock::new(|| ParseOptions {
+    lenient: true,
+    ..Default::default()
+});
 
 fn open(path: &Path) -> Input<'static> {
     Input::open(path).expect("fixture opens")

@@ -5,7 +5,7 @@ use crate::{
     IngestOutcome, IngestPolicy, NewVersion, Result, Store, StoreError, VersionInfo,
     current_version_of,
 };
-use rusqlite::{TransactionBehavior, params};
+use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use sanctum_model::Entity;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -29,13 +29,15 @@ impl Store {
     /// All in one transaction: a rejection, an error or a crash leaves the previous version
     /// current and the store byte-for-byte unchanged. Rejected ([`StoreError::Rejected`]):
     /// an empty publication; a party of another source or without an id; one removing more
-    /// than `policy.max_removed_fraction` of the current parties, or dated before the current
-    /// version, unless `policy.force`. Records repeating a `source_id` are merged into the
-    /// first (see [`sanctum_model::merge_duplicates`]). A file whose sha256 is the current
-    /// version's gives [`IngestOutcome::Unchanged`] and writes nothing, unless `policy.force`
-    /// stores it again as a new version (a parser that reads it differently now). A file of
-    /// an earlier version is a new publication like any other (a publisher's revert): it
-    /// becomes a new version with that earlier version's parties.
+    /// than `policy.max_removed_fraction` of the current parties, one whose removals are
+    /// exactly the last parties of the current version in publication order (what a file
+    /// cut short looks like, however few), or one dated before the current version, unless
+    /// `policy.force`. Records repeating a `source_id` are merged into the first (see
+    /// [`sanctum_model::merge_duplicates`]). A file whose sha256 is the current version's
+    /// gives [`IngestOutcome::Unchanged`] and writes nothing, unless `policy.force` stores it
+    /// again as a new version (a parser that reads it differently now). A file of an earlier
+    /// version is a new publication like any other (a publisher's revert): it becomes a new
+    /// version with that earlier version's parties.
     pub fn ingest(
         &mut self,
         new: NewVersion,
@@ -168,6 +170,31 @@ impl Store {
             )));
         }
 
+        if !removed.is_empty()
+            && !policy.force
+            && let Some(current) = &current
+            && let Some(order) = version_order(&tx, current.id)?
+        {
+            let gone: HashSet<&str> = current_spans
+                .keys()
+                .map(String::as_str)
+                .filter(|id| !incoming_ids.contains(id))
+                .collect();
+            let tail = order
+                .len()
+                .checked_sub(gone.len())
+                .map(|start| &order[start..]);
+            if tail.is_some_and(|tail| tail.iter().all(|id| gone.contains(id.as_str()))) {
+                return Err(reject(format!(
+                    "the publication removes only the last {} parties of version {} (in \
+                     publication order), which is what a file cut short looks like; if these \
+                     delistings are genuine, use --force to accept it",
+                    gone.len(),
+                    current.seq
+                )));
+            }
+        }
+
         let mut counts_by_kind: BTreeMap<String, u64> = BTreeMap::new();
         for party in &incoming {
             *counts_by_kind
@@ -222,6 +249,10 @@ impl Store {
             id: tx.last_insert_rowid(),
             ..info
         };
+        let order = encode_order(incoming.iter().map(|p| p.entity.source_id.as_str()))
+            .map_err(|e| reject(format!("the party order cannot be stored: {e}")))?;
+        tx.prepare_cached("INSERT INTO version_order (version_id, ids) VALUES (?1, ?2)")?
+            .execute(params![info.id, order])?;
         {
             let mut insert_party =
                 tx.prepare_cached("INSERT OR IGNORE INTO parties (hash, data) VALUES (?1, ?2)")?;
@@ -243,4 +274,35 @@ impl Store {
             merged_duplicates,
         })
     }
+}
+
+/// A version's source ids in publication order, as stored: a deflated JSON array.
+fn encode_order<'a>(ids: impl Iterator<Item = &'a str>) -> std::io::Result<Vec<u8>> {
+    let ids: Vec<&str> = ids.collect();
+    let json = serde_json::to_vec(&ids)?;
+    let mut encoder = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::fast());
+    std::io::Write::write_all(&mut encoder, &json)?;
+    encoder.finish()
+}
+
+/// The publication order of a version's parties; `None` for versions stored before the
+/// store kept it (schema version 1).
+fn version_order(conn: &rusqlite::Connection, version_id: i64) -> Result<Option<Vec<String>>> {
+    let data: Option<Vec<u8>> = conn
+        .prepare_cached("SELECT ids FROM version_order WHERE version_id = ?1")?
+        .query_row(params![version_id], |row| row.get(0))
+        .optional()?;
+    let Some(data) = data else {
+        return Ok(None);
+    };
+    let corrupt = |reason: String| StoreError::Corrupt {
+        item: format!("party order of version id {version_id}"),
+        reason,
+    };
+    let mut json = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::DeflateDecoder::new(&data[..]), &mut json)
+        .map_err(|e| corrupt(e.to_string()))?;
+    serde_json::from_slice(&json)
+        .map(Some)
+        .map_err(|e| corrupt(e.to_string()))
 }

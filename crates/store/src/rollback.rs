@@ -100,6 +100,15 @@ impl Store {
             removed as i64,
             amended as i64,
         ])?;
+        // The restored version's publication order comes back with it, so the check that a
+        // later publication is not this one cut short still has an order to compare with.
+        let new_id = tx.last_insert_rowid();
+        tx.execute(
+            "INSERT INTO version_order (version_id, ids)
+             SELECT ?1, o.ids FROM version_order o JOIN versions v ON v.id = o.version_id
+             WHERE v.source = ?2 AND v.seq = ?3",
+            params![new_id, source, seq],
+        )?;
         {
             let mut close_span = tx.prepare_cached("UPDATE spans SET to_seq = ?1 WHERE id = ?2")?;
             for span_id in close {

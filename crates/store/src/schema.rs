@@ -7,7 +7,7 @@ use crate::StoreError;
 use rusqlite::{Connection, TransactionBehavior};
 
 /// The schema version this build writes and reads.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// Version 1: publications, content-addressed party records, and membership spans.
 /// `IF NOT EXISTS` throughout, so the step is harmless on a database that already has it.
@@ -54,6 +54,16 @@ const SCHEMA_V2: &str = "
 ALTER TABLE versions ADD COLUMN restores INTEGER; -- seq restored by `rollback`; NULL otherwise
 ";
 
+/// Version 3: each version's parties in publication order, for the check that a publication
+/// is not the previous one cut short (see `Store::ingest`). Versions stored before it have
+/// no order, and the check skips them.
+const SCHEMA_V3: &str = "
+CREATE TABLE IF NOT EXISTS version_order (
+    version_id INTEGER PRIMARY KEY REFERENCES versions (id),
+    ids        BLOB NOT NULL           -- JSON array of source_ids in publication order, deflated
+);
+";
+
 fn user_version(conn: &Connection) -> Result<i64, StoreError> {
     let found: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
     if found > SCHEMA_VERSION {
@@ -89,7 +99,10 @@ pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     if found < 2 {
         tx.execute_batch(SCHEMA_V2)?;
     }
-    // Later versions add their steps here: `if found < 3 { ... }`.
+    if found < 3 {
+        tx.execute_batch(SCHEMA_V3)?;
+    }
+    // Later versions add their steps here: `if found < 4 { ... }`.
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     tx.commit()?;
     Ok(())
