@@ -4,7 +4,7 @@ use crate::StoreError;
 use rusqlite::Connection;
 
 /// The schema version this build writes and reads.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// Version 1: publications, content-addressed party records, and membership spans.
 const SCHEMA_V1: &str = "
@@ -45,6 +45,16 @@ CREATE INDEX spans_by_source_party ON spans (source, source_id);
 CREATE INDEX spans_by_party ON spans (source_id);
 ";
 
+/// Version 2: when a fetch last found a source's file unchanged, so that a source's age
+/// restarts only on a confirmed fetch (a new version has its own `fetched_at`).
+const SCHEMA_V2: &str = "
+CREATE TABLE fetch_confirmations (
+    source       TEXT PRIMARY KEY,
+    sha256       TEXT NOT NULL,            -- the file fetched: the current version's
+    confirmed_at TEXT NOT NULL             -- RFC 3339 UTC
+);
+";
+
 /// Creates the schema in an empty database, or checks that an existing one is one this
 /// build understands. Runs in one transaction so a half-created schema is never left behind.
 pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
@@ -62,7 +72,10 @@ pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     if found < 1 {
         tx.execute_batch(SCHEMA_V1)?;
     }
-    // Later versions add their steps here: `if found < 2 { ... }`.
+    if found < 2 {
+        tx.execute_batch(SCHEMA_V2)?;
+    }
+    // Later versions add their steps here: `if found < 3 { ... }`.
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     tx.commit()?;
     Ok(())
