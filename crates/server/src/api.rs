@@ -1549,7 +1549,7 @@ async fn create_key(
     ApiJson(new): ApiJson<NewKey>,
 ) -> Result<(StatusCode, Json<CreatedKey>), ApiError> {
     let name = new.name.trim();
-    if name.is_empty() || name.chars().count() > MAX_KEY_NAME_CHARS {
+    if name.is_empty() || new.name.chars().count() > MAX_KEY_NAME_CHARS {
         return Err(ApiError::bad_request(format!(
             "name: give a name of 1 to {MAX_KEY_NAME_CHARS} characters"
         )));

@@ -123,6 +123,23 @@ fn add_statuses(operation: &mut Map<String, Value>) {
     }
 }
 
+/// The characters a key name may not hold (`auth::is_unprintable`), as a regex class body.
+macro_rules! unprintable {
+    () => {
+        "\\x00-\\x1f\\x7f-\\x9f\u{061c}\u{200e}\u{200f}\u{202a}-\u{202e}\u{2066}-\u{2069}"
+    };
+}
+/// A key name: printable characters, at least one not a space.
+const KEY_NAME_PATTERN: &str = concat!(
+    "^[^",
+    unprintable!(),
+    "]*[^\\s",
+    unprintable!(),
+    "][^",
+    unprintable!(),
+    "]*$"
+);
+
 /// Sets keywords on a schema, making room for them when it is a `$ref` or a bare type.
 fn bound(schema: &mut Value, keywords: Value) {
     let (Some(schema), Some(keywords)) = (schema.as_object_mut(), keywords.as_object()) else {
@@ -151,6 +168,7 @@ fn bound_parameters(path: &str, operation: &mut Map<String, Value>, limits: &Lim
             (_, "threshold" | "cutoff") => json!({"minimum": 0, "maximum": 1}),
             (_, "from" | "to") => json!({"minimum": 1, "maximum": u32::MAX}),
             (_, "q") => json!({"maxLength": limits.max_name_chars}),
+            (_, "algorithm") => json!({"enum": ["sanctum", "best", "default"]}),
             (_, "facets") => json!({
                 "maxItems": limits.max_facets,
                 "items": {"type": "string", "enum": crate::api::FACETS},
@@ -166,17 +184,35 @@ fn bound_parameters(path: &str, operation: &mut Map<String, Value>, limits: &Lim
 /// Request bodies' bounds.
 fn bound_schemas(schemas: &mut Map<String, Value>, limits: &Limits) {
     let name = json!({"maxLength": limits.max_name_chars});
-    // `name` and `names` together count against the limit, as `birth_date` and
-    // `birth_dates` do: the lists leave room for the single field.
-    let names = json!({"maxItems": limits.max_names_per_query.saturating_sub(1)});
-    let dates = json!({"maxItems": limits.max_query_values.saturating_sub(1)});
+    let names = json!({"maxItems": limits.max_names_per_query});
     let values = json!({"maxItems": limits.max_query_values});
-    let rules: [(&str, &str, Value); 9] = [
+    // A property of an FtM example: a string, a number, or a list of them.
+    let scalar = json!({"anyOf": [{"type": "string"}, {"type": "number"}]});
+    let property = json!({"anyOf": [
+        {"type": "string"}, {"type": "number"}, {"type": "null"},
+        {"type": "array", "items": scalar},
+    ]});
+    let rules: [(&str, &str, Value); 12] = [
         ("ScreenRecord", "name", name.clone()),
         ("ScreenRecord", "names", names),
-        ("ScreenRecord", "birth_dates", dates),
+        ("ScreenRecord", "birth_dates", values.clone()),
         ("ScreenRecord", "countries", values.clone()),
         ("ScreenRecord", "identifiers", values),
+        (
+            "EntityExample",
+            "schema",
+            json!({"enum": crate::query::QUERY_SCHEMATA}),
+        ),
+        (
+            "EntityExample",
+            "properties",
+            json!({"type": "object", "additionalProperties": property}),
+        ),
+        (
+            "MatchRequest",
+            "weights",
+            json!({"type": "object", "additionalProperties": {"type": "number"}}),
+        ),
         (
             "BatchRequest",
             "records",
@@ -190,7 +226,12 @@ fn bound_schemas(schemas: &mut Map<String, Value>, limits: &Limits) {
         (
             "NewKey",
             "name",
-            json!({"minLength": 1, "maxLength": MAX_KEY_NAME_CHARS}),
+            json!({
+                "minLength": 1,
+                "maxLength": MAX_KEY_NAME_CHARS,
+                // Something printable; no control or bidirectional-override character.
+                "pattern": KEY_NAME_PATTERN,
+            }),
         ),
         ("NewKey", "scopes", json!({"minItems": 1})),
     ];

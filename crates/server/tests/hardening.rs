@@ -334,7 +334,7 @@ fn openapi_names_every_status_and_limit() {
     }
     let record = &api["components"]["schemas"]["ScreenRecord"]["properties"];
     assert_eq!(record["name"]["maxLength"], 1000, "{record}");
-    assert_eq!(record["names"]["maxItems"], 99, "{record}");
+    assert_eq!(record["names"]["maxItems"], 100, "{record}");
     let batch = &api["components"]["schemas"]["BatchRequest"]["properties"];
     assert_eq!(batch["records"]["maxItems"], 1000, "{batch}");
 }
