@@ -97,8 +97,9 @@ pub async fn serve(
 ///
 /// hyper writes them as a bare head: status 400, 414 or 431, `content-length: 0`, no content
 /// type. No answer of the application looks like that (every error it sends is a problem
-/// document with its content type), so such a head, written whole in one write, is
-/// replaced by a complete problem response. hyper closes the connection after it.
+/// document with its content type), so such a head, written whole in one write (alone in a
+/// vectored one), is replaced by a complete problem response. hyper closes the connection
+/// after it.
 pub struct ProblemIo<T> {
     inner: T,
     /// A replacement answer still to be written, and how much of it was.
@@ -203,6 +204,28 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for ProblemIo<T> {
             return Poll::Ready(Ok(buf.len()));
         }
         Pin::new(&mut this.inner).poll_write(cx, buf)
+    }
+
+    /// hyper writes a response's head and body as separate buffers when the stream takes
+    /// vectored writes (no copy of the body); its automatic error head comes alone.
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[std::io::IoSlice<'_>],
+    ) -> Poll<std::io::Result<usize>> {
+        let mut nonempty = bufs.iter().filter(|b| !b.is_empty());
+        if let (Some(only), None) = (nonempty.next(), nonempty.next())
+            && automatic_error(only).is_some()
+        {
+            return self.poll_write(cx, only);
+        }
+        let this = &mut *self;
+        ready!(this.poll_drain(cx))?;
+        Pin::new(&mut this.inner).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
     }
 
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {

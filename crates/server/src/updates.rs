@@ -275,14 +275,16 @@ impl AppState {
         Ok(outcome)
     }
 
-    /// The stored sources whose current version neither was fetched nor confirmed by a
-    /// fetch since `since` (seconds since the epoch).
+    /// The stored sources an update fetches (those with a download location: not FtM
+    /// imports or Japan's lists, which are only ingested from files) whose current version
+    /// neither was fetched nor confirmed by a fetch since `since` (seconds since the epoch).
     async fn unconfirmed_since(&self, since: i64) -> Result<Vec<String>> {
         self.with_store(move |store| {
             let confirmed = store.confirmed_fetches()?;
             Ok(store
                 .sources()?
                 .into_iter()
+                .filter(|s| sanctum_sources::catalog::source(&s.source).is_some())
                 .filter(|s| {
                     let fetched = epoch_seconds(&s.current.fetched_at).unwrap_or(i64::MIN);
                     let checked = confirmed
