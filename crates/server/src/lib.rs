@@ -10,6 +10,12 @@
 //! The served lists are an immutable [`Snapshot`] behind an `ArcSwap`: an update (on a
 //! schedule or `POST /v1/admin/update`) ingests, builds the next snapshot aside, and swaps it
 //! in atomically; requests in flight finish on the snapshot they started with.
+//!
+//! Every bound comes from [`ServerConfig::limits`] (`[limits]` in sanctum.toml): [`listener`]
+//! accepts at most `max_connections` and gives each `header_read_timeout`; [`api`] checks
+//! body, batch and query sizes; [`scoring`] runs every scoring job beside the async workers
+//! and stops it at `request_timeout`; [`updates`] runs one update at a time, bounded by
+//! `update_timeout`. [`openapi`] completes the OpenAPI document with every status and limit.
 
 pub mod api;
 pub mod auth;
