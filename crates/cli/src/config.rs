@@ -49,6 +49,9 @@ pub struct UpdateConfig {
 pub struct Context {
     pub data_dir: PathBuf,
     pub config: Config,
+    /// The configuration file named by `--config` / `SANCTUM_CONFIG`, if any (a child
+    /// `sanctum update` run by `serve` is given the same).
+    pub config_path: Option<PathBuf>,
 }
 
 impl Context {
@@ -59,6 +62,7 @@ impl Context {
                 "no user data directory on this system: pass --data-dir or set SANCTUM_DATA_DIR",
             )?,
         };
+        let config_path = config.clone();
         let (path, required) = match config {
             Some(p) => (p, true),
             None => (data_dir.join("sanctum.toml"), false),
@@ -73,7 +77,11 @@ impl Context {
         } else {
             Config::default()
         };
-        Ok(Context { data_dir, config })
+        Ok(Context {
+            data_dir,
+            config,
+            config_path,
+        })
     }
 
     /// Creates the data directory, private to the user (0700), if it is absent: for the

@@ -2,14 +2,14 @@
 
 use crate::config::Context;
 use anyhow::{Context as _, Result, bail};
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Subcommand};
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
-use sanctum_server::auth::{KeyStore, Scope};
+use sanctum_server::auth::{KeyStore, Scope, is_unprintable, printable};
 use sanctum_server::{ServerConfig, UpdateHook};
 use std::net::SocketAddr;
-use std::process::ExitCode;
+use std::process::{Command, ExitCode, Stdio};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 #[derive(Args)]
 pub struct ServeArgs {
@@ -26,15 +26,17 @@ pub struct ServeArgs {
     /// Requests a caller may send at once before the rate applies.
     #[arg(long, env = "SANCTUM_RATE_BURST", default_value_t = 200)]
     rate_burst: u32,
-    /// Largest request body accepted, in KiB.
-    #[arg(long, default_value_t = 4096)]
-    max_body_kib: usize,
-    /// Most records in one /v1/screen/batch, or queries in one /match.
-    #[arg(long, default_value_t = 1000)]
-    max_batch: usize,
-    /// A request taking longer is answered 503.
-    #[arg(long, default_value = "30s", value_parser = parse_duration)]
-    timeout: Duration,
+    /// Largest request body accepted, in KiB (default: `max_body_bytes` in [limits], 4 MiB).
+    #[arg(long)]
+    max_body_kib: Option<usize>,
+    /// Most records in one /v1/screen/batch, or queries in one /match (default: `max_batch`
+    /// in [limits], 1,000).
+    #[arg(long)]
+    max_batch: Option<usize>,
+    /// A request taking longer is stopped and answered 503 (default: `request_timeout` in
+    /// [limits], 30s).
+    #[arg(long, value_parser = parse_duration)]
+    timeout: Option<Duration>,
     /// Run `sanctum update` this often while serving (e.g. 30m, 6h, 1d); the new index is
     /// built aside and swapped in without dropping a request.
     #[arg(long, env = "SANCTUM_UPDATE_EVERY", value_parser = parse_duration)]
@@ -68,41 +70,76 @@ fn parse_duration(text: &str) -> Result<Duration, String> {
     Ok(Duration::from_secs(secs))
 }
 
-/// The update the server runs: `sanctum update` with its defaults (every source; the
-/// network, or SANCTUM_LISTS_DIR / `lists_dir` in the configuration).
-#[derive(Parser)]
-struct UpdateCommand {
-    #[command(flatten)]
-    args: crate::update::UpdateArgs,
+/// The server's update: `sanctum update` (every source, with this configuration) run as a
+/// child process, so that a list that exhausts memory or the stack takes the child down,
+/// not the server, and so that it can be stopped at its deadline (`update_timeout`): the
+/// store keeps whatever whole versions it committed, never half of one. Its output goes to
+/// the server's log.
+fn update_hook(ctx: &Context) -> Result<UpdateHook> {
+    let exe = std::env::current_exe().context("finding the sanctum executable")?;
+    let data_dir = ctx.data_dir.clone();
+    let config_path = ctx.config_path.clone();
+    Ok(Arc::new(move |deadline: Instant| {
+        let mut command = Command::new(&exe);
+        command.arg("--data-dir").arg(&data_dir);
+        if let Some(path) = &config_path {
+            command.arg("--config").arg(path);
+        }
+        command
+            .arg("update")
+            .stdin(Stdio::null())
+            .stdout(Stdio::from(std::io::stderr()))
+            .stderr(Stdio::from(std::io::stderr()));
+        let mut child = command
+            .spawn()
+            .with_context(|| format!("starting {}", exe.display()))?;
+        let status = loop {
+            if let Some(status) = child.try_wait().context("waiting for the update")? {
+                break status;
+            }
+            if Instant::now() >= deadline {
+                let _ = child.kill();
+                let _ = child.wait();
+                bail!(
+                    "the update took longer than update_timeout in [limits] and was stopped; \
+                     the versions it stored whole are kept"
+                );
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        };
+        match status.code() {
+            Some(0) => Ok("update: every source fetched".to_string()),
+            Some(code) if code == i32::from(crate::EXIT_REJECTED) => {
+                Ok("update: some sources failed or were rejected; see the log".to_string())
+            }
+            _ => bail!("the update failed ({status})"),
+        }
+    }))
 }
 
 pub fn run(ctx: Context, args: ServeArgs) -> Result<ExitCode> {
-    let ctx = Arc::new(ctx);
-    let hook_ctx = Arc::clone(&ctx);
-    let hook: UpdateHook = Arc::new(move || {
-        let command = UpdateCommand::try_parse_from(["update"])
-            .map_err(|e| anyhow::anyhow!("update arguments: {e}"))?;
-        let code = crate::update::run(&hook_ctx, command.args)?;
-        if code == ExitCode::SUCCESS {
-            Ok("update: every source fetched".to_string())
-        } else if code == ExitCode::from(crate::EXIT_REJECTED) {
-            Ok("update: some publications were rejected; see the log".to_string())
-        } else {
-            bail!("update failed")
-        }
-    });
+    let hook = update_hook(&ctx)?;
     let mut anonymous = Vec::new();
     if args.open {
         anonymous = vec![Scope::Screen, Scope::Read];
+    }
+    // [limits] from the configuration, then the flags given.
+    let mut limits = ctx.config.limits.clone();
+    if let Some(kib) = args.max_body_kib {
+        limits.max_body_bytes = kib.saturating_mul(1024);
+    }
+    if let Some(n) = args.max_batch {
+        limits.max_batch = n;
+    }
+    if let Some(timeout) = args.timeout {
+        limits.request_timeout = timeout;
     }
     let config = ServerConfig {
         data_dir: ctx.data_dir.clone(),
         anonymous_scopes: anonymous,
         rate_limit_per_second: args.rate_limit,
         rate_limit_burst: args.rate_burst,
-        max_body_bytes: args.max_body_kib.saturating_mul(1024),
-        max_batch: args.max_batch,
-        request_timeout: args.timeout,
+        limits,
         update_interval: args.update_every,
         max_source_age: args.max_age,
     };
@@ -137,11 +174,14 @@ pub fn keys(ctx: &Context, command: KeysCommand) -> Result<ExitCode> {
     let store = KeyStore::open(&ctx.data_dir)?;
     match command {
         KeysCommand::Create { name, scopes } => {
+            if name.chars().any(is_unprintable) {
+                bail!("--name: control and bidirectional-override characters are not allowed");
+            }
             let (key, record) = store.create(&name, &scopes)?;
             eprintln!(
                 "key {} ({}) created with scopes {}; it is shown only now:",
                 record.id,
-                record.name,
+                printable(&record.name),
                 scope_list(&record.scopes)
             );
             println!("{key}");
@@ -151,15 +191,27 @@ pub fn keys(ctx: &Context, command: KeysCommand) -> Result<ExitCode> {
             t.load_style(UTF8_FULL_CONDENSED)
                 .set_header(["id", "name", "scopes", "created"]);
             for r in store.list() {
-                t.add_row(vec![r.id, r.name, scope_list(&r.scopes), r.created_at]);
+                // Names come from a file an API client may have written: never raw escapes.
+                t.add_row(vec![
+                    printable(&r.id),
+                    printable(&r.name),
+                    scope_list(&r.scopes),
+                    printable(&r.created_at),
+                ]);
             }
             println!("{t}");
         }
         KeysCommand::Revoke { id } => {
             if !store.revoke(&id).context("revoking the key")? {
-                bail!("no key with id {id:?}: see `sanctum keys list`");
+                bail!(
+                    "no key with id {:?}: see `sanctum keys list`",
+                    printable(&id)
+                );
             }
-            eprintln!("key {id} revoked; a running server drops it within seconds");
+            eprintln!(
+                "key {} revoked; a running server drops it within seconds",
+                printable(&id)
+            );
         }
     }
     Ok(ExitCode::SUCCESS)

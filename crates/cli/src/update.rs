@@ -118,7 +118,9 @@ pub fn run(ctx: &Context, args: UpdateArgs) -> Result<ExitCode> {
             let fetched = download::fetch(info, &staging, &fetch_opts, &BarProgress::new());
             match fetched {
                 Ok(publication) => {
-                    if !ingest(&mut store, &publication, &parse_opts, &policy) {
+                    if ingest(&mut store, &publication, &parse_opts, &policy) {
+                        confirm_fetch(&mut store, &publication);
+                    } else {
                         rejected += 1;
                     }
                 }
@@ -135,6 +137,21 @@ pub fn run(ctx: &Context, args: UpdateArgs) -> Result<ExitCode> {
     } else {
         ExitCode::from(crate::EXIT_REJECTED)
     })
+}
+
+/// Records a downloaded file equal to the current version's as a confirmed fetch: the
+/// source's age restarts (a new version's own fetch time restarts it already). A download
+/// that failed, or a publication rejected or older than the current one, confirms nothing,
+/// so a source whose publisher cannot be reached grows stale and says so.
+fn confirm_fetch(store: &mut Store, publication: &Publication) {
+    let source = &publication.source;
+    let recorded = publication
+        .sha256()
+        .map_err(anyhow::Error::from)
+        .and_then(|sha| Ok(store.record_fetch_confirmed(source, &sha, &now_rfc3339())?));
+    if let Err(err) = recorded {
+        eprintln!("{source}: could not record the fetch as confirmed: {err:#}");
+    }
 }
 
 /// Parses and stores one publication; reports the outcome. False when it was rejected.

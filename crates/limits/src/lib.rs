@@ -49,6 +49,10 @@ pub const MAX_NAME_CHARS: usize = 1000;
 pub const MAX_NAME_TOKENS: usize = 100;
 /// Most names (with aliases) one query may carry.
 pub const MAX_NAMES_PER_QUERY: usize = 100;
+/// Most birth dates, countries or identifiers one query may carry (each list on its own).
+/// A listed person has at most a dozen of each (OFAC's most aliased entries); each value is
+/// weighed against every candidate, so a query's lists are bounded like its names.
+pub const MAX_QUERY_VALUES: usize = 100;
 /// Largest HTTP request body, in bytes.
 pub const MAX_BODY_BYTES: usize = 4 << 20;
 /// Most records in one `/v1/screen/batch`, or queries in one `/match`.
@@ -80,6 +84,7 @@ pub struct Limits {
     pub max_name_chars: usize,
     pub max_name_tokens: usize,
     pub max_names_per_query: usize,
+    pub max_query_values: usize,
     pub max_body_bytes: usize,
     pub max_batch: usize,
     pub max_facets: usize,
@@ -107,6 +112,7 @@ impl Default for Limits {
             max_name_chars: MAX_NAME_CHARS,
             max_name_tokens: MAX_NAME_TOKENS,
             max_names_per_query: MAX_NAMES_PER_QUERY,
+            max_query_values: MAX_QUERY_VALUES,
             max_body_bytes: MAX_BODY_BYTES,
             max_batch: MAX_BATCH,
             max_facets: MAX_FACETS,
@@ -187,6 +193,11 @@ impl Limits {
                 "max_names_per_query",
                 d.max_names_per_query.to_string(),
                 "names and aliases in one query",
+            ),
+            row(
+                "max_query_values",
+                d.max_query_values.to_string(),
+                "birth dates, countries or identifiers in one query",
             ),
             row(
                 "max_body_bytes",

@@ -2,14 +2,19 @@
 //! document naming the field and the reason; nothing a client sends can cause a 500.
 
 use crate::auth::{KeyRecord, Scope};
-use crate::error::{ApiError, ApiJson, PROBLEM_JSON, panic_response, problem_for_bare_errors};
+use crate::error::{
+    ApiError, ApiJson, PROBLEM_JSON, panic_response, problem_for_bare_errors, problem_with_members,
+};
 use crate::query::{self, Filters};
+use crate::scoring::{Cancel, Cancelled};
 use crate::snapshot::{Snapshot, ftm_id};
+use crate::updates::UpdateState;
 use crate::{AdminScope, AppState, Authorized, ReadScope, ScreenScope, UpdateOutcome, track};
 use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Json, Router, middleware};
+use sanctum_limits::Limits;
 use sanctum_matcher::{DEFAULT_THRESHOLD, Hit, Matcher, PreparedQuery, Query, QueryId};
 use sanctum_model::{Entity, EntityKind, IdKind};
 use serde::{Deserialize, Serialize};
@@ -61,6 +66,17 @@ impl utoipa::Modify for BearerKey {
     }
 }
 
+/// Most results `/match` returns per query (yente's bound).
+pub const MATCH_MAX_LIMIT: usize = 500;
+/// Most results one `/search` page holds.
+pub const SEARCH_MAX_LIMIT: usize = 500;
+/// The deepest `/search` page: past it, narrow the search instead.
+pub const SEARCH_MAX_OFFSET: usize = 10_000;
+/// Most matches `/v1/screen` returns per record.
+pub const SCREEN_MAX_LIMIT: usize = 100;
+/// Longest API key name, in characters.
+pub const MAX_KEY_NAME_CHARS: usize = 200;
+
 /// The whole application: API routes, docs, and the layers every request passes.
 pub fn router(state: AppState) -> Router {
     let (api_router, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
@@ -73,7 +89,7 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(list_sources))
         .routes(routes!(list_versions))
         .routes(routes!(diff_versions))
-        .routes(routes!(admin_update))
+        .routes(routes!(admin_update, update_status))
         .routes(routes!(list_keys, create_key))
         .routes(routes!(revoke_key))
         .routes(routes!(healthz))
@@ -81,17 +97,20 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(metrics))
         .with_state(state.clone())
         .split_for_parts();
-    let config = &state.config;
+    let limits = &state.config.limits;
+    let openapi = crate::openapi::complete(openapi, limits);
     api_router
         .merge(SwaggerUi::new("/docs").url("/openapi.json", openapi))
-        .layer(middleware::from_fn_with_state(state.clone(), track))
-        .layer(DefaultBodyLimit::max(config.max_body_bytes))
+        // Innermost first. The count and timing of a request sit outside the timeout, so
+        // that a request the timeout answers is counted too.
+        .layer(DefaultBodyLimit::max(limits.max_body_bytes))
+        .layer(CatchPanicLayer::custom(panic_response))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
-            config.request_timeout,
+            limits.request_timeout,
         ))
         .layer(middleware::from_fn(problem_for_bare_errors))
-        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(middleware::from_fn_with_state(state.clone(), track))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -118,14 +137,17 @@ impl Params {
             .find(|(k, _)| k == key)
             .map(|(_, v)| v.as_str())
     }
-    /// Every value of a repeated key; comma-separated values are split too.
+    /// Every distinct value of a repeated key, in order; comma-separated values are split
+    /// too. Repeats are dropped: each value costs work per party (a facet, a filter), and
+    /// a value sent 3,000 times once cost it 3,000 times.
     fn all(&self, key: &str) -> Vec<String> {
+        let mut seen = HashSet::new();
         self.0
             .iter()
             .filter(|(k, _)| k == key)
             .flat_map(|(_, v)| v.split(','))
             .map(str::trim)
-            .filter(|v| !v.is_empty())
+            .filter(|v| !v.is_empty() && seen.insert(*v))
             .map(str::to_string)
             .collect()
     }
@@ -182,6 +204,32 @@ fn dataset_sources(
         "unknown dataset {dataset:?}: one of {}",
         known.join(", ")
     )))
+}
+
+/// When a request's work must end: its arrival plus `request_timeout` (the timeout layer
+/// answers then too; whichever comes first, the scoring stops).
+fn request_deadline(state: &AppState) -> tokio::time::Instant {
+    tokio::time::Instant::now() + state.config.limits.request_timeout
+}
+
+/// A batch's size: empty is a 400, over `max_batch` a 413, for `/match` and
+/// `/v1/screen/batch` alike.
+fn check_batch(field: &str, len: usize, limits: &Limits) -> Result<(), ApiError> {
+    if len == 0 {
+        return Err(ApiError::bad_request(format!(
+            "{field}: the batch is empty"
+        )));
+    }
+    if len > limits.max_batch {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "{field}: {len} in one request; the limit is {} (`max_batch` in [limits])",
+                limits.max_batch
+            ),
+        ));
+    }
+    Ok(())
 }
 
 fn check_sources(snapshot: &Snapshot, param: &str, names: &[String]) -> Result<(), ApiError> {
@@ -380,9 +428,10 @@ async fn match_entities(
     RawQuery(raw): RawQuery,
     ApiJson(request): ApiJson<MatchRequest>,
 ) -> Result<Response, ApiError> {
+    let deadline = request_deadline(&state);
     let params = Params::parse(raw);
     let snapshot = state.snapshot();
-    let limit = params.count("limit", 5, 1, 500)?;
+    let limit = params.count("limit", 5, 1, MATCH_MAX_LIMIT)?;
     let threshold = params.number("threshold", DEFAULT_THRESHOLD, 0.0, 1.0)?;
     let cutoff = params.number("cutoff", threshold, 0.0, 1.0)?.min(threshold);
     if let Some(algorithm) = params.last("algorithm")
@@ -413,22 +462,14 @@ async fn match_entities(
     check_sources(&snapshot, "exclude_dataset", &exclude)?;
     filters.exclude_sources = exclude.into_iter().collect();
 
-    if request.queries.is_empty() {
-        return Err(ApiError::bad_request("no queries provided"));
-    }
-    if request.queries.len() > state.config.max_batch {
-        return Err(ApiError::bad_request(format!(
-            "too many queries in one request: {} (limit: {})",
-            request.queries.len(),
-            state.config.max_batch
-        )));
-    }
+    let limits = &state.config.limits;
+    check_batch("queries", request.queries.len(), limits)?;
     // Validate every query before scoring any.
     let prepared: Vec<(String, EntityExample, PreparedQuery)> = request
         .queries
         .into_iter()
         .map(|(name, example)| {
-            let q = query::query_from_example(&name, &example.schema, &example.properties)?;
+            let q = query::query_from_example(&name, &example.schema, &example.properties, limits)?;
             Ok((name, example, q))
         })
         .collect::<Result<_, ApiError>>()?;
@@ -436,44 +477,34 @@ async fn match_entities(
         .metrics
         .screened_records
         .fetch_add(prepared.len() as u64, Ordering::Relaxed);
-    // One query scores well under a millisecond on the request's own task; several move to
-    // the blocking pool so they cannot stall other connections.
-    let many = prepared.len() > 4;
-    let run = move || {
+    let run = move |cancel: &Cancel| -> Result<MatchResponse, ApiError> {
         let matcher = Matcher::default();
-        let responses: BTreeMap<String, EntityMatches> = prepared
-            .into_iter()
-            .map(|(name, example, q)| {
-                let (total, hits) = query::score(&snapshot, &matcher, &q, &filters, cutoff, limit);
-                let results = hits
-                    .into_iter()
-                    .filter_map(|(i, hit)| scored(&snapshot, i, hit, threshold))
-                    .collect();
-                let matches = EntityMatches {
-                    status: 200,
-                    results,
-                    total: TotalSpec {
-                        value: total,
-                        relation: "eq",
-                    },
-                    query: example,
-                };
-                (name, matches)
-            })
-            .collect();
-        MatchResponse {
+        let mut responses = BTreeMap::new();
+        for (name, example, q) in prepared {
+            let (total, hits) =
+                query::score(&snapshot, &matcher, &q, &filters, cutoff, limit, cancel)?;
+            let results = hits
+                .into_iter()
+                .filter_map(|(i, hit)| scored(&snapshot, i, hit, threshold))
+                .collect();
+            let matches = EntityMatches {
+                status: 200,
+                results,
+                total: TotalSpec {
+                    value: total,
+                    relation: "eq",
+                },
+                query: example,
+            };
+            responses.insert(name, matches);
+        }
+        Ok(MatchResponse {
             responses,
             matcher: matcher_docs(),
             limit,
-        }
+        })
     };
-    let response = if many {
-        tokio::task::spawn_blocking(run)
-            .await
-            .map_err(ApiError::internal)?
-    } else {
-        run()
-    };
+    let response = state.scoring.run(deadline, run).await?;
     let size = response.responses.len();
     let mut out = Json(response).into_response();
     out.headers_mut()
@@ -512,7 +543,8 @@ pub struct SearchResponse {
     pub facets: BTreeMap<String, SearchFacet>,
 }
 
-const FACETS: &[&str] = &["countries", "topics", "datasets", "schema", "programs"];
+/// The facets `/search` computes.
+pub const FACETS: &[&str] = &["countries", "topics", "datasets", "schema", "programs"];
 
 /// Search the lists by name, with filters and facets (yente's `/search`).
 #[utoipa::path(
@@ -541,10 +573,12 @@ async fn search(
     Path(dataset): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<SearchResponse>, ApiError> {
+    let deadline = request_deadline(&state);
+    let limits = &state.config.limits;
     let params = Params::parse(raw);
     let snapshot = state.snapshot();
-    let limit = params.count("limit", 10, 0, 500)?;
-    let offset = params.count("offset", 0, 0, 10_000)?;
+    let limit = params.count("limit", 10, 0, SEARCH_MAX_LIMIT)?;
+    let offset = params.count("offset", 0, 0, SEARCH_MAX_OFFSET)?;
     let mut sources = dataset_sources(&snapshot, &dataset)?;
     let datasets = params.all("datasets");
     check_sources(&snapshot, "datasets", &datasets)?;
@@ -565,7 +599,7 @@ async fn search(
         countries.push(code);
     }
     let topics = params.all("topics");
-    let programs = params.all("programs");
+    let programs: HashSet<String> = params.all("programs").into_iter().collect();
     let facet_names = {
         let f = params.all("facets");
         if f.is_empty() {
@@ -578,6 +612,13 @@ async fn search(
             f
         }
     };
+    if facet_names.len() > limits.max_facets {
+        return Err(ApiError::bad_request(format!(
+            "parameter facets: {} facets; the limit is {} (`max_facets` in [limits])",
+            facet_names.len(),
+            limits.max_facets
+        )));
+    }
     for f in &facet_names {
         if !FACETS.contains(&f.as_str()) {
             return Err(ApiError::bad_request(format!(
@@ -595,21 +636,21 @@ async fn search(
         filters.admits(e)
             && (schema.is_empty() || schema.iter().any(|s| query::schema_covers(s, e.kind)))
             && (countries.is_empty() || countries_of(e).iter().any(|c| countries.contains(c)))
-            && (programs.is_empty() || e.programs().iter().any(|p| programs.iter().any(|w| w == p)))
+            && (programs.is_empty() || e.programs().iter().any(|p| programs.contains(*p)))
     };
     let q = params.last("q").map(str::trim).unwrap_or("").to_string();
-    let run = move || -> Result<SearchResponse, ApiError> {
+    let prepared = if q.is_empty() {
+        None
+    } else {
+        Some(query::prepare(
+            "parameter q",
+            &Query::name(q.as_str()),
+            limits,
+        )?)
+    };
+    let run = move |cancel: &Cancel| -> Result<SearchResponse, ApiError> {
         // (position, score) of every party found, best first.
-        let found: Vec<(u32, Option<f64>)> = if q.is_empty() {
-            snapshot
-                .parties
-                .iter()
-                .enumerate()
-                .filter(|(_, p)| admits(&p.entity))
-                .map(|(i, _)| (i as u32, None))
-                .collect()
-        } else {
-            let prepared = query::prepare("q", &Query::name(q.as_str()))?;
+        let found: Vec<(u32, Option<f64>)> = if let Some(prepared) = prepared {
             let (_, hits) = query::score(
                 &snapshot,
                 &Matcher::default(),
@@ -619,7 +660,8 @@ async fn search(
                 // search would; one word of a long name scores low but is still a hit.
                 0.0,
                 usize::MAX,
-            );
+                cancel,
+            )?;
             hits.into_iter()
                 .filter(|(i, _)| {
                     snapshot
@@ -629,11 +671,25 @@ async fn search(
                 })
                 .map(|(i, h)| (i, Some(h.score)))
                 .collect()
+        } else {
+            let mut found = Vec::new();
+            for (i, p) in snapshot.parties.iter().enumerate() {
+                if i % 1024 == 0 && cancel.is_cancelled() {
+                    return Err(Cancelled.into());
+                }
+                if admits(&p.entity) {
+                    found.push((i as u32, None));
+                }
+            }
+            found
         };
-        let facets = facet_names
-            .iter()
-            .map(|name| (name.clone(), facet(&snapshot, name, &found)))
-            .collect();
+        let mut facets = BTreeMap::new();
+        for name in &facet_names {
+            if cancel.is_cancelled() {
+                return Err(Cancelled.into());
+            }
+            facets.insert(name.clone(), facet(&snapshot, name, &found));
+        }
         let results = found
             .iter()
             .skip(offset)
@@ -657,10 +713,7 @@ async fn search(
             facets,
         })
     };
-    let response = tokio::task::spawn_blocking(run)
-        .await
-        .map_err(ApiError::internal)??;
-    Ok(Json(response))
+    Ok(Json(state.scoring.run(deadline, run).await?))
 }
 
 fn countries_of(e: &Entity) -> Vec<&str> {
@@ -903,7 +956,7 @@ fn parse_id_kind(text: &str) -> Option<IdKind> {
     serde_json::from_value(Value::String(text.trim().to_ascii_lowercase())).ok()
 }
 
-fn record_query(label: &str, r: &ScreenRecord) -> Result<PreparedQuery, ApiError> {
+fn record_query(label: &str, r: &ScreenRecord, limits: &Limits) -> Result<PreparedQuery, ApiError> {
     let bad = |msg: String| ApiError::bad_request(format!("{label}: {msg}"));
     let kind = match &r.kind {
         None => None,
@@ -920,7 +973,7 @@ fn record_query(label: &str, r: &ScreenRecord) -> Result<PreparedQuery, ApiError
                 .ok_or_else(|| bad(format!("gender {g:?} is not one of male, female, other")))?,
         ),
     };
-    let mut identifiers = Vec::new();
+    let mut identifiers = Vec::with_capacity(r.identifiers.len().min(limits.max_query_values));
     for i in &r.identifiers {
         let kind = match &i.kind {
             None => None,
@@ -941,7 +994,7 @@ fn record_query(label: &str, r: &ScreenRecord) -> Result<PreparedQuery, ApiError
         gender,
         identifiers,
     };
-    q.prepare().map_err(|e| bad(e.to_string()))
+    query::prepare(label, &q, limits)
 }
 
 /// A listed party found for a record.
@@ -1004,7 +1057,7 @@ struct ScreenOptions {
 fn screen_options(snapshot: &Snapshot, params: &Params) -> Result<ScreenOptions, ApiError> {
     let threshold = params.number("threshold", DEFAULT_THRESHOLD, 0.0, 1.0)?;
     let cutoff = params.number("cutoff", threshold, 0.0, 1.0)?.min(threshold);
-    let limit = params.count("limit", 10, 1, 100)?;
+    let limit = params.count("limit", 10, 1, SCREEN_MAX_LIMIT)?;
     let sources = params.all("source");
     check_sources(snapshot, "source", &sources)?;
     Ok(ScreenOptions {
@@ -1024,7 +1077,8 @@ fn screen_record(
     options: &ScreenOptions,
     reference: Option<String>,
     q: &PreparedQuery,
-) -> ScreenResult {
+    cancel: &Cancel,
+) -> Result<ScreenResult, Cancelled> {
     let (total, hits) = query::score(
         snapshot,
         matcher,
@@ -1032,7 +1086,8 @@ fn screen_record(
         &options.filters,
         options.cutoff,
         options.limit,
-    );
+        cancel,
+    )?;
     let matches = hits
         .into_iter()
         .filter_map(|(i, hit)| {
@@ -1050,11 +1105,11 @@ fn screen_record(
             })
         })
         .collect();
-    ScreenResult {
+    Ok(ScreenResult {
         reference,
         matches,
         total,
-    }
+    })
 }
 
 fn versions_of(snapshot: &Snapshot) -> BTreeMap<String, u32> {
@@ -1087,24 +1142,34 @@ async fn screen_one(
     RawQuery(raw): RawQuery,
     ApiJson(record): ApiJson<ScreenRecord>,
 ) -> Result<Json<ScreenResponse>, ApiError> {
+    let deadline = request_deadline(&state);
     let snapshot = state.snapshot();
     let options = screen_options(&snapshot, &Params::parse(raw))?;
-    let q = record_query("record", &record)?;
+    let q = record_query("record", &record, &state.config.limits)?;
     state
         .metrics
         .screened_records
         .fetch_add(1, Ordering::Relaxed);
-    let result = screen_record(
-        &snapshot,
-        &Matcher::default(),
-        &options,
-        record.reference,
-        &q,
-    );
+    let versions = versions_of(&snapshot);
+    let threshold = options.threshold;
+    let result = state
+        .scoring
+        .run(deadline, move |cancel| {
+            let matcher = Matcher::default();
+            Ok(screen_record(
+                &snapshot,
+                &matcher,
+                &options,
+                record.reference,
+                &q,
+                cancel,
+            )?)
+        })
+        .await?;
     Ok(Json(ScreenResponse {
         result,
-        threshold: options.threshold,
-        versions: versions_of(&snapshot),
+        threshold,
+        versions,
     }))
 }
 
@@ -1131,21 +1196,11 @@ async fn screen_batch(
     RawQuery(raw): RawQuery,
     ApiJson(batch): ApiJson<BatchRequest>,
 ) -> Result<Json<BatchResponse>, ApiError> {
+    let deadline = request_deadline(&state);
     let snapshot = state.snapshot();
     let options = screen_options(&snapshot, &Params::parse(raw))?;
-    let max = state.config.max_batch;
-    if batch.records.is_empty() {
-        return Err(ApiError::bad_request("records: the batch is empty"));
-    }
-    if batch.records.len() > max {
-        return Err(ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            format!(
-                "records: {} records in one batch; the limit is {max}",
-                batch.records.len()
-            ),
-        ));
-    }
+    let limits = &state.config.limits;
+    check_batch("records", batch.records.len(), limits)?;
     let queries: Vec<(Option<String>, PreparedQuery)> = batch
         .records
         .into_iter()
@@ -1153,7 +1208,7 @@ async fn screen_batch(
         .map(|(i, r)| {
             Ok((
                 r.reference.clone(),
-                record_query(&format!("records[{i}]"), &r)?,
+                record_query(&format!("records[{i}]"), &r, limits)?,
             ))
         })
         .collect::<Result<_, ApiError>>()?;
@@ -1163,15 +1218,19 @@ async fn screen_batch(
         .fetch_add(queries.len() as u64, Ordering::Relaxed);
     let threshold = options.threshold;
     let versions = versions_of(&snapshot);
-    let results = tokio::task::spawn_blocking(move || {
-        let matcher = Matcher::default();
-        queries
-            .into_iter()
-            .map(|(reference, q)| screen_record(&snapshot, &matcher, &options, reference, &q))
-            .collect::<Vec<_>>()
-    })
-    .await
-    .map_err(ApiError::internal)?;
+    let results = state
+        .scoring
+        .run(deadline, move |cancel| {
+            let matcher = Matcher::default();
+            let mut results = Vec::with_capacity(queries.len());
+            for (reference, q) in queries {
+                results.push(screen_record(
+                    &snapshot, &matcher, &options, reference, &q, cancel,
+                )?);
+            }
+            Ok(results)
+        })
+        .await?;
     Ok(Json(BatchResponse {
         results,
         threshold,
@@ -1389,12 +1448,19 @@ async fn diff_versions(
 }
 
 /// Fetch and ingest new publications now, then swap in the new index (admin).
+///
+/// One update runs at a time: while one runs (started here or by the schedule), this
+/// answers 409 with the running update's state and starts nothing. The update runs to its
+/// end (at most `update_timeout`) whatever happens to this request: when it ends within the
+/// request's time the answer is its outcome (200), otherwise 202 with its state, and
+/// `GET /v1/admin/update` tells how it ended; what it stores is served as soon as it ends.
 #[utoipa::path(
     post, path = "/v1/admin/update", tag = "admin",
     params(("fetch" = Option<bool>, Query, description = "false: only re-read the store (default true)")),
     responses(
-        (status = 200, body = UpdateOutcome),
-        (status = 403, body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 200, description = "The update ended", body = UpdateOutcome),
+        (status = 202, description = "The update runs on; poll GET /v1/admin/update", body = UpdateState),
+        (status = 409, description = "An update is already running; its state is in `update`", body = crate::error::Problem, content_type = "application/problem+json"),
     ),
     security(("api_key" = []))
 )]
@@ -1402,9 +1468,42 @@ async fn admin_update(
     _auth: Authorized<AdminScope>,
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
-) -> Result<Json<UpdateOutcome>, ApiError> {
+) -> Result<Response, ApiError> {
     let fetch = Params::parse(raw).flag("fetch", true)?;
-    Ok(Json(state.update(fetch).await?))
+    let done = match state.start_update(fetch) {
+        Ok(done) => done,
+        Err(running) => {
+            let detail = format!(
+                "an update is already running (since {}); see GET /v1/admin/update",
+                running.started_at.as_deref().unwrap_or("now")
+            );
+            let mut members = serde_json::Map::new();
+            members.insert(
+                "update".into(),
+                serde_json::to_value(&running).unwrap_or(Value::Null),
+            );
+            return Ok(problem_with_members(StatusCode::CONFLICT, detail, members));
+        }
+    };
+    // Answer before the timeout layer would: the outcome if the update ends in time.
+    let wait = state.config.limits.request_timeout.mul_f64(0.8);
+    match tokio::time::timeout(wait, crate::updates::wait(done)).await {
+        Ok(outcome) => Ok(Json(outcome?).into_response()),
+        Err(_) => Ok((StatusCode::ACCEPTED, Json(state.update_state())).into_response()),
+    }
+}
+
+/// Whether an update runs now, and how the last one ended (admin).
+#[utoipa::path(
+    get, path = "/v1/admin/update", tag = "admin",
+    responses((status = 200, body = UpdateState)),
+    security(("api_key" = []))
+)]
+async fn update_status(
+    _auth: Authorized<AdminScope>,
+    State(state): State<AppState>,
+) -> Json<UpdateState> {
+    Json(state.update_state())
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -1449,9 +1548,16 @@ async fn create_key(
     State(state): State<AppState>,
     ApiJson(new): ApiJson<NewKey>,
 ) -> Result<(StatusCode, Json<CreatedKey>), ApiError> {
-    if new.name.trim().is_empty() || new.name.len() > 200 {
+    let name = new.name.trim();
+    if name.is_empty() || new.name.chars().count() > MAX_KEY_NAME_CHARS {
+        return Err(ApiError::bad_request(format!(
+            "name: give a name of 1 to {MAX_KEY_NAME_CHARS} characters"
+        )));
+    }
+    // Names are printed by `sanctum keys list`: no terminal escapes or bidi overrides.
+    if name.chars().any(crate::auth::is_unprintable) {
         return Err(ApiError::bad_request(
-            "name: give a name of 1 to 200 characters",
+            "name: control and bidirectional-override characters are not allowed",
         ));
     }
     if new.scopes.is_empty() {
@@ -1459,9 +1565,12 @@ async fn create_key(
             "scopes: give at least one of screen, read, admin",
         ));
     }
-    let (key, record) = state
-        .keys
-        .create(new.name.trim(), &new.scopes)
+    // File I/O under a lock another process may hold: off the async workers.
+    let name = name.to_string();
+    let keys = state.clone();
+    let (key, record) = tokio::task::spawn_blocking(move || keys.keys.create(&name, &new.scopes))
+        .await
+        .map_err(ApiError::internal)?
         .map_err(ApiError::internal)?;
     Ok((StatusCode::CREATED, Json(CreatedKey { key, record })))
 }
@@ -1481,7 +1590,13 @@ async fn revoke_key(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    if state.keys.revoke(&id).map_err(ApiError::internal)? {
+    let keys = state.clone();
+    let target = id.clone();
+    let revoked = tokio::task::spawn_blocking(move || keys.keys.revoke(&target))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(ApiError::internal)?;
+    if revoked {
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(ApiError::not_found(format!("no key with id {id:?}")))
@@ -1558,7 +1673,7 @@ async fn readyz(State(state): State<AppState>) -> Response {
     } else {
         format!("sources older than allowed: {}", stale.join(", "))
     };
-    let problem = serde_json::json!({
+    let mut problem = serde_json::json!({
         "type": "about:blank",
         "title": "Service Unavailable",
         "status": 503,
@@ -1566,6 +1681,9 @@ async fn readyz(State(state): State<AppState>) -> Response {
         "parties": body.parties,
         "sources": sources,
     });
+    if let Some(error) = body.last_update_error {
+        problem["last_update_error"] = Value::String(error);
+    }
     let mut response = (StatusCode::SERVICE_UNAVAILABLE, Json(problem)).into_response();
     response
         .headers_mut()
@@ -1627,6 +1745,31 @@ async fn metrics(State(state): State<AppState>) -> Response {
             s.seq
         );
     }
+    let _ = writeln!(
+        extra,
+        "# HELP sanctum_update_failures_total Update runs that did not confirm a source current (its download failed or its publication was rejected).\n# TYPE sanctum_update_failures_total counter"
+    );
+    let mut failures = state.metrics.source_failures();
+    for s in snapshot.sources.keys() {
+        failures.entry(s.clone()).or_default();
+    }
+    for (source, n) in &failures {
+        let _ = writeln!(
+            extra,
+            "sanctum_update_failures_total{{source=\"{}\"}} {n}",
+            crate::metrics::escape(source)
+        );
+    }
+    let _ = writeln!(
+        extra,
+        "# HELP sanctum_scoring_jobs Scoring jobs running on the blocking pool.\n# TYPE sanctum_scoring_jobs gauge\nsanctum_scoring_jobs {}",
+        state.scoring.running.load(Ordering::Relaxed)
+    );
+    let _ = writeln!(
+        extra,
+        "# HELP sanctum_scoring_stopped_total Scoring jobs stopped before their end: past their request's deadline, or their client gone.\n# TYPE sanctum_scoring_stopped_total counter\nsanctum_scoring_stopped_total {}",
+        state.scoring.stopped.load(Ordering::Relaxed)
+    );
     let _ = writeln!(
         extra,
         "# HELP sanctum_uptime_seconds Seconds since the server started.\n# TYPE sanctum_uptime_seconds gauge\nsanctum_uptime_seconds {}",

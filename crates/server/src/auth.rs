@@ -74,22 +74,96 @@ pub enum KeyError {
     Random(String),
 }
 
-/// The keys, loaded from and saved to one JSON file.
+/// Whether a character would act on a terminal or reorder text rather than show: control
+/// characters (escape sequences start with one) and bidirectional overrides.
+pub fn is_unprintable(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `text` with every [`is_unprintable`] character written as `\u{…}`, for terminals.
+pub fn printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if is_unprintable(c) {
+            out.push_str(&format!("\\u{{{:04x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// What identifies one state of the keys file: a change through a rename gives a new inode,
+/// so two writes within the file system's time resolution are still told apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FileStamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    inode: u64,
+}
+
+fn stamp(path: &Path) -> Option<FileStamp> {
+    let meta = std::fs::metadata(path).ok()?;
+    #[cfg(unix)]
+    let inode = std::os::unix::fs::MetadataExt::ino(&meta);
+    #[cfg(not(unix))]
+    let inode = 0;
+    Some(FileStamp {
+        len: meta.len(),
+        modified: meta.modified().ok(),
+        inode,
+    })
+}
+
+/// The keys, kept in one JSON file and in memory.
+///
+/// Every change, from the server (`/v1/admin/keys`) or the CLI (`sanctum keys`), follows one
+/// protocol: take an exclusive lock on `api_keys.lock`, read the file as it is now, change
+/// that, write it to a new temporary file (mode 0600, created exclusively, never through a
+/// symbolic link) and rename it over the old one, then release the lock. A change therefore
+/// never writes back a stale table: a key revoked or created by another process a moment
+/// before stays revoked or created (a server once wrote its in-memory table over the file,
+/// undoing a `keys revoke` made since its last re-read). Readers need no lock: a rename
+/// replaces the file whole.
 pub struct KeyStore {
     path: Option<PathBuf>,
     by_hash: RwLock<HashMap<String, KeyRecord>>,
-    /// The file's modification time when last read, to pick up `sanctum keys` changes.
-    /// Lock order: `loaded` before `by_hash`, in every method (the 2 s reload and a key
-    /// created through the API once deadlocked taking them in opposite orders).
-    loaded: Mutex<Option<std::time::SystemTime>>,
+    /// The file's state when last read. Lock order: `loaded` before `by_hash`, in every
+    /// method (the 2 s reload and a key created through the API once deadlocked taking them
+    /// in opposite orders); the file lock is taken while `loaded` is held.
+    loaded: Mutex<Option<FileStamp>>,
 }
 
 pub fn hash_key(key: &str) -> String {
     hex::encode(Sha256::digest(key.as_bytes()))
 }
 
+fn by_hash(records: Vec<KeyRecord>) -> HashMap<String, KeyRecord> {
+    records.into_iter().map(|r| (r.hash.clone(), r)).collect()
+}
+
+/// Opens a file for writing without following a symbolic link at `path`.
+fn open_options(create_new: bool) -> std::fs::OpenOptions {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true).write(true);
+    if create_new {
+        options.create_new(true);
+    } else {
+        options.create(true);
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600).custom_flags(libc::O_NOFOLLOW);
+    }
+    options
+}
+
 impl KeyStore {
     pub const FILE_NAME: &'static str = "api_keys.json";
+    /// The lock every change takes.
+    pub const LOCK_FILE_NAME: &'static str = "api_keys.lock";
 
     /// Keys held in memory only (tests).
     pub fn in_memory() -> KeyStore {
@@ -103,12 +177,12 @@ impl KeyStore {
     /// Loads `api_keys.json` from the data directory; no file means no keys yet.
     pub fn open(data_dir: &Path) -> Result<KeyStore, KeyError> {
         let path = data_dir.join(Self::FILE_NAME);
-        let modified = std::fs::metadata(&path).and_then(|m| m.modified()).ok();
+        let loaded = stamp(&path);
         let records = Self::read(&path)?;
         Ok(KeyStore {
             path: Some(path),
-            by_hash: RwLock::new(records.into_iter().map(|r| (r.hash.clone(), r)).collect()),
-            loaded: Mutex::new(modified),
+            by_hash: RwLock::new(by_hash(records)),
+            loaded: Mutex::new(loaded),
         })
     }
 
@@ -118,18 +192,18 @@ impl KeyStore {
         let Some(path) = &self.path else {
             return;
         };
-        let modified = std::fs::metadata(path).and_then(|m| m.modified()).ok();
         let Ok(mut loaded) = self.loaded.lock() else {
             return;
         };
-        if *loaded == modified {
+        let now = stamp(path);
+        if *loaded == now {
             return;
         }
         match Self::read(path) {
             Ok(records) => {
                 if let Ok(mut map) = self.by_hash.write() {
-                    *map = records.into_iter().map(|r| (r.hash.clone(), r)).collect();
-                    *loaded = modified;
+                    *map = by_hash(records);
+                    *loaded = now;
                 }
             }
             Err(e) => eprintln!("sanctum serve: keeping the keys loaded before: {e}"),
@@ -189,85 +263,121 @@ impl KeyStore {
             created_at: jiff::Timestamp::now()
                 .strftime("%Y-%m-%dT%H:%M:%SZ")
                 .to_string(),
-            hash: hash.clone(),
+            hash,
         };
-        let (mut loaded, mut map) = self.lock_for_write()?;
-        map.insert(hash, record.clone());
-        self.save(&map, &mut loaded)?;
+        let stored = record.clone();
+        self.change(move |records| {
+            records.push(stored);
+            true
+        })?;
         Ok((key, record))
     }
 
     /// Revokes a key by id; false when there is none.
     pub fn revoke(&self, id: &str) -> Result<bool, KeyError> {
-        let (mut loaded, mut map) = self.lock_for_write()?;
-        let before = map.len();
-        map.retain(|_, r| r.id != id);
-        if map.len() == before {
-            return Ok(false);
-        }
-        self.save(&map, &mut loaded)?;
-        Ok(true)
+        self.change(|records| {
+            let before = records.len();
+            records.retain(|r| r.id != id);
+            records.len() != before
+        })
     }
 
-    /// Both locks, in the one order every method takes them.
-    #[allow(clippy::type_complexity)]
-    fn lock_for_write(
-        &self,
-    ) -> Result<
-        (
-            std::sync::MutexGuard<'_, Option<std::time::SystemTime>>,
-            std::sync::RwLockWriteGuard<'_, HashMap<String, KeyRecord>>,
-        ),
-        KeyError,
-    > {
-        let poisoned = || KeyError::File {
+    fn file_error(&self, reason: impl std::fmt::Display) -> KeyError {
+        KeyError::File {
             path: self.path.clone().unwrap_or_default(),
-            reason: "key table poisoned".into(),
-        };
-        let loaded = self.loaded.lock().map_err(|_| poisoned())?;
-        let map = self.by_hash.write().map_err(|_| poisoned())?;
-        Ok((loaded, map))
+            reason: reason.to_string(),
+        }
     }
 
-    /// Writes the file aside and renames it over the old one, so a crash leaves either.
-    fn save(
-        &self,
-        map: &HashMap<String, KeyRecord>,
-        loaded: &mut Option<std::time::SystemTime>,
-    ) -> Result<(), KeyError> {
+    /// One change by the protocol in [`KeyStore`]'s doc: `f` changes the records as the
+    /// file holds them now and says whether it changed anything (nothing is written then).
+    /// The table in memory becomes the file's.
+    fn change(&self, f: impl FnOnce(&mut Vec<KeyRecord>) -> bool) -> Result<bool, KeyError> {
+        let mut loaded = self
+            .loaded
+            .lock()
+            .map_err(|_| self.file_error("key table poisoned"))?;
         let Some(path) = &self.path else {
-            return Ok(());
+            let mut map = self
+                .by_hash
+                .write()
+                .map_err(|_| self.file_error("key table poisoned"))?;
+            let mut records: Vec<KeyRecord> = map.values().cloned().collect();
+            let changed = f(&mut records);
+            *map = by_hash(records);
+            return Ok(changed);
         };
-        let mut records: Vec<&KeyRecord> = map.values().collect();
-        records.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
         let err = |e: std::io::Error| KeyError::File {
             path: path.clone(),
             reason: e.to_string(),
         };
-        let text = serde_json::to_string_pretty(&records).map_err(|e| KeyError::File {
-            path: path.clone(),
-            reason: e.to_string(),
-        })?;
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(err)?;
         }
+        let lock_path = path.with_file_name(Self::LOCK_FILE_NAME);
+        let lock = open_options(false)
+            .open(&lock_path)
+            .map_err(|e| KeyError::File {
+                path: lock_path.clone(),
+                reason: e.to_string(),
+            })?;
+        lock.lock().map_err(|e| KeyError::File {
+            path: lock_path.clone(),
+            reason: format!("locking: {e}"),
+        })?;
+        let mut records = Self::read(path)?;
+        let changed = f(&mut records);
+        if changed {
+            records.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
+            Self::write(path, &records)?;
+        }
+        let now = stamp(path);
+        // The lock is released when `lock` is dropped; the table in memory follows the file.
+        drop(lock);
+        let mut map = self
+            .by_hash
+            .write()
+            .map_err(|_| self.file_error("key table poisoned"))?;
+        *map = by_hash(records);
+        *loaded = now;
+        Ok(changed)
+    }
+
+    /// Writes the records to a new temporary file and renames it over the keys file, so a
+    /// crash leaves one or the other whole. Called with the lock held: a temporary file
+    /// already there is a crashed writer's, and is removed (never written through: it may
+    /// be a symbolic link planted to make the server overwrite another file).
+    fn write(path: &Path, records: &[KeyRecord]) -> Result<(), KeyError> {
+        use std::io::Write as _;
+        let err = |e: std::io::Error| KeyError::File {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        };
+        let text = serde_json::to_string_pretty(records).map_err(|e| KeyError::File {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        })?;
         let tmp = path.with_extension("json.tmp");
-        std::fs::write(&tmp, text).map_err(err)?;
-        restrict_permissions(&tmp);
+        let mut file = match open_options(true).open(&tmp) {
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                std::fs::remove_file(&tmp).map_err(err)?;
+                open_options(true).open(&tmp).map_err(err)?
+            }
+            other => other.map_err(err)?,
+        };
+        file.write_all(text.as_bytes()).map_err(err)?;
+        file.sync_all().map_err(err)?;
+        drop(file);
         std::fs::rename(&tmp, path).map_err(err)?;
-        *loaded = std::fs::metadata(path).and_then(|m| m.modified()).ok();
+        // The rename itself is durable once the directory is synced.
+        if let Some(dir) = path.parent()
+            && let Ok(dir) = std::fs::File::open(dir)
+        {
+            let _ = dir.sync_all();
+        }
         Ok(())
     }
 }
-
-#[cfg(unix)]
-fn restrict_permissions(path: &Path) {
-    use std::os::unix::fs::PermissionsExt;
-    let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
-}
-
-#[cfg(not(unix))]
-fn restrict_permissions(_path: &Path) {}
 
 /// A token bucket per caller (key id, or client address for anonymous callers).
 pub struct RateLimiter {
@@ -363,9 +473,112 @@ mod tests {
         let other = KeyStore::open(dir.path()).expect("keys");
         let (key, _) = other.create("cli", &[Scope::Admin]).expect("create");
         std::thread::sleep(Duration::from_millis(20));
-        // File times may be coarse: touch the time the store last saw to force a re-read.
-        *store.loaded.lock().expect("lock") = None;
         store.reload_if_changed();
         assert_eq!(store.lookup(&key).map(|r| r.name), Some("cli".to_string()));
+    }
+
+    /// A server and the CLI, each with its own view of the keys: a change through one
+    /// never undoes the other's (a server's key creation once wrote back a key the CLI had
+    /// just revoked, and dropped a key the CLI had just created).
+    #[test]
+    fn a_change_through_one_store_keeps_the_others_changes() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let server = KeyStore::open(dir.path()).expect("keys");
+        let (admin, _) = server.create("admin", &[Scope::Admin]).expect("create");
+        let (old, old_record) = server.create("old", &[Scope::Read]).expect("create");
+        let cli = KeyStore::open(dir.path()).expect("keys");
+        assert!(cli.revoke(&old_record.id).expect("revoke"));
+        let (from_cli, _) = cli.create("cli", &[Scope::Screen]).expect("create");
+        // The server has not re-read the file since.
+        let (new, _) = server.create("new", &[Scope::Read]).expect("create");
+        let file = KeyStore::open(dir.path()).expect("keys");
+        assert!(file.lookup(&old).is_none(), "a revoked key came back");
+        assert!(file.lookup(&from_cli).is_some(), "the CLI's key was lost");
+        assert!(file.lookup(&new).is_some() && file.lookup(&admin).is_some());
+        // The server knows at once, without waiting for its re-read.
+        assert!(server.lookup(&old).is_none());
+        assert!(server.lookup(&from_cli).is_some());
+        // A revocation through the server of a key it never saw loaded works too.
+        let id = &file.lookup(&from_cli).expect("record").id;
+        assert!(server.revoke(id).expect("revoke"));
+        assert!(
+            KeyStore::open(dir.path())
+                .expect("keys")
+                .lookup(&from_cli)
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn concurrent_changes_from_two_stores_all_land() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let stores = [
+            Arc::new(KeyStore::open(dir.path()).expect("keys")),
+            Arc::new(KeyStore::open(dir.path()).expect("keys")),
+        ];
+        let writers: Vec<_> = stores
+            .iter()
+            .map(|store| {
+                let store = store.clone();
+                std::thread::spawn(move || {
+                    (0..40)
+                        .map(|i| {
+                            store
+                                .create(&format!("k{i}"), &[Scope::Read])
+                                .expect("create")
+                                .0
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        let keys: Vec<String> = writers
+            .into_iter()
+            .flat_map(|w| w.join().expect("writer"))
+            .collect();
+        let file = KeyStore::open(dir.path()).expect("keys");
+        assert_eq!(file.list().len(), 80);
+        assert!(keys.iter().all(|k| file.lookup(k).is_some()));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_keys_file_is_written_0600_never_through_a_planted_link() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let victim = dir.path().join("victim.txt");
+        std::fs::write(&victim, "precious").expect("victim");
+        std::os::unix::fs::symlink(&victim, dir.path().join("api_keys.json.tmp")).expect("link");
+        let store = KeyStore::open(dir.path()).expect("keys");
+        let (key, _) = store.create("k", &[Scope::Read]).expect("create");
+        assert_eq!(
+            std::fs::read_to_string(&victim).expect("victim"),
+            "precious"
+        );
+        let path = dir.path().join(KeyStore::FILE_NAME);
+        let mode = std::fs::metadata(&path)
+            .expect("keys file")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "mode {mode:o}");
+        assert!(
+            !std::fs::symlink_metadata(&path)
+                .expect("meta")
+                .file_type()
+                .is_symlink()
+        );
+        assert!(
+            KeyStore::open(dir.path())
+                .expect("keys")
+                .lookup(&key)
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn unprintable_characters_are_escaped() {
+        assert_eq!(printable("ops\u{1b}[31m"), "ops\\u{001b}[31m");
+        assert_eq!(printable("a\u{202e}b"), "a\\u{202e}b");
+        assert_eq!(printable("Zoë 李"), "Zoë 李");
     }
 }

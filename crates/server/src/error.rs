@@ -93,6 +93,42 @@ pub fn problem_response(status: StatusCode, detail: String, retry_after: Option<
     response
 }
 
+/// A problem document with extension members (RFC 9457 §3.2) besides the standard ones.
+pub fn problem_with_members(
+    status: StatusCode,
+    detail: String,
+    members: serde_json::Map<String, serde_json::Value>,
+) -> Response {
+    let mut document = serde_json::json!({
+        "type": "about:blank",
+        "title": status.canonical_reason().unwrap_or("Error"),
+        "status": status.as_u16(),
+        "detail": detail,
+    });
+    if let Some(object) = document.as_object_mut() {
+        for (key, value) in members {
+            object.entry(key).or_insert(value);
+        }
+    }
+    let mut response = (status, axum::Json(document)).into_response();
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+    response
+}
+
+/// The body of a problem document, for answers written below the application (the
+/// connection's own parse errors).
+pub fn problem_body(status: StatusCode, detail: &str) -> Vec<u8> {
+    let problem = Problem {
+        kind: "about:blank",
+        title: status.canonical_reason().unwrap_or("Error").to_string(),
+        status: status.as_u16(),
+        detail: detail.to_string(),
+    };
+    serde_json::to_vec(&problem).unwrap_or_default()
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         problem_response(self.status, self.detail, self.retry_after)
@@ -171,7 +207,7 @@ pub async fn problem_for_bare_errors(request: Request, next: Next) -> Response {
             "the request body is larger than the server accepts".to_string()
         }
         StatusCode::REQUEST_TIMEOUT | StatusCode::SERVICE_UNAVAILABLE => {
-            "the request took too long; try again".to_string()
+            "the request took too long (request_timeout in [limits]); try again".to_string()
         }
         s if s.is_server_error() => "the server failed to answer this request".to_string(),
         s => s.canonical_reason().unwrap_or("error").to_string(),

@@ -10,25 +10,39 @@
 //! The served lists are an immutable [`Snapshot`] behind an `ArcSwap`: an update (on a
 //! schedule or `POST /v1/admin/update`) ingests, builds the next snapshot aside, and swaps it
 //! in atomically; requests in flight finish on the snapshot they started with.
+//!
+//! Every bound comes from [`ServerConfig::limits`] (`[limits]` in sanctum.toml): [`listener`]
+//! accepts at most `max_connections` and gives each `header_read_timeout`; [`api`] checks
+//! body, batch and query sizes; [`scoring`] runs every scoring job beside the async workers
+//! and stops it at `request_timeout`; [`updates`] runs one update at a time, bounded by
+//! `update_timeout`. [`openapi`] completes the OpenAPI document with every status and limit.
 
 pub mod api;
 pub mod auth;
 pub mod error;
+pub mod listener;
 pub mod metrics;
+pub mod openapi;
 pub mod query;
+pub mod scoring;
 pub mod snapshot;
+pub mod updates;
 
 use crate::auth::{KeyRecord, KeyStore, RateLimiter, Scope};
 use crate::error::ApiError;
 use crate::metrics::Metrics;
+use crate::scoring::ScoringPool;
 pub use crate::snapshot::Snapshot;
+pub use crate::updates::{UpdateHook, UpdateOutcome};
 use arc_swap::ArcSwap;
 use axum::extract::{ConnectInfo, FromRequestParts, MatchedPath, Request, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
+use sanctum_limits::Limits;
 use sanctum_store::Store;
+use std::collections::HashMap;
 use std::marker::PhantomData;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -36,7 +50,8 @@ use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// How the server runs; `sanctum serve` fills it from flags and `[server]` in sanctum.toml.
+/// How the server runs; `sanctum serve` fills it from `[limits]` in sanctum.toml and its
+/// flags.
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
     pub data_dir: PathBuf,
@@ -45,10 +60,11 @@ pub struct ServerConfig {
     /// Requests per second per key (or per client address when anonymous); 0 disables.
     pub rate_limit_per_second: u32,
     pub rate_limit_burst: u32,
-    pub max_body_bytes: usize,
-    /// Most records in one `/v1/screen/batch` or queries in one `/match`.
-    pub max_batch: usize,
-    pub request_timeout: Duration,
+    /// The limits the server enforces: `max_body_bytes`, `max_batch`, `request_timeout`,
+    /// `header_read_timeout`, `max_connections`, `max_facets`, the query sizes
+    /// (`max_name_chars`, `max_name_tokens`, `max_names_per_query`, `max_query_values`) and
+    /// `update_timeout`.
+    pub limits: Limits,
     /// Run the update this often; `None`: only on `POST /v1/admin/update`.
     pub update_interval: Option<Duration>,
     /// `/readyz` fails when a source is older than this.
@@ -62,36 +78,19 @@ impl ServerConfig {
             anonymous_scopes: Vec::new(),
             rate_limit_per_second: 100,
             rate_limit_burst: 200,
-            max_body_bytes: 4 << 20,
-            max_batch: 1000,
-            request_timeout: Duration::from_secs(30),
+            limits: Limits::default(),
             update_interval: None,
             max_source_age: None,
         }
     }
 }
 
-/// Fetches and ingests new publications (the CLI's `sanctum update`); returns a summary line.
-pub type UpdateHook = Arc<dyn Fn() -> anyhow::Result<String> + Send + Sync>;
-
-/// The result of an update run.
-#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
-pub struct UpdateOutcome {
-    /// Whether new publications were fetched (false: the store was only re-read).
-    pub fetched: bool,
-    pub message: String,
-    /// Whether a new index replaced the served one.
-    pub swapped: bool,
-    pub parties: usize,
-    /// Seconds spent building the new index (0 when nothing changed).
-    pub build_seconds: f64,
-}
-
-#[derive(Debug, Default, Clone)]
-struct UpdateStatus {
-    /// Seconds since the epoch of the last update that succeeded.
-    last_ok: Option<i64>,
-    last_error: Option<String>,
+/// A fetch that confirmed a source's current version: the file's sha256 and when (seconds
+/// since the epoch).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Confirmed {
+    sha256: String,
+    at: i64,
 }
 
 pub struct Shared {
@@ -102,8 +101,10 @@ pub struct Shared {
     pub metrics: Metrics,
     pub config: ServerConfig,
     updater: Option<UpdateHook>,
-    update_lock: tokio::sync::Mutex<()>,
-    update_status: Mutex<UpdateStatus>,
+    updates: updates::Updates,
+    /// Source → the last fetch that confirmed its current version (from the store).
+    confirmed: Mutex<HashMap<String, Confirmed>>,
+    pub scoring: ScoringPool,
     pub started: Instant,
 }
 
@@ -116,6 +117,11 @@ impl std::ops::Deref for AppState {
     fn deref(&self) -> &Shared {
         &self.0
     }
+}
+
+/// Seconds since the epoch of an RFC 3339 time; `None` when it does not parse.
+fn epoch_seconds(text: &str) -> Option<i64> {
+    text.parse::<jiff::Timestamp>().ok().map(|t| t.as_second())
 }
 
 impl AppState {
@@ -134,7 +140,7 @@ impl AppState {
         snapshot: Snapshot,
         updater: Option<UpdateHook>,
     ) -> AppState {
-        AppState(Arc::new(Shared {
+        let state = AppState(Arc::new(Shared {
             snapshot: ArcSwap::from_pointee(snapshot),
             store: Mutex::new(store),
             keys,
@@ -142,10 +148,13 @@ impl AppState {
             metrics: Metrics::default(),
             config,
             updater,
-            update_lock: tokio::sync::Mutex::new(()),
-            update_status: Mutex::new(UpdateStatus::default()),
+            updates: updates::Updates::default(),
+            confirmed: Mutex::new(HashMap::new()),
+            scoring: ScoringPool::default(),
             started: Instant::now(),
-        }))
+        }));
+        state.refresh_confirmations();
+        state
     }
 
     /// The snapshot to answer one request from: held until the request ends.
@@ -170,73 +179,36 @@ impl AppState {
         .map_err(ApiError::internal)?
     }
 
-    /// Runs the update hook (when `fetch`), then re-reads the store and, if any source's
-    /// version changed, builds a new snapshot aside and swaps it in. One run at a time.
-    pub async fn update(&self, fetch: bool) -> Result<UpdateOutcome, ApiError> {
-        let _guard = self.update_lock.lock().await;
-        let mut message = String::from("store re-read");
-        let mut fetched = false;
-        if fetch && let Some(hook) = self.updater.clone() {
-            let result = tokio::task::spawn_blocking(move || hook())
-                .await
-                .map_err(ApiError::internal)?;
-            let mut status = self.update_status.lock().map_err(ApiError::internal)?;
-            match result {
-                Ok(summary) => {
-                    self.metrics.updates_ok.fetch_add(1, Ordering::Relaxed);
-                    status.last_ok = Some(jiff::Timestamp::now().as_second());
-                    status.last_error = None;
-                    message = summary;
-                    fetched = true;
-                }
-                Err(err) => {
-                    self.metrics.updates_failed.fetch_add(1, Ordering::Relaxed);
-                    let text = format!("{err:#}");
-                    eprintln!("sanctum serve: update failed: {text}");
-                    status.last_error = Some(text);
-                    // The lists already served stay served; still pick up what was stored.
-                    message = "update failed; see the server log".to_string();
+    /// Re-reads from the store when each source's current version was last confirmed by a
+    /// fetch (`sanctum update`, run by this server or by anyone else). Blocking: call it
+    /// off the async workers. A store that cannot be read leaves what was known.
+    pub fn refresh_confirmations(&self) {
+        let read = self
+            .store
+            .lock()
+            .ok()
+            .map(|store| store.confirmed_fetches());
+        match read {
+            Some(Ok(rows)) => {
+                let rows = rows
+                    .into_iter()
+                    .filter_map(|(source, (sha256, at))| {
+                        Some((
+                            source,
+                            Confirmed {
+                                sha256,
+                                at: epoch_seconds(&at)?,
+                            },
+                        ))
+                    })
+                    .collect();
+                if let Ok(mut confirmed) = self.confirmed.lock() {
+                    *confirmed = rows;
                 }
             }
+            Some(Err(e)) => eprintln!("sanctum serve: reading fetch confirmations: {e}"),
+            None => {}
         }
-        let current = self.snapshot();
-        let data_dir = self.config.data_dir.clone();
-        let current_sources = current.sources.clone();
-        let next = tokio::task::spawn_blocking(move || -> anyhow::Result<Option<Snapshot>> {
-            let store = Store::open(&data_dir)?;
-            if snapshot::source_states(&store)? == current_sources {
-                return Ok(None);
-            }
-            Ok(Some(Snapshot::load(&store)?))
-        })
-        .await
-        .map_err(ApiError::internal)??;
-        let outcome = match next {
-            Some(next) => {
-                let outcome = UpdateOutcome {
-                    fetched,
-                    message,
-                    swapped: true,
-                    parties: next.parties.len(),
-                    build_seconds: next.built_in.as_secs_f64(),
-                };
-                self.snapshot.store(Arc::new(next));
-                self.metrics.index_swaps.fetch_add(1, Ordering::Relaxed);
-                eprintln!(
-                    "sanctum serve: index swapped: {} parties, built in {:.1} s",
-                    outcome.parties, outcome.build_seconds
-                );
-                outcome
-            }
-            None => UpdateOutcome {
-                fetched,
-                message,
-                swapped: false,
-                parties: current.parties.len(),
-                build_seconds: 0.0,
-            },
-        };
-        Ok(outcome)
     }
 
     /// Replaces the served snapshot (tests, and callers that build one themselves).
@@ -245,30 +217,26 @@ impl AppState {
         self.metrics.index_swaps.fetch_add(1, Ordering::Relaxed);
     }
 
-    /// Each source's age in seconds: since its current version was fetched, or since the
-    /// last successful update confirmed it, whichever is later.
+    /// Each served source's age in seconds: since its version was fetched, or since a later
+    /// fetch found the same file (a confirmed fetch), whichever is later. A failed or
+    /// rejected update confirms nothing, so the age keeps growing through an outage.
     pub fn source_ages(&self) -> Vec<(String, i64)> {
         let now = jiff::Timestamp::now().as_second();
-        let last_ok = self
-            .update_status
-            .lock()
-            .ok()
-            .and_then(|s| s.last_ok)
-            .unwrap_or(i64::MIN);
+        let confirmed = self.confirmed.lock().map(|c| c.clone()).unwrap_or_default();
         self.snapshot()
             .sources
             .values()
             .map(|s| {
-                let fetched = s
-                    .fetched_at
-                    .parse::<jiff::Timestamp>()
-                    .map(|t| t.as_second())
-                    .unwrap_or(i64::MIN);
-                let confirmed = fetched.max(last_ok);
-                let age = if confirmed == i64::MIN {
+                let fetched = epoch_seconds(&s.fetched_at).unwrap_or(i64::MIN);
+                let checked = confirmed
+                    .get(&s.source)
+                    .filter(|c| c.sha256 == s.sha256)
+                    .map_or(i64::MIN, |c| c.at);
+                let last = fetched.max(checked);
+                let age = if last == i64::MIN {
                     i64::MAX
                 } else {
-                    (now - confirmed).max(0)
+                    (now - last).max(0)
                 };
                 (s.source.clone(), age)
             })
@@ -276,10 +244,7 @@ impl AppState {
     }
 
     pub fn last_update_error(&self) -> Option<String> {
-        self.update_status
-            .lock()
-            .ok()
-            .and_then(|s| s.last_error.clone())
+        self.updates.last_error()
     }
 }
 
@@ -372,7 +337,23 @@ impl<S: RequiredScope> FromRequestParts<AppState> for Authorized<S> {
     }
 }
 
-/// Counts every request by route and status, and times it.
+/// The method as a metrics label: one of a fixed set, so that clients inventing methods
+/// cannot add series (each new token once added one).
+fn method_label(method: &axum::http::Method) -> &'static str {
+    use axum::http::Method;
+    match *method {
+        Method::GET => "GET",
+        Method::HEAD => "HEAD",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::DELETE => "DELETE",
+        Method::PATCH => "PATCH",
+        Method::OPTIONS => "OPTIONS",
+        _ => "OTHER",
+    }
+}
+
+/// Counts every request by route template, method and status, and times it.
 pub async fn track(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let started = Instant::now();
     let route = request
@@ -380,29 +361,34 @@ pub async fn track(State(state): State<AppState>, request: Request, next: Next) 
         .get::<MatchedPath>()
         .map(|p| p.as_str().to_string())
         .unwrap_or_else(|| "unmatched".to_string());
-    let method = request.method().as_str().to_string();
+    let method = method_label(request.method());
     state.metrics.in_flight.fetch_add(1, Ordering::Relaxed);
     let response = next.run(request).await;
     state.metrics.in_flight.fetch_sub(1, Ordering::Relaxed);
     state.metrics.observe(
         &route,
-        &method,
+        method,
         response.status().as_u16(),
         started.elapsed().as_secs_f64(),
     );
     response
 }
 
-/// Runs the update on the configured schedule, and re-reads the keys file every 2 s.
+/// Runs the update on the configured schedule, and every 2 s re-reads the keys file and
+/// the store's fetch confirmations (both changed by `sanctum keys` and `sanctum update`).
 pub fn spawn_scheduler(state: AppState) {
-    let keys_state = state.clone();
+    let files_state = state.clone();
     tokio::spawn(async move {
         let mut ticker = tokio::time::interval(Duration::from_secs(2));
         loop {
             ticker.tick().await;
             // File I/O: off the async workers.
-            let state = keys_state.clone();
-            let _ = tokio::task::spawn_blocking(move || state.keys.reload_if_changed()).await;
+            let state = files_state.clone();
+            let _ = tokio::task::spawn_blocking(move || {
+                state.keys.reload_if_changed();
+                state.refresh_confirmations();
+            })
+            .await;
         }
     });
     let Some(every) = state.config.update_interval else {
@@ -416,26 +402,23 @@ pub fn spawn_scheduler(state: AppState) {
             ticker.tick().await;
             match state.update(true).await {
                 Ok(o) => eprintln!("sanctum serve: scheduled update: {}", o.message),
-                Err(e) => eprintln!("sanctum serve: scheduled update failed: {}", e.detail),
+                Err(e) => eprintln!("sanctum serve: scheduled update: {}", e.detail),
             }
         }
     });
 }
 
-/// Serves until `shutdown` resolves; in-flight requests finish first.
+/// Serves until `shutdown` resolves; in-flight requests finish first, for at most
+/// `request_timeout`.
 pub async fn serve(
     state: AppState,
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     spawn_scheduler(state.clone());
+    let limits = state.config.limits.clone();
     let app = api::router(state);
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    listener::serve(app, listener, &limits, shutdown).await
 }
 
 /// Loads the lists, binds `addr` and serves until Ctrl-C or SIGTERM: what `sanctum serve`
@@ -448,7 +431,8 @@ pub fn run(
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(async move {
+    let grace = config.limits.request_timeout;
+    let result = runtime.block_on(async move {
         let started = Instant::now();
         let state = tokio::task::spawn_blocking(move || AppState::open(config, updater)).await??;
         let snapshot = state.snapshot();
@@ -466,9 +450,13 @@ pub fn run(
         let listener = tokio::net::TcpListener::bind(addr).await?;
         println!("listening on http://{}", listener.local_addr()?);
         serve(state, listener, shutdown_signal()).await?;
-        eprintln!("sanctum serve: stopped");
-        Ok(())
-    })
+        anyhow::Ok(())
+    });
+    // Work still running (an update waiting on its process, a scoring job past its
+    // request) gets the same grace, then the process ends without it.
+    runtime.shutdown_timeout(grace);
+    eprintln!("sanctum serve: stopped");
+    result
 }
 
 async fn shutdown_signal() {

@@ -31,12 +31,30 @@ pub struct Metrics {
     inner: Mutex<Inner>,
     pub in_flight: AtomicI64,
     pub updates_ok: AtomicU64,
-    pub updates_failed: AtomicU64,
+    /// Update runs whose fetch failed as a whole (the hook's error, its deadline).
+    pub update_runs_failed: AtomicU64,
+    /// Source → update runs that did not confirm it.
+    source_failures: Mutex<BTreeMap<String, u64>>,
     pub index_swaps: AtomicU64,
     pub screened_records: AtomicU64,
 }
 
 impl Metrics {
+    /// Counts an update run that did not confirm `source` current.
+    pub fn source_update_failed(&self, source: &str) {
+        if let Ok(mut failures) = self.source_failures.lock() {
+            *failures.entry(source.to_string()).or_default() += 1;
+        }
+    }
+
+    /// Source → update runs that did not confirm it.
+    pub fn source_failures(&self) -> BTreeMap<String, u64> {
+        self.source_failures
+            .lock()
+            .map(|f| f.clone())
+            .unwrap_or_default()
+    }
+
     pub fn observe(&self, route: &str, method: &str, status: u16, seconds: f64) {
         let Ok(mut inner) = self.inner.lock() else {
             return;
@@ -110,14 +128,14 @@ impl Metrics {
             (
                 "sanctum_updates_total",
                 "counter",
-                "List updates that completed.",
+                "List updates whose fetch ran to its end (some sources may still have failed).",
                 self.updates_ok.load(Ordering::Relaxed) as f64,
             ),
             (
-                "sanctum_update_failures_total",
+                "sanctum_update_runs_failed_total",
                 "counter",
-                "List updates that failed.",
-                self.updates_failed.load(Ordering::Relaxed) as f64,
+                "List updates whose fetch failed as a whole (error or update_timeout).",
+                self.update_runs_failed.load(Ordering::Relaxed) as f64,
             ),
             (
                 "sanctum_index_swaps_total",

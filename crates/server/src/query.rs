@@ -2,8 +2,11 @@
 //! scoring loop shared by `/match`, `/search` and `/v1/screen`.
 
 use crate::error::ApiError;
+use crate::scoring::{Cancel, Cancelled};
 use crate::snapshot::Snapshot;
+use axum::http::StatusCode;
 use sanctum_index::Scratch;
+use sanctum_limits::{LimitExceeded, Limits};
 use sanctum_matcher::{Hit, Matcher, PreparedQuery, Query, QueryId};
 use sanctum_model::{Entity, EntityKind, Gender, IdKind};
 use serde_json::Value;
@@ -108,6 +111,7 @@ pub fn query_from_example(
     name: &str,
     schema: &str,
     properties: &BTreeMap<String, Value>,
+    limits: &Limits,
 ) -> Result<PreparedQuery, ApiError> {
     let kind = kind_of_schema(schema)
         .map_err(|e| ApiError::bad_request(format!("query {name:?}: {e}")))?;
@@ -154,7 +158,7 @@ pub fn query_from_example(
     if !joined.is_empty() {
         query.names.push(joined.join(" "));
     }
-    prepare(name, &query)
+    prepare(&format!("query {name:?}"), &query, limits)
 }
 
 pub fn parse_gender(text: &str) -> Option<Gender> {
@@ -166,11 +170,86 @@ pub fn parse_gender(text: &str) -> Option<Gender> {
     }
 }
 
-/// Validates a query, naming it in the error.
-pub fn prepare(name: &str, query: &Query) -> Result<PreparedQuery, ApiError> {
-    query
-        .prepare()
-        .map_err(|e| ApiError::bad_request(format!("query {name:?}: {e}")))
+/// Validates a query, naming it in the error: its size against the limits first (422),
+/// then its content (400).
+pub fn prepare(name: &str, query: &Query, limits: &Limits) -> Result<PreparedQuery, ApiError> {
+    check_size(query, limits).map_err(|e| ApiError::unprocessable(format!("{name}: {e}")))?;
+    query.prepare().map_err(|e| {
+        let status = if is_limit(&e) {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::BAD_REQUEST
+        };
+        ApiError::new(status, format!("{name}: {e}"))
+    })
+}
+
+/// Whether an error is a limit exceeded, however the matcher wraps [`LimitExceeded`]:
+/// as a source, or its text (`… (`key` in [limits])`).
+fn is_limit(err: &(dyn std::error::Error + 'static)) -> bool {
+    let mut current = Some(err);
+    while let Some(e) = current {
+        if e.downcast_ref::<LimitExceeded>().is_some() || e.to_string().contains("in [limits])") {
+            return true;
+        }
+        current = e.source();
+    }
+    false
+}
+
+/// The words of a name as the limit counts them: runs of letters and digits.
+fn words(name: &str) -> usize {
+    name.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .count()
+}
+
+/// A query's size against the limits, before any analysis: how many names, each name's
+/// characters and words, how many birth dates, countries and identifiers. Checked at the
+/// API's edge so that no request costs more than the limits allow, whatever the matcher
+/// checks besides.
+pub fn check_size(query: &Query, limits: &Limits) -> Result<(), LimitExceeded> {
+    let count = |what: &str, n: usize, key: &'static str, limit: usize| {
+        if n > limit {
+            Err(LimitExceeded::new(what, key, limit as u64).found(n))
+        } else {
+            Ok(())
+        }
+    };
+    count(
+        "the number of names",
+        query.names.len(),
+        "max_names_per_query",
+        limits.max_names_per_query,
+    )?;
+    for (what, n) in [
+        ("the number of birth dates", query.birth_dates.len()),
+        ("the number of countries", query.countries.len()),
+        ("the number of identifiers", query.identifiers.len()),
+    ] {
+        count(what, n, "max_query_values", limits.max_query_values)?;
+    }
+    for name in &query.names {
+        let chars = name.chars().count();
+        let shown = if chars > 40 {
+            format!("{:?}…", name.chars().take(40).collect::<String>())
+        } else {
+            format!("{name:?}")
+        };
+        count(
+            &format!("the length of name {shown}"),
+            chars,
+            "max_name_chars",
+            limits.max_name_chars,
+        )?;
+        count(
+            &format!("the number of words in name {shown}"),
+            words(name),
+            "max_name_tokens",
+            limits.max_name_tokens,
+        )?;
+    }
+    Ok(())
 }
 
 /// Which parties a scoring run may return.
@@ -230,7 +309,8 @@ thread_local! {
 }
 
 /// Scores the index's candidates; returns how many reach `cutoff` and the best `limit` of
-/// them, best first.
+/// them, best first. Stops with [`Cancelled`] between two candidates once `cancel` is
+/// raised.
 pub fn score(
     snapshot: &Snapshot,
     matcher: &Matcher,
@@ -238,30 +318,41 @@ pub fn score(
     filters: &Filters,
     cutoff: f64,
     limit: usize,
-) -> (usize, Vec<(u32, Hit)>) {
+    cancel: &Cancel,
+) -> Result<(usize, Vec<(u32, Hit)>), Cancelled> {
     let mut scratch = SCRATCH.take();
     let options = sanctum_matcher::MatchOptions {
         threshold: cutoff,
         ..matcher.options.clone()
     };
     snapshot.index.candidates(query, &options, &mut scratch);
-    let mut hits: Vec<(u32, Hit)> = scratch
-        .parties
-        .iter()
-        .filter_map(|&i| {
-            let party = snapshot.parties.get(i as usize)?;
-            if !filters.admits(&party.entity) {
-                return None;
-            }
-            let hit = matcher.score(query, party)?;
-            (hit.score >= cutoff).then_some((i, hit))
-        })
-        .collect();
+    let mut hits: Vec<(u32, Hit)> = Vec::new();
+    let mut stopped = false;
+    for &i in &scratch.parties {
+        if cancel.is_cancelled() {
+            stopped = true;
+            break;
+        }
+        let Some(party) = snapshot.parties.get(i as usize) else {
+            continue;
+        };
+        if !filters.admits(&party.entity) {
+            continue;
+        }
+        if let Some(hit) = matcher.score(query, party)
+            && hit.score >= cutoff
+        {
+            hits.push((i, hit));
+        }
+    }
     SCRATCH.set(scratch);
+    if stopped {
+        return Err(Cancelled);
+    }
     let total = hits.len();
     hits.sort_by(|a, b| b.1.score.total_cmp(&a.1.score).then(a.0.cmp(&b.0)));
     hits.truncate(limit);
-    (total, hits)
+    Ok((total, hits))
 }
 
 /// A party as FtM JSON: its main object, and its sub-entities (sanctions, identifications,

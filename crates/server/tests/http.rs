@@ -113,7 +113,7 @@ fn v1_screen_batch_versions_and_diff() {
 
 #[test]
 fn bad_requests_get_precise_problem_documents() {
-    let server = common::start_with(|c| c.max_body_bytes = 64 * 1024);
+    let server = common::start_with(|c| c.limits.max_body_bytes = 64 * 1024);
     let key = Some(server.screen_key.as_str());
     let d = server
         .post(
@@ -149,7 +149,7 @@ fn bad_requests_get_precise_problem_documents() {
     let d = server
         .post("/match/default", key, r#"{"queries": {}}"#)
         .problem(400);
-    assert!(d.contains("no queries"), "{d}");
+    assert!(d.contains("queries: the batch is empty"), "{d}");
     let d = server
         .post("/match/default", key, r#"{"queries": []}"#)
         .problem(422);

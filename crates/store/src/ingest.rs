@@ -180,11 +180,17 @@ impl Store {
                 .map(String::as_str)
                 .filter(|id| !incoming_ids.contains(id))
                 .collect();
-            let tail = order
-                .len()
-                .checked_sub(gone.len())
-                .map(|start| &order[start..]);
-            if tail.is_some_and(|tail| tail.iter().all(|id| gone.contains(id.as_str()))) {
+            // Cut short: the removals are the previous order's last parties, and the file
+            // ends with the last party kept (a cut file has nothing after the cut, so one
+            // ending with a new party was published whole). Additions and amendments before
+            // the cut do not clear it: the next day's file cut short has its own.
+            let start = order.len().checked_sub(gone.len()).filter(|&s| s > 0);
+            let cut_short = start.is_some_and(|start| {
+                order[start..].iter().all(|id| gone.contains(id.as_str()))
+                    && incoming.last().map(|p| p.entity.source_id.as_str())
+                        == Some(order[start - 1].as_str())
+            });
+            if cut_short {
                 return Err(reject(format!(
                     "the publication removes only the last {} parties of version {} (in \
                      publication order), which is what a file cut short looks like; if these \

@@ -421,6 +421,45 @@ impl Store {
         Ok(current_version_of(&self.conn, source)?.is_some_and(|v| v.sha256 == sha256))
     }
 
+    /// Records that a fetch of `source` at `at` (RFC 3339) found the file `sha256`, when that
+    /// is the current version's file: the version is confirmed current and its source's age
+    /// restarts. Returns false (and records nothing) when `sha256` is not the current file.
+    pub fn record_fetch_confirmed(&mut self, source: &str, sha256: &str, at: &str) -> Result<bool> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        if current_version_of(&tx, source)?.is_none_or(|v| v.sha256 != sha256) {
+            return Ok(false);
+        }
+        tx.execute(
+            "INSERT INTO fetch_confirmations (source, sha256, confirmed_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (source) DO UPDATE SET sha256 = ?2, confirmed_at = ?3",
+            params![source, sha256, at],
+        )?;
+        tx.commit()?;
+        Ok(true)
+    }
+
+    /// When a fetch last confirmed each source's current version: source → (the current
+    /// file's sha256, RFC 3339 time). Sources whose current version no fetch confirmed yet
+    /// are absent.
+    pub fn confirmed_fetches(&self) -> Result<BTreeMap<String, (String, String)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT c.source, c.sha256, c.confirmed_at FROM fetch_confirmations c
+             JOIN versions v ON v.source = c.source AND v.sha256 = c.sha256
+             WHERE v.seq = (SELECT MAX(seq) FROM versions WHERE source = c.source)",
+        )?;
+        let rows = stmt
+            .query_map([], |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    (row.get::<_, String>(1)?, row.get::<_, String>(2)?),
+                ))
+            })?
+            .collect::<rusqlite::Result<BTreeMap<_, _>>>()?;
+        Ok(rows)
+    }
+
     /// Every source with at least one version, by source key.
     pub fn sources(&self) -> Result<Vec<SourceSummary>> {
         let mut stmt = self.conn.prepare_cached(

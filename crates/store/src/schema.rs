@@ -7,7 +7,7 @@ use crate::StoreError;
 use rusqlite::{Connection, TransactionBehavior};
 
 /// The schema version this build writes and reads.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// Version 1: publications, content-addressed party records, and membership spans.
 /// `IF NOT EXISTS` throughout, so the step is harmless on a database that already has it.
@@ -64,6 +64,16 @@ CREATE TABLE IF NOT EXISTS version_order (
 );
 ";
 
+/// Version 4: when a fetch last found a source's file unchanged, so that a source's age
+/// restarts only on a confirmed fetch (a new version has its own `fetched_at`).
+const SCHEMA_V4: &str = "
+CREATE TABLE IF NOT EXISTS fetch_confirmations (
+    source       TEXT PRIMARY KEY,
+    sha256       TEXT NOT NULL,            -- the file fetched: the current version's
+    confirmed_at TEXT NOT NULL             -- RFC 3339 UTC
+);
+";
+
 fn user_version(conn: &Connection) -> Result<i64, StoreError> {
     let found: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
     if found > SCHEMA_VERSION {
@@ -102,7 +112,10 @@ pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     if found < 3 {
         tx.execute_batch(SCHEMA_V3)?;
     }
-    // Later versions add their steps here: `if found < 4 { ... }`.
+    if found < 4 {
+        tx.execute_batch(SCHEMA_V4)?;
+    }
+    // Later versions add their steps here: `if found < 5 { ... }`.
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     tx.commit()?;
     Ok(())

@@ -95,7 +95,7 @@ fn removals_elsewhere_are_delistings_and_force_accepts_a_tail_removal() {
     let third = store.current_entities(None).unwrap();
     assert_eq!(third.len(), 197);
     let mut fourth = second[..second.len() - 2].to_vec();
-    fourth.push(common::party(SOURCE, 6000, 0));
+    fourth.insert(100, common::party(SOURCE, 6000, 0));
     let err = store
         .ingest(
             new_version(SOURCE, "d", Some("2022-05-09")),
@@ -107,6 +107,13 @@ fn removals_elsewhere_are_delistings_and_force_accepts_a_tail_removal() {
         err.to_string().contains("last 1 parties of version 3"),
         "{err}"
     );
+    // A file that goes on past the removed tail with a new party was published whole.
+    let mut fifth = second[..second.len() - 2].to_vec();
+    fifth.push(common::party(SOURCE, 6001, 0));
+    let outcome = store
+        .ingest(new_version(SOURCE, "e", Some("2022-05-09")), fifth, &policy())
+        .unwrap();
+    assert_eq!((outcome.version().added, outcome.version().removed), (1, 1));
 }
 
 #[test]

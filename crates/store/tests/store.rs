@@ -710,3 +710,88 @@ fn ingest_speed_for_a_csl_sized_list() {
     assert!(first_time.as_secs_f64() < 10.0);
     assert!(same_file_time.as_secs_f64() < 0.3);
 }
+
+#[test]
+fn only_a_fetch_of_the_current_file_is_recorded_as_confirmed() {
+    let mut store = Store::open_in_memory().unwrap();
+    let policy = IngestPolicy::default();
+    let first = created(
+        store
+            .ingest(
+                new_version(SOURCE, "a", None),
+                parties(SOURCE, 20, 0),
+                &policy,
+            )
+            .unwrap(),
+    );
+    assert!(store.confirmed_fetches().unwrap().is_empty());
+    // Another file (a failed or rejected download, an older publication) confirms nothing.
+    assert!(
+        !store
+            .record_fetch_confirmed(SOURCE, "beef", "2025-02-01T00:00:00Z")
+            .unwrap()
+    );
+    assert!(
+        !store
+            .record_fetch_confirmed("other_list", &first.sha256, "2025-02-01T00:00:00Z")
+            .unwrap()
+    );
+    assert!(store.confirmed_fetches().unwrap().is_empty());
+    assert!(
+        store
+            .record_fetch_confirmed(SOURCE, &first.sha256, "2025-02-01T00:00:00Z")
+            .unwrap()
+    );
+    assert!(
+        store
+            .record_fetch_confirmed(SOURCE, &first.sha256, "2025-02-02T00:00:00Z")
+            .unwrap()
+    );
+    let confirmed = store.confirmed_fetches().unwrap();
+    assert_eq!(
+        confirmed.get(SOURCE),
+        Some(&(first.sha256.clone(), "2025-02-02T00:00:00Z".to_string()))
+    );
+    // A new version supersedes the confirmation of the one before.
+    created(
+        store
+            .ingest(
+                new_version(SOURCE, "b", None),
+                parties(SOURCE, 20, 0),
+                &policy,
+            )
+            .unwrap(),
+    );
+    assert!(store.confirmed_fetches().unwrap().is_empty());
+    health(&store);
+}
+
+#[test]
+fn a_version_3_store_gains_the_fetch_confirmations() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = {
+        let mut store = Store::open(dir.path()).unwrap();
+        created(
+            store
+                .ingest(
+                    new_version(SOURCE, "a", None),
+                    parties(SOURCE, 5, 0),
+                    &IngestPolicy::default(),
+                )
+                .unwrap(),
+        )
+    };
+    // As a store written before schema version 4 left it.
+    let conn = rusqlite::Connection::open(dir.path().join("sanctum.db")).unwrap();
+    conn.execute_batch("DROP TABLE fetch_confirmations; PRAGMA user_version = 3;")
+        .unwrap();
+    drop(conn);
+    let mut store = Store::open(dir.path()).unwrap();
+    assert_eq!(store.versions(SOURCE).unwrap().len(), 1);
+    assert!(
+        store
+            .record_fetch_confirmed(SOURCE, &first.sha256, "2025-02-01T00:00:00Z")
+            .unwrap()
+    );
+    health(&store);
+}

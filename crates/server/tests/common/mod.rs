@@ -53,10 +53,66 @@ pub fn start() -> TestServer {
 
 /// Starts a server on its own runtime thread; `tweak` adjusts the configuration.
 pub fn start_with(tweak: impl FnOnce(&mut ServerConfig)) -> TestServer {
+    start_with_entities(Vec::new(), tweak)
+}
+
+/// `count` made-up people whose names share common words, so that a query of those words
+/// has every one of them for a candidate (a heavy scoring load from a small list).
+pub fn crowd(count: usize) -> Vec<Entity> {
+    const WORDS: [&str; 12] = [
+        "Mohammed", "Ali", "Hassan", "Hussein", "Abdul", "Rahman", "Ahmad", "Mahmoud", "Ibrahim",
+        "Khalid", "Omar", "Yusuf",
+    ];
+    let template = fixture_entities()
+        .into_iter()
+        .find(|e| e.source == "us_ofac_sdn" && e.kind == sanctum_model::EntityKind::Person)
+        .expect("a listed person");
+    (0..count)
+        .map(|i| {
+            let mut e = template.clone();
+            e.source_id = format!("crowd-{i}");
+            let name: Vec<&str> = (0..5)
+                .map(|k| WORDS[(i * 7 + k * 5 + i / 12) % 12])
+                .collect();
+            e.names = vec![sanctum_model::Name::new(
+                name.join(" "),
+                sanctum_model::NameKind::Primary,
+            )];
+            e
+        })
+        .collect()
+}
+
+/// A query name of `words` words from [`crowd`]'s vocabulary.
+pub fn crowd_name(words: usize, seed: usize) -> String {
+    const WORDS: [&str; 12] = [
+        "Mohammed", "Ali", "Hassan", "Hussein", "Abdul", "Rahman", "Ahmad", "Mahmoud", "Ibrahim",
+        "Khalid", "Omar", "Yusuf",
+    ];
+    (0..words)
+        .map(|k| WORDS[(seed + k * 5) % 12])
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// [`start_with`], with `extra` parties listed besides the fixtures.
+pub fn start_with_entities(
+    extra: Vec<Entity>,
+    tweak: impl FnOnce(&mut ServerConfig),
+) -> TestServer {
+    start_full(extra, None, tweak)
+}
+
+/// [`start_with_entities`], with an update hook.
+pub fn start_full(
+    extra: Vec<Entity>,
+    updater: Option<sanctum_server::UpdateHook>,
+    tweak: impl FnOnce(&mut ServerConfig),
+) -> TestServer {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut store = Store::open(dir.path()).expect("store");
     let mut by_source: BTreeMap<String, Vec<Entity>> = BTreeMap::new();
-    for e in fixture_entities() {
+    for e in fixture_entities().into_iter().chain(extra) {
         by_source.entry(e.source.clone()).or_default().push(e);
     }
     for (source, entities) in by_source {
@@ -70,7 +126,7 @@ pub fn start_with(tweak: impl FnOnce(&mut ServerConfig)) -> TestServer {
     let (screen_key, _) = keys.create("screening", &[Scope::Screen]).expect("key");
     let (read_key, _) = keys.create("reader", &[Scope::Read]).expect("key");
     let snapshot = Snapshot::load(&store).expect("snapshot");
-    let state = AppState::with_parts(config, store, keys, snapshot, None);
+    let state = AppState::with_parts(config, store, keys, snapshot, updater);
 
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let (addr_tx, addr_rx) = std::sync::mpsc::channel();
@@ -221,5 +277,24 @@ impl TestServer {
             req = req.header("Authorization", format!("Bearer {k}"));
         }
         reply(req.call())
+    }
+}
+
+impl TestServer {
+    /// The server's `host:port`.
+    pub fn addr(&self) -> &str {
+        self.url.trim_start_matches("http://")
+    }
+
+    /// Sends `request` as written on a fresh connection and returns everything the server
+    /// answers until it closes the connection (or `wait` passes).
+    pub fn raw(&self, request: &[u8], wait: Duration) -> String {
+        use std::io::{Read, Write};
+        let mut stream = std::net::TcpStream::connect(self.addr()).expect("connect");
+        stream.set_read_timeout(Some(wait)).expect("timeout");
+        stream.write_all(request).expect("send");
+        let mut out = Vec::new();
+        let _ = stream.read_to_end(&mut out);
+        String::from_utf8_lossy(&out).into_owned()
     }
 }
