@@ -61,6 +61,7 @@ pub fn run(ctx: &Context, args: UpdateArgs) -> Result<ExitCode> {
     };
     let parse_opts = ParseOptions {
         lenient: args.lenient,
+        limits: ctx.config.limits.clone(),
     };
     let mut store = ctx.open_store()?;
     let mut rejected = 0usize;

@@ -42,11 +42,13 @@ pub mod us_csl;
 use sanctum_model::{Entity, PartialDate};
 use std::fmt;
 
-/// How strictly to read a publication.
+/// How strictly to read a publication, and within which limits.
 #[derive(Debug, Clone, Default)]
 pub struct ParseOptions {
     /// Skip rows that cannot be read (reporting each) instead of rejecting the publication.
     pub lenient: bool,
+    /// The size, depth and decompression limits input is held to (`[limits]`).
+    pub limits: sanctum_limits::Limits,
 }
 
 /// A row or record that could not be read: where it is and why.

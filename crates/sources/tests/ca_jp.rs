@@ -13,7 +13,14 @@ type ParseFn = fn(&str, Input<'_>, &ParseOptions) -> Result<Parsed, ParseError>;
 
 fn parse_path(parse: ParseFn, path: &Path, lenient: bool) -> Result<Parsed, ParseError> {
     let input = Input::open(path).expect("open");
-    parse("test", input, &ParseOptions { lenient })
+    parse(
+        "test",
+        input,
+        &ParseOptions {
+            lenient,
+            ..ParseOptions::default()
+        },
+    )
 }
 
 fn parse_ok(parse: ParseFn, path: &Path) -> Parsed {
@@ -187,7 +194,10 @@ fn sema_truncated_and_foreign_files_are_errors() {
         let result = ca_sema::parse(
             "t",
             Input::new("cut.xml", cut.as_bytes()),
-            &ParseOptions { lenient },
+            &ParseOptions {
+                lenient,
+                ..ParseOptions::default()
+            },
         );
         assert!(
             result.is_err(),
@@ -618,7 +628,14 @@ fn mof_bad_rows_strict_and_lenient() {
     let bytes = std::fs::read(common::fixture("jp_mof/mof_sample.xlsx")).expect("read");
     let cut = &bytes[..bytes.len() / 2];
     for lenient in [false, true] {
-        let result = jp_mof::parse("t", Input::new("cut.xlsx", cut), &ParseOptions { lenient });
+        let result = jp_mof::parse(
+            "t",
+            Input::new("cut.xlsx", cut),
+            &ParseOptions {
+                lenient,
+                ..ParseOptions::default()
+            },
+        );
         assert!(matches!(result, Err(ParseError::Format { .. })));
     }
 }

@@ -144,7 +144,10 @@ fn malformed_line_is_reported_with_its_line_number() {
     let parsed = ftm::parse(
         "a",
         open("malformed.ftm.json"),
-        &ParseOptions { lenient: true },
+        &ParseOptions {
+            lenient: true,
+            ..ParseOptions::default()
+        },
     )
     .unwrap();
     let ids: Vec<_> = parsed

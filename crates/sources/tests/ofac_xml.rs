@@ -427,7 +427,10 @@ fn truncated_files_are_errors_never_partial_results() {
                 "us_ofac",
                 LIST_SDN,
                 Input::new(name, &bytes[..cut]),
-                &ParseOptions { lenient: true },
+                &ParseOptions {
+                    lenient: true,
+                    ..ParseOptions::default()
+                },
             );
             assert!(
                 result.is_err(),
@@ -484,7 +487,10 @@ fn bad_records_fail_strict_and_are_skipped_lenient() {
         "us_ofac",
         LIST_SDN,
         Input::new("l.xml", text.as_bytes()),
-        &ParseOptions { lenient: true },
+        &ParseOptions {
+            lenient: true,
+            ..ParseOptions::default()
+        },
     )
     .expect("lenient");
     assert_eq!(lenient.entities.len(), 2);
@@ -499,7 +505,10 @@ fn bad_records_fail_strict_and_are_skipped_lenient() {
         "us_ofac",
         LIST_SDN,
         Input::new("a.xml", text.as_bytes()),
-        &ParseOptions { lenient: true },
+        &ParseOptions {
+            lenient: true,
+            ..ParseOptions::default()
+        },
     )
     .expect("lenient");
     assert_eq!(lenient.entities.len(), 2);

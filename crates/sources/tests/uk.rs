@@ -11,7 +11,10 @@ fn strict() -> ParseOptions {
 }
 
 fn lenient() -> ParseOptions {
-    ParseOptions { lenient: true }
+    ParseOptions {
+        lenient: true,
+        ..ParseOptions::default()
+    }
 }
 
 type Parser = fn(&str, Input<'_>, &ParseOptions) -> Result<Parsed, ParseError>;

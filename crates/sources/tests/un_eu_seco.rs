@@ -15,7 +15,10 @@ fn strict() -> ParseOptions {
 }
 
 fn lenient() -> ParseOptions {
-    ParseOptions { lenient: true }
+    ParseOptions {
+        lenient: true,
+        ..ParseOptions::default()
+    }
 }
 
 fn d(text: &str) -> PartialDate {

@@ -10,7 +10,10 @@ fn strict() -> ParseOptions {
 }
 
 fn lenient() -> ParseOptions {
-    ParseOptions { lenient: true }
+    ParseOptions {
+        lenient: true,
+        ..ParseOptions::default()
+    }
 }
 
 fn csv_fixture(name: &str, opts: &ParseOptions) -> Result<Parsed, ParseError> {
