@@ -70,7 +70,8 @@ pub fn run(ctx: &Context, args: UpdateArgs) -> Result<ExitCode> {
         if args.sources.len() > 1 {
             bail!("--from takes at most one SOURCE");
         }
-        let (publications, notes) = detect::plan(from, args.sources.first().map(String::as_str))?;
+        let source = args.sources.first().map(String::as_str);
+        let (publications, notes) = detect::plan_with(from, source, &ctx.config.limits)?;
         for note in notes {
             eprintln!("note: {note}");
         }

@@ -4,10 +4,11 @@
 //! A file is recognised by its name first (the publishers' own names: `sdn.csv`,
 //! `cons_prim.csv`, `consolidated.csv`, `SDN_ENHANCED.ZIP`, …, with or without a date suffix)
 //! and then by its first bytes (the XML root element, the CSL header), looking through gzip
-//! and zip wrappers.
+//! and zip wrappers; a PDF (`%PDF-`) by the text of its first page.
 
 use crate::ofac_common::{LIST_CONSOLIDATED, LIST_SDN};
 use crate::{Input, ParseError, ParseOptions, Parsed};
+use sanctum_limits::Limits;
 use sanctum_model::PartialDate;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -39,6 +40,8 @@ pub enum Format {
     JpMofXlsx,
     /// Text extracted from METI's PDF end-user list.
     JpMetiText,
+    /// METI's end-user list as published: a PDF.
+    JpMetiPdf,
 }
 
 impl Format {
@@ -63,6 +66,7 @@ impl Format {
             Format::ChSecoXml => "ch-seco-xml",
             Format::JpMofXlsx => "jp-mof-xlsx",
             Format::JpMetiText => "jp-meti-text",
+            Format::JpMetiPdf => "jp-meti-pdf",
         }
     }
 }
@@ -238,7 +242,13 @@ fn enhanced_source(head: &str) -> Option<&'static str> {
 }
 
 /// Recognises one file. `Ok(None)` for files that are no list publication sanctum reads.
+/// Reading a PDF's text to recognise it keeps to the default limits; see [`detect_with`].
 pub fn detect(path: &Path) -> Result<Option<Detected>, ParseError> {
+    detect_with(path, &Limits::default())
+}
+
+/// Recognises one file, within `limits` (a PDF is recognised by the text of its first page).
+pub fn detect_with(path: &Path, limits: &Limits) -> Result<Option<Detected>, ParseError> {
     let lower = file_name_lower(path);
     // Schemas, documentation and checksums sit beside publications in mirrors.
     if [".xsd", ".md", ".sha256", ".txt.sig"]
@@ -283,6 +293,12 @@ pub fn detect(path: &Path) -> Result<Option<Detected>, ParseError> {
     let text = text.trim_start_matches('\u{feff}').trim_start();
     if text.starts_with("_id,") || text.starts_with("\"_id\",") {
         return d(Format::UsCslCsv, Role::Main, Some("us_csl"));
+    }
+    if crate::pdf::is_pdf(&head) {
+        if crate::jp_meti::sniff_pdf(path, limits)? {
+            return d(Format::JpMetiPdf, Role::Main, Some("jp_meti"));
+        }
+        return Ok(None);
     }
     if let Some((format, source, _)) = SNIFFERS.iter().find(|(_, _, sniff)| sniff(&head, &lower)) {
         return d(*format, Role::Main, Some(source));
@@ -426,9 +442,20 @@ type CompanionKey = (String, Option<PartialDate>);
 /// no main file of their date are reported in the second return value and not ingested.
 /// `source` restricts the plan to one source and names the source of files that do not
 /// tell (FtM).
+///
+/// Files are recognised within the default limits; see [`plan_with`].
 pub fn plan(
     path: &Path,
     source: Option<&str>,
+) -> Result<(Vec<Publication>, Vec<String>), ParseError> {
+    plan_with(path, source, &Limits::default())
+}
+
+/// [`plan`], recognising files within `limits`.
+pub fn plan_with(
+    path: &Path,
+    source: Option<&str>,
+    limits: &Limits,
 ) -> Result<(Vec<Publication>, Vec<String>), ParseError> {
     let mut files: Vec<PathBuf> = if path.is_dir() {
         let name = path.display().to_string();
@@ -453,7 +480,7 @@ pub fn plan(
     let mut companions: BTreeMap<CompanionKey, Vec<(Role, PathBuf)>> = BTreeMap::new();
     let mut notes = Vec::new();
     for file in files {
-        let Some(det) = detect(&file)? else {
+        let Some(det) = detect_with(&file, limits)? else {
             if !path.is_dir() {
                 return Err(ParseError::format(
                     &file.display().to_string(),
@@ -609,6 +636,7 @@ pub fn read(publication: &Publication, opts: &ParseOptions) -> Result<Parsed, Pa
         Format::ChSecoXml => crate::ch_seco::parse(source, main, opts)?,
         Format::JpMofXlsx => crate::jp_mof::parse(source, main, opts)?,
         Format::JpMetiText => crate::jp_meti::parse(source, main, opts)?,
+        Format::JpMetiPdf => crate::jp_meti::parse_pdf(source, main, opts)?,
     };
     if parsed.entities.is_empty() {
         return Err(ParseError::format(
