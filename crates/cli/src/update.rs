@@ -71,7 +71,11 @@ pub fn run(ctx: &Context, args: UpdateArgs) -> Result<ExitCode> {
         if args.sources.len() > 1 {
             bail!("--from takes at most one SOURCE");
         }
-        let plan = detect::plan_all(from, args.sources.first().map(String::as_str))?;
+        let plan = detect::plan_all(
+            from,
+            args.sources.first().map(String::as_str),
+            &ctx.config.limits,
+        )?;
         for note in &plan.notes {
             eprintln!("note: {note}");
         }

@@ -18,8 +18,10 @@
 use serde::Deserialize;
 use std::time::Duration;
 
-/// Deepest element nesting read in any XML file. Real publications nest at most 12 deep
-/// (OFAC advanced XML); no reader recurses, but each open element is kept on a stack.
+/// Deepest element nesting read in any XML file, and deepest graphics-state nesting (`q`)
+/// on a PDF page. Real publications nest at most 12 deep (OFAC advanced XML), PDF pages a
+/// handful (the PDF reference's own implementation limit is 28); no reader recurses, but
+/// each open level is kept on a stack.
 pub const MAX_XML_DEPTH: usize = 256;
 /// Most bytes one decompressed stream may yield (a zip member, a gzip file, an XLSX part).
 /// The largest real member, OFAC's SDN_ENHANCED.XML, is about 150 MB.
@@ -47,6 +49,17 @@ pub const MAX_RECORD_LINES: u64 = 50;
 pub const MAX_NAME_CHARS: usize = 1000;
 /// Most words in a name screened. The longest real listed name has 56.
 pub const MAX_NAME_TOKENS: usize = 100;
+/// Largest PDF file read, and most bytes decoded from its object streams and fonts' Unicode
+/// maps together. A PDF is read whole (its cross-reference table, at the end, points back
+/// into it) and every object is parsed when it opens: hostile files of bare numbers take up
+/// to some 64 bytes of memory a byte. METI's list is about 1 MB; a long list PDF with its
+/// fonts embedded a few MB.
+pub const MAX_PDF_BYTES: u64 = 32 << 20;
+/// Most decoded bytes of one PDF stream: a page's content (its text and drawing
+/// operators), a font's Unicode map, an object stream. A page of dense Word-made text holds
+/// about 100 KB. The reader holds one operator with its operands at a time, which in a
+/// hostile stream (`0 0 0 …` with no operator) takes some 64 bytes a byte.
+pub const MAX_PDF_STREAM_BYTES: u64 = 4 << 20;
 /// Most names (with aliases) one query may carry.
 pub const MAX_NAMES_PER_QUERY: usize = 100;
 /// Most birth dates, countries or identifiers one query may carry (each list on its own).
@@ -81,6 +94,8 @@ pub struct Limits {
     pub max_sheet_columns: u64,
     pub max_record_bytes: u64,
     pub max_record_lines: u64,
+    pub max_pdf_bytes: u64,
+    pub max_pdf_stream_bytes: u64,
     pub max_name_chars: usize,
     pub max_name_tokens: usize,
     pub max_names_per_query: usize,
@@ -109,6 +124,8 @@ impl Default for Limits {
             max_sheet_columns: MAX_SHEET_COLUMNS,
             max_record_bytes: MAX_RECORD_BYTES,
             max_record_lines: MAX_RECORD_LINES,
+            max_pdf_bytes: MAX_PDF_BYTES,
+            max_pdf_stream_bytes: MAX_PDF_STREAM_BYTES,
             max_name_chars: MAX_NAME_CHARS,
             max_name_tokens: MAX_NAME_TOKENS,
             max_names_per_query: MAX_NAMES_PER_QUERY,
@@ -147,7 +164,7 @@ impl Limits {
             row(
                 "max_xml_depth",
                 d.max_xml_depth.to_string(),
-                "element nesting in any XML file",
+                "element nesting in any XML file, `q` nesting on a PDF page",
             ),
             row(
                 "max_decompressed_bytes",
@@ -178,6 +195,16 @@ impl Limits {
                 "max_record_lines",
                 d.max_record_lines.to_string(),
                 "physical lines one CSV record may span",
+            ),
+            row(
+                "max_pdf_bytes",
+                d.max_pdf_bytes.to_string(),
+                "a PDF file; its object streams and font maps decoded together",
+            ),
+            row(
+                "max_pdf_stream_bytes",
+                d.max_pdf_stream_bytes.to_string(),
+                "one decoded PDF stream (a page's content, a font map)",
             ),
             row(
                 "max_name_chars",

@@ -4,7 +4,7 @@
 //! A file is recognised by its name first (the publishers' own names: `sdn.csv`,
 //! `cons_prim.csv`, `consolidated.csv`, `SDN_ENHANCED.ZIP`, …, with or without a date suffix)
 //! and then by its first bytes (the XML root element, the CSL header), looking through gzip
-//! and zip wrappers.
+//! and zip wrappers; a PDF (`%PDF-`) by the text of its first page.
 
 use crate::archive;
 use crate::ofac_common::{LIST_CONSOLIDATED, LIST_SDN};
@@ -40,6 +40,8 @@ pub enum Format {
     JpMofXlsx,
     /// Text extracted from METI's PDF end-user list.
     JpMetiText,
+    /// METI's end-user list as published: a PDF.
+    JpMetiPdf,
 }
 
 impl Format {
@@ -64,6 +66,7 @@ impl Format {
             Format::ChSecoXml => "ch-seco-xml",
             Format::JpMofXlsx => "jp-mof-xlsx",
             Format::JpMetiText => "jp-meti-text",
+            Format::JpMetiPdf => "jp-meti-pdf",
         }
     }
 }
@@ -218,7 +221,13 @@ fn enhanced_source(head: &str) -> Option<&'static str> {
 }
 
 /// Recognises one file. `Ok(None)` for files that are no list publication sanctum reads.
+/// Reading a PDF's text to recognise it keeps to the default limits; see [`detect_with`].
 pub fn detect(path: &Path) -> Result<Option<Detected>, ParseError> {
+    detect_with(path, &Limits::default())
+}
+
+/// Recognises one file, within `limits` (a PDF is recognised by the text of its first page).
+pub fn detect_with(path: &Path, limits: &Limits) -> Result<Option<Detected>, ParseError> {
     let lower = file_name_lower(path);
     // Schemas, documentation and checksums sit beside publications in mirrors.
     if [".xsd", ".md", ".sha256", ".txt.sig"]
@@ -272,6 +281,12 @@ pub fn detect(path: &Path) -> Result<Option<Detected>, ParseError> {
     let text = text.trim_start_matches('\u{feff}').trim_start();
     if text.starts_with("_id,") || text.starts_with("\"_id\",") {
         return d(Format::UsCslCsv, Role::Main, Some("us_csl"));
+    }
+    if crate::pdf::is_pdf(&head) {
+        if crate::jp_meti::sniff_pdf(path, limits)? {
+            return d(Format::JpMetiPdf, Role::Main, Some("jp_meti"));
+        }
+        return Ok(None);
     }
     if let Some((format, source, _)) = SNIFFERS.iter().find(|(_, _, sniff)| sniff(&head, &lower)) {
         return d(*format, Role::Main, Some(source));
@@ -417,12 +432,12 @@ pub struct Plan {
     pub unreadable: Vec<ParseError>,
 }
 
-/// [`plan_all`], with the first unreadable file as the error.
+/// [`plan_all`] within the default limits, with the first unreadable file as the error.
 pub fn plan(
     path: &Path,
     source: Option<&str>,
 ) -> Result<(Vec<Publication>, Vec<String>), ParseError> {
-    let plan = plan_all(path, source)?;
+    let plan = plan_all(path, source, &Limits::default())?;
     match plan.unreadable.into_iter().next() {
         Some(err) => Err(err),
         None => Ok((plan.publications, plan.notes)),
@@ -441,7 +456,7 @@ const OFAC_LISTS: [&str; 2] = ["us_ofac_sdn", "us_ofac_cons"];
 /// A single file whose name or content says it belongs to another source is an error rather
 /// than stored under the wrong name; only between the two OFAC lists, which share their
 /// formats, does `source` decide when the file name alone told them apart.
-pub fn plan_all(path: &Path, source: Option<&str>) -> Result<Plan, ParseError> {
+pub fn plan_all(path: &Path, source: Option<&str>, limits: &Limits) -> Result<Plan, ParseError> {
     let mut files: Vec<PathBuf> = if path.is_dir() {
         let name = path.display().to_string();
         let mut v: Vec<PathBuf> = std::fs::read_dir(path)
@@ -466,7 +481,7 @@ pub fn plan_all(path: &Path, source: Option<&str>) -> Result<Plan, ParseError> {
     let mut notes = Vec::new();
     let mut unreadable = Vec::new();
     for file in files {
-        let det = match detect(&file) {
+        let det = match detect_with(&file, limits) {
             Ok(det) => det,
             Err(err) => {
                 unreadable.push(err);
@@ -626,6 +641,7 @@ pub fn read(publication: &Publication, opts: &ParseOptions) -> Result<Parsed, Pa
         Format::ChSecoXml => crate::ch_seco::parse(source, main, opts)?,
         Format::JpMofXlsx => crate::jp_mof::parse(source, main, opts)?,
         Format::JpMetiText => crate::jp_meti::parse(source, main, opts)?,
+        Format::JpMetiPdf => crate::jp_meti::parse_pdf(source, main, opts)?,
     };
     if parsed.entities.is_empty() {
         return Err(ParseError::format(

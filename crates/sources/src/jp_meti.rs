@@ -1,5 +1,7 @@
 //! Japan METI export-ban list of Russian entities ("ロシア連邦の団体", Foreign Ministry notice
-//! 令和四年外務省告示第八十二号, as amended), read from the text extracted from METI's PDF.
+//! 令和四年外務省告示第八十二号, as amended), read from the PDF METI publishes
+//! ([`parse_pdf`]: its text laid out by [`crate::pdf`]) or from text extracted from it
+//! ([`parse`]).
 //!
 //! The text reads: a title, `指定日：2022 年03月01 日` (the notice's designation date),
 //! `最終更新日：…` (last update, taken as [`Parsed::published`]), then numbered entries:
@@ -13,7 +15,11 @@
 //! 所在地：Business-center “Ural,” 100 Novaya Street, …, Russia; and 30 Bolshoy Blvd, …
 //! ```
 //!
-//! What the PDF extraction does to it, and how it is read:
+//! Read from the PDF itself, each printed line is a line of text, with the entry number, the
+//! Japanese and the Latin runs joined as printed. Text extracted by other tools (such as the
+//! list's copy in the shared folder) has quirks of its own, all read too.
+//!
+//! What such an extraction does to it, and how it is read:
 //! - Numbers are full-width (`１`–`９`) then ASCII. An entry may start in the middle of a line,
 //!   glued after the previous address (`…, Russia.25 株式会社…`): entries are found by looking
 //!   for the *next expected number* at a line start or after a `.`, followed by text with
@@ -44,12 +50,14 @@
 //! name is a bad entry; a text without numbered entries is not this format.
 
 use crate::ca_sema::japanese_script_of;
-use crate::{Input, ParseError, ParseOptions, Parsed, RowError};
+use crate::{Input, ParseError, ParseOptions, Parsed, RowError, pdf};
+use sanctum_limits::Limits;
 use sanctum_model::date::parse_single_date;
 use sanctum_model::{
     Address, Designation, Entity, EntityKind, Name, NameKind, PartialDate, Text, country,
 };
 use std::io::BufRead;
+use std::path::Path;
 
 pub const AUTHORITY: &str = "JP METI";
 pub const LIST: &str = "End User List";
@@ -59,6 +67,43 @@ pub const PROGRAM: &str = "Russia";
 pub fn sniff(head: &[u8], _file_name: &str) -> bool {
     let text = String::from_utf8_lossy(head);
     text.contains("ロシア連邦の団体") && (text.contains("所在地") || text.contains("指定日"))
+}
+
+/// Whether a PDF is the METI list: the text of its first page reads as the list's title.
+pub fn sniff_pdf(path: &Path, limits: &Limits) -> Result<bool, ParseError> {
+    let name = path.display().to_string();
+    let file = std::fs::File::open(path).map_err(|e| ParseError::io(&name, e))?;
+    let bytes = pdf::read_all(&name, file, limits)?;
+    let text = pdf::text_of_pages(&name, &bytes, limits, 1)?;
+    Ok(sniff(text.text.as_bytes(), &name))
+}
+
+/// Reads the list from the PDF METI publishes: its text, laid out line by line by
+/// [`crate::pdf`], read as [`parse`] reads extracted text. A bad entry is reported at its
+/// line of that text, and the reason names the page.
+pub fn parse_pdf(
+    source: &str,
+    input: Input<'_>,
+    opts: &ParseOptions,
+) -> Result<Parsed, ParseError> {
+    let file = input.name;
+    let bytes = pdf::read_all(&file, input.reader, &opts.limits)?;
+    let text = pdf::text(&file, &bytes, &opts.limits)?;
+    let on_page = |mut row: RowError| {
+        row.reason = format!(
+            "{} (page {} of the PDF)",
+            row.reason,
+            text.page_of(row.line)
+        );
+        row
+    };
+    let mut parsed = match parse(source, Input::new(file.clone(), text.text.as_bytes()), opts) {
+        Ok(parsed) => parsed,
+        Err(ParseError::Row(row)) => return Err(ParseError::Row(on_page(row))),
+        Err(e) => return Err(e),
+    };
+    parsed.skipped = parsed.skipped.into_iter().map(on_page).collect();
+    Ok(parsed)
 }
 
 /// An entry as found in the text: its number, first line, and lines (the first is the text

@@ -13,6 +13,7 @@
 //!   [`us_csl`], [`ftm`]: one module per format.
 //! - [`download`]: fetching a source over HTTP, or from a local mirror directory.
 //! - [`xlsx`]: the bounded spreadsheet reader every XLSX format (and screening) goes through.
+//! - [`pdf`]: the text of a PDF, line by line (Japan METI publishes its list as a PDF).
 //!
 //! Parsers read from `BufRead` and never hold the file in memory: what they keep is the
 //! parties themselves (the advanced XML's forward references need all of them until the end).
@@ -44,6 +45,7 @@ pub mod ofac_enhanced_xml;
 pub mod ofac_legacy_xml;
 pub mod ofac_remarks;
 mod ofac_xml_util;
+pub mod pdf;
 pub mod uk_fcdo;
 pub mod uk_ofsi;
 pub mod un_sc;

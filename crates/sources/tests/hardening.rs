@@ -302,7 +302,8 @@ fn a_gzip_bomb_is_refused_by_its_ratio() {
 
 #[test]
 fn a_damaged_zip_member_is_an_error_not_a_short_list() {
-    let Some(lists) = sanctum_testkit::shared_lists("a_damaged_zip_member_is_an_error_not_a_short_list")
+    let Some(lists) =
+        sanctum_testkit::shared_lists("a_damaged_zip_member_is_an_error_not_a_short_list")
     else {
         return;
     };
@@ -455,12 +456,13 @@ fn an_sdn_csv_cut_anywhere_is_an_error() {
 
 #[test]
 fn every_shared_ofac_csv_file_passes_the_end_checks() {
-    let Some(lists) = sanctum_testkit::shared_lists("every_shared_ofac_csv_file_passes_the_end_checks")
+    let Some(lists) =
+        sanctum_testkit::shared_lists("every_shared_ofac_csv_file_passes_the_end_checks")
     else {
         return;
     };
     for dir in ["ofac_sdn_csv", "ofac_consolidated"] {
-        let plan = detect::plan_all(&lists.join(dir), None).unwrap();
+        let plan = detect::plan_all(&lists.join(dir), None, &Limits::default()).unwrap();
         assert!(plan.unreadable.is_empty());
         for publication in &plan.publications {
             let parsed = detect::read(publication, &ParseOptions::default())
@@ -525,7 +527,8 @@ fn a_companion_cut_short_is_an_error_whatever_its_quoting() {
 
 #[test]
 fn a_csl_cut_inside_a_field_or_its_gzip_cut_is_an_error() {
-    let Some(lists) = sanctum_testkit::shared_lists("a_csl_cut_inside_a_field_or_its_gzip_cut_is_an_error")
+    let Some(lists) =
+        sanctum_testkit::shared_lists("a_csl_cut_inside_a_field_or_its_gzip_cut_is_an_error")
     else {
         return;
     };
@@ -583,7 +586,8 @@ fn xml_publications_cut_short_are_errors() {
 
 #[test]
 fn naming_another_source_than_the_file_holds_is_an_error() {
-    let Some(lists) = sanctum_testkit::shared_lists("naming_another_source_than_the_file_holds_is_an_error")
+    let Some(lists) =
+        sanctum_testkit::shared_lists("naming_another_source_than_the_file_holds_is_an_error")
     else {
         return;
     };
@@ -645,7 +649,8 @@ fn csl_rows_sharing_an_id_but_naming_other_parties_are_reported() {
 
 #[test]
 fn the_real_csl_has_no_id_naming_two_parties() {
-    let Some(lists) = sanctum_testkit::shared_lists("the_real_csl_has_no_id_naming_two_parties") else {
+    let Some(lists) = sanctum_testkit::shared_lists("the_real_csl_has_no_id_naming_two_parties")
+    else {
         return;
     };
     let parsed = read_file(&lists.join("us_csl/consolidated_2022-05.csv.gz"), None).unwrap();

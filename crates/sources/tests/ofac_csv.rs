@@ -8,11 +8,16 @@ use sanctum_sources::{Input, ParseError, ParseOptions, Parsed};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-static STRICT: std::sync::LazyLock<ParseOptions> = std::sync::LazyLock::new(ParseOptions::default);
-static LENIENT: std::sync::LazyLock<ParseOptions> = std::sync::LazyLock::new(|| ParseOptions {
-    lenient: true,
-    ..Default::default()
-});
+fn strict() -> ParseOptions {
+    ParseOptions::default()
+}
+
+fn lenient() -> ParseOptions {
+    ParseOptions {
+        lenient: true,
+        ..ParseOptions::default()
+    }
+}
 
 fn open(path: &Path) -> Input<'static> {
     Input::open(path).expect("fixture opens")
@@ -46,7 +51,7 @@ fn fx(name: &str) -> PathBuf {
 
 #[test]
 fn ctrl_z_line_is_skipped() {
-    let parsed = fixture_main("ctrl_z.csv", &STRICT).unwrap();
+    let parsed = fixture_main("ctrl_z.csv", &strict()).unwrap();
     assert_eq!(parsed.entities.len(), 1);
     assert!(parsed.skipped.is_empty());
     assert_eq!(parsed.entities[0].caption(), "ONE");
@@ -54,7 +59,7 @@ fn ctrl_z_line_is_skipped() {
 
 #[test]
 fn null_cells_with_trailing_space_are_empty() {
-    let parsed = fixture_main("nulls.csv", &STRICT).unwrap();
+    let parsed = fixture_main("nulls.csv", &strict()).unwrap();
     let e = &parsed.entities[0];
     assert_eq!(e.kind, EntityKind::Organization);
     assert!(e.titles.is_empty() && e.identifiers.is_empty() && e.remarks.is_empty());
@@ -64,7 +69,7 @@ fn null_cells_with_trailing_space_are_empty() {
 
 #[test]
 fn program_separator_splits_tags() {
-    let parsed = fixture_main("programs.csv", &STRICT).unwrap();
+    let parsed = fixture_main("programs.csv", &strict()).unwrap();
     let d = &parsed.entities[0].designations[0];
     assert_eq!(d.programs, vec!["IRAN", "SDGT", "IFSR"]);
     assert_eq!((d.authority.as_str(), d.list.as_str()), ("US OFAC", "SDN"));
@@ -73,7 +78,7 @@ fn program_separator_splits_tags() {
 
 #[test]
 fn latin1_bytes_are_decoded() {
-    let parsed = fixture_main("latin1.csv", &STRICT).unwrap();
+    let parsed = fixture_main("latin1.csv", &strict()).unwrap();
     let e = &parsed.entities[0];
     assert_eq!(e.caption(), "MÜLLER, Jürgen");
     assert_eq!(e.names[0].part(NamePartKind::Family), Some("MÜLLER"));
@@ -82,7 +87,7 @@ fn latin1_bytes_are_decoded() {
 
 #[test]
 fn empty_main_file_is_rejected() {
-    match fixture_main("empty.csv", &STRICT) {
+    match fixture_main("empty.csv", &strict()) {
         Err(ParseError::Format { reason, .. }) => assert_eq!(reason, "empty publication"),
         other => panic!("expected a format error, got {other:?}"),
     }
@@ -90,7 +95,7 @@ fn empty_main_file_is_rejected() {
 
 #[test]
 fn bad_rows_fail_strict_and_are_skipped_lenient() {
-    match fixture_main("bad_rows.csv", &STRICT) {
+    match fixture_main("bad_rows.csv", &strict()) {
         Err(ParseError::Row(row)) => {
             assert_eq!(row.line, 2);
             assert!(row.file.ends_with("bad_rows.csv"));
@@ -98,7 +103,7 @@ fn bad_rows_fail_strict_and_are_skipped_lenient() {
         }
         other => panic!("expected a row error, got {other:?}"),
     }
-    let parsed = fixture_main("bad_rows.csv", &LENIENT).unwrap();
+    let parsed = fixture_main("bad_rows.csv", &lenient()).unwrap();
     let ids: Vec<&str> = parsed
         .entities
         .iter()
@@ -122,7 +127,7 @@ fn comments_continue_remarks_before_they_are_read() {
         None,
         Some(fx("overflow_comments.csv")),
         OfacList::Sdn,
-        &STRICT,
+        &strict(),
     )
     .unwrap();
     let bank = &parsed.entities[0];
@@ -159,7 +164,7 @@ fn quote_stripped_alt_names_are_rejoined() {
         Some(fx("alt_stripped.csv")),
         None,
         OfacList::Sdn,
-        &STRICT,
+        &strict(),
     )
     .unwrap();
     let by_id: HashMap<&str, _> = parsed
@@ -231,7 +236,7 @@ fn quote_stripped_alt_names_are_rejoined() {
 
 #[test]
 fn main_columns_and_remarks_become_fields() {
-    let parsed = fixture_main("main.csv", &STRICT).unwrap();
+    let parsed = fixture_main("main.csv", &strict()).unwrap();
     let [petrov, acme, vessel, aircraft] = parsed.entities.as_slice() else {
         panic!("four parties expected");
     };
@@ -396,7 +401,7 @@ fn every_real_sdn_file_parses_strictly_with_its_counts() {
     let known: Vec<&str> = SDN_FILES.iter().map(|(n, _)| *n).collect();
     assert_eq!(on_disk, known, "README table and folder disagree");
     for (name, counts) in SDN_FILES {
-        let parsed = read_set(dir.join(name), None, None, None, OfacList::Sdn, &STRICT)
+        let parsed = read_set(dir.join(name), None, None, None, OfacList::Sdn, &strict())
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(kind_counts(&parsed), *counts, "{name}");
         assert!(parsed.skipped.is_empty(), "{name}");
@@ -416,7 +421,7 @@ fn real_sdn_with_add_and_alt() {
         Some(dir.join("alt_2022-01-31.csv")),
         None,
         OfacList::Sdn,
-        &STRICT,
+        &strict(),
     )
     .unwrap();
     assert_eq!(parsed.entities.len(), 9052);
@@ -471,7 +476,7 @@ fn real_consolidated_set() {
         Some(dir.join("cons_alt_2025-12.csv")),
         Some(dir.join("cons_comments_2025-12.csv")),
         OfacList::Consolidated,
-        &STRICT,
+        &strict(),
     )
     .unwrap();
     assert_eq!(parsed.entities.len(), 442);
@@ -522,7 +527,7 @@ fn real_timchenko_spot_check() {
         return;
     };
     let path = lists.join("ofac_sdn_csv/sdn_2022-05-06.csv");
-    let parsed = read_set(path, None, None, None, OfacList::Sdn, &STRICT).unwrap();
+    let parsed = read_set(path, None, None, None, OfacList::Sdn, &strict()).unwrap();
     let e = parsed
         .entities
         .iter()
@@ -571,7 +576,7 @@ fn real_unparsed_remark_clauses_report() {
         return;
     };
     let path = lists.join("ofac_sdn_csv/sdn_2022-05-06.csv");
-    let parsed = read_set(path, None, None, None, OfacList::Sdn, &STRICT).unwrap();
+    let parsed = read_set(path, None, None, None, OfacList::Sdn, &strict()).unwrap();
     let mut by_word: HashMap<String, (usize, &str)> = HashMap::new();
     let mut total = 0;
     for remark in parsed.entities.iter().flat_map(|e| &e.remarks) {

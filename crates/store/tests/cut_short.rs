@@ -111,7 +111,11 @@ fn removals_elsewhere_are_delistings_and_force_accepts_a_tail_removal() {
     let mut fifth = second[..second.len() - 2].to_vec();
     fifth.push(common::party(SOURCE, 6001, 0));
     let outcome = store
-        .ingest(new_version(SOURCE, "e", Some("2022-05-09")), fifth, &policy())
+        .ingest(
+            new_version(SOURCE, "e", Some("2022-05-09")),
+            fifth,
+            &policy(),
+        )
         .unwrap();
     assert_eq!((outcome.version().added, outcome.version().removed), (1, 1));
 }
