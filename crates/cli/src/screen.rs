@@ -176,7 +176,7 @@ pub fn run(ctx: &Context, args: ScreenArgs) -> Result<ExitCode> {
         threshold: args.threshold.unwrap_or(DEFAULT_THRESHOLD),
         ..MatchOptions::default()
     };
-    let mut screener = Screener::new(parties, options);
+    let mut screener = Screener::within(parties, options, &ctx.config.limits);
     screener.max_alerts_per_row = args.max_alerts.max(1);
     eprintln!(
         "{} parties prepared and indexed in {:.1?}",
@@ -190,7 +190,7 @@ pub fn run(ctx: &Context, args: ScreenArgs) -> Result<ExitCode> {
         InputKind::Jsonl => InputFormat::Jsonl,
         InputKind::Xlsx => InputFormat::Xlsx,
     });
-    let reader = InputReader::open(&args.input, format, &map)?;
+    let reader = InputReader::open(&args.input, format, &map, &ctx.config.limits)?;
     if !reader.ignored_columns.is_empty() {
         eprintln!(
             "ignored columns (use --map COLUMN=FIELD to read them): {}",
@@ -251,6 +251,7 @@ pub fn run(ctx: &Context, args: ScreenArgs) -> Result<ExitCode> {
         &screener,
         &RunOptions {
             strict: args.strict,
+            limits: ctx.config.limits.clone(),
         },
         &label,
         &mut sink,
@@ -397,7 +398,8 @@ pub fn tools(ctx: &Context, command: ScreenTools) -> Result<ExitCode> {
             let grown = sanctum_screen::grow::grow(loaded.parties, parties, seed);
             let screener = Screener::new(grown, MatchOptions::default());
             let built = started.elapsed().as_secs_f64();
-            let reader = InputReader::open(&input, None, &ColumnMap::new(&[])?)?;
+            let reader =
+                InputReader::open(&input, None, &ColumnMap::new(&[])?, &ctx.config.limits)?;
             let summary = sanctum_screen::run(
                 reader,
                 &screener,

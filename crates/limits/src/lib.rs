@@ -45,8 +45,14 @@ pub const MAX_RECORD_LINES: u64 = 50;
 /// Longest name screened, in characters. The longest real listed name has 383 (the CSL's
 /// entry for Russia's Ministry of Defence "including the Armed Forces of …").
 pub const MAX_NAME_CHARS: usize = 1000;
-/// Most words in a name screened. The longest real listed name has 56.
-pub const MAX_NAME_TOKENS: usize = 100;
+/// Most words in a name screened; a longer listed name is matched on its first words. The
+/// candidate index bounds a name's score from at most 32 words (one bit each): past that,
+/// every listed name sharing a word with the query is scored in full, and one 33-word
+/// query costs about a second against every list (a 100-word one, 9 s) where a 32-word one
+/// costs under 0.1 s. Only 4 of 82,186 listed names have more than 32 words, each a
+/// description with its aliases written inline (the CSL's "Ministry of Defence of the
+/// Russian Federation, including …", 56).
+pub const MAX_NAME_TOKENS: usize = 32;
 /// Most names (with aliases) one query may carry.
 pub const MAX_NAMES_PER_QUERY: usize = 100;
 /// Largest HTTP request body, in bytes.
@@ -416,7 +422,11 @@ mod tests {
         assert_eq!(err.kind(), std::io::ErrorKind::InvalidData);
         assert!(err.to_string().contains("bomb.xml"), "{err}");
         assert!(err.to_string().contains("max_decompressed_bytes"), "{err}");
-        assert!(out.len() <= 1000 + 8192, "read {} bytes past the limit", out.len());
+        assert!(
+            out.len() <= 1000 + 8192,
+            "read {} bytes past the limit",
+            out.len()
+        );
     }
 
     #[test]
@@ -429,8 +439,12 @@ mod tests {
         let mut bomb = InflateGuard::new(&data[..], "bomb", Compressed::Size(1000), &limits);
         let err = bomb.read_to_end(&mut Vec::new()).unwrap_err();
         assert!(err.to_string().contains("max_compression_ratio"), "{err}");
-        let mut honest =
-            InflateGuard::new(&data[..], "honest", Compressed::Size(data.len() as u64 / 20), &limits);
+        let mut honest = InflateGuard::new(
+            &data[..],
+            "honest",
+            Compressed::Size(data.len() as u64 / 20),
+            &limits,
+        );
         assert_eq!(honest.read_to_end(&mut Vec::new()).unwrap(), data.len());
     }
 
