@@ -143,16 +143,21 @@ pub fn keys(ctx: &Context, command: KeysCommand) -> Result<ExitCode> {
                 record.name,
                 scope_list(&record.scopes)
             );
-            println!("{key}");
+            say!("{key}")?;
         }
         KeysCommand::List => {
             let mut t = Table::new();
             t.load_style(UTF8_FULL_CONDENSED)
                 .set_header(["id", "name", "scopes", "created"]);
             for r in store.list() {
-                t.add_row(vec![r.id, r.name, scope_list(&r.scopes), r.created_at]);
+                t.add_row(vec![
+                    r.id,
+                    crate::term::safe(&r.name).into_owned(),
+                    scope_list(&r.scopes),
+                    r.created_at,
+                ]);
             }
-            println!("{t}");
+            say!("{t}")?;
         }
         KeysCommand::Revoke { id } => {
             if !store.revoke(&id).context("revoking the key")? {

@@ -71,7 +71,7 @@ pub fn run(ctx: &Context, args: UpdateArgs) -> Result<ExitCode> {
         }
         let (publications, notes) = detect::plan(from, args.sources.first().map(String::as_str))?;
         for note in notes {
-            eprintln!("note: {note}");
+            note!("note: {note}");
         }
         if publications.is_empty() {
             bail!("{}: no list publication found", from.display());
@@ -99,7 +99,7 @@ pub fn run(ctx: &Context, args: UpdateArgs) -> Result<ExitCode> {
         };
         for key in keys {
             let Some(info) = catalog::source(key) else {
-                eprintln!("{key}: no download location; ingest it with --from");
+                note!("{key}: no download location; ingest it with --from");
                 rejected += 1;
                 continue;
             };
@@ -115,7 +115,7 @@ pub fn run(ctx: &Context, args: UpdateArgs) -> Result<ExitCode> {
                     }
                 }
                 Err(err) => {
-                    eprintln!("{key}: update failed, previous version stays current: {err}");
+                    note!("{key}: update failed, previous version stays current: {err}");
                     rejected += 1;
                 }
             }
@@ -140,7 +140,7 @@ fn ingest(
     let source = &publication.source;
     let main = publication.main.display();
     let reject = |reason: &dyn std::fmt::Display| {
-        eprintln!("{source}: rejected {main}: {reason}; the previous version stays current");
+        note!("{source}: rejected {main}: {reason}; the previous version stays current");
         false
     };
     let sha256 = match publication.sha256() {
@@ -152,7 +152,7 @@ fn ingest(
     match store.versions(source) {
         Ok(versions) => {
             if let Some(v) = versions.iter().rev().find(|v| v.sha256 == sha256) {
-                println!(
+                let _ = say!(
                     "{source}: {main} unchanged: already stored as version {} ({:.0?})",
                     v.seq,
                     started.elapsed()
@@ -167,7 +167,7 @@ fn ingest(
         Err(err) => return reject(&err),
     };
     for row in &parsed.skipped {
-        eprintln!("{source}: skipped {row}");
+        note!("{source}: skipped {row}");
     }
     let version = NewVersion {
         source: source.clone(),
@@ -182,7 +182,7 @@ fn ingest(
     };
     match store.ingest(version, parsed.entities, policy) {
         Ok(IngestOutcome::Unchanged { version }) => {
-            println!(
+            let _ = say!(
                 "{source}: {main} unchanged, version {} stays current",
                 version.seq
             );
@@ -192,7 +192,7 @@ fn ingest(
             version,
             merged_duplicates,
         }) => {
-            println!(
+            let _ = say!(
                 "{source}: version {} from {main} (published {}): {} parties, +{} -{} ~{}{}{} ({:.0?})",
                 version.seq,
                 version
