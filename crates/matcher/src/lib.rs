@@ -361,11 +361,11 @@ pub fn is_bidi_control(c: char) -> bool {
     )
 }
 
-/// `text` as a reader sees it: the Unicode bidirectional algorithm's display order, without
-/// the controls; `None` when that is the stored order.
-fn displayed(text: &str) -> Option<String> {
+/// `text` in display order (the Unicode bidirectional algorithm's, left to right), its
+/// controls left out.
+fn visual(text: &str) -> String {
     let info = unicode_bidi::BidiInfo::new(text, None);
-    let shown: Vec<String> = info
+    let lines: Vec<String> = info
         .paragraphs
         .iter()
         .map(|para| {
@@ -375,9 +375,23 @@ fn displayed(text: &str) -> Option<String> {
                 .collect()
         })
         .collect();
-    let shown = shown.join(" ");
+    lines.join(" ")
+}
+
+/// The name a reader takes in when the controls change how `text` shows: the text without
+/// controls that shows as `text` does (`\u{202E}nituP rimidalV` shows, and reads, as
+/// `Vladimir Putin`); `None` when the controls change nothing shown (a mark beside
+/// right-to-left letters) or no such text is found.
+fn displayed(text: &str) -> Option<String> {
     let stored: String = text.chars().filter(|c| !is_bidi_control(*c)).collect();
-    (shown.split_whitespace().ne(stored.split_whitespace())).then_some(shown)
+    let shown = visual(text);
+    if shown == visual(&stored) {
+        return None;
+    }
+    let reversed: String = shown.chars().rev().collect();
+    [shown.clone(), reversed]
+        .into_iter()
+        .find(|candidate| visual(candidate) == shown)
 }
 
 /// A name's start for an error message.
@@ -883,6 +897,11 @@ mod tests {
                 ..
             }]
         ));
+        // Nor does a mark beside right-to-left letters (read as stored).
+        let p = Query::name("سید علیرضا آوایی\u{200E}")
+            .prepare_within(&Limits::default())
+            .unwrap();
+        assert_eq!(p.query.names.len(), 1);
         let p = Query::name("Ann Smith")
             .prepare_within(&Limits::default())
             .unwrap();
