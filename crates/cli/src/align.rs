@@ -214,7 +214,7 @@ pub fn run(ctx: &Context, args: AlignArgs) -> Result<ExitCode> {
 
     match args.format {
         AlignFormat::Json => {
-            println!("{}", serde_json::to_string_pretty(&rows)?);
+            say!("{}", serde_json::to_string_pretty(&rows)?)?;
         }
         AlignFormat::Csv => {
             let mut header = vec!["caption".to_string(), "kind".into(), "programs".into()];
@@ -255,9 +255,9 @@ pub fn run(ctx: &Context, args: AlignArgs) -> Result<ExitCode> {
                     programs.push(format!("+{more}"));
                 }
                 let mut fields = vec![
-                    row.caption.clone(),
+                    crate::term::safe(&row.caption).into_owned(),
                     row.kind.as_str().to_string(),
-                    programs.join(", "),
+                    crate::term::safe(&programs.join(", ")).into_owned(),
                 ];
                 for j in &compared {
                     let (date, lag) = cell(row, *j);
@@ -269,8 +269,8 @@ pub fn run(ctx: &Context, args: AlignArgs) -> Result<ExitCode> {
                 fields.extend([codes(&row.first), codes(&row.gaps), delistings(row)]);
                 t.add_row(fields);
             }
-            println!("{t}");
-            println!("{} targets", rows.len());
+            say!("{}", crate::term::safe_lines(&t.to_string()))?;
+            say!("{} targets", rows.len())?;
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -112,7 +112,7 @@ pub fn run(ctx: &Context, args: EvalArgs) -> Result<ExitCode> {
         (!args.recall_only).then_some(&candidates),
     );
     eprintln!("scored in {:.1?}", started.elapsed());
-    print_report(&report);
+    print_report(&report)?;
 
     if let Some(path) = &args.json {
         std::fs::write(path, serde_json::to_string_pretty(&report)?)
@@ -135,7 +135,7 @@ pub fn run(ctx: &Context, args: EvalArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_report(report: &EvalReport) {
+fn print_report(report: &EvalReport) -> std::io::Result<()> {
     let mut t = Table::new();
     t.load_style(UTF8_FULL_CONDENSED).set_header([
         "group", "class", "cases", "rate", "measures", "target", "meets",
@@ -155,13 +155,14 @@ fn print_report(report: &EvalReport) {
             if c.meets_target { "yes" } else { "NO" }.to_string(),
         ]);
     }
-    println!("threshold {}, {} parties", report.threshold, report.parties);
-    println!("{t}");
+    say!("threshold {}, {} parties", report.threshold, report.parties)?;
+    say!("{t}")?;
     for c in report.classes.iter().filter(|c| !c.meets_target) {
         for e in &c.examples {
-            println!("  {}: {e}", c.class);
+            say!("  {}: {}", c.class, crate::term::safe(e))?;
         }
     }
+    Ok(())
 }
 
 /// The deck as JSON lines, one case a line.

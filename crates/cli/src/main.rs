@@ -6,6 +6,8 @@
 //! - `export`: write the current lists as FollowTheMoney JSON lines.
 //! - `eval`: measure the matcher on a deck generated from the lists.
 
+#[macro_use]
+mod term;
 mod align;
 mod config;
 mod eval;
@@ -122,8 +124,10 @@ fn main() -> ExitCode {
         });
     match result {
         Ok(code) => code,
+        // The reader of standard output has what it wanted (`| head`).
+        Err(err) if term::closed_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            note!("error: {err:#}");
             ExitCode::from(EXIT_ERROR)
         }
     }

@@ -1,6 +1,7 @@
 //! `sanctum lists`, `sanctum diff`, `sanctum show`: the store, read for people and for scripts.
 
 use crate::config::Context;
+use crate::term::{safe, safe_lines};
 use crate::time::{age, days_from_civil, now_secs, parse_rfc3339};
 use anyhow::{Context as _, Result, bail};
 use clap::Args;
@@ -24,7 +25,7 @@ fn date_or_dash(d: Option<PartialDate>) -> String {
 /// `sanctum check`: SQLite's integrity check and the store's own invariants.
 pub fn check(ctx: &Context) -> Result<ExitCode> {
     let health = ctx.open_store()?.check()?;
-    println!(
+    say!(
         "integrity: {}; {} versions, {} party records, {} spans; {} orphan records, {} dangling spans",
         health.integrity,
         health.versions,
@@ -32,7 +33,7 @@ pub fn check(ctx: &Context) -> Result<ExitCode> {
         health.spans,
         health.orphan_parties,
         health.dangling_spans
-    );
+    )?;
     Ok(if health.is_ok() {
         ExitCode::SUCCESS
     } else {
@@ -60,14 +61,14 @@ pub fn lists(ctx: &Context, json: bool) -> Result<ExitCode> {
                 })
             })
             .collect();
-        println!("{}", serde_json::to_string_pretty(&rows)?);
+        say!("{}", serde_json::to_string_pretty(&rows)?)?;
         return Ok(ExitCode::SUCCESS);
     }
     if summaries.is_empty() {
-        println!(
+        say!(
             "The store in {} holds no list yet: run `sanctum update`.",
             ctx.data_dir.display()
-        );
+        )?;
         return Ok(ExitCode::SUCCESS);
     }
     let mut t = table(&[
@@ -103,7 +104,7 @@ pub fn lists(ctx: &Context, json: bool) -> Result<ExitCode> {
             published_age.map(age).unwrap_or_else(|| "-".into()),
         ]);
     }
-    println!("{t}");
+    say!("{}", safe_lines(&t.to_string()))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -183,10 +184,10 @@ pub fn diff(ctx: &Context, args: DiffArgs) -> Result<ExitCode> {
                 b
             }).collect::<Vec<_>>(),
         });
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        say!("{}", serde_json::to_string_pretty(&out)?)?;
         return Ok(ExitCode::SUCCESS);
     }
-    println!(
+    say!(
         "{}: version {} ({}) → version {} ({}): +{} added, -{} removed, ~{} amended",
         args.source,
         from.seq,
@@ -196,15 +197,15 @@ pub fn diff(ctx: &Context, args: DiffArgs) -> Result<ExitCode> {
         d.added.len(),
         d.removed.len(),
         d.amended.len()
-    );
+    )?;
     let mut t = table(&["change", "id", "kind", "name", "programs", "fields"]);
     let row = |change: &str, e: &Entity, fields: String| {
         vec![
             change.to_string(),
-            e.source_id.clone(),
+            safe(&e.source_id).into_owned(),
             e.kind.as_str().to_string(),
-            e.caption().to_string(),
-            e.programs().join(", "),
+            safe(e.caption()).into_owned(),
+            safe(&e.programs().join(", ")).into_owned(),
             fields,
         ]
     };
@@ -218,7 +219,7 @@ pub fn diff(ctx: &Context, args: DiffArgs) -> Result<ExitCode> {
         t.add_row(row("amended", &a.after, a.fields.join(", ")));
     }
     if !t.is_empty() {
-        println!("{t}");
+        say!("{}", safe_lines(&t.to_string()))?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -273,32 +274,41 @@ pub fn show(ctx: &Context, args: ShowArgs) -> Result<ExitCode> {
                 .iter()
                 .map(|(v, hash)| json!({"version": v.seq, "published": v.published.map(|d| d.to_string()), "record": hash}))
                 .collect();
-            println!(
+            say!(
                 "{}",
                 serde_json::to_string_pretty(
                     &json!({"entity": entity, "versions": versions, "linked_designations": linked_json})
                 )?
-            );
+            )?;
         } else {
-            print_card(entity, &appearances);
+            let mut card = card(entity, &appearances);
             if !linked.is_empty() {
-                println!("  linked designations (the same party on every list):");
+                card.push_str("  linked designations (the same party on every list):\n");
                 for l in linked {
-                    println!("    {l}");
+                    card.push_str(&format!("    {l}\n"));
                 }
             }
+            // Names, remarks and addresses are the publisher's text: escaped, so that no
+            // terminal escape or bidirectional control in them reaches the terminal.
+            say!("{}", safe_lines(card.trim_end()))?;
         }
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_card(e: &Entity, appearances: &[(VersionInfo, String)]) {
-    println!("{}  [{}]  {}", e.caption(), e.kind.as_str(), e.id());
-    let section = |title: &str, lines: Vec<String>| {
+/// A party's card, one fact a line (each line escaped of line breaks of its own).
+fn card(e: &Entity, appearances: &[(VersionInfo, String)]) -> String {
+    let mut card = format!(
+        "{}  [{}]  {}\n",
+        safe(e.caption()),
+        e.kind.as_str(),
+        safe(&e.id())
+    );
+    let mut section = |title: &str, lines: Vec<String>| {
         if !lines.is_empty() {
-            println!("  {title}:");
+            card.push_str(&format!("  {title}:\n"));
             for l in lines {
-                println!("    {l}");
+                card.push_str(&format!("    {}\n", safe(&l)));
             }
         }
     };
@@ -395,6 +405,7 @@ fn print_card(e: &Entity, appearances: &[(VersionInfo, String)]) {
         e.remarks.iter().map(|r| r.value.clone()).collect(),
     );
     section("versions", version_runs(appearances));
+    card
 }
 
 trait LowercaseKind {

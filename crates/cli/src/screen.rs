@@ -3,6 +3,7 @@
 //! customer-file generator and the candidate index's recall measurement.
 
 use crate::config::Context;
+use crate::term::safe;
 use anyhow::{Context as _, Result, bail};
 use clap::{Args, FromArgMatches, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -13,7 +14,7 @@ use sanctum_screen::input::{ColumnMap, InputFormat, InputReader};
 use sanctum_screen::lists::{self, Selection, Since};
 use sanctum_screen::output::{AlertWriter, OutputFormat, RejectWriter};
 use sanctum_screen::recall::BruteForce;
-use sanctum_screen::{RowOutcome, RunOptions, Screener, Summary};
+use sanctum_screen::{RowOutcome, RunOptions, ScreenError, Screener, Summary};
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -60,15 +61,16 @@ pub struct ScreenArgs {
     /// Stop at the first bad row (exit code 1) instead of reporting and skipping it.
     #[arg(long)]
     strict: bool,
-    /// Alert at or above this score (default: the matcher's documented threshold).
-    #[arg(long)]
+    /// Alert at or above this score, above 0 and at most 1 (default: the matcher's
+    /// documented threshold, 0.80).
+    #[arg(long, value_parser = parse_threshold)]
     threshold: Option<f64>,
     /// Only parties of these sources (e.g. us_ofac_sdn); default: every stored source.
-    #[arg(long = "source", value_name = "SOURCE")]
+    #[arg(long = "source", value_name = "SOURCE", value_parser = parse_filter)]
     sources: Vec<String>,
     /// Only parties with a program containing this text, case-insensitively (e.g. RUSSIA
     /// keeps RUSSIA-EO14024).
-    #[arg(long = "program", value_name = "PROGRAM")]
+    #[arg(long = "program", value_name = "PROGRAM", value_parser = parse_filter)]
     programs: Vec<String>,
     /// Screen against the lists as they stood on this date.
     #[arg(long, value_name = "DATE")]
@@ -78,8 +80,9 @@ pub struct ScreenArgs {
     /// away).
     #[arg(long, value_name = "VERSION|DATE")]
     changes_since: Option<String>,
-    /// At most this many alerts per row, best first.
-    #[arg(long, default_value_t = 10)]
+    /// At most this many alerts per row, best first (at least 1; earlier alerts that no
+    /// longer hold are always all written).
+    #[arg(long, default_value_t = 10, value_parser = parse_max_alerts)]
     max_alerts: usize,
     /// Write every rejected row (line, kind, reason) here as JSON lines.
     #[arg(long, value_name = "FILE")]
@@ -95,6 +98,107 @@ pub struct ScreenArgs {
     no_fetch: bool,
 }
 
+/// `--threshold`: a finite score above 0 and at most 1. A percentage (85) is refused with
+/// the score it likely means (0.85): it would otherwise silently alert on nothing.
+pub fn parse_threshold(text: &str) -> Result<f64, String> {
+    let value: f64 = text.trim().parse().map_err(|_| {
+        format!("{text:?} is not a number: give a score above 0 and at most 1, e.g. 0.85")
+    })?;
+    if !value.is_finite() {
+        return Err(format!(
+            "{text} is not a score: give one above 0 and at most 1, e.g. 0.85"
+        ));
+    }
+    if value > 1.0 && value <= 100.0 {
+        return Err(format!(
+            "{text} is above 1: scores run from 0 to 1 (use {} for {text}%)",
+            value / 100.0
+        ));
+    }
+    if value <= 0.0 || value > 1.0 {
+        return Err(format!(
+            "{text} is out of range: give a score above 0 and at most 1, e.g. 0.85"
+        ));
+    }
+    Ok(value)
+}
+
+/// `--max-alerts`: at least one. Zero alerts per row would screen and hide every match.
+fn parse_max_alerts(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(0) => Err(
+            "0 would write no alert at all: give at least 1 (alerts kept per row, best first)"
+                .to_string(),
+        ),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("{text:?} is not a number of alerts (at least 1)")),
+    }
+}
+
+/// `--source`, `--program`: not empty (an empty program matched nothing and dropped every
+/// party, a screening against nothing).
+fn parse_filter(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(
+            "empty: give a name (e.g. us_ofac_sdn, RUSSIA), or leave the option out".to_string(),
+        );
+    }
+    Ok(text.to_string())
+}
+
+/// Today's date (UTC), for refusing a base date in the future.
+fn today() -> (u16, u8, u8) {
+    let (y, m, d) =
+        sanctum_sources::detect::civil_from_days(crate::time::now_secs().div_euclid(86_400));
+    (u16::try_from(y).unwrap_or(u16::MAX), m, d)
+}
+
+/// Refuses an output file that is the input file, by identity (a symlink or hard link to
+/// it is the same file), or another output: opening it for writing would truncate what is
+/// still being read. Checked before any output is opened.
+fn check_outputs(input: &std::path::Path, outputs: &[(&str, Option<&PathBuf>)]) -> Result<()> {
+    let outputs: Vec<(&str, &PathBuf)> = outputs
+        .iter()
+        .filter_map(|(flag, path)| path.map(|p| (*flag, p)))
+        .collect();
+    for (i, (flag, path)) in outputs.iter().enumerate() {
+        if same_file(input, path) {
+            bail!(
+                "{flag} {}: that is the input file {}; writing it would destroy the file being screened",
+                path.display(),
+                input.display()
+            );
+        }
+        for (other, other_path) in &outputs[..i] {
+            if same_file(path, other_path) {
+                bail!(
+                    "{flag} {} and {other} {}: the same file; give each its own",
+                    path.display(),
+                    other_path.display()
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Whether two paths name one file: the same file by identity (device and inode, through
+/// symlinks and hard links) when both exist, else the same directory and file name.
+fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    if let Ok(same) = same_file::is_same_file(a, b) {
+        return same;
+    }
+    let place = |p: &std::path::Path| {
+        let dir = match p.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        Some((dir.canonicalize().ok()?, p.file_name()?.to_os_string()))
+    };
+    matches!((place(a), place(b)), (Some(x), Some(y)) if x == y)
+}
+
 fn parse_date(text: &str, flag: &str) -> Result<sanctum_model::PartialDate> {
     sanctum_model::date::parse_single_date(text)
         .map_err(|e| anyhow::anyhow!("{flag} {text:?}: {}", e.reason))
@@ -107,7 +211,7 @@ fn ensure_lists(ctx: &Context) -> Result<()> {
         return Ok(());
     }
     drop(store);
-    eprintln!("the store is empty: fetching the lists first (sanctum update)");
+    note!("the store is empty: fetching the lists first (sanctum update)");
     let command = crate::update::UpdateArgs::augment_args(clap::Command::new("update"));
     let matches = command.try_get_matches_from(["update"])?;
     let args = crate::update::UpdateArgs::from_arg_matches(&matches)?;
@@ -117,6 +221,29 @@ fn ensure_lists(ctx: &Context) -> Result<()> {
 
 pub fn run(ctx: &Context, args: ScreenArgs) -> Result<ExitCode> {
     let started = Instant::now();
+    let limits = &ctx.config.limits;
+    check_outputs(
+        &args.input,
+        &[
+            ("--out", args.out.as_ref()),
+            ("--rejects", args.rejects.as_ref()),
+            ("--summary", args.summary.as_ref()),
+        ],
+    )?;
+    let since: Option<Since> = args
+        .changes_since
+        .as_deref()
+        .map(|since| {
+            since
+                .parse()
+                .map_err(|e: String| anyhow::anyhow!("--changes-since {e}"))
+        })
+        .transpose()?;
+    if let Some(Since::Date(date)) = &since
+        && date.earliest() > today()
+    {
+        bail!("--changes-since {date}: a date after today; give a past date or a version");
+    }
     if !args.no_fetch {
         ensure_lists(ctx)?;
     }
@@ -130,14 +257,11 @@ pub fn run(ctx: &Context, args: ScreenArgs) -> Result<ExitCode> {
             .map(|d| parse_date(d, "--as-of"))
             .transpose()?,
     };
-    let (parties, changes) = match &args.changes_since {
+    let (parties, changes) = match &since {
         Some(since) => {
-            let since: Since = since
-                .parse()
-                .map_err(|e: String| anyhow::anyhow!("--changes-since {e}"))?;
-            let delta = lists::load_delta(&store, &selection, &since)?;
+            let delta = lists::load_delta(&store, &selection, since)?;
             for c in &delta.changes {
-                eprintln!(
+                note!(
                     "{}: version {} ({}) → {} ({}): {} added, {} amended, {} removed",
                     c.source,
                     c.from_seq,
@@ -159,7 +283,7 @@ pub fn run(ctx: &Context, args: ScreenArgs) -> Result<ExitCode> {
                 );
             }
             for v in &lists.versions {
-                eprintln!(
+                note!(
                     "{} version {} ({})",
                     v.source,
                     v.seq,
@@ -176,9 +300,9 @@ pub fn run(ctx: &Context, args: ScreenArgs) -> Result<ExitCode> {
         threshold: args.threshold.unwrap_or(DEFAULT_THRESHOLD),
         ..MatchOptions::default()
     };
-    let mut screener = Screener::new(parties, options);
-    screener.max_alerts_per_row = args.max_alerts.max(1);
-    eprintln!(
+    let mut screener = Screener::within(parties, options, limits);
+    screener.max_alerts_per_row = args.max_alerts;
+    note!(
         "{} parties prepared and indexed in {:.1?}",
         screener.parties().len(),
         started.elapsed()
@@ -190,11 +314,11 @@ pub fn run(ctx: &Context, args: ScreenArgs) -> Result<ExitCode> {
         InputKind::Jsonl => InputFormat::Jsonl,
         InputKind::Xlsx => InputFormat::Xlsx,
     });
-    let reader = InputReader::open_with_limits(&args.input, format, &map, &ctx.config.limits)?;
+    let reader = InputReader::open(&args.input, format, &map, limits)?;
     if !reader.ignored_columns.is_empty() {
-        eprintln!(
+        note!(
             "ignored columns (use --map COLUMN=FIELD to read them): {}",
-            reader.ignored_columns.join(", ")
+            safe(&reader.ignored_columns.join(", "))
         );
     }
     let alert_format = match args.format {
@@ -251,14 +375,21 @@ pub fn run(ctx: &Context, args: ScreenArgs) -> Result<ExitCode> {
         &screener,
         &RunOptions {
             strict: args.strict,
+            limits: limits.clone(),
         },
         &label,
         &mut sink,
         &mut progress,
     );
     bar.finish_and_clear();
-    let summary = summary?;
-    writer.finish()?;
+    let mut summary = summary?;
+    // Standard output closed (`| head`): what was written stands, the rest goes unwritten.
+    match writer.finish() {
+        Err(ScreenError::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            summary.output_closed = true;
+        }
+        other => other?,
+    }
     if let Some(r) = rejects {
         r.finish()?;
     }
@@ -279,20 +410,39 @@ pub fn run(ctx: &Context, args: ScreenArgs) -> Result<ExitCode> {
 }
 
 fn print_summary(s: &Summary, delta: bool) {
-    eprintln!(
-        "rows read {}, screened {}, rejected {}",
-        s.rows_read, s.rows_screened, s.rows_rejected
+    if s.output_closed {
+        note!(
+            "standard output closed: screening stopped after {} rows; the rows after them were not screened",
+            s.rows_read
+        );
+    }
+    note!(
+        "lines read {}, rows read {}: screened {}, rejected {}",
+        s.lines_read,
+        s.rows_read,
+        s.rows_screened,
+        s.rows_rejected
     );
     for (reason, count) in &s.rejected_by_reason {
-        eprintln!("  rejected, {reason}: {count}");
+        note!("  rejected, {reason}: {count}");
     }
+    // Reasons quote the file's text: escaped, so no control in it reaches the terminal.
     for e in s.rejected_examples.iter().take(20) {
-        eprintln!("  {e}");
+        note!("  {}", safe(&e.to_string()));
     }
     if s.rows_rejected > 20 {
-        eprintln!("  … (--rejects FILE lists every one)");
+        note!("  … (--rejects FILE lists every one)");
     }
-    eprintln!(
+    if s.rows_with_warnings > 0 {
+        note!("screened with a warning: {} rows", s.rows_with_warnings);
+        for (kind, count) in &s.warnings_by_kind {
+            note!("  {kind}: {count}");
+        }
+        for w in s.warning_examples.iter().take(20) {
+            note!("  {}", safe(&w.to_string()));
+        }
+    }
+    note!(
         "alerts {} on {} rows (alert rate {:.3}%){}",
         s.alerts,
         s.rows_alerted,
@@ -303,9 +453,12 @@ fn print_summary(s: &Summary, delta: bool) {
             String::new()
         }
     );
-    eprintln!(
+    note!(
         "{} parties, {:.1} candidates scored per row, {:.2} s, {:.0} rows/s",
-        s.parties, s.mean_candidates, s.seconds, s.rows_per_second
+        s.parties,
+        s.mean_candidates,
+        s.seconds,
+        s.rows_per_second
     );
 }
 
@@ -345,7 +498,7 @@ pub enum ScreenTools {
         queries: usize,
         #[arg(long, default_value_t = 3)]
         seed: u64,
-        #[arg(long)]
+        #[arg(long, value_parser = parse_threshold)]
         threshold: Option<f64>,
         #[arg(long)]
         json: Option<PathBuf>,
@@ -380,7 +533,7 @@ pub fn tools(ctx: &Context, command: ScreenTools) -> Result<ExitCode> {
                 },
                 BufWriter::new(file),
             )?;
-            eprintln!(
+            note!(
                 "{}: {} rows, {} listed names planted",
                 out.display(),
                 stats.rows,
@@ -397,7 +550,8 @@ pub fn tools(ctx: &Context, command: ScreenTools) -> Result<ExitCode> {
             let grown = sanctum_screen::grow::grow(loaded.parties, parties, seed);
             let screener = Screener::new(grown, MatchOptions::default());
             let built = started.elapsed().as_secs_f64();
-            let reader = InputReader::open(&input, None, &ColumnMap::new(&[])?)?;
+            let reader =
+                InputReader::open(&input, None, &ColumnMap::new(&[])?, &ctx.config.limits)?;
             let summary = sanctum_screen::run(
                 reader,
                 &screener,
@@ -406,7 +560,7 @@ pub fn tools(ctx: &Context, command: ScreenTools) -> Result<ExitCode> {
                 &mut |_, _| Ok(()),
                 &mut |_, _, _| {},
             )?;
-            println!(
+            say!(
                 "{}",
                 serde_json::json!({
                     "parties": summary.parties,
@@ -416,7 +570,7 @@ pub fn tools(ctx: &Context, command: ScreenTools) -> Result<ExitCode> {
                     "alerts": summary.alerts,
                     "prepare_and_index_seconds": built,
                 })
-            );
+            )?;
         }
         ScreenTools::Recall {
             sources,
@@ -456,8 +610,8 @@ pub fn tools(ctx: &Context, command: ScreenTools) -> Result<ExitCode> {
                 }
             };
             let report = sanctum_screen::recall::compare(&screener, &sample, &scan);
-            eprintln!("scanned in {:.1?}", started.elapsed());
-            println!("{}", serde_json::to_string_pretty(&report)?);
+            note!("scanned in {:.1?}", started.elapsed());
+            say!("{}", serde_json::to_string_pretty(&report)?)?;
             if let Some(path) = json {
                 std::fs::write(&path, serde_json::to_string_pretty(&report)?)?;
             }

@@ -4,7 +4,7 @@ use crate::config::Context;
 use anyhow::{Context as _, Result, bail};
 use clap::{Args, Subcommand};
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
-use sanctum_server::auth::{KeyStore, Scope, is_unprintable, printable};
+use sanctum_server::auth::{KeyStore, Scope, is_unprintable};
 use sanctum_server::{ServerConfig, UpdateHook};
 use std::net::SocketAddr;
 use std::process::{Command, ExitCode, Stdio};
@@ -181,36 +181,35 @@ pub fn keys(ctx: &Context, command: KeysCommand) -> Result<ExitCode> {
             eprintln!(
                 "key {} ({}) created with scopes {}; it is shown only now:",
                 record.id,
-                printable(&record.name),
+                crate::term::safe(&record.name),
                 scope_list(&record.scopes)
             );
-            println!("{key}");
+            say!("{key}")?;
         }
         KeysCommand::List => {
             let mut t = Table::new();
             t.load_style(UTF8_FULL_CONDENSED)
                 .set_header(["id", "name", "scopes", "created"]);
             for r in store.list() {
-                // Names come from a file an API client may have written: never raw escapes.
                 t.add_row(vec![
-                    printable(&r.id),
-                    printable(&r.name),
+                    r.id,
+                    crate::term::safe(&r.name).into_owned(),
                     scope_list(&r.scopes),
-                    printable(&r.created_at),
+                    r.created_at,
                 ]);
             }
-            println!("{t}");
+            say!("{t}")?;
         }
         KeysCommand::Revoke { id } => {
             if !store.revoke(&id).context("revoking the key")? {
                 bail!(
                     "no key with id {:?}: see `sanctum keys list`",
-                    printable(&id)
+                    crate::term::safe(&id)
                 );
             }
             eprintln!(
                 "key {} revoked; a running server drops it within seconds",
-                printable(&id)
+                crate::term::safe(&id)
             );
         }
     }

@@ -77,12 +77,12 @@ pub fn run(ctx: &Context, args: UpdateArgs) -> Result<ExitCode> {
             &ctx.config.limits,
         )?;
         for note in &plan.notes {
-            eprintln!("note: {note}");
+            note!("note: {note}");
         }
         // A file that cannot even be opened to tell what it is (a damaged archive) is a
         // rejected publication, like one that fails to parse.
         for err in &plan.unreadable {
-            eprintln!("rejected: {err}; the previous version stays current");
+            note!("rejected: {err}; the previous version stays current");
             rejected += 1;
         }
         if plan.publications.is_empty() && plan.unreadable.is_empty() {
@@ -111,7 +111,7 @@ pub fn run(ctx: &Context, args: UpdateArgs) -> Result<ExitCode> {
         };
         for key in keys {
             let Some(info) = catalog::source(key) else {
-                eprintln!("{key}: no download location; ingest it with --from");
+                note!("{key}: no download location; ingest it with --from");
                 rejected += 1;
                 continue;
             };
@@ -129,7 +129,7 @@ pub fn run(ctx: &Context, args: UpdateArgs) -> Result<ExitCode> {
                     }
                 }
                 Err(err) => {
-                    eprintln!("{key}: update failed, previous version stays current: {err}");
+                    note!("{key}: update failed, previous version stays current: {err}");
                     rejected += 1;
                 }
             }
@@ -169,7 +169,7 @@ fn ingest(
     let source = &publication.source;
     let main = publication.main.display();
     let reject = |reason: &dyn std::fmt::Display| {
-        eprintln!("{source}: rejected {main}: {reason}; the previous version stays current");
+        note!("{source}: rejected {main}: {reason}; the previous version stays current");
         false
     };
     let sha256 = match publication.sha256() {
@@ -189,7 +189,7 @@ fn ingest(
         && !policy.force
     {
         if v.seq == current.seq {
-            println!(
+            let _ = say!(
                 "{source}: {main} unchanged: already stored as version {} ({:.0?})",
                 v.seq,
                 started.elapsed()
@@ -199,7 +199,7 @@ fn ingest(
         if let (Some(date), Some(current_date)) = (v.published, current.published)
             && date.latest() < current_date.earliest()
         {
-            println!(
+            let _ = say!(
                 "{source}: {main} unchanged: already stored as version {}, dated {date}, before \
                  the current version {} ({current_date}), which stays current; `--force` or \
                  `sanctum rollback {source} {}` makes it current again ({:.0?})",
@@ -217,10 +217,10 @@ fn ingest(
         Err(err) => return reject(&err),
     };
     for row in &parsed.skipped {
-        eprintln!("{source}: skipped {row}");
+        note!("{source}: skipped {row}");
     }
     for warning in &parsed.warnings {
-        eprintln!("{source}: warning: {warning}");
+        note!("{source}: warning: {warning}");
     }
     let version = NewVersion {
         source: source.clone(),
@@ -235,7 +235,7 @@ fn ingest(
     };
     match store.ingest(version, parsed.entities, policy) {
         Ok(IngestOutcome::Unchanged { version }) => {
-            println!(
+            let _ = say!(
                 "{source}: {main} unchanged, version {} stays current",
                 version.seq
             );
@@ -245,7 +245,7 @@ fn ingest(
             version,
             merged_duplicates,
         }) => {
-            println!(
+            let _ = say!(
                 "{source}: version {} from {main} (published {}): {} parties, +{} -{} ~{}{}{}{} ({:.0?})",
                 version.seq,
                 version

@@ -2,9 +2,13 @@
 //! an analyst can read.
 //!
 //! - [`Query`]: what is known of the one screened: names, kind, birth dates, countries,
-//!   gender, identifiers. [`Query::prepare`] validates it and analyses its names once.
+//!   gender, identifiers. [`Query::prepare_within`] validates it against the name limits
+//!   (`[limits]`: characters, words, names), refuses a name with too little to screen on,
+//!   and analyses its names once.
 //! - [`PreparedEntity`]: a listed [`Entity`] with every name analysed by `sanctum-names`
 //!   (normalised, transliterated, tokenised, variant-folded), built once per list version.
+//!   A listed name over the name limits is analysed on its first words only
+//!   ([`bounded_name`]): the work per listed name is bounded, the stored record whole.
 //! - [`Matcher::score`]: compares every query name with every listed name
 //!   ([`names::compare`]), keeps the best pair, then weighs birth dates, countries, gender,
 //!   kind and identifiers ([`features`]). Returns a [`Hit`]: a score in [0, 1] and its
@@ -19,8 +23,9 @@ pub mod eval;
 pub mod features;
 pub mod names;
 
+use sanctum_limits::{LimitExceeded, Limits};
 use sanctum_model::{Entity, EntityKind, Gender, IdKind, NameKind, PartialDate};
-use sanctum_names::analyze;
+use sanctum_names::{TokenKind, analyze};
 use serde::Serialize;
 use std::fmt;
 
@@ -60,15 +65,39 @@ pub struct PreparedName {
 
 impl PreparedName {
     /// `person`: the name is known to be a person's (no legal form is looked for in it).
+    /// Analyses the name within the default limits (see [`PreparedName::within`]).
     pub fn new(text: &str, kind: NameKind, family: Option<&str>, person: bool) -> Self {
-        let analysis = if person {
-            sanctum_names::analyze_person(text)
+        Self::within(text, kind, family, person, &Limits::default())
+    }
+
+    /// [`PreparedName::new`] analysing at most the name's first `max_name_chars` characters
+    /// and `max_name_tokens` words: a longer name is matched on its start (its `text`
+    /// stays whole, for the explanation).
+    pub fn within(
+        text: &str,
+        kind: NameKind,
+        family: Option<&str>,
+        person: bool,
+        limits: &Limits,
+    ) -> Self {
+        let analysed = bounded_name(text, limits);
+        let mut analysis = if person {
+            sanctum_names::analyze_person(analysed)
         } else {
-            analyze(text)
+            analyze(analysed)
         };
-        let tokens = names::NameTokens::new(text, analysis);
+        analysis.tokens.truncate(limits.max_name_tokens);
+        let tokens = names::NameTokens::new(analysed, analysis);
         let family_keys = family
-            .map(|f| analyze(f).tokens.into_iter().map(|t| t.key).collect())
+            .map(|f| {
+                let mut keys: Vec<String> = analyze(bounded_name(f, limits))
+                    .tokens
+                    .into_iter()
+                    .map(|t| t.key)
+                    .collect();
+                keys.truncate(limits.max_name_tokens);
+                keys
+            })
             .unwrap_or_default();
         PreparedName {
             text: text.to_string(),
@@ -77,6 +106,40 @@ impl PreparedName {
             family_keys,
         }
     }
+}
+
+/// The start of `text` that the matcher analyses: at most `max_name_chars` characters and
+/// `max_name_tokens` words, cut before a word where it can be. A name within the limits is
+/// returned whole. One 333,000-word listed name once made every index build take minutes:
+/// the work per name must not grow with the input.
+pub fn bounded_name<'a>(text: &'a str, limits: &Limits) -> &'a str {
+    let mut words = 0;
+    let mut in_word = false;
+    let mut last_break = 0;
+    for (chars, (at, c)) in text.char_indices().enumerate() {
+        if chars == limits.max_name_chars {
+            // Cut before the word the limit falls in, unless that leaves nothing.
+            let cut = if in_word && last_break > 0 {
+                last_break
+            } else {
+                at
+            };
+            return &text[..cut];
+        }
+        if c.is_whitespace() {
+            if in_word {
+                last_break = at;
+            }
+            in_word = false;
+        } else if !in_word {
+            in_word = true;
+            words += 1;
+            if words > limits.max_name_tokens {
+                return &text[..at];
+            }
+        }
+    }
+    text
 }
 
 /// The family name of a person's name of three words or more that the publisher does not
@@ -120,7 +183,14 @@ pub struct PreparedEntity {
 }
 
 impl PreparedEntity {
+    /// Prepares a party within the default limits (see [`PreparedEntity::within`]).
     pub fn new(entity: Entity) -> Self {
+        Self::within(entity, &Limits::default())
+    }
+
+    /// Prepares a party, each name analysed on at most its first `max_name_chars`
+    /// characters and `max_name_tokens` words ([`bounded_name`]); the entity is kept whole.
+    pub fn within(entity: Entity, limits: &Limits) -> Self {
         // A party of unknown kind is compared as a person when the query is one.
         let person = matches!(
             entity.kind,
@@ -130,11 +200,12 @@ impl PreparedEntity {
             .names
             .iter()
             .map(|n| {
-                let mut name = PreparedName::new(
+                let mut name = PreparedName::within(
                     &n.full,
                     n.kind,
                     n.part(sanctum_model::NamePartKind::Family),
                     entity.kind == sanctum_model::EntityKind::Person,
+                    limits,
                 );
                 if person && name.family_keys.is_empty() {
                     name.family_keys = names::family_by_patronymic(&name.tokens.tokens)
@@ -142,7 +213,8 @@ impl PreparedEntity {
                         .collect();
                 }
                 if person && name.family_keys.is_empty() {
-                    name.family_keys = unmarked_family(&n.full, &name.tokens.tokens);
+                    name.family_keys =
+                        unmarked_family(bounded_name(&n.full, limits), &name.tokens.tokens);
                 }
                 name
             })
@@ -179,10 +251,157 @@ pub enum QueryError {
     NoName,
     #[error("name {0:?} has no letters or digits to match on")]
     EmptyName(String),
+    /// Only initials (no acronym, [`MIN_ACRONYM_LETTERS`]), particles, generations, function words
+    /// or legal forms: nothing a listed name could be told apart by.
+    #[error(
+        "name {0:?} has too little to screen on: only initials, particles or legal forms (give a name word)"
+    )]
+    NoNameWord(String),
+    /// A name over `max_name_chars` or `max_name_tokens`, or more names than
+    /// `max_names_per_query`: the work per query would grow with the input.
+    #[error("{}{limit}", .name.as_ref().map(|n| format!("name {n:?}: ")).unwrap_or_default())]
+    TooLarge {
+        /// The name's start, when one name is too long.
+        name: Option<String>,
+        limit: LimitExceeded,
+    },
     #[error("invalid birth date {text:?}: {reason}")]
     InvalidDate { text: String, reason: String },
     #[error("unknown country {0:?}: give an ISO 3166 code or an English country name")]
     UnknownCountry(String),
+}
+
+/// What preparing a query noticed without refusing it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QueryWarning {
+    /// The name holds bidirectional control characters (U+202E …), which make the text
+    /// shown differ from the text stored. The controls are left out for matching and, where
+    /// they reorder the letters, the name is also screened as displayed (`displayed`).
+    BidiControls {
+        name: String,
+        displayed: Option<String>,
+    },
+    /// A name with too little to screen on (see [`QueryError::NoNameWord`]) was left out;
+    /// the query's other names are screened.
+    NameLeftOut(String),
+    /// No name has enough to screen on: only an identifier match may alert.
+    IdentifiersOnly,
+}
+
+impl fmt::Display for QueryWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            QueryWarning::BidiControls {
+                name,
+                displayed: Some(shown),
+            } => write!(
+                f,
+                "name {name:?} holds bidirectional control characters: it displays as {shown:?}; screened as stored and as displayed"
+            ),
+            QueryWarning::BidiControls { name, .. } => write!(
+                f,
+                "name {name:?} holds bidirectional control characters: screened without them"
+            ),
+            QueryWarning::NameLeftOut(name) => write!(
+                f,
+                "name {name:?} left out: only initials, particles or legal forms"
+            ),
+            QueryWarning::IdentifiersOnly => write!(
+                f,
+                "no name has enough to screen on (only initials, particles or legal forms): only an identifier match alerts"
+            ),
+        }
+    }
+}
+
+/// A prepared query with what preparing it noticed.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub query: PreparedQuery,
+    /// Empty for most queries (no allocation).
+    pub warnings: Vec<QueryWarning>,
+}
+
+/// Without a name word, a name is an acronym written with dots (N.I.A., AR.P.Č.) only
+/// with two initials or more and this many letters in its short pieces (initials and
+/// pieces of one or two letters). One or two letters meet every listed name with those
+/// initials: the query `a` once alerted at 0.873 on the weak alias `AA`.
+pub const MIN_ACRONYM_LETTERS: usize = 3;
+
+/// Whether a name carries something to screen on: a word of two or more letters or digits
+/// that is no particle, generation, function word or legal form; or an acronym
+/// ([`MIN_ACRONYM_LETTERS`]). A name of titles alone (the alias DOCTOR) is weighed by the
+/// matcher as words, and counts as one; beside other words, titles weigh nothing.
+pub fn has_name_word(tokens: &names::NameTokens) -> bool {
+    let (mut initials, mut letters) = (0, 0);
+    for t in &tokens.tokens {
+        let chars = t.text.chars().count();
+        match t.kind {
+            TokenKind::Name | TokenKind::Number | TokenKind::Honorific if chars > 1 => {
+                return true;
+            }
+            TokenKind::Initial | TokenKind::Name => {
+                initials += 1;
+                letters += 1;
+            }
+            _ if chars <= 2 => letters += chars,
+            _ => {}
+        }
+    }
+    initials >= 2 && letters >= MIN_ACRONYM_LETTERS
+}
+
+/// Unicode's Bidi_Control characters: the marks (ALM, LRM, RLM), embeddings and overrides
+/// (LRE … RLO) and isolates (LRI … PDI). They change the order text is shown in, not its
+/// letters; a name holding one shows a different name than it stores.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+    )
+}
+
+/// `text` in display order (the Unicode bidirectional algorithm's, left to right), its
+/// controls left out.
+fn visual(text: &str) -> String {
+    let info = unicode_bidi::BidiInfo::new(text, None);
+    let lines: Vec<String> = info
+        .paragraphs
+        .iter()
+        .map(|para| {
+            info.reorder_line(para, para.range.clone())
+                .chars()
+                .filter(|c| !is_bidi_control(*c))
+                .collect()
+        })
+        .collect();
+    lines.join(" ")
+}
+
+/// The name a reader takes in when the controls change how `text` shows: the text without
+/// controls that shows as `text` does (`\u{202E}nituP rimidalV` shows, and reads, as
+/// `Vladimir Putin`); `None` when the controls change nothing shown (a mark beside
+/// right-to-left letters) or no such text is found.
+fn displayed(text: &str) -> Option<String> {
+    let stored: String = text.chars().filter(|c| !is_bidi_control(*c)).collect();
+    let shown = visual(text);
+    if shown == visual(&stored) {
+        return None;
+    }
+    let reversed: String = shown.chars().rev().collect();
+    [shown.clone(), reversed]
+        .into_iter()
+        .find(|candidate| visual(candidate) == shown)
+}
+
+/// A name's start for an error message.
+fn name_start(text: &str) -> String {
+    const SHOWN: usize = 60;
+    let mut start: String = text.chars().take(SHOWN).collect();
+    if text.chars().nth(SHOWN).is_some() {
+        start.push('…');
+    }
+    start
 }
 
 /// A validated query with its names analysed.
@@ -204,23 +423,133 @@ impl Query {
         }
     }
 
-    /// Validates the query and analyses its names once, for scoring against many parties.
+    /// [`Query::prepare_within`] the default limits, its warnings left out.
     pub fn prepare(&self) -> Result<PreparedQuery, QueryError> {
-        if self.names.iter().all(|n| n.trim().is_empty()) {
+        self.prepare_within(&Limits::default()).map(|p| p.query)
+    }
+
+    /// Validates the query and analyses its names once, for scoring against many parties.
+    ///
+    /// Refused: more names than `max_names_per_query`, a name over `max_name_chars`
+    /// characters or `max_name_tokens` words (the work per query stays bounded), and a query
+    /// whose names have nothing to screen on ([`has_name_word`]) unless an identifier does;
+    /// a name without a name word beside one that has some is left out. Bidirectional
+    /// controls are left out for matching, and a name they reorder is screened as
+    /// displayed too; both are reported in [`Prepared::warnings`].
+    pub fn prepare_within(&self, limits: &Limits) -> Result<Prepared, QueryError> {
+        let given: Vec<&String> = self.names.iter().filter(|n| !n.trim().is_empty()).collect();
+        if given.is_empty() {
             return Err(QueryError::NoName);
         }
-        let mut names = Vec::new();
-        for n in self.names.iter().filter(|n| !n.trim().is_empty()) {
-            let prepared = PreparedName::new(
-                n,
-                NameKind::Primary,
-                None,
-                self.kind == Some(EntityKind::Person),
-            );
-            if prepared.tokens.tokens.is_empty() {
-                return Err(QueryError::EmptyName(n.clone()));
+        if given.len() > limits.max_names_per_query {
+            return Err(QueryError::TooLarge {
+                name: None,
+                limit: LimitExceeded::new(
+                    "the number of names",
+                    "max_names_per_query",
+                    limits.max_names_per_query as u64,
+                )
+                .found(given.len()),
+            });
+        }
+        for (what, n) in [
+            ("the number of birth dates", self.birth_dates.len()),
+            ("the number of countries", self.countries.len()),
+            ("the number of identifiers", self.identifiers.len()),
+        ] {
+            if n > limits.max_query_values {
+                return Err(QueryError::TooLarge {
+                    name: None,
+                    limit: LimitExceeded::new(
+                        what,
+                        "max_query_values",
+                        limits.max_query_values as u64,
+                    )
+                    .found(n),
+                });
             }
-            names.push(prepared);
+        }
+        let person = self.kind == Some(EntityKind::Person);
+        let mut warnings = Vec::new();
+        let mut names = Vec::with_capacity(given.len());
+        let mut left_out = Vec::new();
+        for n in given {
+            let chars = n.chars().count();
+            if chars > limits.max_name_chars {
+                return Err(QueryError::TooLarge {
+                    name: Some(name_start(n)),
+                    limit: LimitExceeded::new(
+                        "the name's length in characters",
+                        "max_name_chars",
+                        limits.max_name_chars as u64,
+                    )
+                    .found(chars),
+                });
+            }
+            let shown = if n.contains(is_bidi_control) {
+                let shown = displayed(n);
+                warnings.push(QueryWarning::BidiControls {
+                    name: n.clone(),
+                    displayed: shown.clone(),
+                });
+                shown
+            } else {
+                None
+            };
+            for text in std::iter::once(n.as_str()).chain(shown.as_deref()) {
+                let analysis = if person {
+                    sanctum_names::analyze_person(text)
+                } else {
+                    analyze(text)
+                };
+                if analysis.tokens.len() > limits.max_name_tokens {
+                    return Err(QueryError::TooLarge {
+                        name: Some(name_start(n)),
+                        limit: LimitExceeded::new(
+                            "the name's number of words",
+                            "max_name_tokens",
+                            limits.max_name_tokens as u64,
+                        )
+                        .found(analysis.tokens.len()),
+                    });
+                }
+                let prepared = PreparedName {
+                    text: text.to_string(),
+                    kind: NameKind::Primary,
+                    tokens: names::NameTokens::new(text, analysis),
+                    family_keys: Vec::new(),
+                };
+                if prepared.tokens.tokens.is_empty() {
+                    return Err(QueryError::EmptyName(n.clone()));
+                }
+                if has_name_word(&prepared.tokens) {
+                    names.push(prepared);
+                } else {
+                    left_out.push(prepared);
+                }
+            }
+        }
+        if names.is_empty() {
+            let Some(first) = left_out.first() else {
+                return Err(QueryError::NoName);
+            };
+            if self
+                .identifiers
+                .iter()
+                .all(|i| features::normalize_id(&i.value).is_empty())
+            {
+                return Err(QueryError::NoNameWord(first.text.clone()));
+            }
+            // The identifier carries the query; the names stay for the matcher to align,
+            // and the caller keeps only identifier matches.
+            warnings.push(QueryWarning::IdentifiersOnly);
+            names = left_out;
+        } else {
+            warnings.extend(
+                left_out
+                    .into_iter()
+                    .map(|n| QueryWarning::NameLeftOut(n.text)),
+            );
         }
         let birth_dates = self
             .birth_dates
@@ -247,13 +576,16 @@ impl Query {
             .map(|i| (i.kind.clone(), features::normalize_id(&i.value)))
             .filter(|(_, v)| !v.is_empty())
             .collect();
-        Ok(PreparedQuery {
-            names,
-            kind: self.kind,
-            birth_dates,
-            countries,
-            gender: self.gender,
-            identifiers,
+        Ok(Prepared {
+            query: PreparedQuery {
+                names,
+                kind: self.kind,
+                birth_dates,
+                countries,
+                gender: self.gender,
+                identifiers,
+            },
+            warnings,
         })
     }
 }
@@ -486,6 +818,142 @@ mod tests {
             .score(&query.prepare().unwrap(), &tsyb)
             .unwrap();
         assert!(hit.explanation.name_score > 0.85, "{hit:?}");
+    }
+
+    #[test]
+    fn a_query_over_the_name_limits_is_refused_naming_the_limit() {
+        let limits = Limits::default();
+        let long = "x".repeat(limits.max_name_chars + 1);
+        let err = Query::name(long.as_str()).prepare().unwrap_err();
+        assert!(
+            err.to_string().contains("`max_name_chars`") && err.to_string().contains("…"),
+            "{err}"
+        );
+        let words = vec!["Ivan"; limits.max_name_tokens + 1].join(" ");
+        let err = Query::name(words.as_str()).prepare().unwrap_err();
+        assert!(matches!(err, QueryError::TooLarge { .. }), "{err}");
+        assert!(err.to_string().contains("`max_name_tokens`"), "{err}");
+        let at_limit = vec!["Ivan"; limits.max_name_tokens].join(" ");
+        assert!(Query::name(at_limit.as_str()).prepare().is_ok());
+        let many = Query {
+            names: vec!["Ivan Petrov".to_string(); limits.max_names_per_query + 1],
+            ..Query::default()
+        };
+        let err = many.prepare().unwrap_err();
+        assert!(err.to_string().contains("`max_names_per_query`"), "{err}");
+    }
+
+    #[test]
+    fn a_name_without_a_name_word_is_refused_or_left_out() {
+        for name in [
+            "a", "A. B.", "al bin", "OOO", "LLC", "x y", "Jr", "El M", "de la x", "1-P",
+        ] {
+            assert!(
+                matches!(Query::name(name).prepare(), Err(QueryError::NoNameWord(_))),
+                "{name:?}"
+            );
+        }
+        for name in ["Li", "N.I.A.", "AR.P.Č.", "Al Sham", "7 Seas", "DOCTOR"] {
+            assert!(Query::name(name).prepare().is_ok(), "{name:?}");
+        }
+        // Beside a real name, it is left out with a warning.
+        let q = Query {
+            names: vec!["Vladimir Putin".into(), "V".into()],
+            ..Query::default()
+        };
+        let p = q.prepare_within(&Limits::default()).unwrap();
+        assert_eq!(p.query.names.len(), 1);
+        assert_eq!(p.warnings, [QueryWarning::NameLeftOut("V".into())]);
+        // With an identifier, the identifier alone may alert.
+        let q = Query {
+            names: vec!["A".into()],
+            identifiers: vec![QueryId {
+                kind: None,
+                value: "IMO 9123456".into(),
+            }],
+            ..Query::default()
+        };
+        let p = q.prepare_within(&Limits::default()).unwrap();
+        assert_eq!(p.warnings, [QueryWarning::IdentifiersOnly]);
+    }
+
+    #[test]
+    fn the_one_letter_query_no_longer_meets_a_two_letter_alias() {
+        let mut aa = Entity::new("test", "1", EntityKind::Person);
+        aa.names
+            .push(sanctum_model::Name::new("AA", NameKind::Alias));
+        let aa = PreparedEntity::new(aa);
+        assert!(Query::name("a").prepare().is_err());
+        // What made it alert: the same key (a → aa). A name word still meets it.
+        let q = Query::name("Aa").prepare().unwrap();
+        assert!(Matcher::default().score(&q, &aa).is_some());
+    }
+
+    #[test]
+    fn bidi_controls_are_flagged_and_an_override_screened_as_displayed() {
+        let q = Query::name("\u{202E}nituP rimidalV");
+        let p = q.prepare_within(&Limits::default()).unwrap();
+        assert_eq!(
+            p.warnings,
+            [QueryWarning::BidiControls {
+                name: "\u{202E}nituP rimidalV".into(),
+                displayed: Some("Vladimir Putin".into()),
+            }]
+        );
+        let texts: Vec<&str> = p.query.names.iter().map(|n| n.text.as_str()).collect();
+        assert_eq!(texts, ["\u{202E}nituP rimidalV", "Vladimir Putin"]);
+        // A mark that reorders nothing is flagged, and the name screened once.
+        let p = Query::name("Ann\u{200F} Smith")
+            .prepare_within(&Limits::default())
+            .unwrap();
+        assert_eq!(p.query.names.len(), 1);
+        assert!(matches!(
+            p.warnings[..],
+            [QueryWarning::BidiControls {
+                displayed: None,
+                ..
+            }]
+        ));
+        // Nor does a mark beside right-to-left letters (read as stored).
+        let p = Query::name("سید علیرضا آوایی\u{200E}")
+            .prepare_within(&Limits::default())
+            .unwrap();
+        assert_eq!(p.query.names.len(), 1);
+        let p = Query::name("Ann Smith")
+            .prepare_within(&Limits::default())
+            .unwrap();
+        assert!(p.warnings.is_empty());
+    }
+
+    #[test]
+    fn a_listed_name_over_the_limits_is_matched_on_its_first_words() {
+        let limits = Limits::default();
+        let mut text = String::from("Vladimir Vladimirovich PUTIN");
+        for i in 0..200_000 {
+            text.push_str(if i % 2 == 0 { " alpha" } else { " beta" });
+        }
+        let putin = listed_person(&text);
+        let name = &putin.names[0];
+        assert_eq!(name.text, text, "the listed text stays whole");
+        assert!(name.tokens.tokens.len() <= limits.max_name_tokens);
+        assert!(name.tokens.chars <= limits.max_name_chars);
+        assert_eq!(putin.entity.names[0].full, text);
+        let q = Query::name("Vladimir PUTIN alpha beta").prepare().unwrap();
+        assert!(Matcher::default().score(&q, &putin).is_some());
+    }
+
+    #[test]
+    fn bounded_name_cuts_before_a_word_within_both_limits() {
+        let limits = Limits {
+            max_name_chars: 12,
+            max_name_tokens: 2,
+            ..Limits::default()
+        };
+        assert_eq!(bounded_name("Ann Smith", &limits), "Ann Smith");
+        assert_eq!(bounded_name("Ann Mary Smith", &limits), "Ann Mary ");
+        assert_eq!(bounded_name("Anna Maryanne", &limits), "Anna");
+        assert_eq!(bounded_name("Annamaryannesmith", &limits), "Annamaryanne");
+        assert_eq!(bounded_name("Аннамарияннасмит", &limits), "Аннамариянна");
     }
 
     #[test]

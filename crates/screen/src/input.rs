@@ -7,20 +7,28 @@
 //! synonyms (`dob`, `surname`, `sex`, `type`, …). Other headers are ignored unless a
 //! [`ColumnMap`] override names them (`--map "Client Name=name"`).
 //!
-//! A row that cannot be read (broken quoting, a wrong number of fields, invalid JSON, an
-//! empty name, an unknown kind or gender) becomes a [`RowError`] with its 1-based line
-//! number; dates and countries are validated later, by [`Query::prepare`], in parallel.
-//! CSV and JSON lines are streamed; an XLSX sheet is read whole, after the bounded reader of
-//! [`sanctum_sources::xlsx`] has checked it against the limits (rows, columns, text per row
-//! and per sheet, the workbook's compressed parts). Legacy `.xls` workbooks are refused.
+//! A row that cannot be read (broken quoting, a wrong number of fields, invalid UTF-8 or
+//! JSON, an empty name, an unknown kind or gender, a record over `max_record_bytes`)
+//! becomes a [`RowError`] with its 1-based line number, and the run goes on; dates,
+//! countries and the name limits are checked later, by [`Query::prepare_within`], in
+//! parallel. A row screened with something to report (a field spanning lines, a name with
+//! bidirectional controls) carries [`RowWarning`]s.
+//!
+//! CSV and JSON lines are streamed line by line ([`crate::records`]): lines are numbered as
+//! an editor numbers them (`\n`, `\r\n` or `\r`), every line lands in one row or one
+//! rejection, and a quote that swallows the rows after it is caught and those rows read on
+//! their own. An XLSX sheet goes through the bounded reader of [`sanctum_sources::xlsx`],
+//! which checks it against the limits (rows, columns, text per row and per sheet, the
+//! workbook's compressed parts) before a cell is read; legacy `.xls` workbooks are refused.
 
+use crate::records::{CsvRecords, Framed, Line, LineReader, RecordLimits};
 use sanctum_limits::Limits;
-use sanctum_matcher::{Query, QueryId};
+use sanctum_matcher::{Query, QueryId, QueryWarning};
 use sanctum_model::{EntityKind, Gender, IdKind};
 use std::collections::HashMap;
 use std::fmt;
 use std::fs::File;
-use std::io::{BufRead, BufReader};
+use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
 /// A field of the query a column can fill.
@@ -169,6 +177,12 @@ pub enum RejectKind {
     InvalidDate,
     UnknownCountry,
     InvalidValue,
+    /// Only initials, particles or legal forms: nothing to screen on.
+    NoNameWord,
+    /// A name over `max_name_chars` or `max_name_tokens`, or too many names.
+    NameTooLong,
+    /// A record over `max_record_bytes`.
+    RecordTooLong,
 }
 
 impl RejectKind {
@@ -182,6 +196,9 @@ impl RejectKind {
             RejectKind::InvalidDate => "unparseable date",
             RejectKind::UnknownCountry => "unknown country",
             RejectKind::InvalidValue => "invalid value",
+            RejectKind::NoNameWord => "no name word",
+            RejectKind::NameTooLong => "name too long",
+            RejectKind::RecordTooLong => "record too long",
         }
     }
 }
@@ -207,6 +224,62 @@ impl fmt::Display for RowError {
     }
 }
 
+/// What a row screened despite it tells the analyst.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WarnKind {
+    /// A quoted field with line breaks outside the name columns (an address, a note).
+    MultiLineField,
+    /// A name holds bidirectional control characters: what it shows is not what it stores.
+    BidiControls,
+    /// One of the row's names had too little to screen on and was left out.
+    NameLeftOut,
+    /// No name had enough to screen on: only an identifier match alerts.
+    IdentifiersOnly,
+}
+
+impl WarnKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WarnKind::MultiLineField => "field spanning lines",
+            WarnKind::BidiControls => "bidirectional controls in a name",
+            WarnKind::NameLeftOut => "name left out",
+            WarnKind::IdentifiersOnly => "identifiers only",
+        }
+    }
+}
+
+/// Something to report about a screened row.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RowWarning {
+    /// 1-based line of the row's start.
+    pub line: u64,
+    pub kind: WarnKind,
+    pub message: String,
+}
+
+impl RowWarning {
+    /// A warning of query preparation, on the row's line.
+    pub fn from_query(line: u64, warning: &QueryWarning) -> RowWarning {
+        let kind = match warning {
+            QueryWarning::BidiControls { .. } => WarnKind::BidiControls,
+            QueryWarning::NameLeftOut(_) => WarnKind::NameLeftOut,
+            QueryWarning::IdentifiersOnly => WarnKind::IdentifiersOnly,
+        };
+        RowWarning {
+            line,
+            kind,
+            message: warning.to_string(),
+        }
+    }
+}
+
+impl fmt::Display for RowWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}: {}", self.line, self.message)
+    }
+}
+
 /// One readable row.
 #[derive(Debug, Clone)]
 pub struct InputRow {
@@ -214,6 +287,8 @@ pub struct InputRow {
     /// The `id` column, else the line number.
     pub id: String,
     pub query: Query,
+    /// Usually none (no allocation).
+    pub warnings: Vec<RowWarning>,
 }
 
 impl InputRow {
@@ -326,6 +401,7 @@ impl RowValues {
         };
         Ok(InputRow {
             line,
+            warnings: Vec::new(),
             id: self.id.unwrap_or_else(|| line.to_string()),
             query: Query {
                 names,
@@ -344,6 +420,8 @@ pub fn query_error(line: u64, err: &sanctum_matcher::QueryError) -> RowError {
     use sanctum_matcher::QueryError as E;
     let kind = match err {
         E::NoName | E::EmptyName(_) => RejectKind::EmptyName,
+        E::NoNameWord(_) => RejectKind::NoNameWord,
+        E::TooLarge { .. } => RejectKind::NameTooLong,
         E::InvalidDate { .. } => RejectKind::InvalidDate,
         E::UnknownCountry(_) => RejectKind::UnknownCountry,
     };
@@ -356,14 +434,14 @@ pub fn query_error(line: u64, err: &sanctum_matcher::QueryError) -> RowError {
 
 enum Inner {
     Csv {
-        reader: csv::Reader<BufReader<File>>,
+        /// Boxed: the parser's state tables are a kilobyte.
+        records: Box<CsvRecords<BufReader<File>>>,
+        headers: Vec<String>,
         fields: Vec<Option<Field>>,
-        record: csv::StringRecord,
     },
     Jsonl {
-        lines: BufReader<File>,
-        line: u64,
-        buffer: String,
+        lines: LineReader<BufReader<File>>,
+        line: Line,
         map: ColumnMap,
     },
     Xlsx {
@@ -381,20 +459,14 @@ pub struct InputReader {
     /// Total size in progress units (bytes for CSV/JSONL, rows for XLSX).
     pub total: u64,
     position: u64,
+    /// XLSX: the last sheet row read.
+    sheet_rows: u64,
 }
 
 impl InputReader {
-    /// [`InputReader::open_with_limits`] with the default limits.
+    /// Opens `path`; its records are bounded by `limits.max_record_bytes` and
+    /// `limits.max_record_lines`, a spreadsheet by the sheet limits.
     pub fn open(
-        path: &Path,
-        format: Option<InputFormat>,
-        map: &ColumnMap,
-    ) -> Result<InputReader, InputError> {
-        Self::open_with_limits(path, format, map, &Limits::default())
-    }
-
-    /// Opens an input file, reading it within `limits` (`[limits]` of sanctum.toml).
-    pub fn open_with_limits(
         path: &Path,
         format: Option<InputFormat>,
         map: &ColumnMap,
@@ -417,36 +489,47 @@ impl InputReader {
                 } else {
                     b','
                 };
-                let mut reader = csv::ReaderBuilder::new()
-                    .delimiter(delimiter)
-                    .flexible(false)
-                    .from_reader(BufReader::with_capacity(1 << 16, file));
-                let headers: Vec<String> = reader
-                    .headers()
-                    .map_err(|e| InputError::Unreadable {
-                        path: path.to_path_buf(),
-                        reason: format!("header row: {e}"),
-                    })?
-                    .iter()
-                    .map(str::to_string)
-                    .collect();
+                let mut records = CsvRecords::new(
+                    BufReader::with_capacity(1 << 16, file),
+                    delimiter,
+                    RecordLimits {
+                        max_bytes: limits.max_record_bytes,
+                        max_lines: limits.max_record_lines,
+                    },
+                );
+                let unreadable = |reason: String| InputError::Unreadable {
+                    path: path.to_path_buf(),
+                    reason,
+                };
+                let headers: Vec<String> = match records.next().map_err(io)? {
+                    None => return Err(unreadable("no header row: the file is empty".into())),
+                    Some(Framed::Rejected(e)) => {
+                        return Err(unreadable(format!("header row: {e}")));
+                    }
+                    Some(Framed::Record { .. }) => (0..records.len())
+                        .map(|i| String::from_utf8_lossy(records.field(i)).into_owned())
+                        .collect(),
+                };
+                records.set_width(headers.len());
                 let (fields, ignored) = map.resolve(&headers);
                 check_name_column(path, &fields)?;
                 ignored_columns = ignored;
                 (
                     Inner::Csv {
-                        reader,
+                        records: Box::new(records),
+                        headers,
                         fields,
-                        record: csv::StringRecord::new(),
                     },
                     size,
                 )
             }
             InputFormat::Jsonl => (
                 Inner::Jsonl {
-                    lines: BufReader::with_capacity(1 << 16, file),
-                    line: 0,
-                    buffer: String::new(),
+                    lines: LineReader::new(
+                        BufReader::with_capacity(1 << 16, file),
+                        limits.max_record_bytes,
+                    ),
+                    line: Line::default(),
                     map: map.clone(),
                 },
                 size,
@@ -472,6 +555,7 @@ impl InputReader {
             ignored_columns,
             total,
             position: 0,
+            sheet_rows: 0,
         })
     }
 
@@ -480,92 +564,82 @@ impl InputReader {
         self.position
     }
 
+    /// Physical lines read so far, the header's included (sheet rows for XLSX).
+    pub fn lines_read(&self) -> u64 {
+        match &self.inner {
+            Inner::Csv { records, .. } => records.lines_read(),
+            Inner::Jsonl { lines, .. } => lines.lines(),
+            Inner::Xlsx { .. } => self.sheet_rows,
+        }
+    }
+
     /// The next row; `Ok(None)` at the end; `Err` only when the file itself fails.
     pub fn next_row(&mut self) -> Result<Option<RowResult>, InputError> {
         match &mut self.inner {
             Inner::Csv {
-                reader,
+                records,
+                headers,
                 fields,
-                record,
-            } => match reader.read_record(record) {
-                Ok(false) => Ok(None),
-                Ok(true) => {
-                    let line = record.position().map(|p| p.line()).unwrap_or(0);
-                    self.position = record.position().map(|p| p.byte()).unwrap_or(0);
-                    let mut values = RowValues::default();
-                    for (field, value) in fields.iter().zip(record.iter()) {
-                        if let Some(field) = field {
-                            values.set(*field, value);
-                        }
-                    }
-                    Ok(Some(values.into_row(line)))
-                }
-                Err(err) => {
-                    let line = err.position().map(|p| p.line()).unwrap_or(0);
-                    if let Some(p) = err.position() {
-                        self.position = p.byte();
-                    }
-                    // Where the reader stands now: a record that ran over several lines
-                    // swallowed rows into a quoted field.
-                    let end = reader.position().line().saturating_sub(1).max(line);
-                    let (kind, reason) = match err.kind() {
-                        csv::ErrorKind::UnequalLengths {
-                            expected_len, len, ..
-                        } if end > line => (
-                            RejectKind::BrokenQuoting,
-                            format!(
-                                "unbalanced quote: one record runs from line {line} to line {end} ({len} fields where the header has {expected_len}); the rows in between are part of it"
-                            ),
-                        ),
-                        csv::ErrorKind::UnequalLengths {
-                            expected_len, len, ..
-                        } => (
-                            RejectKind::FieldCount,
-                            format!(
-                                "{len} fields where the header has {expected_len} (a stray delimiter?)"
-                            ),
-                        ),
-                        csv::ErrorKind::Utf8 { err, .. } => {
-                            (RejectKind::InvalidEncoding, err.to_string())
-                        }
-                        csv::ErrorKind::Io(_) => {
-                            return Err(InputError::Unreadable {
-                                path: self.path.clone(),
-                                reason: err.to_string(),
-                            });
-                        }
-                        _ => (RejectKind::BrokenQuoting, err.to_string()),
-                    };
-                    Ok(Some(Err(RowError { line, kind, reason })))
-                }
-            },
-            Inner::Jsonl {
-                lines,
-                line,
-                buffer,
-                map,
-            } => loop {
-                buffer.clear();
-                let read = lines.read_line(buffer).map_err(|source| InputError::Io {
+            } => {
+                let framed = records.next().map_err(|source| InputError::Io {
                     path: self.path.clone(),
                     source,
                 })?;
-                if read == 0 {
+                self.position = records.consumed();
+                match framed {
+                    None => Ok(None),
+                    Some(Framed::Rejected(e)) => Ok(Some(Err(e))),
+                    Some(Framed::Record { first, last }) => {
+                        Ok(Some(csv_row(records, headers, fields, first, last)))
+                    }
+                }
+            }
+            Inner::Jsonl { lines, line, map } => loop {
+                let more = lines.next_into(line).map_err(|source| InputError::Io {
+                    path: self.path.clone(),
+                    source,
+                })?;
+                if !more {
                     return Ok(None);
                 }
-                *line += 1;
-                self.position += read as u64;
-                let text = buffer.trim();
+                self.position = lines.consumed();
+                let reject = |kind, reason| {
+                    Ok(Some(Err(RowError {
+                        line: line.number,
+                        kind,
+                        reason,
+                    })))
+                };
+                if line.over {
+                    return reject(
+                        RejectKind::RecordTooLong,
+                        format!(
+                            "the line is longer than {} bytes (`max_record_bytes` in [limits]); skipped unread",
+                            line.bytes.len()
+                        ),
+                    );
+                }
+                let text = match std::str::from_utf8(&line.bytes) {
+                    Ok(text) => text,
+                    Err(e) => {
+                        return reject(
+                            RejectKind::InvalidEncoding,
+                            format!("invalid UTF-8 at byte {} of the line", e.valid_up_to() + 1),
+                        );
+                    }
+                };
+                let text = text.trim_start_matches('\u{feff}').trim();
                 if text.is_empty() {
                     continue;
                 }
-                return Ok(Some(json_row(text, *line, map)));
+                return Ok(Some(json_row(text, line.number, map)));
             },
             Inner::Xlsx { rows, fields } => {
                 let Some((line, cells)) = rows.next() else {
                     return Ok(None);
                 };
                 self.position += 1;
+                self.sheet_rows = line;
                 let mut values = RowValues::default();
                 for (field, value) in fields.iter().zip(cells.iter()) {
                     if let Some(field) = field {
@@ -576,6 +650,90 @@ impl InputReader {
             }
         }
     }
+}
+
+/// The row of one CSV record spanning lines `first..=last`.
+fn csv_row<R: std::io::BufRead>(
+    records: &CsvRecords<R>,
+    headers: &[String],
+    fields: &[Option<Field>],
+    first: u64,
+    last: u64,
+) -> RowResult {
+    let reject = |kind, reason| {
+        Err(RowError {
+            line: first,
+            kind,
+            reason,
+        })
+    };
+    let width = fields.len();
+    let len = records.len();
+    if len != width {
+        return if last > first {
+            reject(
+                RejectKind::BrokenQuoting,
+                format!(
+                    "unbalanced quote: one record runs from line {first} to line {last} ({len} fields where the header has {width})"
+                ),
+            )
+        } else {
+            reject(
+                RejectKind::FieldCount,
+                format!("{len} fields where the header has {width} (a stray delimiter?)"),
+            )
+        };
+    }
+    let mut values = RowValues::default();
+    let mut spanning: Vec<&str> = Vec::new();
+    for (i, (field, header)) in fields.iter().zip(headers).enumerate() {
+        let text = match std::str::from_utf8(records.field(i)) {
+            Ok(text) => text,
+            Err(e) => {
+                return reject(
+                    RejectKind::InvalidEncoding,
+                    format!(
+                        "column {header:?}: invalid UTF-8 at byte {} of the field",
+                        e.valid_up_to() + 1
+                    ),
+                );
+            }
+        };
+        if last > first && text.contains('\n') {
+            if matches!(
+                field,
+                Some(Field::Name | Field::FirstName | Field::MiddleName | Field::LastName)
+            ) {
+                return reject(
+                    RejectKind::BrokenQuoting,
+                    format!(
+                        "lines {first} to {last} are one record: a line break inside the name {:?} (an unbalanced quote?)",
+                        text.chars().take(60).collect::<String>()
+                    ),
+                );
+            }
+            spanning.push(header);
+        }
+        if let Some(field) = field {
+            values.set(*field, text);
+        }
+    }
+    let mut row = values.into_row(first)?;
+    if !spanning.is_empty() {
+        row.warnings.push(RowWarning {
+            line: first,
+            kind: WarnKind::MultiLineField,
+            message: format!(
+                "lines {first} to {last} are one record: column {} holds line breaks",
+                spanning
+                    .iter()
+                    .map(|h| format!("{h:?}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        });
+    }
+    Ok(row)
 }
 
 fn check_name_column(path: &Path, fields: &[Option<Field>]) -> Result<(), InputError> {

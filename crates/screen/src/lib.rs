@@ -4,7 +4,9 @@
 //! CHUNK_ROWS → rayon: Query::prepare, Screener::candidates, Matcher::score → alerts in input
 //! order → AlertWriter (JSON lines or CSV) → Summary`.
 //!
-//! - [`input`]: CSV, JSON lines, XLSX; columns recognised by name; bad rows reported.
+//! - [`input`]: CSV, JSON lines, XLSX; columns recognised by name; bad rows reported; CSV
+//!   and JSON lines read line by line within the record limits (`records`), every line
+//!   accounted for.
 //! - [`lists`]: the parties screened against (current, as of a date, a source or program
 //!   filter) or, for delta re-screening, only those added, amended or delisted since a base.
 //! - [`Screener`]: the prepared parties, their [`CandidateIndex`] and the [`Matcher`]. The
@@ -24,13 +26,17 @@ pub mod input;
 pub mod lists;
 pub mod output;
 pub mod recall;
+mod records;
 
-use input::{InputError, InputReader, InputRow, RowError, RowResult};
+use input::{InputError, InputReader, InputRow, RowError, RowResult, RowWarning};
 use lists::Role;
 use rayon::prelude::*;
 use sanctum_index::CandidateIndex;
 pub use sanctum_index::Scratch;
-use sanctum_matcher::{Explanation, MatchOptions, Matcher, PreparedEntity, PreparedQuery};
+pub use sanctum_limits::Limits;
+use sanctum_matcher::{
+    Explanation, MatchOptions, Matcher, PreparedEntity, PreparedQuery, QueryWarning,
+};
 use sanctum_model::Entity;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -111,11 +117,21 @@ pub struct Screener {
 }
 
 impl Screener {
-    /// Prepares the parties (in parallel) and builds the index.
+    /// Prepares the parties (in parallel) and builds the index, within the default limits.
     pub fn new(parties: Vec<(Entity, Role)>, options: MatchOptions) -> Screener {
+        Self::within(parties, options, &Limits::default())
+    }
+
+    /// Prepares the parties (in parallel) and builds the index; a listed name over
+    /// `max_name_chars` or `max_name_tokens` is matched on its first words.
+    pub fn within(
+        parties: Vec<(Entity, Role)>,
+        options: MatchOptions,
+        limits: &Limits,
+    ) -> Screener {
         let (prepared, roles): (Vec<PreparedEntity>, Vec<Role>) = parties
             .into_par_iter()
-            .map(|(e, role)| (PreparedEntity::new(e), role))
+            .map(|(e, role)| (PreparedEntity::within(e, limits), role))
             .unzip();
         let index = CandidateIndex::build(&prepared);
         let amended_after = prepared
@@ -219,6 +235,9 @@ pub enum RowOutcome {
 /// Where the rows went, for the report at the end.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Summary {
+    /// Physical lines of the file read, the header's included (sheet rows for XLSX).
+    pub lines_read: u64,
+    /// Records found: `rows_screened + rows_rejected`.
     pub rows_read: u64,
     pub rows_screened: u64,
     pub rows_rejected: u64,
@@ -226,6 +245,12 @@ pub struct Summary {
     pub rejected_by_reason: BTreeMap<String, u64>,
     /// The first rejected rows (all of them go to the rejects file when one is asked for).
     pub rejected_examples: Vec<RowError>,
+    /// Rows screened with a warning (a field spanning lines, bidirectional controls …).
+    pub rows_with_warnings: u64,
+    /// Warnings by kind.
+    pub warnings_by_kind: BTreeMap<String, u64>,
+    /// The first warnings.
+    pub warning_examples: Vec<RowWarning>,
     /// Alert records written (withdrawn ones included).
     pub alerts: u64,
     /// Rows with at least one alert (not counting withdrawn ones).
@@ -239,6 +264,9 @@ pub struct Summary {
     pub rows_per_second: f64,
     /// Mean candidates scored per row.
     pub mean_candidates: f64,
+    /// The alerts' output was closed (a pipe whose reader left, `| head`): screening
+    /// stopped there, and the counts are those of the rows before.
+    pub output_closed: bool,
 }
 
 thread_local! {
@@ -254,9 +282,22 @@ const MAX_EXAMPLES: usize = 50;
 pub struct RunOptions {
     /// Any bad row is fatal.
     pub strict: bool,
+    /// The name limits each row's query is prepared within.
+    pub limits: Limits,
 }
 
-/// Screens every row of `reader`, handing each row's outcome to `sink` in input order.
+/// Whether an alert stands on an identifier match (the only alerts a query whose names
+/// have nothing to screen on may raise).
+fn identifier_matched(alert: &Alert) -> bool {
+    alert
+        .explanation
+        .features
+        .iter()
+        .any(|f| f.feature == "identifier" && f.contribution > 0.0)
+}
+
+/// Screens every row of `reader`, handing each row's outcome to `sink` in input order. A
+/// sink failing with a closed pipe ends the run early ([`Summary::output_closed`]).
 /// `progress` is called after each chunk with (position, total) in the reader's units and
 /// the rows read so far.
 pub fn run(
@@ -276,7 +317,7 @@ pub fn run(
     let mut candidate_total: u64 = 0;
     std::thread::scope(|scope| -> Result<(), ScreenError> {
         let (sender, receiver) =
-            std::sync::mpsc::sync_channel::<Result<(Vec<RowResult>, u64), InputError>>(2);
+            std::sync::mpsc::sync_channel::<Result<(Vec<RowResult>, u64, u64), InputError>>(2);
         scope.spawn(move || {
             loop {
                 let mut chunk = Vec::with_capacity(CHUNK_ROWS);
@@ -292,7 +333,9 @@ pub fn run(
                     }
                 }
                 let done = chunk.len() < CHUNK_ROWS;
-                if !chunk.is_empty() && sender.send(Ok((chunk, reader.position()))).is_err() {
+                // An empty last chunk still carries the lines read (blank lines at the end).
+                let message = Ok((chunk, reader.position(), reader.lines_read()));
+                if sender.send(message).is_err() {
                     return;
                 }
                 if let Some(e) = failed {
@@ -305,16 +348,26 @@ pub fn run(
             }
         });
         for message in receiver {
-            let (chunk, position) = message?;
+            let (chunk, position, lines) = message?;
+            summary.lines_read = lines;
             let outcomes: Vec<(RowOutcome, usize)> = chunk
                 .into_par_iter()
                 .map(|row| match row {
                     Err(e) => (RowOutcome::Rejected(e), 0),
-                    Ok(row) => match row.query.prepare() {
+                    Ok(mut row) => match row.query.prepare_within(&options.limits) {
                         Err(e) => (RowOutcome::Rejected(input::query_error(row.line, &e)), 0),
-                        Ok(query) => SCRATCH.with(|scratch| {
+                        Ok(prepared) => SCRATCH.with(|scratch| {
                             let mut scratch = scratch.borrow_mut();
-                            let alerts = screener.screen(&query, &mut scratch);
+                            let mut alerts = screener.screen(&prepared.query, &mut scratch);
+                            if prepared.warnings.contains(&QueryWarning::IdentifiersOnly) {
+                                alerts.retain(identifier_matched);
+                            }
+                            row.warnings.extend(
+                                prepared
+                                    .warnings
+                                    .iter()
+                                    .map(|w| RowWarning::from_query(row.line, w)),
+                            );
                             (RowOutcome::Screened { row, alerts }, scratch.parties.len())
                         }),
                     },
@@ -340,8 +393,20 @@ pub fn run(
                             summary.rejected_examples.push(e.clone());
                         }
                     }
-                    RowOutcome::Screened { alerts, .. } => {
+                    RowOutcome::Screened { alerts, row } => {
                         summary.rows_screened += 1;
+                        if !row.warnings.is_empty() {
+                            summary.rows_with_warnings += 1;
+                        }
+                        for w in &row.warnings {
+                            *summary
+                                .warnings_by_kind
+                                .entry(w.kind.as_str().to_string())
+                                .or_default() += 1;
+                            if summary.warning_examples.len() < MAX_EXAMPLES {
+                                summary.warning_examples.push(w.clone());
+                            }
+                        }
                         summary.alerts += alerts.len() as u64;
                         let withdrawn = alerts.iter().filter(|a| a.status.is_withdrawn()).count();
                         summary.withdrawn += withdrawn as u64;
@@ -350,7 +415,17 @@ pub fn run(
                         }
                     }
                 }
-                sink(outcome, screener)?;
+                match sink(outcome, screener) {
+                    Err(ScreenError::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                        summary.output_closed = true;
+                        break;
+                    }
+                    other => other?,
+                }
+            }
+            if summary.output_closed {
+                // Dropping the receiver stops the reader thread.
+                break;
             }
             progress(position, total, summary.rows_read);
         }

@@ -188,7 +188,15 @@ pub fn load_delta(
             continue;
         };
         let from_seq = match since {
-            Since::Version { seq, .. } => *seq,
+            Since::Version { seq, .. } => {
+                if *seq > to.seq || store.version(&source, *seq)?.is_none() {
+                    return Err(ScreenError::Usage(format!(
+                        "--changes-since {source}:{seq}: no such version to compare with (versions 1 to {} are screened against; see `sanctum lists`)",
+                        to.seq
+                    )));
+                }
+                *seq
+            }
             // A source with no version yet on that date: all of it is new.
             Since::Date(date) => match store.version_as_of(&source, *date)? {
                 Some(v) => v.seq,

@@ -5,7 +5,13 @@
 //! or `amended_away`), `entity_id` (`source:source_id`), `source`, `source_id` (the
 //! publisher's own record id, e.g. the OFAC uid), `kind`, `caption`, `matched_name`,
 //! `matched_name_kind`, `programs`, `explanation` (an object in JSON lines, one line of text
-//! in CSV).
+//! in CSV), `input_warnings` (what the row was screened despite: a field spanning lines, a
+//! name with bidirectional controls; left out of JSON lines when there is none).
+//!
+//! CSV cells are opened by spreadsheets, which run a cell starting with `=`, `+`, `-`, `@`,
+//! a tab or a carriage return as a formula: such a cell is written with a `'` before it
+//! (OWASP's advice against CSV injection), since names and ids come from the lists and
+//! the customer file, not from us.
 
 use crate::input::{InputRow, RowError};
 use crate::{Alert, RowOutcome, ScreenError, Screener};
@@ -34,6 +40,8 @@ struct Record<'a> {
     matched_name_kind: &'static str,
     programs: Vec<&'a str>,
     explanation: &'a sanctum_matcher::Explanation,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    input_warnings: Vec<&'a str>,
 }
 
 const CSV_HEADER: &[&str] = &[
@@ -51,7 +59,18 @@ const CSV_HEADER: &[&str] = &[
     "matched_name_kind",
     "programs",
     "explanation",
+    "input_warnings",
 ];
+
+/// A CSV cell a spreadsheet will not run as a formula: one starting with `=`, `+`, `-`,
+/// `@`, a tab or a carriage return gets a `'` before it.
+pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
 
 fn name_kind(kind: sanctum_model::NameKind) -> &'static str {
     use sanctum_model::NameKind as K;
@@ -135,6 +154,7 @@ impl AlertWriter {
                 matched_name_kind: name_kind(alert.explanation.matched_name_kind),
                 programs: e.programs(),
                 explanation: &alert.explanation,
+                input_warnings: row.warnings.iter().map(|w| w.message.as_str()).collect(),
             };
             match self.format {
                 OutputFormat::Jsonl => {
@@ -145,7 +165,7 @@ impl AlertWriter {
                 }
                 OutputFormat::Csv => {
                     if let Some(w) = self.csv.as_mut() {
-                        w.write_record([
+                        let text = [
                             record.input_id,
                             &record.input_line.to_string(),
                             &record.input_name,
@@ -160,8 +180,10 @@ impl AlertWriter {
                             record.matched_name_kind,
                             &record.programs.join("; "),
                             &explanation_line(record.explanation),
-                        ])
-                        .map_err(csv_error)?;
+                            &record.input_warnings.join("; "),
+                        ];
+                        w.write_record(text.iter().map(|cell| spreadsheet_safe(cell).into_owned()))
+                            .map_err(csv_error)?;
                     }
                 }
             }
@@ -188,8 +210,12 @@ impl AlertWriter {
     }
 }
 
+/// The csv writer's error as an I/O error, its kind kept (a closed pipe stays one).
 fn csv_error(e: csv::Error) -> ScreenError {
-    ScreenError::Output(std::io::Error::other(e.to_string()))
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => ScreenError::Output(e),
+        other => ScreenError::Output(std::io::Error::other(format!("{other:?}"))),
+    }
 }
 
 /// Writes every rejected row as a JSON line: `{"line", "kind", "reason"}`.

@@ -51,7 +51,7 @@ fn a_sheet_spanning_the_whole_grid_is_refused_without_allocating_it() {
     );
     std::fs::write(&path, workbook(&data)).unwrap();
     assert!(std::fs::metadata(&path).unwrap().len() < 2000);
-    let err = InputReader::open(&path, None, &ColumnMap::default())
+    let err = InputReader::open(&path, None, &ColumnMap::default(), &Limits::default())
         .err()
         .expect("refused");
     assert!(err.to_string().contains("max_sheet_columns"), "{err}");
@@ -67,7 +67,7 @@ fn a_sheet_spanning_the_whole_grid_is_refused_without_allocating_it() {
         max_sheet_rows: 2,
         ..Limits::default()
     };
-    let err = InputReader::open_with_limits(&path, None, &ColumnMap::default(), &tight)
+    let err = InputReader::open(&path, None, &ColumnMap::default(), &tight)
         .err()
         .expect("refused");
     assert!(err.to_string().contains("max_sheet_rows"), "{err}");
@@ -88,7 +88,8 @@ fn a_sparse_sheet_reads_its_rows_with_their_sheet_line_numbers() {
         cell("C700000", "Vladimir Putin")
     );
     std::fs::write(&path, workbook(&data)).unwrap();
-    let mut reader = InputReader::open(&path, None, &ColumnMap::default()).unwrap();
+    let mut reader =
+        InputReader::open(&path, None, &ColumnMap::default(), &Limits::default()).unwrap();
     assert!(
         reader.ignored_columns.is_empty(),
         "{:?}",

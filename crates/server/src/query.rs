@@ -6,8 +6,8 @@ use crate::scoring::{Cancel, Cancelled};
 use crate::snapshot::Snapshot;
 use axum::http::StatusCode;
 use sanctum_index::Scratch;
-use sanctum_limits::{LimitExceeded, Limits};
-use sanctum_matcher::{Hit, Matcher, PreparedQuery, Query, QueryId};
+use sanctum_limits::Limits;
+use sanctum_matcher::{Hit, Matcher, PreparedQuery, Query, QueryError, QueryId};
 use sanctum_model::{Entity, EntityKind, Gender, IdKind};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashSet};
@@ -170,86 +170,18 @@ pub fn parse_gender(text: &str) -> Option<Gender> {
     }
 }
 
-/// Validates a query, naming it in the error: its size against the limits first (422),
-/// then its content (400).
+/// Validates a query, naming it in the error: over a limit of the matcher's
+/// ([`QueryError::TooLarge`]: too many names or values, a name too long) 422, its content
+/// (no name, a date that does not exist) 400.
 pub fn prepare(name: &str, query: &Query, limits: &Limits) -> Result<PreparedQuery, ApiError> {
-    check_size(query, limits).map_err(|e| ApiError::unprocessable(format!("{name}: {e}")))?;
-    query.prepare().map_err(|e| {
-        let status = if is_limit(&e) {
+    query.prepare_within(limits).map(|p| p.query).map_err(|e| {
+        let status = if matches!(e, QueryError::TooLarge { .. }) {
             StatusCode::UNPROCESSABLE_ENTITY
         } else {
             StatusCode::BAD_REQUEST
         };
         ApiError::new(status, format!("{name}: {e}"))
     })
-}
-
-/// Whether an error is a limit exceeded, however the matcher wraps [`LimitExceeded`]:
-/// as a source, or its text (`… (`key` in [limits])`).
-fn is_limit(err: &(dyn std::error::Error + 'static)) -> bool {
-    let mut current = Some(err);
-    while let Some(e) = current {
-        if e.downcast_ref::<LimitExceeded>().is_some() || e.to_string().contains("in [limits])") {
-            return true;
-        }
-        current = e.source();
-    }
-    false
-}
-
-/// The words of a name as the limit counts them: runs of letters and digits.
-fn words(name: &str) -> usize {
-    name.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .count()
-}
-
-/// A query's size against the limits, before any analysis: how many names, each name's
-/// characters and words, how many birth dates, countries and identifiers. Checked at the
-/// API's edge so that no request costs more than the limits allow, whatever the matcher
-/// checks besides.
-pub fn check_size(query: &Query, limits: &Limits) -> Result<(), LimitExceeded> {
-    let count = |what: &str, n: usize, key: &'static str, limit: usize| {
-        if n > limit {
-            Err(LimitExceeded::new(what, key, limit as u64).found(n))
-        } else {
-            Ok(())
-        }
-    };
-    count(
-        "the number of names",
-        query.names.len(),
-        "max_names_per_query",
-        limits.max_names_per_query,
-    )?;
-    for (what, n) in [
-        ("the number of birth dates", query.birth_dates.len()),
-        ("the number of countries", query.countries.len()),
-        ("the number of identifiers", query.identifiers.len()),
-    ] {
-        count(what, n, "max_query_values", limits.max_query_values)?;
-    }
-    for name in &query.names {
-        let chars = name.chars().count();
-        let shown = if chars > 40 {
-            format!("{:?}…", name.chars().take(40).collect::<String>())
-        } else {
-            format!("{name:?}")
-        };
-        count(
-            &format!("the length of name {shown}"),
-            chars,
-            "max_name_chars",
-            limits.max_name_chars,
-        )?;
-        count(
-            &format!("the number of words in name {shown}"),
-            words(name),
-            "max_name_tokens",
-            limits.max_name_tokens,
-        )?;
-    }
-    Ok(())
 }
 
 /// Which parties a scoring run may return.
