@@ -286,7 +286,7 @@ fn keys_list_escapes_control_characters_in_names() {
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(!text.contains('\u{1b}') && !text.contains('\u{7}') && !text.contains('\u{202e}'));
-    assert!(text.contains("ops\\u{001b}]0;pwned"), "{text}");
+    assert!(text.contains("ops\\u{1b}]0;pwned"), "{text}");
     let out = run(sanctum(data.path()).args([
         "keys",
         "create",
