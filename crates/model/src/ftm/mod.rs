@@ -75,7 +75,8 @@
 //! organizations. Relationship schemas (`Ownership`, `Directorship`, `Family`, `Associate`,
 //! `Employment`, `Membership`, `Representation`, `Occupancy`, `UnknownLink`) become [`Link`]s
 //! on the party at their first end (or their second end, marked `(as {property})`, when only
-//! that one is a party in the file); a far end sanctum wrote is no party. Everything else
+//! that one is a party in the file). A link's far end as sanctum writes it (a `LegalEntity`
+//! with `target: false` and only a `name`, the `object` of an `UnknownLink`) is no party. Everything else
 //! (`Position`, `Security`, sub-entities of parties not in the file…) is skipped and counted
 //! in [`FtmRead::skipped`]. An `Address` whose `full` text is more than its parts say reads
 //! as that text (one line) with its country.
@@ -85,7 +86,9 @@
 //! publisher id `rest` (or the sanctions' `authorityId` it hashes to); any other party keeps
 //! the default source and its id as publisher id. With [`ReadOptions::import`] every party
 //! gets the given source, and the publisher id `{dataset}:{rest}` or its FtM id; links to
-//! parties of the file name them by that publisher id.
+//! parties of the file name them by that publisher id. Such an import keeps the ids it was
+//! given, so exported beside the lists it came from it repeats their lines: FtM reads those as
+//! fragments of one entity.
 //!
 //! [`Link`]: crate::Link
 
