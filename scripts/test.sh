@@ -9,3 +9,5 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 # A bound well under CI's limit, so a hung test fails here with its name printed
 # ("has been running for over 60 seconds") instead of eating the whole CI run.
 timeout --kill-after=30s 45m cargo test --workspace --locked
+# FollowTheMoney's own code over the export of every shared list (a venv under target/).
+./scripts/contract-ftm.sh

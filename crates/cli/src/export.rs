@@ -37,11 +37,7 @@ pub fn run(ctx: &Context, args: ExportArgs) -> Result<ExitCode> {
     };
     let mut out = BufWriter::new(&mut out);
     match args.format {
-        ExportFormat::Ftm => {
-            for e in &entities {
-                sanctum_model::ftm::write_entity(e, &mut out)?;
-            }
-        }
+        ExportFormat::Ftm => sanctum_model::ftm::write_entities(&entities, &mut out)?,
     }
     out.flush()?;
     eprintln!("exported {} parties", entities.len());
