@@ -10,15 +10,20 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-/// A record whose three 100-word names (about 700 characters each, within every query
-/// limit) have each of 5,000 listed names for a candidate: many seconds of scoring.
+/// A record within every query limit (100 distinct names of 24 to 32 words, the most a
+/// query may carry) whose every name has each of 30,000 listed names for a candidate: about
+/// 10 s of scoring on a 2-core machine, well past the timeouts below.
 fn heavy_record() -> String {
-    json!({"names": (0..3).map(|i| common::crowd_name(100, i)).collect::<Vec<_>>()}).to_string()
+    let limits = sanctum_limits::Limits::default();
+    let names: Vec<String> = (0..limits.max_names_per_query)
+        .map(|i| common::crowd_name(limits.max_name_tokens - i / 12, i % 12))
+        .collect();
+    json!({ "names": names }).to_string()
 }
 
 #[test]
 fn a_screen_over_its_time_is_answered_503_and_its_scoring_stops() {
-    let server = common::start_with_entities(common::crowd(5000), |c| {
+    let server = common::start_with_entities(common::crowd(30_000), |c| {
         c.limits.request_timeout = Duration::from_secs(1)
     });
     let started = Instant::now();
@@ -55,7 +60,7 @@ fn a_screen_over_its_time_is_answered_503_and_its_scoring_stops() {
 
 #[test]
 fn health_answers_at_once_while_heavy_screens_run() {
-    let server = Arc::new(common::start_with_entities(common::crowd(5000), |c| {
+    let server = Arc::new(common::start_with_entities(common::crowd(30_000), |c| {
         c.limits.request_timeout = Duration::from_secs(4)
     }));
     let heavy: Vec<_> = (0..3)
@@ -258,7 +263,7 @@ fn unknown_methods_add_no_metrics_series() {
 
 #[test]
 fn repeated_facets_are_computed_once_and_capped() {
-    let server = common::start_with_entities(common::crowd(5000), |_| {});
+    let server = common::start_with_entities(common::crowd(30_000), |_| {});
     let read = Some(server.read_key.as_str());
     let many = vec!["facets=countries"; 3000].join("&");
     let started = Instant::now();
