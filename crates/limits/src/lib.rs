@@ -276,6 +276,20 @@ impl Limits {
     }
 }
 
+impl Limits {
+    /// [`Limits::table`] as the Markdown table README.md shows (a test keeps the two equal).
+    pub fn markdown_table() -> String {
+        let mut out = String::from("| `[limits]` key | default | bounds |\n|---|---:|---|\n");
+        for row in Limits::table() {
+            out.push_str(&format!(
+                "| `{}` | {} | {} |\n",
+                row.key, row.default, row.bounds
+            ));
+        }
+        out
+    }
+}
+
 /// Durations in whole seconds, as `sanctum.toml` writes them.
 mod seconds {
     use serde::{Deserialize, Deserializer};
@@ -525,6 +539,17 @@ mod tests {
         }
         let fields = serde_json_field_count();
         assert_eq!(keys.len(), fields, "the table and the struct disagree");
+    }
+
+    #[test]
+    fn the_readme_shows_the_table_as_the_code_has_it() {
+        let readme = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../README.md");
+        let readme = std::fs::read_to_string(&readme).expect("README.md beside the workspace");
+        let table = Limits::markdown_table();
+        assert!(
+            readme.contains(&table),
+            "README.md's limits table differs from the code; put this in its place:\n{table}"
+        );
     }
 
     /// The number of fields of [`Limits`], counted from its Debug form (one `: ` a field).

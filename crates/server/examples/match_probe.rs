@@ -10,7 +10,7 @@ fn main() -> anyhow::Result<()> {
         .unwrap_or_else(|| "/tmp/sanctum-bench-http".into());
     let store = sanctum_store::Store::open(std::path::Path::new(&dir))?;
     let t = Instant::now();
-    let snapshot = sanctum_server::Snapshot::load(&store)?;
+    let snapshot = sanctum_server::Snapshot::load(&store, &Default::default())?;
     println!(
         "{} parties loaded in {:.1?}",
         snapshot.parties.len(),

@@ -128,7 +128,7 @@ impl AppState {
     /// Opens the store and keys in the data directory and loads the current lists.
     pub fn open(config: ServerConfig, updater: Option<UpdateHook>) -> anyhow::Result<AppState> {
         let store = Store::open(&config.data_dir)?;
-        let snapshot = Snapshot::load(&store)?;
+        let snapshot = Snapshot::load(&store, &config.limits)?;
         let keys = KeyStore::open(&config.data_dir)?;
         Ok(Self::with_parts(config, store, keys, snapshot, updater))
     }

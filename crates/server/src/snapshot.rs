@@ -5,6 +5,7 @@
 
 use rayon::prelude::*;
 use sanctum_index::CandidateIndex;
+use sanctum_limits::Limits;
 use sanctum_matcher::PreparedEntity;
 use sanctum_model::Entity;
 use sanctum_store::Store;
@@ -41,20 +42,27 @@ pub fn ftm_id(e: &Entity) -> String {
 
 impl Snapshot {
     pub fn empty() -> Snapshot {
-        Snapshot::from_entities(Vec::new(), BTreeMap::new())
+        Snapshot::from_entities(Vec::new(), BTreeMap::new(), &Limits::default())
     }
 
-    /// Loads the current version of every source and prepares it.
-    pub fn load(store: &Store) -> anyhow::Result<Snapshot> {
+    /// Loads the current version of every source and prepares it within `limits` (a listed
+    /// name is analysed on its first `max_name_tokens` words, as a query's is).
+    pub fn load(store: &Store, limits: &Limits) -> anyhow::Result<Snapshot> {
         let sources = source_states(store)?;
         let entities = store.current_entities(None)?;
-        Ok(Snapshot::from_entities(entities, sources))
+        Ok(Snapshot::from_entities(entities, sources, limits))
     }
 
-    pub fn from_entities(entities: Vec<Entity>, sources: BTreeMap<String, SourceState>) -> Self {
+    pub fn from_entities(
+        entities: Vec<Entity>,
+        sources: BTreeMap<String, SourceState>,
+        limits: &Limits,
+    ) -> Self {
         let started = Instant::now();
-        let parties: Vec<PreparedEntity> =
-            entities.into_par_iter().map(PreparedEntity::new).collect();
+        let parties: Vec<PreparedEntity> = entities
+            .into_par_iter()
+            .map(|e| PreparedEntity::within(e, limits))
+            .collect();
         let index = CandidateIndex::build(&parties);
         let by_id = parties
             .iter()

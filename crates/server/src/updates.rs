@@ -235,12 +235,13 @@ impl AppState {
         let current = self.snapshot();
         let data_dir = self.config.data_dir.clone();
         let current_sources = current.sources.clone();
+        let limits = self.config.limits.clone();
         let next = tokio::task::spawn_blocking(move || -> anyhow::Result<Option<Snapshot>> {
             let store = sanctum_store::Store::open(&data_dir)?;
             if snapshot::source_states(&store)? == current_sources {
                 return Ok(None);
             }
-            Ok(Some(Snapshot::load(&store)?))
+            Ok(Some(Snapshot::load(&store, &limits)?))
         })
         .await
         .map_err(ApiError::internal)??;

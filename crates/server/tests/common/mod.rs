@@ -125,7 +125,7 @@ pub fn start_full(
     let (admin_key, _) = keys.create("admin", &[Scope::Admin]).expect("key");
     let (screen_key, _) = keys.create("screening", &[Scope::Screen]).expect("key");
     let (read_key, _) = keys.create("reader", &[Scope::Read]).expect("key");
-    let snapshot = Snapshot::load(&store).expect("snapshot");
+    let snapshot = Snapshot::load(&store, &config.limits).expect("snapshot");
     let state = AppState::with_parts(config, store, keys, snapshot, updater);
 
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
