@@ -368,6 +368,19 @@ impl CandidateIndex {
     /// The parties that could score `options.threshold` or more for `query` with a matcher
     /// of these options, into `scratch.parties` (sorted, distinct).
     pub fn candidates(&self, query: &PreparedQuery, options: &MatchOptions, scratch: &mut Scratch) {
+        self.candidates_until(query, options, scratch, &|| false);
+    }
+
+    /// [`CandidateIndex::candidates`], asking `stop` before each of the query's names (one
+    /// name's lookup is bounded by `max_name_tokens`; a query of many names is not): `false`
+    /// when `stop` answered yes, and `scratch` then holds no usable candidates.
+    pub fn candidates_until(
+        &self,
+        query: &PreparedQuery,
+        options: &MatchOptions,
+        scratch: &mut Scratch,
+        stop: &dyn Fn() -> bool,
+    ) -> bool {
         let threshold = options.threshold;
         scratch.found.clear();
         if scratch.hits.len() != self.names.len() {
@@ -377,6 +390,12 @@ impl CandidateIndex {
         let min_name_score = (threshold - feature_bonus(query) - 1e-4) / NAME_SHARE - 1e-9;
         let query_person = query.kind == Some(EntityKind::Person);
         for name in &query.names {
+            if stop() {
+                scratch.found.clear();
+                scratch.parties.clear();
+                scratch.name_masks.clear();
+                return false;
+            }
             let lookup = Lookup {
                 query_person,
                 min_name_score,
@@ -402,6 +421,7 @@ impl CandidateIndex {
                 scratch.name_masks.push(names);
             }
         }
+        true
     }
 
     fn name_candidates(&self, name: &PreparedName, lookup: &Lookup, scratch: &mut Scratch) {

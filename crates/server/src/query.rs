@@ -216,8 +216,11 @@ impl Filters {
             return false;
         }
         if !self.exclude_ids.is_empty()
-            && (self.exclude_ids.contains(&crate::snapshot::ftm_id(e))
-                || self.exclude_ids.contains(&e.id()))
+            && (self.exclude_ids.contains(&crate::snapshot::api_id(e))
+                || self.exclude_ids.contains(&e.id())
+                || self
+                    .exclude_ids
+                    .contains(&format!("{}-{}", e.source, e.source_id)))
         {
             return false;
         }
@@ -257,11 +260,12 @@ pub fn score(
         threshold: cutoff,
         ..matcher.options.clone()
     };
-    snapshot.index.candidates(query, &options, &mut scratch);
+    let mut stopped = !snapshot
+        .index
+        .candidates_until(query, &options, &mut scratch, &|| cancel.is_cancelled());
     let mut hits: Vec<(u32, Hit)> = Vec::new();
-    let mut stopped = false;
     for &i in &scratch.parties {
-        if cancel.is_cancelled() {
+        if stopped || cancel.is_cancelled() {
             stopped = true;
             break;
         }
