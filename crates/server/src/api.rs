@@ -7,7 +7,7 @@ use crate::error::{
 };
 use crate::query::{self, Filters};
 use crate::scoring::{Cancel, Cancelled};
-use crate::snapshot::{Snapshot, ftm_id};
+use crate::snapshot::{Snapshot, api_id};
 use crate::updates::UpdateState;
 use crate::{AdminScope, AppState, Authorized, ReadScope, ScreenScope, UpdateOutcome, track};
 use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
@@ -338,7 +338,7 @@ pub struct MatchResponse {
 
 fn entity_response(e: &Entity, nested: bool) -> EntityResponse {
     EntityResponse {
-        id: ftm_id(e),
+        id: api_id(e),
         caption: e.caption().to_string(),
         schema: query::schema_of(e.kind),
         properties: if nested {
@@ -790,11 +790,13 @@ fn facet(snapshot: &Snapshot, name: &str, found: &[(u32, Option<f64>)]) -> Searc
 #[utoipa::path(
     get, path = "/entities/{id}", tag = "matching",
     params(
-        ("id" = String, Path, description = "`{source}-{source_id}` (as in FtM exports) or `{source}:{source_id}`"),
+        ("id" = String, Path, description = "The party's FtM id, as `sanctum export` writes it (`us-ofac-sdn-35096`); an id of the earlier scheme (`us_ofac_sdn-35096`, `us_ofac_sdn:35096`, `us_ofac_sdn-35096.sanction.0`) is redirected to it"),
         ("nested" = Option<bool>, Query, description = "Nest sub-entities (default true)"),
     ),
     responses(
         (status = 200, body = EntityResponse),
+        (status = 308, description = "An id of the earlier scheme: `Location` gives the current one (yente redirects a merged entity's old id the same way)",
+            headers(("Location" = String, description = "`/entities/{current id}`"))),
         (status = 404, body = crate::error::Problem, content_type = "application/problem+json"),
     ),
     security(("api_key" = []))
@@ -804,13 +806,18 @@ async fn get_entity(
     State(state): State<AppState>,
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
-) -> Result<Json<EntityResponse>, ApiError> {
-    let nested = Params::parse(raw).flag("nested", true)?;
+) -> Result<axum::response::Response, ApiError> {
+    let nested = Params::parse(raw.clone()).flag("nested", true)?;
     let snapshot = state.snapshot();
-    let party = snapshot
-        .get(&id)
+    if let Some(party) = snapshot.get(&id) {
+        return Ok(Json(entity_response(&party.entity, nested)).into_response());
+    }
+    // Current ids are [0-9A-Za-z.-] only: nothing in the location needs escaping.
+    let current = snapshot
+        .current_id(&id)
         .ok_or_else(|| ApiError::not_found(format!("no current party with id {id:?}")))?;
-    Ok(Json(entity_response(&party.entity, nested)))
+    let query = raw.map(|q| format!("?{q}")).unwrap_or_default();
+    Ok(axum::response::Redirect::permanent(&format!("/entities/{current}{query}")).into_response())
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -1093,7 +1100,7 @@ fn screen_record(
         .filter_map(|(i, hit)| {
             let e = &snapshot.parties.get(i as usize)?.entity;
             Some(ScreenMatch {
-                id: ftm_id(e),
+                id: api_id(e),
                 source: e.source.clone(),
                 source_id: e.source_id.clone(),
                 caption: e.caption().to_string(),
@@ -1360,7 +1367,7 @@ pub struct DiffOut {
 
 fn party_ref(e: &Entity, fields: Vec<&'static str>) -> PartyRef {
     PartyRef {
-        id: ftm_id(e),
+        id: api_id(e),
         caption: e.caption().to_string(),
         kind: e.kind.as_str(),
         fields,

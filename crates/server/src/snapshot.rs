@@ -27,7 +27,7 @@ pub struct SourceState {
 pub struct Snapshot {
     pub parties: Vec<PreparedEntity>,
     pub index: CandidateIndex,
-    /// FtM id (`{source}-{source_id}`) → position in `parties`.
+    /// FtM id ([`api_id`]) → position in `parties`.
     pub by_id: HashMap<String, u32>,
     pub sources: BTreeMap<String, SourceState>,
     pub built_in: Duration,
@@ -35,9 +35,10 @@ pub struct Snapshot {
     pub built_at: i64,
 }
 
-/// The FtM id of a party, as `sanctum export` writes it.
-pub fn ftm_id(e: &Entity) -> String {
-    format!("{}-{}", e.source, e.source_id)
+/// The id the API gives a party: its FtM id, as `sanctum export` writes it
+/// (`us-ofac-sdn-35096`; see `sanctum_model::ftm::ids`).
+pub fn api_id(e: &Entity) -> String {
+    sanctum_model::ftm::entity_id(e)
 }
 
 impl Snapshot {
@@ -67,7 +68,7 @@ impl Snapshot {
         let by_id = parties
             .iter()
             .enumerate()
-            .map(|(i, p)| (ftm_id(&p.entity), i as u32))
+            .map(|(i, p)| (api_id(&p.entity), i as u32))
             .collect();
         Snapshot {
             parties,
@@ -79,14 +80,29 @@ impl Snapshot {
         }
     }
 
-    /// The party with this id: `{source}-{source_id}` (FtM) or `{source}:{source_id}`.
+    /// The party with this id ([`api_id`]).
     pub fn get(&self, id: &str) -> Option<&PreparedEntity> {
-        if let Some(&i) = self.by_id.get(id) {
-            return self.parties.get(i as usize);
-        }
-        let (source, source_id) = id.split_once(':')?;
-        let i = *self.by_id.get(&format!("{source}-{source_id}"))?;
+        let &i = self.by_id.get(id)?;
         self.parties.get(i as usize)
+    }
+
+    /// The current id of the party an id of an earlier scheme names, so no caller breaks: a
+    /// party `{source}-{source_id}` or `{source}:{source_id}` (`us_ofac_sdn-35096`), or one
+    /// of its sub-entities `{party}.{tag}.{n}` (`us_ofac_sdn-35096.sanction.0`: the API
+    /// serves sub-entities nested in their party). `None` when `id` is current already or
+    /// names nothing served.
+    pub fn current_id(&self, id: &str) -> Option<String> {
+        if self.by_id.contains_key(id) {
+            return None;
+        }
+        if let Some((source, source_id)) = id.split_once(':') {
+            let new = sanctum_model::ftm::party_id(source, source_id);
+            return self.by_id.contains_key(&new).then_some(new);
+        }
+        let legacy = sanctum_model::ftm::legacy_id_to_ftm(id)?;
+        self.by_id
+            .contains_key(&legacy.party)
+            .then_some(legacy.party)
     }
 }
 

@@ -83,8 +83,8 @@ fn match_finds_a_listed_person_with_scores_features_and_explanations() {
         .as_array()
         .expect("results");
     let ids: Vec<&str> = results.iter().filter_map(|r| r["id"].as_str()).collect();
-    assert!(ids.contains(&"us_ofac_sdn-35096"), "{ids:?}");
-    assert!(ids.contains(&"gb_hmt_sanctions-14196"), "{ids:?}");
+    assert!(ids.contains(&"us-ofac-sdn-35096"), "{ids:?}");
+    assert!(ids.contains(&"gb-hmt-sanctions-14196"), "{ids:?}");
     let top = &results[0];
     assert_entity_shape(top);
     assert_eq!(top["schema"], "Person");
@@ -119,7 +119,7 @@ fn match_finds_a_listed_person_with_scores_features_and_explanations() {
         .iter()
         .map(|r| r["id"].as_str().unwrap_or("").to_string())
         .collect();
-    assert_eq!(ids, ["gb_hmt_sanctions-14196"]);
+    assert_eq!(ids, ["gb-hmt-sanctions-14196"]);
     let r = server.post(
         "/match/default?exclude_dataset=gb_hmt_sanctions&topics=sanction",
         Some(&server.screen_key),
@@ -133,12 +133,15 @@ fn match_finds_a_listed_person_with_scores_features_and_explanations() {
         &query.to_string(),
     );
     assert_eq!(r.json()["responses"]["q1"]["total"]["value"], 0);
-    let r = server.post(
-        "/match/default?exclude_entity_ids=us_ofac_sdn-35096",
-        Some(&server.screen_key),
-        &query.to_string(),
-    );
-    assert_eq!(r.json()["responses"]["q1"]["total"]["value"], 1);
+    // The current id and the earlier scheme's both exclude the party.
+    for id in ["us-ofac-sdn-35096", "us_ofac_sdn-35096"] {
+        let r = server.post(
+            &format!("/match/default?exclude_entity_ids={id}"),
+            Some(&server.screen_key),
+            &query.to_string(),
+        );
+        assert_eq!(r.json()["responses"]["q1"]["total"]["value"], 1, "{id}");
+    }
 }
 
 #[test]
@@ -152,7 +155,7 @@ fn match_threshold_cutoff_and_identifier_properties() {
         &query.to_string(),
     );
     let top = r.json()["responses"]["v"]["results"][0].clone();
-    assert_eq!(top["id"], "us_ofac_sdn-9647", "{}", r.text);
+    assert_eq!(top["id"], "us-ofac-sdn-9647", "{}", r.text);
     assert_eq!(top["match"], false);
     // The IMO number lifts it above 0.98.
     let query = json!({"queries": {"v": {"schema": "Vessel", "properties": {
@@ -174,7 +177,7 @@ fn match_threshold_cutoff_and_identifier_properties() {
     );
     assert_eq!(
         r.json()["responses"]["p"]["results"][0]["id"],
-        "gb_hmt_sanctions-13206",
+        "gb-hmt-sanctions-13206",
         "{}",
         r.text
     );
@@ -215,7 +218,7 @@ fn search_entities_and_catalog_have_yente_shapes() {
     let r = server.get("/search/us_ofac_sdn?programs=CUBA&facets=schema", key);
     let body = r.json();
     assert_eq!(body["total"]["value"], 1, "{}", r.text);
-    assert_eq!(body["results"][0]["id"], "us_ofac_sdn-7581");
+    assert_eq!(body["results"][0]["id"], "us-ofac-sdn-7581");
     assert_eq!(
         body["facets"]["schema"]["values"][0]["name"],
         "Organization"
@@ -224,7 +227,7 @@ fn search_entities_and_catalog_have_yente_shapes() {
     assert_eq!(r.json()["results"].as_array().map(Vec::len), Some(1));
 
     // One entity, nested.
-    let r = server.get("/entities/us_ofac_sdn-35096", key);
+    let r = server.get("/entities/us-ofac-sdn-35096", key);
     assert_eq!(r.status, 200, "{}", r.text);
     let e = r.json();
     assert_entity_shape(&e);
@@ -232,13 +235,27 @@ fn search_entities_and_catalog_have_yente_shapes() {
     let sanction = &e["properties"]["sanctions"][0];
     assert_eq!(sanction["schema"], "Sanction", "{e}");
     assert_eq!(sanction["properties"]["program"][0], "RUSSIA-EO14024");
-    assert_eq!(
-        server
-            .get("/entities/us_ofac_sdn:35096?nested=false", key)
-            .status,
-        200
-    );
+    assert_eq!(e["id"], "us-ofac-sdn-35096");
+    // Ids of the earlier scheme are redirected to the current one, the query kept.
+    for (old, location) in [
+        (
+            "us_ofac_sdn:35096?nested=false",
+            "/entities/us-ofac-sdn-35096?nested=false",
+        ),
+        ("us_ofac_sdn-35096", "/entities/us-ofac-sdn-35096"),
+        (
+            "us_ofac_sdn-35096.sanction.0",
+            "/entities/us-ofac-sdn-35096",
+        ),
+    ] {
+        let r = server.get(&format!("/entities/{old}"), key);
+        assert_eq!(r.status, 308, "{old}: {}", r.text);
+        assert_eq!(r.header("location"), Some(location), "{old}");
+        let followed = server.get(location, key);
+        assert_eq!(followed.status, 200, "{location}");
+    }
     server.get("/entities/nope-1", key).problem(404);
+    server.get("/entities/us_ofac_sdn-1", key).problem(404);
 
     let r = server.get("/catalog", key);
     let body = r.json();

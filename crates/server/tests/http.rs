@@ -48,7 +48,7 @@ fn v1_screen_batch_versions_and_diff() {
     let results = r.json()["results"].as_array().cloned().expect("results");
     assert_eq!(results.len(), 1000);
     assert_eq!(results[0]["ref"], "r0");
-    assert_eq!(results[0]["matches"][0]["id"], "gb_hmt_sanctions-13206");
+    assert_eq!(results[0]["matches"][0]["id"], "gb-hmt-sanctions-13206");
     assert_eq!(results[1]["matches"].as_array().map(Vec::len), Some(0));
 
     // Versions and diff, after a second version of one source.
@@ -74,8 +74,8 @@ fn v1_screen_batch_versions_and_diff() {
     let diff = r.json();
     assert_eq!(diff["from"]["seq"], 1, "{}", r.text);
     assert_eq!(diff["to"]["seq"], 2);
-    assert_eq!(diff["added"][0]["id"], "gb_hmt_sanctions-99999");
-    assert_eq!(diff["removed"][0]["id"], "gb_hmt_sanctions-13206");
+    assert_eq!(diff["added"][0]["id"], "gb-hmt-sanctions-99999");
+    assert_eq!(diff["removed"][0]["id"], "gb-hmt-sanctions-13206");
     server
         .get("/v1/sources/gb_hmt_sanctions/diff?from=1&to=9", read)
         .problem(404);

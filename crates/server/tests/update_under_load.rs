@@ -25,7 +25,7 @@ fn list_updates_under_load_fail_no_request() {
                     let found = r.status == 200
                         && r.json()["responses"]["q1"]["results"]
                             .as_array()
-                            .is_some_and(|l| l.iter().any(|x| x["id"] == "us_ofac_sdn-35096"));
+                            .is_some_and(|l| l.iter().any(|x| x["id"] == "us-ofac-sdn-35096"));
                     if found {
                         ok.fetch_add(1, Ordering::Relaxed);
                     } else {
@@ -65,7 +65,7 @@ fn list_updates_under_load_fail_no_request() {
         );
         assert_eq!(
             r.json()["matches"][0]["id"],
-            format!("gb_hmt_sanctions-round-{round}"),
+            format!("gb-hmt-sanctions-round-{round}"),
             "{}",
             r.text
         );
