@@ -11,3 +11,5 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 timeout --kill-after=30s 45m cargo test --workspace --locked
 # FollowTheMoney's own code over the export of every shared list (a venv under target/).
 ./scripts/contract-ftm.sh
+# yente's own response models over the answers of a running `sanctum serve` (a venv under target/).
+./scripts/contract-yente.sh

@@ -5,6 +5,7 @@
 //! - `lists`, `diff`, `show`: read the store.
 //! - `export`: write the current lists as FollowTheMoney JSON lines.
 //! - `eval`: measure the matcher on a deck generated from the lists.
+//! - `search`: look one name up in every current list (ranked hits, why).
 
 #[macro_use]
 mod term;
@@ -15,6 +16,7 @@ mod export;
 mod report;
 mod rollback;
 mod screen;
+mod search;
 mod serve;
 mod time;
 mod update;
@@ -83,6 +85,9 @@ enum Command {
     /// Switzerland and Japan designated it and when, the lag behind the first designator,
     /// the gaps and the delistings.
     Align(align::AlignArgs),
+    /// Look a name up in every current list: ranked hits with score, source, programs and
+    /// why (`sanctum search vladimir putin`; --json for JSON).
+    Search(search::SearchArgs),
     /// Screen a customer file (CSV, JSON lines, XLSX) against the lists: one alert record
     /// per alert, a summary of rows read, rejected and alerted. Exit codes: 0 no alert,
     /// 4 alerts, 5 rows rejected (no alert), 6 both, 1 error.
@@ -117,6 +122,7 @@ fn main() -> ExitCode {
             Command::Check => report::check(&ctx),
             Command::Eval(args) => eval::run(&ctx, args),
             Command::Align(args) => align::run(&ctx, args),
+            Command::Search(args) => search::run(&ctx, args),
             Command::Screen(args) => screen::run(&ctx, args),
             Command::ScreenTools(command) => screen::tools(&ctx, command),
             Command::Serve(args) => serve::run(ctx, args),

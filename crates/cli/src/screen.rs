@@ -43,7 +43,8 @@ enum InputKind {
 #[derive(Args)]
 pub struct ScreenArgs {
     /// The file to screen: CSV with a header row, JSON lines, or XLSX (by its extension
-    /// unless --input-format says).
+    /// unless --input-format says); `-` reads CSV or JSON lines from standard input (told
+    /// apart by the first character: `{` is JSON lines).
     #[arg(value_name = "INPUT")]
     input: PathBuf,
     /// Write the alerts here (default: standard output).
@@ -222,8 +223,15 @@ fn ensure_lists(ctx: &Context) -> Result<()> {
 pub fn run(ctx: &Context, args: ScreenArgs) -> Result<ExitCode> {
     let started = Instant::now();
     let limits = &ctx.config.limits;
+    let from_stdin = args.input.as_os_str() == "-";
     check_outputs(
-        &args.input,
+        // Standard input is no file an output could overwrite; the outputs are still
+        // checked against each other.
+        if from_stdin {
+            std::path::Path::new("")
+        } else {
+            &args.input
+        },
         &[
             ("--out", args.out.as_ref()),
             ("--rejects", args.rejects.as_ref()),
@@ -314,7 +322,11 @@ pub fn run(ctx: &Context, args: ScreenArgs) -> Result<ExitCode> {
         InputKind::Jsonl => InputFormat::Jsonl,
         InputKind::Xlsx => InputFormat::Xlsx,
     });
-    let reader = InputReader::open(&args.input, format, &map, limits)?;
+    let reader = if from_stdin {
+        InputReader::stdin(format, &map, limits)?
+    } else {
+        InputReader::open(&args.input, format, &map, limits)?
+    };
     if !reader.ignored_columns.is_empty() {
         note!(
             "ignored columns (use --map COLUMN=FIELD to read them): {}",
@@ -347,7 +359,8 @@ pub fn run(ctx: &Context, args: ScreenArgs) -> Result<ExitCode> {
         None => None,
     };
 
-    let bar = if !args.quiet && std::io::stderr().is_terminal() {
+    // Standard input has no size to show progress against.
+    let bar = if !args.quiet && !from_stdin && std::io::stderr().is_terminal() {
         let bar = ProgressBar::new(reader.total);
         bar.set_style(
             ProgressStyle::with_template(
@@ -359,7 +372,11 @@ pub fn run(ctx: &Context, args: ScreenArgs) -> Result<ExitCode> {
     } else {
         ProgressBar::hidden()
     };
-    let label = args.input.display().to_string();
+    let label = if from_stdin {
+        "standard input".to_string()
+    } else {
+        args.input.display().to_string()
+    };
     let mut sink = |outcome: &RowOutcome, screener: &Screener| {
         if let (RowOutcome::Rejected(e), Some(r)) = (outcome, rejects.as_mut()) {
             r.write(e)?;

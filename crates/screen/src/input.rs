@@ -20,6 +20,10 @@
 //! their own. An XLSX sheet goes through the bounded reader of [`sanctum_sources::xlsx`],
 //! which checks it against the limits (rows, columns, text per row and per sheet, the
 //! workbook's compressed parts) before a cell is read; legacy `.xls` workbooks are refused.
+//!
+//! Standard input ([`InputReader::stdin`], `sanctum screen -`) is read as a stream too: CSV
+//! or JSON lines, told apart by the first character unless the format is given (`{`: JSON
+//! lines); a workbook cannot be streamed and is refused there.
 
 use crate::records::{CsvRecords, Framed, Line, LineReader, RecordLimits};
 use sanctum_limits::Limits;
@@ -28,7 +32,10 @@ use sanctum_model::{EntityKind, Gender, IdKind};
 use std::collections::HashMap;
 use std::fmt;
 use std::fs::File;
-use std::io::BufReader;
+use std::io::{BufRead, BufReader, Read};
+
+/// What CSV and JSON lines are read from: a file or standard input.
+type Stream = BufReader<Box<dyn Read + Send>>;
 use std::path::{Path, PathBuf};
 
 /// A field of the query a column can fill.
@@ -415,6 +422,17 @@ impl RowValues {
     }
 }
 
+/// The format of a stream by its first character that is not white space (a byte-order
+/// mark skipped): `{` or `[` is JSON lines, anything else CSV. Nothing is consumed.
+fn sniff_format(stream: &mut Stream) -> std::io::Result<InputFormat> {
+    let buf = stream.fill_buf()?;
+    let buf = buf.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(buf);
+    Ok(match buf.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'{' | b'[') => InputFormat::Jsonl,
+        _ => InputFormat::Csv,
+    })
+}
+
 /// A validation error of [`Query::prepare`] as a rejected row.
 pub fn query_error(line: u64, err: &sanctum_matcher::QueryError) -> RowError {
     use sanctum_matcher::QueryError as E;
@@ -435,12 +453,12 @@ pub fn query_error(line: u64, err: &sanctum_matcher::QueryError) -> RowError {
 enum Inner {
     Csv {
         /// Boxed: the parser's state tables are a kilobyte.
-        records: Box<CsvRecords<BufReader<File>>>,
+        records: Box<CsvRecords<Stream>>,
         headers: Vec<String>,
         fields: Vec<Option<Field>>,
     },
     Jsonl {
-        lines: LineReader<BufReader<File>>,
+        lines: LineReader<Stream>,
         line: Line,
         map: ColumnMap,
     },
@@ -479,8 +497,70 @@ impl InputReader {
             path: path.to_path_buf(),
             source,
         };
+        if format == InputFormat::Xlsx {
+            let (headers, rows) = read_xlsx(path, limits)?;
+            let (fields, ignored) = map.resolve(&headers);
+            check_name_column(path, &fields)?;
+            let total = rows.len() as u64;
+            return Ok(InputReader {
+                path: path.to_path_buf(),
+                inner: Inner::Xlsx {
+                    rows: rows.into_iter(),
+                    fields,
+                },
+                ignored_columns: ignored,
+                total,
+                position: 0,
+                sheet_rows: 0,
+            });
+        }
         let file = File::open(path).map_err(io)?;
         let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+        let stream = BufReader::with_capacity(1 << 16, Box::new(file) as Box<dyn Read + Send>);
+        InputReader::from_stream(path, stream, size, format, map, limits)
+    }
+
+    /// Reads standard input (named "standard input" in messages): CSV or JSON lines, by
+    /// `format` or else by its first character that is not white space (`{` or `[`: JSON
+    /// lines; anything else: CSV). A workbook cannot be read from a stream.
+    pub fn stdin(
+        format: Option<InputFormat>,
+        map: &ColumnMap,
+        limits: &Limits,
+    ) -> Result<InputReader, InputError> {
+        let path = Path::new("standard input");
+        let mut stream: Stream =
+            BufReader::with_capacity(1 << 16, Box::new(std::io::stdin()) as Box<dyn Read + Send>);
+        let format = match format {
+            Some(InputFormat::Xlsx) => {
+                return Err(InputError::Unreadable {
+                    path: path.to_path_buf(),
+                    reason: "an XLSX workbook cannot be read from standard input: give its file"
+                        .to_string(),
+                });
+            }
+            Some(format) => format,
+            None => sniff_format(&mut stream).map_err(|source| InputError::Io {
+                path: path.to_path_buf(),
+                source,
+            })?,
+        };
+        InputReader::from_stream(path, stream, 0, format, map, limits)
+    }
+
+    /// CSV or JSON lines from `stream`; `size` in bytes for progress (0: unknown).
+    fn from_stream(
+        path: &Path,
+        stream: Stream,
+        size: u64,
+        format: InputFormat,
+        map: &ColumnMap,
+        limits: &Limits,
+    ) -> Result<InputReader, InputError> {
+        let io = |source| InputError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
         let mut ignored_columns = Vec::new();
         let (inner, total) = match format {
             InputFormat::Csv => {
@@ -490,7 +570,7 @@ impl InputReader {
                     b','
                 };
                 let mut records = CsvRecords::new(
-                    BufReader::with_capacity(1 << 16, file),
+                    stream,
                     delimiter,
                     RecordLimits {
                         max_bytes: limits.max_record_bytes,
@@ -525,28 +605,17 @@ impl InputReader {
             }
             InputFormat::Jsonl => (
                 Inner::Jsonl {
-                    lines: LineReader::new(
-                        BufReader::with_capacity(1 << 16, file),
-                        limits.max_record_bytes,
-                    ),
+                    lines: LineReader::new(stream, limits.max_record_bytes),
                     line: Line::default(),
                     map: map.clone(),
                 },
                 size,
             ),
             InputFormat::Xlsx => {
-                let (headers, rows) = read_xlsx(path, limits)?;
-                let (fields, ignored) = map.resolve(&headers);
-                check_name_column(path, &fields)?;
-                ignored_columns = ignored;
-                let total = rows.len() as u64;
-                (
-                    Inner::Xlsx {
-                        rows: rows.into_iter(),
-                        fields,
-                    },
-                    total,
-                )
+                return Err(InputError::Unreadable {
+                    path: path.to_path_buf(),
+                    reason: "a workbook is read from its file, not a stream".to_string(),
+                });
             }
         };
         Ok(InputReader {

@@ -33,7 +33,7 @@ use utoipa_swagger_ui::SwaggerUi;
 #[openapi(
     info(
         title = "sanctum",
-        description = "Sanctions screening and list management. The /match, /search, /entities and \
+        description = "Sanctions screening and list management. The /match, /search, /entities, /algorithms and \
             /catalog endpoints follow yente's request and response shapes; /v1 is sanctum's own API. \
             Authenticate with `Authorization: Bearer <key>`; errors are RFC 9457 problem documents.",
     ),
@@ -84,6 +84,7 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(search))
         .routes(routes!(get_entity))
         .routes(routes!(catalog))
+        .routes(routes!(algorithms))
         .routes(routes!(screen_one))
         .routes(routes!(screen_batch))
         .routes(routes!(list_sources))
@@ -314,9 +315,28 @@ pub struct ScoredEntityResponse {
     /// Feature → contribution to the score (`name` is the name similarity).
     #[schema(value_type = Object)]
     pub features: BTreeMap<String, f64>,
-    /// Why the party scored what it scored: the names compared, token alignment, features.
-    #[schema(value_type = Vec<Object>)]
-    pub explanations: Vec<Value>,
+    /// yente's explanations (nomenklatura's `FeatureResult`): feature → its score and a
+    /// sentence saying why; `name` for the names compared, then `birth_date`, `country`,
+    /// `gender`, `kind`, `identifier` when they counted.
+    pub explanations: BTreeMap<String, FeatureResult>,
+    /// sanctum's whole explanation: the names compared, token by token, and every feature
+    /// with its contribution (clients built on yente's models ignore it).
+    #[schema(value_type = Object)]
+    pub sanctum_explanation: Value,
+}
+
+/// One feature's part in a score, as nomenklatura's `FeatureResult`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FeatureResult {
+    /// The name similarity (0 to 1) for `name`; for the other features, what they added to
+    /// (or, conflicting, took from) the score.
+    pub score: f64,
+    /// Why, in a sentence.
+    pub detail: Option<String>,
+    /// The query's value compared (the query name for `name`).
+    pub query: Option<String>,
+    /// The listed value compared (the listed name for `name`).
+    pub candidate: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -336,22 +356,65 @@ pub struct MatchResponse {
     pub limit: usize,
 }
 
-fn entity_response(e: &Entity, nested: bool) -> EntityResponse {
-    EntityResponse {
+/// The party at `position` of the snapshot in yente's shape; `nested`: its sub-entities
+/// (sanctions, identifications, addresses…) nested as whole entities, as yente nests them.
+fn entity_response(snapshot: &Snapshot, position: usize, nested: bool) -> Option<EntityResponse> {
+    let e = &snapshot.parties.get(position)?.entity;
+    let seen = snapshot.seen(position);
+    let datasets = vec![e.source.clone()];
+    let properties = if nested {
+        let mut props = query::ftm_properties_nested(e);
+        complete_nested(&mut props, &datasets, seen);
+        props
+    } else {
+        query::ftm_properties(e)
+    };
+    Some(EntityResponse {
         id: api_id(e),
         caption: e.caption().to_string(),
         schema: query::schema_of(e.kind),
-        properties: if nested {
-            query::ftm_properties_nested(e)
-        } else {
-            query::ftm_properties(e)
-        },
-        datasets: vec![e.source.clone()],
+        properties,
+        datasets,
         referents: Vec::new(),
         target: !e.designations.is_empty(),
-        first_seen: None,
-        last_seen: None,
-        last_change: None,
+        first_seen: seen.first_seen.clone(),
+        last_seen: seen.last_seen.clone(),
+        last_change: seen.last_change.clone(),
+    })
+}
+
+/// Completes the nested sub-entities of `properties` with the fields yente sends for every
+/// entity: `caption`, `datasets`, `referents`, `target` and the party's dates (a
+/// sub-entity is listed, and changes, with its party).
+fn complete_nested(properties: &mut Value, datasets: &[String], seen: &crate::snapshot::Seen) {
+    let Some(map) = properties.as_object_mut() else {
+        return;
+    };
+    for values in map.values_mut() {
+        let Some(values) = values.as_array_mut() else {
+            continue;
+        };
+        for value in values {
+            let Some(sub) = value.as_object_mut() else {
+                continue;
+            };
+            let schema = sub.get("schema").and_then(Value::as_str).unwrap_or("Thing");
+            let caption = sub
+                .get("properties")
+                .map(|p| query::ftm_caption(schema, p))
+                .unwrap_or_else(|| query::ftm_caption(schema, &Value::Null));
+            sub.insert("caption".into(), Value::String(caption));
+            sub.insert("datasets".into(), serde_json::json!(datasets));
+            sub.insert("referents".into(), Value::Array(Vec::new()));
+            sub.insert("target".into(), Value::Bool(false));
+            for (key, at) in [
+                ("first_seen", &seen.first_seen),
+                ("last_seen", &seen.last_seen),
+                ("last_change", &seen.last_change),
+            ] {
+                sub.insert(key.into(), serde_json::json!(at));
+            }
+        }
     }
 }
 
@@ -363,19 +426,161 @@ fn features_of(hit: &Hit) -> BTreeMap<String, f64> {
     out
 }
 
+/// The explanation in yente's shape: `name` (the best name pair, its similarity and how the
+/// words met), then one entry per feature that counted (contributions of a feature seen twice
+/// add up, their sentences are joined).
+pub fn yente_explanations(e: &sanctum_matcher::Explanation) -> BTreeMap<String, FeatureResult> {
+    let aligned = e.alignment.len();
+    let words = aligned + e.unmatched_query.len();
+    let mut detail = format!(
+        "{:?} met the listed {} {:?}: {aligned} of {words} words aligned",
+        e.query_name,
+        name_kind_label(e.matched_name_kind),
+        e.matched_name,
+    );
+    let loose: Vec<String> = e
+        .alignment
+        .iter()
+        .filter(|a| a.how != sanctum_matcher::How::Exact)
+        .map(|a| format!("{} ~ {} ({})", a.query, a.listed, how_label(a.how)))
+        .collect();
+    if !loose.is_empty() {
+        detail.push_str(&format!(", {}", loose.join(", ")));
+    }
+    if !e.unmatched_listed.is_empty() {
+        detail.push_str(&format!(
+            "; not in the query: {}",
+            e.unmatched_listed.join(" ")
+        ));
+    }
+    let mut out = BTreeMap::from([(
+        "name".to_string(),
+        FeatureResult {
+            score: e.name_score,
+            detail: Some(detail),
+            query: Some(e.query_name.clone()),
+            candidate: Some(e.matched_name.clone()),
+        },
+    )]);
+    for f in &e.features {
+        let entry = out
+            .entry(f.feature.to_string())
+            .or_insert_with(|| FeatureResult {
+                score: 0.0,
+                detail: None,
+                query: None,
+                candidate: None,
+            });
+        entry.score += f.contribution;
+        entry.detail = Some(match entry.detail.take() {
+            Some(d) => format!("{d}; {}", f.detail),
+            None => f.detail.clone(),
+        });
+    }
+    out
+}
+
+fn name_kind_label(kind: sanctum_model::NameKind) -> &'static str {
+    use sanctum_model::NameKind as K;
+    match kind {
+        K::Primary => "name",
+        K::Alias => "alias",
+        K::WeakAlias => "weak alias",
+        K::Former => "former name",
+        K::OriginalScript => "name in its original script",
+    }
+}
+
+fn how_label(how: sanctum_matcher::How) -> &'static str {
+    use sanctum_matcher::How as H;
+    match how {
+        H::Exact => "exact",
+        H::Variant => "spelling variant",
+        H::Fuzzy => "typo",
+        H::Phonetic => "sounds alike",
+        H::Skeleton => "same consonants",
+        H::Initial => "initial",
+        H::Prefix => "cut short",
+        H::Joined => "joined",
+    }
+}
+
 fn scored(
     snapshot: &Snapshot,
     position: u32,
     hit: Hit,
     threshold: f64,
 ) -> Option<ScoredEntityResponse> {
-    let party = snapshot.parties.get(position as usize)?;
     Some(ScoredEntityResponse {
-        entity: entity_response(&party.entity, false),
+        entity: entity_response(snapshot, position as usize, false)?,
         score: hit.score,
         is_match: hit.score >= threshold,
         features: features_of(&hit),
-        explanations: vec![serde_json::to_value(&hit.explanation).unwrap_or(Value::Null)],
+        explanations: yente_explanations(&hit.explanation),
+        sanctum_explanation: serde_json::to_value(&hit.explanation).unwrap_or(Value::Null),
+    })
+}
+
+/// The one scoring algorithm sanctum has, by the name `/algorithms` gives it.
+pub const ALGORITHM: &str = "sanctum";
+/// What `algorithm` may be in `/match`: sanctum's name, and yente's `best` and `default`,
+/// which a yente client sends to mean "whatever the server thinks best".
+pub const ALGORITHM_NAMES: &[&str] = &[ALGORITHM, "best", "default"];
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AlgorithmDocs {
+    pub name: String,
+    pub description: Option<String>,
+    /// Configuration variables; sanctum's weights are fixed, so none.
+    #[schema(value_type = Object)]
+    pub config: BTreeMap<String, Value>,
+    /// Feature → `{description, coefficient, url}`.
+    #[schema(value_type = Object)]
+    pub features: Value,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Algorithm {
+    pub name: String,
+    pub description: Option<String>,
+    /// Deprecated in yente in favour of `docs.features`; sent as yente sends it.
+    #[schema(value_type = Object)]
+    pub features: Value,
+    pub docs: AlgorithmDocs,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AlgorithmResponse {
+    pub algorithms: Vec<Algorithm>,
+    pub default: String,
+    pub best: String,
+}
+
+/// The scoring algorithms `/match` offers (yente's `/algorithms`): sanctum's matcher.
+#[utoipa::path(
+    get, path = "/algorithms", tag = "matching",
+    responses((status = 200, body = AlgorithmResponse)),
+    security(("api_key" = []))
+)]
+async fn algorithms(_auth: Authorized<ReadScope>) -> Json<AlgorithmResponse> {
+    let description = "sanctum's matcher: names transliterated, spelling variants folded and \
+        aligned word by word (typos, initials, phonetic and cut-short words allowed), then birth \
+        date, country, gender, kind and identifiers raise or lower the name's score; an equal \
+        identifier lifts it above 0.98.";
+    Json(AlgorithmResponse {
+        algorithms: vec![Algorithm {
+            name: ALGORITHM.to_string(),
+            description: Some(description.to_string()),
+            features: matcher_docs(),
+            docs: AlgorithmDocs {
+                name: ALGORITHM.to_string(),
+                description: Some(description.to_string()),
+                config: BTreeMap::new(),
+                features: matcher_docs(),
+            },
+        }],
+        default: ALGORITHM.to_string(),
+        best: ALGORITHM.to_string(),
     })
 }
 
@@ -409,7 +614,8 @@ fn matcher_docs() -> Value {
         ("exclude_dataset" = Option<Vec<String>>, Query, description = "Not these sources"),
         ("exclude_schema" = Option<Vec<String>>, Query, description = "Not these schemata"),
         ("exclude_entity_ids" = Option<Vec<String>>, Query, description = "Not these parties"),
-        ("algorithm" = Option<String>, Query, description = "`sanctum` (also accepted: `best`, `default`)"),
+        ("algorithm" = Option<String>, Query, description = "`sanctum` (also accepted: `best`, `default`); another name is a 400. See `/algorithms`"),
+        ("changed_since" = Option<String>, Query, description = "Only parties whose record changed at or after this UTC time, `YYYY-MM-DD[THH[:MM[:SS]]]` (a party's `last_change`)"),
     ),
     request_body = MatchRequest,
     responses(
@@ -435,10 +641,11 @@ async fn match_entities(
     let threshold = params.number("threshold", DEFAULT_THRESHOLD, 0.0, 1.0)?;
     let cutoff = params.number("cutoff", threshold, 0.0, 1.0)?.min(threshold);
     if let Some(algorithm) = params.last("algorithm")
-        && !matches!(algorithm, "sanctum" | "best" | "default")
+        && !ALGORITHM_NAMES.contains(&algorithm)
     {
         return Err(ApiError::bad_request(format!(
-            "parameter algorithm: {algorithm:?} is not one of sanctum, best, default"
+            "parameter algorithm: {algorithm:?} is not one of {} (see /algorithms)",
+            ALGORITHM_NAMES.join(", ")
         )));
     }
     let mut filters = Filters {
@@ -446,6 +653,10 @@ async fn match_entities(
         topics: params.all("topics"),
         exclude_schema: params.all("exclude_schema"),
         exclude_ids: params.all("exclude_entity_ids").into_iter().collect(),
+        changed_since: params
+            .last("changed_since")
+            .map(query::parse_changed_since)
+            .transpose()?,
         ..Filters::default()
     };
     check_schemata("exclude_schema", &filters.exclude_schema)?;
@@ -560,6 +771,16 @@ pub const FACETS: &[&str] = &["countries", "topics", "datasets", "schema", "prog
         ("facets" = Option<Vec<String>>, Query, description = "countries, topics, datasets, schema, programs (default: countries, topics, datasets)"),
         ("limit" = Option<usize>, Query, description = "default 10, at most 500"),
         ("offset" = Option<usize>, Query, description = "default 0, at most 10000"),
+        ("include_dataset" = Option<Vec<String>>, Query, description = "Only these sources"),
+        ("exclude_dataset" = Option<Vec<String>>, Query, description = "Not these sources"),
+        ("exclude_schema" = Option<Vec<String>>, Query, description = "Not these schemata"),
+        ("changed_since" = Option<String>, Query, description = "Only parties whose record changed at or after this UTC time, `YYYY-MM-DD[THH[:MM[:SS]]]`"),
+        ("target" = Option<bool>, Query, description = "Only designated parties (true) or only the others (false)"),
+        ("filter_op" = Option<String>, Query, description = "`OR` (default): a party passes with any of the given countries, topics, datasets; `AND`: with all of them"),
+        ("fuzzy" = Option<bool>, Query, description = "Accepted for yente's clients: sanctum's search is always fuzzy"),
+        ("simple" = Option<bool>, Query, description = "Accepted for yente's clients: `q` is a name, never a query syntax"),
+        ("filter" = Option<Vec<String>>, Query, description = "yente's `field:value` filters: not supported, a 400"),
+        ("sort" = Option<Vec<String>>, Query, description = "yente's sort criteria: not supported (results are ranked by score), a 400"),
     ),
     responses(
         (status = 200, body = SearchResponse),
@@ -579,16 +800,70 @@ async fn search(
     let snapshot = state.snapshot();
     let limit = params.count("limit", 10, 0, SEARCH_MAX_LIMIT)?;
     let offset = params.count("offset", 0, 0, SEARCH_MAX_OFFSET)?;
+    // yente's parameters that sanctum cannot honour are refused, not ignored: a client
+    // relying on them would get other results than it asked for.
+    for unsupported in ["filter", "sort"] {
+        if params
+            .last(unsupported)
+            .is_some_and(|v| !v.trim().is_empty())
+        {
+            return Err(ApiError::bad_request(format!(
+                "parameter {unsupported}: not supported by sanctum's search; filter with \
+                 schema, countries, topics, programs, datasets, include_dataset, \
+                 exclude_dataset, exclude_schema, changed_since"
+            )));
+        }
+    }
+    // yente's query syntax switches: sanctum's search is always fuzzy, and never reads a
+    // query syntax, so both are accepted (checked) and change nothing.
+    params.flag("fuzzy", false)?;
+    params.flag("simple", false)?;
+    // How several values of countries, topics and datasets combine (yente's default: OR).
+    let all_of = match params.last("filter_op").map(str::trim) {
+        None | Some("OR") | Some("or") => false,
+        Some("AND") | Some("and") => true,
+        Some(other) => {
+            return Err(ApiError::bad_request(format!(
+                "parameter filter_op: {other:?} is not AND or OR"
+            )));
+        }
+    };
+    let target_only = match params.last("target") {
+        None => None,
+        Some(_) => Some(params.flag("target", false)?),
+    };
+    let changed_since = params
+        .last("changed_since")
+        .map(query::parse_changed_since)
+        .transpose()?;
     let mut sources = dataset_sources(&snapshot, &dataset)?;
     let datasets = params.all("datasets");
     check_sources(&snapshot, "datasets", &datasets)?;
     if !datasets.is_empty() {
-        let wanted: HashSet<String> = datasets.into_iter().collect();
+        // A party is in one dataset: all of two or more is none.
+        let wanted: HashSet<String> = if all_of && datasets.len() > 1 {
+            HashSet::new()
+        } else {
+            datasets.into_iter().collect()
+        };
         sources = Some(match sources {
             Some(s) => s.intersection(&wanted).cloned().collect(),
             None => wanted,
         });
     }
+    let include = params.all("include_dataset");
+    check_sources(&snapshot, "include_dataset", &include)?;
+    if !include.is_empty() {
+        let include: HashSet<String> = include.into_iter().collect();
+        sources = Some(match sources {
+            Some(s) => s.intersection(&include).cloned().collect(),
+            None => include,
+        });
+    }
+    let exclude_dataset = params.all("exclude_dataset");
+    check_sources(&snapshot, "exclude_dataset", &exclude_dataset)?;
+    let exclude_schema = params.all("exclude_schema");
+    check_schemata("exclude_schema", &exclude_schema)?;
     let schema = params.all("schema");
     check_schemata("schema", &schema)?;
     let mut countries = Vec::new();
@@ -629,13 +904,30 @@ async fn search(
     }
     let filters = Filters {
         sources,
-        topics,
+        exclude_sources: exclude_dataset.into_iter().collect(),
+        exclude_schema,
+        changed_since,
         ..Filters::default()
     };
-    let admits = move |e: &Entity| {
-        filters.admits(e)
+    // Whether `values` pass a filter of `wanted` under `filter_op`.
+    fn passes<W: AsRef<str>>(all_of: bool, wanted: &[W], values: &[&str]) -> bool {
+        let has = |w: &W| values.contains(&w.as_ref());
+        wanted.is_empty()
+            || if all_of {
+                wanted.iter().all(has)
+            } else {
+                wanted.iter().any(has)
+            }
+    }
+    let admits = move |snapshot: &Snapshot, position: usize| {
+        let Some(e) = snapshot.parties.get(position).map(|p| &p.entity) else {
+            return false;
+        };
+        filters.admits_at(snapshot, position)
             && (schema.is_empty() || schema.iter().any(|s| query::schema_covers(s, e.kind)))
-            && (countries.is_empty() || countries_of(e).iter().any(|c| countries.contains(c)))
+            && passes(all_of, &countries, &countries_of(e))
+            && passes(all_of, &topics, &query::topics_of(e))
+            && target_only.is_none_or(|t| t != e.designations.is_empty())
             && (programs.is_empty() || e.programs().iter().any(|p| programs.contains(*p)))
     };
     let q = params.last("q").map(str::trim).unwrap_or("").to_string();
@@ -663,21 +955,16 @@ async fn search(
                 cancel,
             )?;
             hits.into_iter()
-                .filter(|(i, _)| {
-                    snapshot
-                        .parties
-                        .get(*i as usize)
-                        .is_some_and(|p| admits(&p.entity))
-                })
+                .filter(|(i, _)| admits(&snapshot, *i as usize))
                 .map(|(i, h)| (i, Some(h.score)))
                 .collect()
         } else {
             let mut found = Vec::new();
-            for (i, p) in snapshot.parties.iter().enumerate() {
+            for i in 0..snapshot.parties.len() {
                 if i % 1024 == 0 && cancel.is_cancelled() {
                     return Err(Cancelled.into());
                 }
-                if admits(&p.entity) {
+                if admits(&snapshot, i) {
                     found.push((i as u32, None));
                 }
             }
@@ -695,9 +982,8 @@ async fn search(
             .skip(offset)
             .take(limit)
             .filter_map(|(i, score)| {
-                let p = snapshot.parties.get(*i as usize)?;
                 Some(SearchResult {
-                    entity: entity_response(&p.entity, false),
+                    entity: entity_response(&snapshot, *i as usize, false)?,
                     score: *score,
                 })
             })
@@ -809,8 +1095,11 @@ async fn get_entity(
 ) -> Result<axum::response::Response, ApiError> {
     let nested = Params::parse(raw.clone()).flag("nested", true)?;
     let snapshot = state.snapshot();
-    if let Some(party) = snapshot.get(&id) {
-        return Ok(Json(entity_response(&party.entity, nested)).into_response());
+    if let Some(entity) = snapshot
+        .position(&id)
+        .and_then(|i| entity_response(&snapshot, i, nested))
+    {
+        return Ok(Json(entity).into_response());
     }
     // Current ids are [0-9A-Za-z.-] only: nothing in the location needs escaping.
     let current = snapshot

@@ -1,7 +1,8 @@
 //! sanctum's HTTP API (`sanctum serve`).
 //!
 //! - yente-compatible endpoints: `POST /match/{dataset}`, `GET /search/{dataset}`,
-//!   `GET /entities/{id}`, `GET /catalog`;
+//!   `GET /entities/{id}`, `GET /catalog`, `GET /algorithms` (responses validated with
+//!   yente's own models by scripts/contract-yente.sh);
 //! - sanctum's own `/v1`: screen one record or a batch, list sources and versions, diff two
 //!   versions, and the admin endpoints (update, keys);
 //! - operations: `/healthz`, `/readyz` (fails when a source is older than allowed),

@@ -168,7 +168,17 @@ fn bound_parameters(path: &str, operation: &mut Map<String, Value>, limits: &Lim
             (_, "threshold" | "cutoff") => json!({"minimum": 0, "maximum": 1}),
             (_, "from" | "to") => json!({"minimum": 1, "maximum": u32::MAX}),
             (_, "q") => json!({"maxLength": limits.max_name_chars}),
-            (_, "algorithm") => json!({"enum": ["sanctum", "best", "default"]}),
+            (_, "algorithm") => json!({"enum": crate::api::ALGORITHM_NAMES}),
+            // yente's TS_PATTERN, months, days and hours bounded (a day past the month's
+            // end is a 400 too).
+            (_, "changed_since") => json!({
+                "pattern": r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(T([01]\d|2[0-3])(:[0-5]\d(:[0-5]\d)?)?)?$"
+            }),
+            (_, "filter_op") => json!({"enum": ["AND", "OR", "and", "or"]}),
+            // yente's, refused: only empty values are valid.
+            ("/search/{dataset}", "filter" | "sort") => json!({
+                "items": {"type": "string", "maxLength": 0},
+            }),
             (_, "facets") => json!({
                 "maxItems": limits.max_facets,
                 "items": {"type": "string", "enum": crate::api::FACETS},

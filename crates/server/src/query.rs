@@ -193,9 +193,58 @@ pub struct Filters {
     pub exclude_schema: Vec<String>,
     pub topics: Vec<String>,
     pub exclude_ids: HashSet<String>,
+    /// Only parties whose record changed at or after this time (yente's `changed_since`,
+    /// as [`parse_changed_since`] gives it); a party whose history is unknown is left out.
+    pub changed_since: Option<String>,
+}
+
+/// yente's `changed_since`: `YYYY-MM-DD`, optionally with `THH`, `THH:MM` or `THH:MM:SS`
+/// (UTC), completed to seconds (`2024-05-03T00:00:00`) to compare with a party's
+/// `last_change`. An error names the parameter and what it expected.
+pub fn parse_changed_since(text: &str) -> Result<String, ApiError> {
+    let text = text.trim();
+    let bad = || {
+        ApiError::bad_request(format!(
+            "parameter changed_since: {text:?} is not a date or time as YYYY-MM-DD[THH[:MM[:SS]]]"
+        ))
+    };
+    let full = match text.len() {
+        10 => format!("{text}T00:00:00"),
+        13 => format!("{text}:00:00"),
+        16 => format!("{text}:00"),
+        19 => text.to_string(),
+        _ => return Err(bad()),
+    };
+    let shape_ok = full.bytes().enumerate().all(|(i, b)| match i {
+        4 | 7 => b == b'-',
+        10 => b == b'T',
+        13 | 16 => b == b':',
+        _ => b.is_ascii_digit(),
+    });
+    if !shape_ok || full.parse::<jiff::civil::DateTime>().is_err() {
+        return Err(bad());
+    }
+    Ok(full)
 }
 
 impl Filters {
+    /// [`Filters::admits`] for the party at `position` of `snapshot`, with `changed_since`.
+    pub fn admits_at(&self, snapshot: &Snapshot, position: usize) -> bool {
+        let Some(party) = snapshot.parties.get(position) else {
+            return false;
+        };
+        if let Some(since) = &self.changed_since
+            && snapshot
+                .seen(position)
+                .last_change
+                .as_ref()
+                .is_none_or(|changed| changed < since)
+        {
+            return false;
+        }
+        self.admits(&party.entity)
+    }
+
     pub fn admits(&self, e: &Entity) -> bool {
         if let Some(sources) = &self.sources
             && !sources.contains(&e.source)
@@ -272,7 +321,7 @@ pub fn score(
         let Some(party) = snapshot.parties.get(i as usize) else {
             continue;
         };
-        if !filters.admits(&party.entity) {
+        if !filters.admits_at(snapshot, i as usize) {
             continue;
         }
         if let Some(hit) = matcher.score(query, party)
@@ -302,6 +351,33 @@ pub fn ftm_objects(e: &Entity) -> Vec<Value> {
         .filter(|line| !line.is_empty())
         .filter_map(|line| serde_json::from_slice(line).ok())
         .collect()
+}
+
+/// An FtM entity's caption as FollowTheMoney picks it: the first value of the first of its
+/// schema's caption properties that has one, else the schema's label. For the sub-entities
+/// `sanctum export` writes (FtM 4.9's schema definitions).
+pub fn ftm_caption(schema: &str, properties: &Value) -> String {
+    let (props, label): (&[&str], &str) = match schema {
+        "Sanction" => (&["program"], "Sanction"),
+        "Identification" => (&["number"], "Identification"),
+        "Passport" => (&["passportNumber", "number"], "Passport"),
+        "Address" => (&["full", "summary", "city", "remarks"], "Address"),
+        "CryptoWallet" => (&["publicKey", "name", "summary"], "Cryptocurrency wallet"),
+        "UnknownLink" => (&[], "Other link"),
+        "Ownership" => (&[], "Ownership"),
+        _ => (&["name"], schema),
+    };
+    props
+        .iter()
+        .find_map(|p| {
+            properties
+                .get(*p)?
+                .as_array()?
+                .iter()
+                .find_map(Value::as_str)
+        })
+        .unwrap_or(label)
+        .to_string()
 }
 
 /// The party's FtM properties (the main object's).

@@ -1,14 +1,16 @@
 //! An immutable, searchable picture of the current lists: every party prepared for matching,
-//! the candidate index, and the versions it was built from. The server holds one behind an
-//! `ArcSwap`; an update builds the next one aside and swaps it in, and requests already
-//! running keep the `Arc` of the one they started with.
+//! the candidate index, the versions it was built from, and when each party was first seen,
+//! last seen and last changed (read from the store's version history once, when the
+//! snapshot is built). The server holds one behind an `ArcSwap`; an update builds the next
+//! one aside and swaps it in, and requests already running keep the `Arc` of the one they
+//! started with.
 
 use rayon::prelude::*;
 use sanctum_index::CandidateIndex;
 use sanctum_limits::Limits;
 use sanctum_matcher::PreparedEntity;
 use sanctum_model::Entity;
-use sanctum_store::Store;
+use sanctum_store::{Store, VersionInfo};
 use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, Instant};
 
@@ -24,8 +26,24 @@ pub struct SourceState {
     pub version_count: u32,
 }
 
+/// When a party was seen, as yente gives it (`2024-05-03T00:00:00`: ISO seconds, no zone).
+/// A version speaks from its publication date, else (undated, or a rollback) from when it
+/// was fetched.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Seen {
+    /// The version that first listed the party.
+    pub first_seen: Option<String>,
+    /// The last fetch that found the source's current version (or its fetch).
+    pub last_seen: Option<String>,
+    /// The version the party's current record dates from.
+    pub last_change: Option<String>,
+}
+
 pub struct Snapshot {
     pub parties: Vec<PreparedEntity>,
+    /// Position in `parties` → when the party was seen; empty for a snapshot built without a
+    /// store ([`Snapshot::from_entities`]).
+    pub seen: Vec<Seen>,
     pub index: CandidateIndex,
     /// FtM id ([`api_id`]) → position in `parties`.
     pub by_id: HashMap<String, u32>,
@@ -51,7 +69,20 @@ impl Snapshot {
     pub fn load(store: &Store, limits: &Limits) -> anyhow::Result<Snapshot> {
         let sources = source_states(store)?;
         let entities = store.current_entities(None)?;
-        Ok(Snapshot::from_entities(entities, sources, limits))
+        let seen = seen_of(store, &entities)?;
+        let mut snapshot = Snapshot::from_entities(entities, sources, limits);
+        snapshot.seen = seen;
+        Ok(snapshot)
+    }
+
+    /// When the party at `position` was seen (all `None` when the store was not read).
+    pub fn seen(&self, position: usize) -> &Seen {
+        static UNKNOWN: Seen = Seen {
+            first_seen: None,
+            last_seen: None,
+            last_change: None,
+        };
+        self.seen.get(position).unwrap_or(&UNKNOWN)
     }
 
     pub fn from_entities(
@@ -72,6 +103,7 @@ impl Snapshot {
             .collect();
         Snapshot {
             parties,
+            seen: Vec::new(),
             index,
             by_id,
             sources,
@@ -82,8 +114,12 @@ impl Snapshot {
 
     /// The party with this id ([`api_id`]).
     pub fn get(&self, id: &str) -> Option<&PreparedEntity> {
-        let &i = self.by_id.get(id)?;
-        self.parties.get(i as usize)
+        self.parties.get(self.position(id)?)
+    }
+
+    /// The position in `parties` of the party with this id ([`api_id`]).
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.by_id.get(id).map(|&i| i as usize)
     }
 
     /// The current id of the party an id of an earlier scheme names, so no caller breaks: a
@@ -125,6 +161,59 @@ pub fn source_states(store: &Store) -> anyhow::Result<BTreeMap<String, SourceSta
                     version_count: s.version_count,
                 },
             )
+        })
+        .collect())
+}
+
+/// yente's timestamp of a version: its publication date at midnight, else (undated, or a
+/// rollback, which speaks from when it was made) its fetch time.
+fn version_time(v: &VersionInfo) -> String {
+    match (v.published, v.restores) {
+        (Some(date), None) => {
+            let (y, m, d) = date.earliest();
+            format!("{y:04}-{m:02}-{d:02}T00:00:00")
+        }
+        _ => rfc3339_to_yente(&v.fetched_at),
+    }
+}
+
+/// `2026-12-07T04:12:00Z` → `2026-12-07T04:12:00`: yente's timestamps carry no zone (they are
+/// UTC).
+fn rfc3339_to_yente(text: &str) -> String {
+    text.get(..19).unwrap_or(text).to_string()
+}
+
+/// When each of `entities` was seen, in their order: one query over the store's spans and
+/// one over each source's versions, however many parties.
+fn seen_of(store: &Store, entities: &[Entity]) -> anyhow::Result<Vec<Seen>> {
+    let history = store.current_party_history()?;
+    let confirmed = store.confirmed_fetches()?;
+    let mut times: HashMap<(String, u32), String> = HashMap::new();
+    let mut last_seen: HashMap<String, String> = HashMap::new();
+    for summary in store.sources()? {
+        for v in store.versions(&summary.source)? {
+            times.insert((v.source.clone(), v.seq), version_time(&v));
+        }
+        let fetched = rfc3339_to_yente(&summary.current.fetched_at);
+        let latest = match confirmed.get(&summary.source) {
+            Some((_, at)) => fetched.max(rfc3339_to_yente(at)),
+            None => fetched,
+        };
+        last_seen.insert(summary.source, latest);
+    }
+    Ok(entities
+        .iter()
+        .map(|e| {
+            let key = (e.source.clone(), e.source_id.clone());
+            let Some(h) = history.get(&key) else {
+                return Seen::default();
+            };
+            let at = |seq: u32| times.get(&(e.source.clone(), seq)).cloned();
+            Seen {
+                first_seen: at(h.first_seen),
+                last_seen: last_seen.get(&e.source).cloned(),
+                last_change: at(h.last_change),
+            }
         })
         .collect())
 }

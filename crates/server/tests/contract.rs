@@ -102,9 +102,34 @@ fn match_finds_a_listed_person_with_scores_features_and_explanations() {
             .contains("PUTIN")
     );
     assert_eq!(top["properties"]["birthDate"][0], "1952-10-07");
-    let explanation = &top["explanations"][0];
+    // yente's explanations: feature → nomenklatura's FeatureResult.
+    let name = &top["explanations"]["name"];
+    assert_eq!(name["score"], top["features"]["name"], "{top}");
+    assert_eq!(name["query"], "Vladimir Putin", "{top}");
+    assert_eq!(
+        name["candidate"],
+        top["sanctum_explanation"]["matched_name"]
+    );
+    let detail = name["detail"].as_str().unwrap_or("");
+    assert!(
+        detail.starts_with("\"Vladimir Putin\" met the listed"),
+        "{detail}"
+    );
+    let birth = &top["explanations"]["birth_date"];
+    assert_eq!(birth["score"], top["features"]["birth_date"], "{top}");
+    assert!(
+        birth["detail"].as_str().is_some_and(|d| !d.is_empty()),
+        "{top}"
+    );
+    // sanctum's own explanation, under a key yente clients ignore.
+    let explanation = &top["sanctum_explanation"];
     assert!(explanation["matched_name"].is_string(), "{top}");
     assert!(explanation["alignment"].is_array(), "{top}");
+    // Dates from the version store.
+    assert!(
+        top["first_seen"].as_str().is_some_and(|t| t.len() == 19),
+        "{top}"
+    );
     assert_eq!(body["responses"]["q1"]["total"]["value"], 2);
 
     // Dataset in the path, and yente's filters.
@@ -235,6 +260,14 @@ fn search_entities_and_catalog_have_yente_shapes() {
     let sanction = &e["properties"]["sanctions"][0];
     assert_eq!(sanction["schema"], "Sanction", "{e}");
     assert_eq!(sanction["properties"]["program"][0], "RUSSIA-EO14024");
+    // Nested entities are whole, as yente sends them: caption from FtM's caption
+    // properties, the party's datasets and dates.
+    assert_entity_shape(sanction);
+    assert_eq!(sanction["caption"], "RUSSIA-EO14024");
+    assert_eq!(sanction["datasets"], json!(["us_ofac_sdn"]));
+    assert_eq!(sanction["target"], false);
+    assert_eq!(sanction["first_seen"], e["first_seen"]);
+    assert!(e["first_seen"].is_string(), "{e}");
     assert_eq!(e["id"], "us-ofac-sdn-35096");
     // Ids of the earlier scheme are redirected to the current one, the query kept.
     for (old, location) in [
@@ -271,4 +304,195 @@ fn search_entities_and_catalog_have_yente_shapes() {
         Some(2)
     );
     assert_eq!(body["index_stale"], false);
+}
+
+#[test]
+fn algorithms_has_yentes_shape_and_names_what_match_accepts() {
+    let server = common::start();
+    let r = server.get("/algorithms", Some(&server.read_key));
+    assert_eq!(r.status, 200, "{}", r.text);
+    let body = r.json();
+    assert_eq!(body["default"], "sanctum");
+    assert_eq!(body["best"], "sanctum");
+    let algorithm = &body["algorithms"][0];
+    assert_eq!(algorithm["name"], "sanctum");
+    assert!(algorithm["description"].is_string(), "{body}");
+    assert_eq!(algorithm["docs"]["name"], "sanctum");
+    assert!(algorithm["docs"]["config"].is_object(), "{body}");
+    let feature = &algorithm["docs"]["features"]["birth_date"];
+    assert!(feature["description"].is_string(), "{body}");
+    assert!(feature["coefficient"].is_number(), "{body}");
+    assert_eq!(algorithm["features"], algorithm["docs"]["features"]);
+    server.get("/algorithms", None).problem(401);
+    let api = server.get("/openapi.json", None).json();
+    let documented = &api["paths"]["/algorithms"]["get"]["responses"];
+    for status in ["200", "401", "403", "429"] {
+        assert!(
+            documented.get(status).is_some(),
+            "/algorithms lacks {status}"
+        );
+    }
+    for (path, method) in [("/match/{dataset}", "post"), ("/search/{dataset}", "get")] {
+        let params = api["paths"][path][method]["parameters"]
+            .as_array()
+            .expect("parameters");
+        let since = params
+            .iter()
+            .find(|p| p["name"] == "changed_since")
+            .unwrap_or_else(|| panic!("{path} lacks changed_since"));
+        assert!(since["schema"]["pattern"].is_string(), "{since}");
+    }
+
+    let query = r#"{"queries":{"q":{"schema":"Person","properties":{"name":["Vladimir Putin"]}}}}"#;
+    for name in ["sanctum", "best", "default"] {
+        let r = server.post(
+            &format!("/match/default?algorithm={name}"),
+            Some(&server.screen_key),
+            query,
+        );
+        assert_eq!(r.status, 200, "{name}: {}", r.text);
+    }
+    let detail = server
+        .post(
+            "/match/default?algorithm=logic-v2",
+            Some(&server.screen_key),
+            query,
+        )
+        .problem(400);
+    assert!(
+        detail.contains("\"logic-v2\"") && detail.contains("/algorithms"),
+        "{detail}"
+    );
+}
+
+#[test]
+fn changed_since_keeps_parties_changed_from_then_and_refuses_bad_times() {
+    let server = common::start();
+    let query = r#"{"queries":{"q":{"schema":"Person","properties":{"name":["Vladimir Putin"]}}}}"#;
+    let total = |path: &str| {
+        let r = server.post(path, Some(&server.screen_key), query);
+        assert_eq!(r.status, 200, "{path}: {}", r.text);
+        r.json()["responses"]["q"]["total"]["value"].clone()
+    };
+    // The fixtures were stored now: every party changed since 2000, none since 2999.
+    assert_eq!(total("/match/default?changed_since=2000-01-01"), 2);
+    assert_eq!(total("/match/default?changed_since=2000-01-01T10:30"), 2);
+    assert_eq!(total("/match/default?changed_since=2999-01-01T00"), 0);
+    let read = Some(server.read_key.as_str());
+    let found = |path: &str| {
+        let r = server.get(path, read);
+        assert_eq!(r.status, 200, "{path}: {}", r.text);
+        r.json()["total"]["value"].clone()
+    };
+    assert_eq!(found("/search/default?q=putin&changed_since=2000-01-01"), 2);
+    assert_eq!(found("/search/default?q=putin&changed_since=2999-12-31"), 0);
+    for bad in [
+        "2024-02-30",
+        "2024-1-01",
+        "yesterday",
+        "2024-01-01T25",
+        "2024-01-01Z",
+    ] {
+        let detail = server
+            .get(&format!("/search/default?changed_since={bad}"), read)
+            .problem(400);
+        assert!(detail.contains("changed_since"), "{bad}: {detail}");
+        server
+            .post(
+                &format!("/match/default?changed_since={bad}"),
+                Some(&server.screen_key),
+                query,
+            )
+            .problem(400);
+    }
+}
+
+#[test]
+fn search_honours_yentes_filters_or_refuses_them() {
+    let server = common::start();
+    let read = Some(server.read_key.as_str());
+    let ids = |path: &str| -> Vec<String> {
+        let r = server.get(path, read);
+        assert_eq!(r.status, 200, "{path}: {}", r.text);
+        let mut ids: Vec<String> = r.json()["results"]
+            .as_array()
+            .expect("results")
+            .iter()
+            .map(|e| e["id"].as_str().unwrap_or("").to_string())
+            .collect();
+        ids.sort();
+        ids
+    };
+    let both = ids("/search/default?q=putin");
+    assert_eq!(both, ["gb-hmt-sanctions-14196", "us-ofac-sdn-35096"]);
+    assert_eq!(
+        ids("/search/default?q=putin&exclude_dataset=gb_hmt_sanctions"),
+        ["us-ofac-sdn-35096"]
+    );
+    assert_eq!(
+        ids("/search/default?q=putin&include_dataset=gb_hmt_sanctions"),
+        ["gb-hmt-sanctions-14196"]
+    );
+    assert!(ids("/search/default?q=putin&exclude_schema=Person").is_empty());
+    assert_eq!(ids("/search/default?q=putin&target=true"), both);
+    assert!(ids("/search/default?q=putin&target=false").is_empty());
+    assert_eq!(ids("/search/default?q=putin&fuzzy=true&simple=true"), both);
+    // OR (yente's default) against AND over two datasets: a party is in one.
+    let two = "datasets=gb_hmt_sanctions&datasets=us_ofac_sdn";
+    assert_eq!(ids(&format!("/search/default?q=putin&{two}")), both);
+    assert!(ids(&format!("/search/default?q=putin&{two}&filter_op=AND")).is_empty());
+    assert_eq!(
+        ids("/search/default?q=putin&countries=ru&topics=sanction&filter_op=AND"),
+        both
+    );
+
+    for (path, needle) in [
+        (
+            "/search/default?q=putin&filter=properties.birthDate:1952",
+            "filter",
+        ),
+        ("/search/default?q=putin&sort=caption", "sort"),
+        ("/search/default?filter_op=XOR", "filter_op"),
+        ("/search/default?target=maybe", "target"),
+        ("/search/default?fuzzy=2", "fuzzy"),
+        ("/search/default?include_dataset=nope", "include_dataset"),
+        ("/search/default?exclude_schema=Boat", "exclude_schema"),
+    ] {
+        let detail = server.get(path, read).problem(400);
+        assert!(detail.contains(needle), "{path}: {detail}");
+    }
+}
+
+#[test]
+fn first_seen_and_last_change_come_from_the_version_history() {
+    use sanctum_server::snapshot::api_id;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut store = sanctum_store::Store::open(dir.path()).expect("store");
+    let parties: Vec<_> = common::fixture_entities()
+        .into_iter()
+        .filter(|e| e.source == "us_ofac_sdn")
+        .collect();
+    common::ingest(&mut store, "us_ofac_sdn", parties.clone(), "1");
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let mut amended = parties.clone();
+    amended[0].names.push(sanctum_model::Name::new(
+        "A NEW ALIAS",
+        sanctum_model::NameKind::Alias,
+    ));
+    common::ingest(&mut store, "us_ofac_sdn", amended.clone(), "2");
+    let snapshot = sanctum_server::Snapshot::load(&store, &Default::default()).expect("snapshot");
+    let versions = store.versions("us_ofac_sdn").expect("versions");
+    let at = |seq: usize| versions[seq - 1].fetched_at[..19].to_string();
+    assert_ne!(at(1), at(2));
+    let seen = |e: &sanctum_model::Entity| {
+        let i = snapshot.position(&api_id(e)).expect("served");
+        snapshot.seen(i).clone()
+    };
+    let changed = seen(&amended[0]);
+    assert_eq!(changed.first_seen, Some(at(1)));
+    assert_eq!(changed.last_change, Some(at(2)));
+    assert_eq!(changed.last_seen, Some(at(2)));
+    let unchanged = seen(&amended[1]);
+    assert_eq!(unchanged.first_seen, Some(at(1)));
+    assert_eq!(unchanged.last_change, Some(at(1)));
 }

@@ -377,6 +377,7 @@ fn operations_endpoints_and_docs() {
         "/search/{dataset}",
         "/entities/{id}",
         "/catalog",
+        "/algorithms",
         "/v1/screen",
         "/v1/screen/batch",
         "/v1/sources/{source}/diff",

@@ -17,7 +17,8 @@
 //!   history is append-only, nothing is deleted, and the rollback is one transaction too.
 //! - Reading back: a version's entities ([`Store::entities`], [`Store::for_each_entity`]), the
 //!   current lists ([`Store::current_entities`]), lists as they stood on a date
-//!   ([`Store::version_as_of`]), one party's history ([`Store::appearances`]) and the
+//!   ([`Store::version_as_of`]), one party's history ([`Store::appearances`]; every current party's first
+//!   and last-changed version at once: [`Store::current_party_history`]) and the
 //!   [`Diff`] between any two versions ([`Store::diff`], [`Store::changes_since`]).
 //!
 //! Opening: a data directory the store creates is 0700 and its files 0600 (umask or not);
@@ -174,6 +175,15 @@ impl IngestOutcome {
             }
         }
     }
+}
+
+/// A current party's history in its source ([`Store::current_party_history`]): the version
+/// that first listed it, and the version its current record dates from (its last
+/// amendment, or its return after a delisting; `first_seen` when never changed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PartyHistory {
+    pub first_seen: u32,
+    pub last_change: u32,
 }
 
 /// A source and its current version.
@@ -669,6 +679,31 @@ impl Store {
         rows.into_iter()
             .map(|(version, hash)| Ok((version.into_info()?, hash)))
             .collect()
+    }
+
+    /// When each current party entered its source and when its record last changed, as
+    /// version numbers: `(source, source_id) → `[`PartyHistory`]. One pass over the spans
+    /// (a party's first span starts where it was first listed, its open span where its
+    /// current record began), for a server to compute once per snapshot.
+    pub fn current_party_history(&self) -> Result<HashMap<(String, String), PartyHistory>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT source, source_id, MIN(from_seq), \
+                    MAX(CASE WHEN to_seq IS NULL THEN from_seq END) \
+               FROM spans GROUP BY source, source_id \
+             HAVING MAX(to_seq IS NULL) = 1",
+        )?;
+        let rows = stmt
+            .query_map([], |row| {
+                Ok((
+                    (row.get::<_, String>(0)?, row.get::<_, String>(1)?),
+                    PartyHistory {
+                        first_seen: row.get(2)?,
+                        last_change: row.get(3)?,
+                    },
+                ))
+            })?
+            .collect::<rusqlite::Result<HashMap<_, _>>>()?;
+        Ok(rows)
     }
 
     /// `source_id → record hash` for one version.

@@ -795,3 +795,47 @@ fn a_version_3_store_gains_the_fetch_confirmations() {
     );
     health(&store);
 }
+
+#[test]
+fn party_history_gives_first_listing_and_last_change_of_current_parties() {
+    let mut store = Store::open_in_memory().unwrap();
+    let policy = IngestPolicy {
+        max_removed_fraction: 1.0,
+        force: false,
+    };
+    store
+        .ingest(
+            new_version(SOURCE, "a", Some("2025-01-10")),
+            parties(SOURCE, 100, 0),
+            &policy,
+        )
+        .unwrap();
+    // Version 2: ID-000010 removed, ID-000001 amended, ID-000100 added.
+    store
+        .ingest(
+            new_version(SOURCE, "b", Some("2025-01-12")),
+            second_publication(),
+            &policy,
+        )
+        .unwrap();
+    // Version 3: as version 2 with ID-000010 back, unchanged from version 1.
+    let mut third = second_publication();
+    third.push(party(SOURCE, 10, 0));
+    store
+        .ingest(new_version(SOURCE, "c", Some("2025-01-15")), third, &policy)
+        .unwrap();
+
+    let history = store.current_party_history().unwrap();
+    let of = |id: &str| history.get(&(SOURCE.to_string(), id.to_string())).copied();
+    let seqs = |id: &str| of(id).map(|h| (h.first_seen, h.last_change));
+    assert_eq!(seqs("ID-000005"), Some((1, 1)), "never changed");
+    assert_eq!(seqs("ID-000001"), Some((1, 2)), "amended in version 2");
+    assert_eq!(seqs("ID-000100"), Some((2, 2)), "added in version 2");
+    assert_eq!(
+        seqs("ID-000010"),
+        Some((1, 3)),
+        "delisted, back in version 3"
+    );
+    assert_eq!(seqs("ID-000020"), None, "delisted: not current");
+    assert_eq!(history.len(), 103);
+}
