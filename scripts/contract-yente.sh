@@ -31,6 +31,17 @@ if [ ! -d "$lists" ]; then
   esac
 fi
 
+# PyICU compiles against ICU: install its headers where they are missing (a fresh machine).
+if ! pkg-config --exists icu-uc 2>/dev/null; then
+  if command -v apt-get >/dev/null; then
+    sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+    $sudo apt-get install -y -qq libicu-dev pkg-config g++ >/dev/null
+  else
+    echo "contract-yente: ICU's headers (libicu-dev) are needed to install yente" >&2
+    exit 1
+  fi
+fi
+
 venv="target/contract-venv/yente-$YENTE_VERSION"
 if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import yente.data.common' 2>/dev/null; then
   rm -rf "$venv"
