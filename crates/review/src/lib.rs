@@ -13,12 +13,16 @@
 //! - [`workflow::decide`]: the one choke point every state change goes through.
 //! - [`alerts`]: alert rows read back and listed; [`audit`]: the chain, `verify`,
 //!   `export`, `head`; [`memory`]: the false-positive memory and its four-eyes revocation.
+//! - [`users`]: users, roles, argon2 passwords; API keys name their user (the server's
+//!   key file), so every action resolves to an [`Actor`].
 
 pub mod alerts;
 pub mod audit;
+pub mod fingerprint;
 pub mod memory;
 pub mod model;
 pub mod schema;
+pub mod users;
 pub mod workflow;
 
 use jiff::Timestamp;
@@ -178,6 +182,11 @@ impl Review {
 
     pub fn alerts(&self, filter: &alerts::AlertFilter) -> Result<Vec<alerts::AlertRecord>> {
         alerts::list(&self.conn, filter)
+    }
+
+    /// The actor a user name stands for (refused when unknown or disabled).
+    pub fn actor(&self, name: &str) -> Result<Actor> {
+        users::actor(&self.conn, name)
     }
 
     pub fn verify_audit(&self, expected_head: Option<&str>) -> Result<audit::Verification> {
