@@ -9,6 +9,8 @@
 //! - [`Review`]: the review tables, in the list store's SQLite file (their own schema
 //!   version, [`schema`]), the [`Policy`] and the clock. Each acting method runs in one
 //!   `BEGIN IMMEDIATE` transaction holding the change and its audit entry.
+//! - [`book`]: the customer book, imported through sanctum-screen's readers, with
+//!   revisions and fingerprints ([`fingerprint`]).
 //! - [`model`]: alert states, decisions, roles, causes, actors.
 //! - [`workflow::decide`]: the one choke point every state change goes through.
 //! - [`alerts`]: alert rows read back and listed; [`audit`]: the chain, `verify`,
@@ -18,6 +20,7 @@
 
 pub mod alerts;
 pub mod audit;
+pub mod book;
 pub mod fingerprint;
 pub mod memory;
 pub mod model;
@@ -70,8 +73,17 @@ pub enum ReviewError {
     Store(#[from] sanctum_store::StoreError),
     #[error(transparent)]
     Screen(#[from] sanctum_screen::ScreenError),
+    /// A customer file that cannot be read at all (its rows' errors are counted instead).
+    #[error(transparent)]
+    Input(Box<sanctum_screen::input::InputError>),
     #[error("{0}")]
     Io(#[from] std::io::Error),
+}
+
+impl ReviewError {
+    pub fn from_input(e: sanctum_screen::input::InputError) -> ReviewError {
+        ReviewError::Input(Box::new(e))
+    }
 }
 
 pub type Result<T, E = ReviewError> = std::result::Result<T, E>;
