@@ -11,6 +11,9 @@
 //!   `BEGIN IMMEDIATE` transaction holding the change and its audit entry.
 //! - [`book`]: the customer book, imported through sanctum-screen's readers, with
 //!   revisions and fingerprints ([`fingerprint`]).
+//! - [`screening::screen_book`]: the book against the lists (full, delta, or the customers
+//!   an import changed), hits grouped by target, recorded as alerts, suppressions or
+//!   re-alerts in one transaction per chunk.
 //! - [`model`]: alert states, decisions, roles, causes, actors.
 //! - [`workflow::decide`]: the one choke point every state change goes through.
 //! - [`alerts`]: alert rows read back and listed; [`audit`]: the chain, `verify`,
@@ -25,6 +28,7 @@ pub mod fingerprint;
 pub mod memory;
 pub mod model;
 pub mod schema;
+pub mod screening;
 pub mod users;
 pub mod workflow;
 
