@@ -317,3 +317,91 @@ pub fn find(
     }
     Ok(None)
 }
+
+/// Figures for `alerts stats` and /metrics.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Stats {
+    pub by_state: BTreeMap<String, u64>,
+    /// Alerts not closed, by list and by program of their designations.
+    pub open_by_list: BTreeMap<String, u64>,
+    pub open_by_program: BTreeMap<String, u64>,
+    /// Closed alerts by decision and reason code.
+    pub closed_by_reason: BTreeMap<String, u64>,
+    /// Re-alerts ever raised, by cause.
+    pub realerts_by_cause: BTreeMap<String, u64>,
+    /// Alerts past the SLA hours of their state, by state.
+    pub overdue_by_state: BTreeMap<String, u64>,
+    /// Hours the oldest alert not closed has waited in its state.
+    pub oldest_open_hours: Option<f64>,
+}
+
+/// Counts per state, list, program and reason; age and SLA at `now`; re-alerts by cause
+/// (from the audit trail, which keeps every reopening).
+pub fn stats(
+    conn: &Connection,
+    policy: &crate::Policy,
+    now: jiff::Timestamp,
+) -> Result<Stats, ReviewError> {
+    let mut stats = Stats::default();
+    let mut stmt =
+        conn.prepare("SELECT state, designations, decision, reason, state_since FROM alerts")?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let state: String = row.get(0)?;
+        let designations: String = row.get(1)?;
+        let decision: Option<String> = row.get(2)?;
+        let reason: Option<String> = row.get(3)?;
+        let since: String = row.get(4)?;
+        *stats.by_state.entry(state.clone()).or_default() += 1;
+        let parsed: AlertState = state.parse().map_err(|e: String| ReviewError::Corrupt(e))?;
+        if parsed == AlertState::Closed {
+            let key = format!(
+                "{}/{}",
+                decision.as_deref().unwrap_or("?"),
+                reason.as_deref().unwrap_or("-")
+            );
+            *stats.closed_by_reason.entry(key).or_default() += 1;
+            continue;
+        }
+        let designations: Vec<Designated> = serde_json::from_str(&designations)
+            .map_err(|e| ReviewError::Corrupt(format!("alert designations: {e}")))?;
+        let mut lists: Vec<&String> = designations.iter().flat_map(|d| &d.lists).collect();
+        lists.sort();
+        lists.dedup();
+        for list in lists {
+            *stats.open_by_list.entry(list.clone()).or_default() += 1;
+        }
+        let mut programs: Vec<&String> = designations.iter().flat_map(|d| &d.programs).collect();
+        programs.sort();
+        programs.dedup();
+        for program in programs {
+            *stats.open_by_program.entry(program.clone()).or_default() += 1;
+        }
+        if let Ok(since) = since.parse::<jiff::Timestamp>() {
+            let hours = now.duration_since(since).as_secs_f64() / 3600.0;
+            if stats.oldest_open_hours.is_none_or(|h| hours > h) {
+                stats.oldest_open_hours = Some(hours);
+            }
+            if let Some(&limit) = policy.sla_hours.get(&parsed)
+                && hours > f64::from(limit)
+            {
+                *stats.overdue_by_state.entry(state).or_default() += 1;
+            }
+        }
+    }
+    let mut stmt = conn.prepare(
+        "SELECT json_extract(payload, '$.cause'), COUNT(*) FROM audit
+         WHERE kind = 'alert.reopen' GROUP BY 1",
+    )?;
+    let causes = stmt
+        .query_map([], |row| {
+            Ok((row.get::<_, Option<String>>(0)?, row.get::<_, i64>(1)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for (cause, count) in causes {
+        stats
+            .realerts_by_cause
+            .insert(cause.unwrap_or_default(), count.max(0) as u64);
+    }
+    Ok(stats)
+}

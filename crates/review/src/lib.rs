@@ -18,15 +18,19 @@
 //! - [`workflow::decide`]: the one choke point every state change goes through.
 //! - [`alerts`]: alert rows read back and listed; [`audit`]: the chain, `verify`,
 //!   `export`, `head`; [`memory`]: the false-positive memory and its four-eyes revocation.
+//! - [`report`]: OFAC blocked-property report drafts, due 10 US business days after
+//!   blocking ([`calendar`]); [`alerts::stats`]: counts, age and SLA.
 //! - [`users`]: users, roles, argon2 passwords; API keys name their user (the server's
 //!   key file), so every action resolves to an [`Actor`].
 
 pub mod alerts;
 pub mod audit;
 pub mod book;
+pub mod calendar;
 pub mod fingerprint;
 pub mod memory;
 pub mod model;
+pub mod report;
 pub mod schema;
 pub mod screening;
 pub mod users;

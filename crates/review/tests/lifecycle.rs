@@ -262,6 +262,25 @@ fn an_alert_goes_from_hit_to_memory_to_realert_with_its_audit_trail() {
         Cause::MemoryExpired
     );
 
+    let stats =
+        sanctum_review::alerts::stats(review.conn(), &review.policy, review.now()).expect("stats");
+    assert_eq!(stats.realerts_by_cause.get("listed_changed"), Some(&1));
+    assert_eq!(stats.realerts_by_cause.get("memory_expired"), Some(&1));
+    assert_eq!(stats.by_state.get("reopened"), Some(&1));
+    // Sidorov and Smirnova are on the SDN, Sidorov on the CSL too; the company has no
+    // designation in this fixture.
+    assert_eq!(
+        stats.open_by_list.get("US OFAC SDN"),
+        Some(&2),
+        "{stats:#?}"
+    );
+    assert_eq!(
+        stats.open_by_list.get("US State CSL"),
+        Some(&1),
+        "{stats:#?}"
+    );
+    assert_eq!(stats.overdue_by_state.get("open"), Some(&2), "{stats:#?}");
+
     // The trail verifies; one payload edited behind the triggers' back is named.
     let verified = review.verify_audit(None).expect("verify");
     assert_eq!(verified.broken, None);
