@@ -180,3 +180,36 @@ pub struct KeyArg {
     #[arg(long, env = "SANCTUM_KEY", hide_env_values = true, value_name = "KEY")]
     pub key: Option<String>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sanctum_review::AlertState;
+
+    #[test]
+    fn the_review_section_sets_the_policy_and_refuses_unknown_keys() {
+        let config: Config = toml::from_str(
+            "[review]\n\
+             reason_codes = [\"same_dob_other_person\", \"other\"]\n\
+             memory_expiry_months = 6\n\
+             single_review_below = 0.85\n\
+             [review.sla_hours]\n\
+             open = 8\n",
+        )
+        .expect("valid");
+        let policy = &config.review;
+        assert_eq!(policy.reason_codes, ["same_dob_other_person", "other"]);
+        assert_eq!(policy.memory_expiry_months, 6);
+        assert_eq!(policy.single_review_below, Some(0.85));
+        assert_eq!(policy.sla_hours.get(&AlertState::Open), Some(&8));
+        assert_eq!(
+            Config::default().review.memory_expiry_months,
+            12,
+            "the default"
+        );
+        let err = toml::from_str::<Config>("[review]\nmemory_months = 6\n").unwrap_err();
+        assert!(err.to_string().contains("memory_months"), "{err}");
+        let err = toml::from_str::<Config>("[review.sla_hours]\nsnoozed = 1\n").unwrap_err();
+        assert!(err.to_string().contains("snoozed"), "{err}");
+    }
+}

@@ -17,6 +17,12 @@ pub enum MemoryCommand {
         #[arg(long, value_enum, default_value = "table")]
         format: OutputFormat,
     },
+    /// The hits the memory suppressed, by screening run (never silent).
+    Suppressed {
+        /// Only this run's.
+        #[arg(long)]
+        run: Option<i64>,
+    },
     /// Revoke an entry: one reviewer proposes, a second confirms.
     Revoke {
         id: i64,
@@ -57,6 +63,10 @@ pub fn run(ctx: &Context, command: MemoryCommand) -> Result<ExitCode> {
                     say!("{t}")?;
                 }
             }
+        }
+        MemoryCommand::Suppressed { run } => {
+            let list = sanctum_review::screening::suppressions(review.conn(), run)?;
+            say!("{}", serde_json::to_string_pretty(&list)?)?;
         }
         MemoryCommand::Revoke { id, comment, key } => {
             let actor = ctx.actor(&review, key.key.as_deref())?;
