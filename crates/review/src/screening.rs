@@ -671,7 +671,9 @@ pub fn screen_book(
                 continue;
             }
             // Group by target, best hit first.
-            let mut by_target: BTreeMap<String, Vec<&sanctum_screen::Alert>> = BTreeMap::new();
+            // Target → (its parties, the hits on them).
+            type Grouped<'h> = BTreeMap<String, (Vec<String>, Vec<&'h sanctum_screen::Alert>)>;
+            let mut by_target: Grouped<'_> = BTreeMap::new();
             for hit in &hits {
                 let Some(party) = screener.parties().get(hit.party as usize) else {
                     continue;
@@ -684,11 +686,15 @@ pub fn screen_book(
                     let found = target_of(&tx, &key)?;
                     targets.insert(key.clone(), found);
                 }
-                let target = targets[&key].0.clone();
-                by_target.entry(target).or_default().push(hit);
+                let (target, parties) = &targets[&key];
+                by_target
+                    .entry(target.clone())
+                    .or_insert_with(|| (parties.clone(), Vec::new()))
+                    .1
+                    .push(hit);
             }
             let customer_facets = customer.facets();
-            for (target, target_hits) in by_target {
+            for (target, (parties, target_hits)) in by_target {
                 let Some(best) = target_hits
                     .iter()
                     .max_by(|a, b| a.score.total_cmp(&b.score))
@@ -696,11 +702,6 @@ pub fn screen_book(
                     continue;
                 };
                 if !views.contains_key(&target) {
-                    let parties = targets
-                        .values()
-                        .find(|(t, _)| *t == target)
-                        .map(|(_, p)| p.clone())
-                        .unwrap_or_else(|| vec![target.clone()]);
                     for party in &parties {
                         if !entities.contains_key(party)
                             && let Some((source, id)) = party.split_once(':')
