@@ -625,11 +625,14 @@ pub fn screen_book(
         _ => None,
     };
     let chunk_rows = options.chunk_rows.max(1);
+    // Time spent reading customers, screening them, recording hits (SANCTUM_REVIEW_TRACE).
+    let mut timings = [std::time::Duration::ZERO; 3];
     let mut chunks_done = 0;
     loop {
         if nothing_to_screen {
             break;
         }
+        let lap = std::time::Instant::now();
         let customers: Vec<Customer> = match &mut pending_ids {
             Some(ids) => {
                 let mut chunk = Vec::new();
@@ -654,10 +657,14 @@ pub fn screen_book(
                 chunk
             }
         };
+        timings[0] += lap.elapsed();
+        let lap = std::time::Instant::now();
         let screened: Vec<Option<Vec<sanctum_screen::Alert>>> = customers
             .par_iter()
             .map(|c| screen_customer(&screener, c, &options.limits))
             .collect();
+        timings[1] += lap.elapsed();
+        let lap = std::time::Instant::now();
         let now = review.now();
         let policy = review.policy.clone();
         let tx = review.write()?;
@@ -788,6 +795,7 @@ pub fn screen_book(
             ],
         )?;
         tx.commit()?;
+        timings[2] += lap.elapsed();
         resume_after = last_id;
         chunks_done += 1;
         if options.stop_after_chunks == Some(chunks_done) {
@@ -797,6 +805,15 @@ pub fn screen_book(
         }
     }
     summary.seconds = started.elapsed().as_secs_f64();
+    if std::env::var_os("SANCTUM_REVIEW_TRACE").is_some() {
+        eprintln!(
+            "screen_book: read {:.1?}, screen {:.1?}, record {:.1?}, total {:.1?}",
+            timings[0],
+            timings[1],
+            timings[2],
+            started.elapsed()
+        );
+    }
     let at = timestamp_text(review.now());
     let tx = review.write()?;
     tx.execute(
