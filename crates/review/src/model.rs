@@ -102,6 +102,8 @@ named_enum!(
         CustomerChanged => "customer_changed",
         /// A cleared pair whose memory expired.
         MemoryExpired => "memory_expired",
+        /// A cleared pair whose memory two reviewers revoked.
+        MemoryRevoked => "memory_revoked",
     }
 );
 

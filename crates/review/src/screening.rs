@@ -11,9 +11,9 @@
 //! - an alert still being worked on: left alone (counted as already open);
 //! - a live memory with both fingerprints unchanged: suppressed, counted and listed in
 //!   `suppressions`, never silently;
-//! - a memory that expired, or a listed party or customer that changed since the memory
-//!   (or since a closed alert's decision): the alert is reopened through the workflow,
-//!   with its cause and the facets that changed;
+//! - a memory that expired or was revoked, or a listed party or customer that changed
+//!   since the memory (or since a closed alert's decision): the alert is reopened through
+//!   the workflow, with its cause and the facets that changed;
 //! - otherwise a new alert.
 //!
 //! A run row records the list versions, threshold and matcher version; each chunk's alerts
@@ -394,8 +394,11 @@ pub fn record_hit(
         Cause::CustomerChanged
     } else if remembered.is_some() {
         Cause::MemoryExpired
+    } else if closed.decision == Some(crate::Decision::FalsePositive) {
+        // Every false positive closed is remembered: none left means it was revoked.
+        Cause::MemoryRevoked
     } else {
-        // A closed pair with no memory (a true match) and nothing changed.
+        // A confirmed match closed, and nothing changed since.
         return Ok(Recorded::AlreadyDecided);
     };
     let mut changes = serde_json::Map::new();

@@ -302,6 +302,55 @@ fn an_alert_goes_from_hit_to_memory_to_realert_with_its_audit_trail() {
 }
 
 #[test]
+fn a_revoked_memory_raises_its_pair_again() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut store = Store::open(dir.path()).expect("store");
+    ingest(&mut store, "us_ofac_sdn", "2022-02-17", vec![sidorov()]);
+    let db = store.path().expect("file").to_path_buf();
+    let mut review = Review::open(&db, Policy::default()).expect("review");
+    let (ana, rex, rita) = (
+        Actor::user("ana", Role::Analyst),
+        Actor::user("rex", Role::Reviewer),
+        Actor::user("rita", Role::Reviewer),
+    );
+    let file = write_book(dir.path(), "c1,Ivan Petrovich Sidorov,,\n");
+    book::import(&mut review, &ana, "main", &file, &ImportOptions::default()).expect("import");
+    let full = |review: &mut Review| {
+        screening::screen_book(
+            review,
+            &store,
+            "main",
+            &Mode::Full,
+            &ScreenOptions::default(),
+        )
+        .expect("screen")
+    };
+    full(&mut review);
+    let id = open_alert(&review, "c1").id;
+    clear_as_false_positive(&mut review, id, &ana, &rex);
+    assert_eq!(full(&mut review).suppressed, 1);
+    let memory = sanctum_review::memory::list(review.conn(), None).expect("memory")[0].id;
+    review
+        .revoke_memory(&rex, memory, "new KYC facts")
+        .expect("propose");
+    assert_eq!(
+        full(&mut review).suppressed,
+        1,
+        "one reviewer alone revokes nothing"
+    );
+    review
+        .revoke_memory(&rita, memory, "agreed")
+        .expect("confirm");
+    let run = full(&mut review);
+    assert_eq!(
+        run.realerts_by_cause.get("memory_revoked"),
+        Some(&1),
+        "{run:#?}"
+    );
+    assert_eq!(review.alert(id).expect("alert").state, AlertState::Reopened);
+}
+
+#[test]
 fn an_interrupted_run_is_resumed_from_its_last_chunk() {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut store = Store::open(dir.path()).expect("store");
