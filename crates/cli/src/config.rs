@@ -14,9 +14,20 @@
 //!
 //! [limits]                   # any of sanctum_limits::Limits; README: "Limits"
 //! max_name_chars = 1000
+//!
+//! [review]                   # alert review (sanctum_review::Policy)
+//! reason_codes = ["birth_date_differs", "nationality_differs", "kind_differs",
+//!                 "partial_name_only", "weak_alias", "other"]
+//! memory_expiry_months = 12  # how long an approved false positive suppresses its pair
+//! single_review_below = 0.85 # false positives scoring below close with one analyst
+//! lease_minutes = 240        # how long a claim holds an alert
+//! [review.sla_hours]         # hours an alert may wait in a state before it is overdue
+//! open = 24
 //! ```
 
 use anyhow::{Context as _, Result};
+use sanctum_review::{Actor, Review};
+use sanctum_server::auth::KeyStore;
 use sanctum_sources::detect::Role;
 use sanctum_store::Store;
 use serde::Deserialize;
@@ -33,6 +44,9 @@ pub struct Config {
     /// Every size, depth, count and time limit (README: "Limits").
     #[serde(default)]
     pub limits: sanctum_limits::Limits,
+    /// Alert review: reason codes, memory expiry, single review, SLA hours.
+    #[serde(default)]
+    pub review: sanctum_review::Policy,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -96,6 +110,39 @@ impl Context {
             .with_context(|| format!("opening the store in {}", self.data_dir.display()))
     }
 
+    /// The list store and the review tables in its database file.
+    pub fn open_review(&self) -> Result<(Store, Review)> {
+        let store = self.open_store()?;
+        let path = store
+            .path()
+            .context("the store has no database file")?
+            .to_path_buf();
+        let review = Review::open(&path, self.config.review.clone())
+            .with_context(|| format!("opening the review tables in {}", path.display()))?;
+        Ok((store, review))
+    }
+
+    /// The user a key acts as: refused without a key, with an unknown key, or with a key
+    /// that belongs to no user (a service key).
+    pub fn actor(&self, review: &Review, key: Option<&str>) -> Result<Actor> {
+        let Some(key) = key.map(str::trim).filter(|k| !k.is_empty()) else {
+            anyhow::bail!(
+                "refused: this command acts as a user; give --key or set SANCTUM_KEY (the key `sanctum users add` printed)"
+            );
+        };
+        let keys = KeyStore::open(&self.data_dir)?;
+        let record = keys.lookup(key).context(
+            "refused: the key is not known here (revoked, or from another data directory)",
+        )?;
+        let user = record.user.with_context(|| {
+            format!(
+                "refused: key {} belongs to no user (a service key); use a key from `sanctum users add`",
+                record.id
+            )
+        })?;
+        Ok(review.actor(&user)?)
+    }
+
     /// URL overrides from the configuration, keyed as the downloader wants them.
     pub fn url_overrides(&self) -> Result<HashMap<(String, Role), String>> {
         let mut out = HashMap::new();
@@ -124,4 +171,45 @@ impl Context {
 /// Removes a staging directory, ignoring a directory that is already gone.
 pub fn remove_dir(path: &Path) {
     let _ = std::fs::remove_dir_all(path);
+}
+
+/// The key of the user a command acts as.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct KeyArg {
+    /// The API key of the user acting (printed once by `sanctum users add`).
+    #[arg(long, env = "SANCTUM_KEY", hide_env_values = true, value_name = "KEY")]
+    pub key: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sanctum_review::AlertState;
+
+    #[test]
+    fn the_review_section_sets_the_policy_and_refuses_unknown_keys() {
+        let config: Config = toml::from_str(
+            "[review]\n\
+             reason_codes = [\"same_dob_other_person\", \"other\"]\n\
+             memory_expiry_months = 6\n\
+             single_review_below = 0.85\n\
+             [review.sla_hours]\n\
+             open = 8\n",
+        )
+        .expect("valid");
+        let policy = &config.review;
+        assert_eq!(policy.reason_codes, ["same_dob_other_person", "other"]);
+        assert_eq!(policy.memory_expiry_months, 6);
+        assert_eq!(policy.single_review_below, Some(0.85));
+        assert_eq!(policy.sla_hours.get(&AlertState::Open), Some(&8));
+        assert_eq!(
+            Config::default().review.memory_expiry_months,
+            12,
+            "the default"
+        );
+        let err = toml::from_str::<Config>("[review]\nmemory_months = 6\n").unwrap_err();
+        assert!(err.to_string().contains("memory_months"), "{err}");
+        let err = toml::from_str::<Config>("[review.sla_hours]\nsnoozed = 1\n").unwrap_err();
+        assert!(err.to_string().contains("snoozed"), "{err}");
+    }
 }

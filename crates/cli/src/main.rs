@@ -6,13 +6,20 @@
 //! - `export`: write the current lists as FollowTheMoney JSON lines.
 //! - `eval`: measure the matcher on a deck generated from the lists.
 //! - `search`: look one name up in every current list (ranked hits, why).
+//! - `users`, `book`, `alerts`, `memory`, `audit`, `report`: alert review (sanctum-review):
+//!   the customer book screened into alerts, decided under four eyes, on the record.
 
 #[macro_use]
 mod term;
+mod alerts;
 mod align;
+mod audit;
+mod book;
 mod config;
 mod eval;
 mod export;
+mod memory;
+mod ofac;
 mod report;
 mod rollback;
 mod screen;
@@ -20,6 +27,7 @@ mod search;
 mod serve;
 mod time;
 mod update;
+mod users;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -101,6 +109,24 @@ enum Command {
     /// Manage the HTTP API's keys (stored hashed in the data directory).
     #[command(subcommand)]
     Keys(serve::KeysCommand),
+    /// Review users and their roles; each gets an API key that acts as them.
+    #[command(subcommand)]
+    Users(users::UsersCommand),
+    /// The customer book: import, list, show, remove, screen into alerts.
+    #[command(subcommand)]
+    Book(book::BookCommand),
+    /// Alerts: list, show, claim, propose, approve, return (four eyes), stats.
+    #[command(subcommand)]
+    Alerts(alerts::AlertsCommand),
+    /// The false-positive memory.
+    #[command(subcommand)]
+    Memory(memory::MemoryCommand),
+    /// The hash-chained audit trail: verify, export, head.
+    #[command(subcommand)]
+    Audit(audit::AuditCommand),
+    /// Regulatory report drafts.
+    #[command(subcommand)]
+    Report(ofac::ReportCommand),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -127,6 +153,12 @@ fn main() -> ExitCode {
             Command::ScreenTools(command) => screen::tools(&ctx, command),
             Command::Serve(args) => serve::run(ctx, args),
             Command::Keys(command) => serve::keys(&ctx, command),
+            Command::Users(command) => users::run(&ctx, command),
+            Command::Book(command) => book::run(&ctx, command),
+            Command::Alerts(command) => alerts::run(&ctx, command),
+            Command::Memory(command) => memory::run(&ctx, command),
+            Command::Audit(command) => audit::run(&ctx, command),
+            Command::Report(command) => ofac::run(&ctx, command),
         });
     match result {
         Ok(code) => code,

@@ -2,7 +2,7 @@
 
 use crate::config::{Context, remove_dir};
 use crate::time::now_rfc3339;
-use anyhow::{Result, bail};
+use anyhow::{Context as _, Result, bail};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use sanctum_sources::detect::{self, Publication};
@@ -37,6 +37,9 @@ pub struct UpdateArgs {
     /// A directory that serves the lists instead of the network.
     #[arg(long, env = "SANCTUM_LISTS_DIR", value_name = "DIR")]
     lists_dir: Option<PathBuf>,
+    /// Do not re-screen the customer books against what the new versions changed.
+    #[arg(long)]
+    no_screen: bool,
 }
 
 pub fn run(ctx: &Context, args: UpdateArgs) -> Result<ExitCode> {
@@ -65,6 +68,7 @@ pub fn run(ctx: &Context, args: UpdateArgs) -> Result<ExitCode> {
         limits: ctx.config.limits.clone(),
     };
     let mut store = ctx.open_store()?;
+    let before = current_seqs(&store)?;
     let mut rejected = 0usize;
 
     if let Some(from) = &args.from {
@@ -136,11 +140,48 @@ pub fn run(ctx: &Context, args: UpdateArgs) -> Result<ExitCode> {
             remove_dir(&staging);
         }
     }
+    if !args.no_screen && current_seqs(&store)? != before {
+        rescreen_books(ctx, &store)?;
+    }
     Ok(if rejected == 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(crate::EXIT_REJECTED)
     })
+}
+
+fn current_seqs(store: &Store) -> Result<Vec<(String, u32)>> {
+    Ok(store
+        .sources()?
+        .into_iter()
+        .map(|s| (s.source, s.current.seq))
+        .collect())
+}
+
+/// After a new version: every customer book screened against what changed since its last
+/// run (a delta; a book never screened is screened in full).
+fn rescreen_books(ctx: &Context, store: &Store) -> Result<()> {
+    let path = store
+        .path()
+        .context("the store has no database file")?
+        .to_path_buf();
+    let mut review = sanctum_review::Review::open(&path, ctx.config.review.clone())?;
+    for book in sanctum_review::book::books(review.conn())? {
+        if book.open == 0 {
+            continue;
+        }
+        let run = crate::book::screen(
+            ctx,
+            &mut review,
+            store,
+            &book.book,
+            &sanctum_review::screening::Mode::Delta,
+            None,
+        )
+        .with_context(|| format!("re-screening book {} after the update", book.book))?;
+        crate::book::report_run(&run)?;
+    }
+    Ok(())
 }
 
 /// Records a downloaded file equal to the current version's as a confirmed fetch: the

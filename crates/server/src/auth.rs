@@ -58,6 +58,10 @@ pub struct KeyRecord {
     /// Lower-case hex SHA-256 of the key.
     #[serde(rename = "sha256")]
     pub hash: String,
+    /// The review user the key acts as (`sanctum users add`), so every alert decision is
+    /// attributable; `None` for a service key. Absent from files written before users.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
 }
 
 impl KeyRecord {
@@ -237,6 +241,16 @@ impl KeyStore {
 
     /// Creates a key; returns the key itself (shown once) and its record.
     pub fn create(&self, name: &str, scopes: &[Scope]) -> Result<(String, KeyRecord), KeyError> {
+        self.create_for(name, scopes, None)
+    }
+
+    /// Creates a key acting as review user `user` (`None`: a service key).
+    pub fn create_for(
+        &self,
+        name: &str,
+        scopes: &[Scope],
+        user: Option<&str>,
+    ) -> Result<(String, KeyRecord), KeyError> {
         let mut bytes = [0u8; 32];
         getrandom::fill(&mut bytes).map_err(|e| KeyError::Random(e.to_string()))?;
         let key = format!("sk_{}", hex::encode(bytes));
@@ -252,6 +266,7 @@ impl KeyStore {
                 .strftime("%Y-%m-%dT%H:%M:%SZ")
                 .to_string(),
             hash,
+            user: user.map(str::to_string),
         };
         let stored = record.clone();
         self.change(move |records| {
@@ -560,6 +575,27 @@ mod tests {
                 .expect("keys")
                 .lookup(&key)
                 .is_some()
+        );
+    }
+
+    #[test]
+    fn a_key_names_its_user_and_an_old_file_without_users_still_reads() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(
+            dir.path().join("api_keys.json"),
+            r#"[{"id":"abcd1234","name":"old","scopes":["read"],"created_at":"2026-01-01T00:00:00Z","sha256":"abcd1234ef"}]"#,
+        )
+        .expect("write");
+        let store = KeyStore::open(dir.path()).expect("open");
+        assert_eq!(store.list()[0].user, None);
+        let (key, record) = store
+            .create_for("ana's key", &[Scope::Read], Some("ana"))
+            .expect("create");
+        assert_eq!(record.user.as_deref(), Some("ana"));
+        let reopened = KeyStore::open(dir.path()).expect("open");
+        assert_eq!(
+            reopened.lookup(&key).and_then(|r| r.user).as_deref(),
+            Some("ana")
         );
     }
 

@@ -1,0 +1,407 @@
+//! Alerts as stored, read back: one alert per (customer, target), with both sides'
+//! fingerprints at the time it was raised, every designation of the target and the
+//! matcher's explanation.
+
+use crate::ReviewError;
+use crate::model::{AlertState, Cause, Decision};
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// One listed record of the target an alert is about.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Designated {
+    /// `source:source_id`.
+    pub party: String,
+    pub caption: String,
+    /// `authority list` of each designation ("US OFAC SDN").
+    pub lists: Vec<String>,
+    pub programs: Vec<String>,
+    /// Whether the customer's name hit this record (the others joined it through align).
+    pub hit: bool,
+}
+
+/// An alert row.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AlertRecord {
+    pub id: i64,
+    pub book: String,
+    pub customer_id: String,
+    pub target: String,
+    pub state: AlertState,
+    pub cause: Cause,
+    pub score: f64,
+    pub customer_revision: i64,
+    pub customer_fingerprint: String,
+    pub customer_facets: serde_json::Value,
+    pub party_fingerprint: String,
+    pub party_facets: serde_json::Value,
+    pub designations: Vec<Designated>,
+    pub explanation: serde_json::Value,
+    pub list_versions: BTreeMap<String, u32>,
+    /// What changed, for a re-alert.
+    pub changes: Option<serde_json::Value>,
+    pub run_id: Option<i64>,
+    pub created_at: String,
+    pub state_since: String,
+    pub assignee: Option<String>,
+    pub lease_until: Option<String>,
+    pub decision: Option<Decision>,
+    pub reason: Option<String>,
+    pub comment: Option<String>,
+    pub proposed_by: Option<String>,
+    pub decided_by: Option<String>,
+}
+
+pub(crate) const ALERT_COLUMNS: &str = "id, book, customer_id, target, state, cause, score, \
+    customer_revision, customer_fingerprint, customer_facets, party_fingerprint, party_facets, \
+    designations, explanation, list_versions, changes, run_id, created_at, state_since, \
+    assignee, lease_until, decision, reason, comment, proposed_by, decided_by";
+
+fn corrupt(id: i64, column: &str, reason: impl std::fmt::Display) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        0,
+        rusqlite::types::Type::Text,
+        format!("alert {id}, column {column}: {reason}").into(),
+    )
+}
+
+fn parse_text<T: std::str::FromStr<Err = String>>(
+    row: &Row<'_>,
+    id: i64,
+    index: usize,
+    column: &str,
+) -> rusqlite::Result<T> {
+    let text: String = row.get(index)?;
+    text.parse().map_err(|e| corrupt(id, column, e))
+}
+
+fn parse_json<T: serde::de::DeserializeOwned>(
+    row: &Row<'_>,
+    id: i64,
+    index: usize,
+    column: &str,
+) -> rusqlite::Result<T> {
+    let text: String = row.get(index)?;
+    serde_json::from_str(&text).map_err(|e| corrupt(id, column, e))
+}
+
+impl AlertRecord {
+    pub(crate) fn from_row(row: &Row<'_>) -> rusqlite::Result<AlertRecord> {
+        let id: i64 = row.get(0)?;
+        let changes: Option<String> = row.get(15)?;
+        let decision: Option<String> = row.get(21)?;
+        Ok(AlertRecord {
+            id,
+            book: row.get(1)?,
+            customer_id: row.get(2)?,
+            target: row.get(3)?,
+            state: parse_text(row, id, 4, "state")?,
+            cause: parse_text(row, id, 5, "cause")?,
+            score: row.get(6)?,
+            customer_revision: row.get(7)?,
+            customer_fingerprint: row.get(8)?,
+            customer_facets: parse_json(row, id, 9, "customer_facets")?,
+            party_fingerprint: row.get(10)?,
+            party_facets: parse_json(row, id, 11, "party_facets")?,
+            designations: parse_json(row, id, 12, "designations")?,
+            explanation: parse_json(row, id, 13, "explanation")?,
+            list_versions: parse_json(row, id, 14, "list_versions")?,
+            changes: changes
+                .map(|text| serde_json::from_str(&text).map_err(|e| corrupt(id, "changes", e)))
+                .transpose()?,
+            run_id: row.get(16)?,
+            created_at: row.get(17)?,
+            state_since: row.get(18)?,
+            assignee: row.get(19)?,
+            lease_until: row.get(20)?,
+            decision: decision
+                .map(|text| text.parse().map_err(|e| corrupt(id, "decision", e)))
+                .transpose()?,
+            reason: row.get(22)?,
+            comment: row.get(23)?,
+            proposed_by: row.get(24)?,
+            decided_by: row.get(25)?,
+        })
+    }
+
+    pub fn subject(&self) -> String {
+        subject(self.id)
+    }
+}
+
+/// The audit subject of an alert.
+pub fn subject(id: i64) -> String {
+    format!("alert:{id}")
+}
+
+/// One alert, or [`ReviewError::NotFound`].
+pub fn get(conn: &Connection, id: i64) -> Result<AlertRecord, ReviewError> {
+    conn.prepare_cached(&format!("SELECT {ALERT_COLUMNS} FROM alerts WHERE id = ?1"))?
+        .query_row(params![id], AlertRecord::from_row)
+        .optional()?
+        .ok_or_else(|| ReviewError::NotFound(format!("alert {id}")))
+}
+
+/// Which alerts to list.
+#[derive(Debug, Clone, Default)]
+pub struct AlertFilter {
+    pub states: Vec<AlertState>,
+    pub book: Option<String>,
+    pub customer_id: Option<String>,
+    /// Alerts with an id above this one (paging).
+    pub after_id: Option<i64>,
+    pub limit: Option<usize>,
+}
+
+/// Alerts by id, filtered.
+pub fn list(conn: &Connection, filter: &AlertFilter) -> Result<Vec<AlertRecord>, ReviewError> {
+    let mut sql = format!("SELECT {ALERT_COLUMNS} FROM alerts WHERE id > ?1");
+    let mut values: Vec<rusqlite::types::Value> = vec![filter.after_id.unwrap_or(0).into()];
+    if !filter.states.is_empty() {
+        let marks: Vec<String> = filter
+            .states
+            .iter()
+            .map(|s| {
+                values.push(s.as_str().to_string().into());
+                format!("?{}", values.len())
+            })
+            .collect();
+        sql.push_str(&format!(" AND state IN ({})", marks.join(", ")));
+    }
+    if let Some(book) = &filter.book {
+        values.push(book.clone().into());
+        sql.push_str(&format!(" AND book = ?{}", values.len()));
+    }
+    if let Some(customer) = &filter.customer_id {
+        values.push(customer.clone().into());
+        sql.push_str(&format!(" AND customer_id = ?{}", values.len()));
+    }
+    sql.push_str(" ORDER BY id");
+    if let Some(limit) = filter.limit {
+        sql.push_str(&format!(" LIMIT {limit}"));
+    }
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt
+        .query_map(rusqlite::params_from_iter(values), AlertRecord::from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// What screening knows of a new alert.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NewAlert {
+    pub book: String,
+    pub customer_id: String,
+    pub target: String,
+    pub cause: Cause,
+    pub score: f64,
+    pub customer_revision: i64,
+    pub customer_fingerprint: String,
+    pub customer_facets: serde_json::Value,
+    pub party_fingerprint: String,
+    pub party_facets: serde_json::Value,
+    pub designations: Vec<Designated>,
+    pub explanation: serde_json::Value,
+    pub list_versions: BTreeMap<String, u32>,
+    pub changes: Option<serde_json::Value>,
+    pub run_id: Option<i64>,
+}
+
+fn json_text<T: Serialize>(value: &T) -> Result<String, ReviewError> {
+    serde_json::to_string(value).map_err(|e| ReviewError::Corrupt(format!("encoding JSON: {e}")))
+}
+
+/// Stores a new open alert and its audit entry (`alert.create`, by the system); returns
+/// its id. Call it inside the transaction of the screening chunk.
+pub fn insert(conn: &Connection, alert: &NewAlert, at: &str) -> Result<i64, ReviewError> {
+    conn.prepare_cached(
+        "INSERT INTO alerts (book, customer_id, target, state, cause, score, customer_revision,
+             customer_fingerprint, customer_facets, party_fingerprint, party_facets, designations,
+             explanation, list_versions, changes, run_id, created_at, state_since)
+         VALUES (?1, ?2, ?3, 'open', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16)",
+    )?
+    .execute(params![
+        alert.book,
+        alert.customer_id,
+        alert.target,
+        alert.cause.as_str(),
+        alert.score,
+        alert.customer_revision,
+        alert.customer_fingerprint,
+        alert.customer_facets.to_string(),
+        alert.party_fingerprint,
+        alert.party_facets.to_string(),
+        json_text(&alert.designations)?,
+        alert.explanation.to_string(),
+        json_text(&alert.list_versions)?,
+        alert.changes.as_ref().map(|c| c.to_string()),
+        alert.run_id,
+        at,
+    ])?;
+    let id = conn.last_insert_rowid();
+    set_parties(conn, id, &alert.designations)?;
+    crate::audit::append(
+        conn,
+        at,
+        crate::model::SYSTEM_ACTOR,
+        "alert.create",
+        &subject(id),
+        &serde_json::json!({"book": alert.book, "customer_id": alert.customer_id,
+            "target": alert.target, "cause": alert.cause, "score": alert.score,
+            "parties": alert.designations.iter().map(|d| &d.party).collect::<Vec<_>>(),
+            "customer_fingerprint": alert.customer_fingerprint,
+            "party_fingerprint": alert.party_fingerprint, "run": alert.run_id,
+            "changes": alert.changes}),
+    )?;
+    Ok(id)
+}
+
+fn set_parties(conn: &Connection, id: i64, designations: &[Designated]) -> Result<(), ReviewError> {
+    let mut stmt = conn
+        .prepare_cached("INSERT OR IGNORE INTO alert_parties (alert_id, party) VALUES (?1, ?2)")?;
+    for d in designations {
+        stmt.execute(params![id, d.party])?;
+    }
+    Ok(())
+}
+
+/// Refreshes what a re-raised alert shows (score, both sides, designations) before the
+/// workflow reopens it.
+pub fn refresh(conn: &Connection, id: i64, alert: &NewAlert) -> Result<(), ReviewError> {
+    conn.prepare_cached(
+        "UPDATE alerts SET score = ?2, customer_revision = ?3, customer_fingerprint = ?4,
+             customer_facets = ?5, party_fingerprint = ?6, party_facets = ?7, designations = ?8,
+             explanation = ?9, list_versions = ?10, run_id = ?11
+         WHERE id = ?1",
+    )?
+    .execute(params![
+        id,
+        alert.score,
+        alert.customer_revision,
+        alert.customer_fingerprint,
+        alert.customer_facets.to_string(),
+        alert.party_fingerprint,
+        alert.party_facets.to_string(),
+        json_text(&alert.designations)?,
+        alert.explanation.to_string(),
+        json_text(&alert.list_versions)?,
+        alert.run_id,
+    ])?;
+    set_parties(conn, id, &alert.designations)
+}
+
+/// The alert of a customer against any of a target's parties, if one was ever raised.
+pub fn find(
+    conn: &Connection,
+    book: &str,
+    customer_id: &str,
+    parties: &[String],
+) -> Result<Option<AlertRecord>, ReviewError> {
+    let columns = ALERT_COLUMNS
+        .split(", ")
+        .map(|c| format!("a.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {columns} FROM alerts a JOIN alert_parties p ON p.alert_id = a.id
+         WHERE p.party = ?1 AND a.book = ?2 AND a.customer_id = ?3 ORDER BY a.id LIMIT 1"
+    ))?;
+    for party in parties {
+        if let Some(found) = stmt
+            .query_row(params![party, book, customer_id], AlertRecord::from_row)
+            .optional()?
+        {
+            return Ok(Some(found));
+        }
+    }
+    Ok(None)
+}
+
+/// Figures for `alerts stats` and /metrics.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Stats {
+    pub by_state: BTreeMap<String, u64>,
+    /// Alerts not closed, by list and by program of their designations.
+    pub open_by_list: BTreeMap<String, u64>,
+    pub open_by_program: BTreeMap<String, u64>,
+    /// Closed alerts by decision and reason code.
+    pub closed_by_reason: BTreeMap<String, u64>,
+    /// Re-alerts ever raised, by cause.
+    pub realerts_by_cause: BTreeMap<String, u64>,
+    /// Alerts past the SLA hours of their state, by state.
+    pub overdue_by_state: BTreeMap<String, u64>,
+    /// Hours the oldest alert not closed has waited in its state.
+    pub oldest_open_hours: Option<f64>,
+}
+
+/// Counts per state, list, program and reason; age and SLA at `now`; re-alerts by cause
+/// (from the audit trail, which keeps every reopening).
+pub fn stats(
+    conn: &Connection,
+    policy: &crate::Policy,
+    now: jiff::Timestamp,
+) -> Result<Stats, ReviewError> {
+    let mut stats = Stats::default();
+    let mut stmt =
+        conn.prepare("SELECT state, designations, decision, reason, state_since FROM alerts")?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let state: String = row.get(0)?;
+        let designations: String = row.get(1)?;
+        let decision: Option<String> = row.get(2)?;
+        let reason: Option<String> = row.get(3)?;
+        let since: String = row.get(4)?;
+        *stats.by_state.entry(state.clone()).or_default() += 1;
+        let parsed: AlertState = state.parse().map_err(|e: String| ReviewError::Corrupt(e))?;
+        if parsed == AlertState::Closed {
+            let key = format!(
+                "{}/{}",
+                decision.as_deref().unwrap_or("?"),
+                reason.as_deref().unwrap_or("-")
+            );
+            *stats.closed_by_reason.entry(key).or_default() += 1;
+            continue;
+        }
+        let designations: Vec<Designated> = serde_json::from_str(&designations)
+            .map_err(|e| ReviewError::Corrupt(format!("alert designations: {e}")))?;
+        let mut lists: Vec<&String> = designations.iter().flat_map(|d| &d.lists).collect();
+        lists.sort();
+        lists.dedup();
+        for list in lists {
+            *stats.open_by_list.entry(list.clone()).or_default() += 1;
+        }
+        let mut programs: Vec<&String> = designations.iter().flat_map(|d| &d.programs).collect();
+        programs.sort();
+        programs.dedup();
+        for program in programs {
+            *stats.open_by_program.entry(program.clone()).or_default() += 1;
+        }
+        if let Ok(since) = since.parse::<jiff::Timestamp>() {
+            let hours = now.duration_since(since).as_secs_f64() / 3600.0;
+            if stats.oldest_open_hours.is_none_or(|h| hours > h) {
+                stats.oldest_open_hours = Some(hours);
+            }
+            if let Some(&limit) = policy.sla_hours.get(&parsed)
+                && hours > f64::from(limit)
+            {
+                *stats.overdue_by_state.entry(state).or_default() += 1;
+            }
+        }
+    }
+    let mut stmt = conn.prepare(
+        "SELECT json_extract(payload, '$.cause'), COUNT(*) FROM audit
+         WHERE kind = 'alert.reopen' GROUP BY 1",
+    )?;
+    let causes = stmt
+        .query_map([], |row| {
+            Ok((row.get::<_, Option<String>>(0)?, row.get::<_, i64>(1)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for (cause, count) in causes {
+        stats
+            .realerts_by_cause
+            .insert(cause.unwrap_or_default(), count.max(0) as u64);
+    }
+    Ok(stats)
+}

@@ -1,0 +1,373 @@
+//! The audit trail: append-only and hash-chained.
+//!
+//! Each entry holds `seq, at, actor, kind, subject, payload, prev_hash, hash`, where `hash`
+//! is the SHA-256 of a canonical encoding of every other field, `prev_hash` included (each
+//! field as its byte length, 8 bytes big-endian, then its bytes: no separator can be
+//! forged). The payload is hashed as stored (JSON text), never re-serialised, so a JSON
+//! library's key order cannot break old entries.
+//!
+//! SQLite triggers refuse `UPDATE` and `DELETE` on the table; someone with the file and
+//! `sqlite3` can still drop them, and [`verify`] then names the first entry that was
+//! changed, deleted or reordered. Deleting the newest entries leaves a shorter valid chain:
+//! that is what [`head`] is for (notarise the head hash elsewhere, then pass it to
+//! [`verify`] as the expected head).
+
+use crate::ReviewError;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::io::Write;
+
+/// The `prev_hash` of the first entry.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// One audit entry as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Entry {
+    pub seq: i64,
+    /// RFC 3339 UTC.
+    pub at: String,
+    pub actor: String,
+    /// What happened: `alert.propose`, `user.add`, `book.import`, `screen.run`, …
+    pub kind: String,
+    /// What it happened to: `alert:12`, `user:alice`, `book:main`, …
+    pub subject: String,
+    /// JSON text.
+    pub payload: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+impl Entry {
+    fn from_row(row: &Row<'_>) -> rusqlite::Result<Entry> {
+        Ok(Entry {
+            seq: row.get(0)?,
+            at: row.get(1)?,
+            actor: row.get(2)?,
+            kind: row.get(3)?,
+            subject: row.get(4)?,
+            payload: row.get(5)?,
+            prev_hash: row.get(6)?,
+            hash: row.get(7)?,
+        })
+    }
+
+    /// The hash its fields give.
+    pub fn computed_hash(&self) -> String {
+        entry_hash(
+            self.seq,
+            &self.at,
+            &self.actor,
+            &self.kind,
+            &self.subject,
+            &self.payload,
+            &self.prev_hash,
+        )
+    }
+}
+
+const COLUMNS: &str = "seq, at, actor, kind, subject, payload, prev_hash, hash";
+
+fn entry_hash(
+    seq: i64,
+    at: &str,
+    actor: &str,
+    kind: &str,
+    subject: &str,
+    payload: &str,
+    prev_hash: &str,
+) -> String {
+    let mut hasher = Sha256::new();
+    let seq = seq.to_string();
+    for field in [seq.as_str(), at, actor, kind, subject, payload, prev_hash] {
+        hasher.update((field.len() as u64).to_be_bytes());
+        hasher.update(field.as_bytes());
+    }
+    hex::encode(hasher.finalize())
+}
+
+/// Appends an entry. Call it inside the transaction that makes the change it records, so
+/// the change and its entry commit together or not at all.
+pub fn append(
+    conn: &Connection,
+    at: &str,
+    actor: &str,
+    kind: &str,
+    subject: &str,
+    payload: &serde_json::Value,
+) -> Result<Entry, ReviewError> {
+    let last: Option<(i64, String)> = conn
+        .prepare_cached("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")?
+        .query_row([], |row| Ok((row.get(0)?, row.get(1)?)))
+        .optional()?;
+    let (seq, prev_hash) = match last {
+        Some((seq, hash)) => (seq + 1, hash),
+        None => (1, GENESIS.to_string()),
+    };
+    let payload = payload.to_string();
+    let hash = entry_hash(seq, at, actor, kind, subject, &payload, &prev_hash);
+    conn.prepare_cached(&format!(
+        "INSERT INTO audit ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+    ))?
+    .execute(params![
+        seq, at, actor, kind, subject, payload, prev_hash, hash
+    ])?;
+    Ok(Entry {
+        seq,
+        at: at.to_string(),
+        actor: actor.to_string(),
+        kind: kind.to_string(),
+        subject: subject.to_string(),
+        payload,
+        prev_hash,
+        hash,
+    })
+}
+
+/// The newest entry's sequence number and hash; `(0, GENESIS)` for an empty trail.
+pub fn head(conn: &Connection) -> Result<(i64, String), ReviewError> {
+    let last: Option<(i64, String)> = conn
+        .query_row(
+            "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .optional()?;
+    Ok(last.unwrap_or((0, GENESIS.to_string())))
+}
+
+/// Where the chain breaks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Break {
+    /// The first entry changed, deleted or out of place.
+    pub seq: i64,
+    pub reason: String,
+}
+
+/// What [`verify`] found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Verification {
+    pub entries: u64,
+    pub head_seq: i64,
+    pub head_hash: String,
+    /// `None` when every entry holds.
+    pub broken: Option<Break>,
+}
+
+/// Walks the whole chain. `expected_head` (a hash notarised earlier) must be the hash of
+/// some entry of the chain, else the entries after it were cut off or the chain rewritten.
+pub fn verify(conn: &Connection, expected_head: Option<&str>) -> Result<Verification, ReviewError> {
+    let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM audit ORDER BY seq"))?;
+    let mut rows = stmt.query([])?;
+    let mut expected_seq = 1;
+    let mut prev_hash = GENESIS.to_string();
+    let mut entries = 0u64;
+    let mut broken = None;
+    let mut head_seen = expected_head.is_none();
+    while let Some(row) = rows.next()? {
+        let entry = Entry::from_row(row)?;
+        entries += 1;
+        if broken.is_some() {
+            continue;
+        }
+        if entry.seq != expected_seq {
+            broken = Some(Break {
+                seq: expected_seq,
+                reason: format!(
+                    "entry {expected_seq} is missing (deleted, or the entries renumbered): the next entry is {}",
+                    entry.seq
+                ),
+            });
+        } else if entry.computed_hash() != entry.hash {
+            broken = Some(Break {
+                seq: entry.seq,
+                reason: format!(
+                    "entry {} was changed: its fields no longer give its hash",
+                    entry.seq
+                ),
+            });
+        } else if entry.prev_hash != prev_hash {
+            let changed = entry.seq - 1;
+            broken = Some(Break {
+                seq: changed,
+                reason: format!(
+                    "entry {changed} was changed, replaced or moved: entry {} recorded another hash for it",
+                    entry.seq
+                ),
+            });
+        }
+        if expected_head == Some(entry.hash.as_str()) {
+            head_seen = true;
+        }
+        prev_hash = entry.hash;
+        expected_seq += 1;
+    }
+    let (head_seq, head_hash) = head(conn)?;
+    if broken.is_none() && !head_seen {
+        broken = Some(Break {
+            seq: head_seq + 1,
+            reason: format!(
+                "the expected head {} is not in the trail: entries after {head_seq} were removed, or the trail was rewritten",
+                expected_head.unwrap_or_default()
+            ),
+        });
+    }
+    Ok(Verification {
+        entries,
+        head_seq,
+        head_hash,
+        broken,
+    })
+}
+
+/// Writes entries `from..=to` (by sequence number, either bound open) as JSON lines;
+/// returns how many.
+pub fn export(
+    conn: &Connection,
+    from: Option<i64>,
+    to: Option<i64>,
+    out: &mut dyn Write,
+) -> Result<u64, ReviewError> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS} FROM audit WHERE seq >= ?1 AND seq <= ?2 ORDER BY seq"
+    ))?;
+    let mut rows = stmt.query(params![from.unwrap_or(1), to.unwrap_or(i64::MAX)])?;
+    let mut count = 0;
+    while let Some(row) = rows.next()? {
+        let entry = Entry::from_row(row)?;
+        serde_json::to_writer(&mut *out, &entry)
+            .map_err(|e| ReviewError::Io(std::io::Error::other(e)))?;
+        out.write_all(b"\n")?;
+        count += 1;
+    }
+    Ok(count)
+}
+
+/// The entries about one subject (`alert:12`), oldest first: an alert's history.
+pub fn history(conn: &Connection, subject: &str) -> Result<Vec<Entry>, ReviewError> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM audit WHERE subject = ?1 ORDER BY seq"
+    ))?;
+    let rows = stmt
+        .query_map(params![subject], Entry::from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn trail(n: i64) -> Connection {
+        let mut conn = Connection::open_in_memory().unwrap();
+        crate::schema::migrate(&mut conn).unwrap();
+        for i in 1..=n {
+            append(
+                &conn,
+                "2026-12-07T00:00:00Z",
+                "alice",
+                "test.entry",
+                &format!("thing:{i}"),
+                &json!({"n": i}),
+            )
+            .unwrap();
+        }
+        conn
+    }
+
+    #[test]
+    fn an_intact_chain_verifies_and_its_head_is_the_last_hash() {
+        let conn = trail(5);
+        let v = verify(&conn, None).unwrap();
+        assert_eq!(v.entries, 5);
+        assert_eq!(v.broken, None);
+        let (seq, hash) = head(&conn).unwrap();
+        assert_eq!((seq, &hash), (5, &v.head_hash));
+        let third = history(&conn, "thing:3").unwrap();
+        assert_eq!(verify(&conn, Some(&third[0].hash)).unwrap().broken, None);
+    }
+
+    #[test]
+    fn the_triggers_refuse_update_and_delete() {
+        let conn = trail(2);
+        let err = conn
+            .execute("UPDATE audit SET payload = '{}' WHERE seq = 1", [])
+            .unwrap_err();
+        assert!(err.to_string().contains("append-only"), "{err}");
+        assert!(conn.execute("DELETE FROM audit WHERE seq = 2", []).is_err());
+        assert_eq!(verify(&conn, None).unwrap().broken, None);
+    }
+
+    #[test]
+    fn an_edited_payload_is_named_by_its_seq() {
+        let conn = trail(5);
+        conn.execute_batch(
+            "DROP TRIGGER audit_no_update;
+             UPDATE audit SET payload = '{\"n\":99}' WHERE seq = 3;",
+        )
+        .unwrap();
+        let broken = verify(&conn, None).unwrap().broken.unwrap();
+        assert_eq!(broken.seq, 3, "{}", broken.reason);
+    }
+
+    #[test]
+    fn an_edit_with_its_hash_recomputed_is_caught_by_the_next_entry() {
+        let conn = trail(4);
+        let mut e = history(&conn, "thing:2").unwrap().remove(0);
+        e.payload = "{\"n\":7}".into();
+        let forged = e.computed_hash();
+        conn.execute_batch("DROP TRIGGER audit_no_update;").unwrap();
+        conn.execute(
+            "UPDATE audit SET payload = ?1, hash = ?2 WHERE seq = 2",
+            params![e.payload, forged],
+        )
+        .unwrap();
+        let broken = verify(&conn, None).unwrap().broken.unwrap();
+        assert_eq!(broken.seq, 2, "{}", broken.reason);
+    }
+
+    #[test]
+    fn a_deleted_entry_and_a_reordering_are_named() {
+        let conn = trail(5);
+        conn.execute_batch("DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq = 2;")
+            .unwrap();
+        assert_eq!(verify(&conn, None).unwrap().broken.unwrap().seq, 2);
+
+        let conn = trail(5);
+        // Swap the contents of entries 3 and 4, keeping their numbers.
+        conn.execute_batch(
+            "DROP TRIGGER audit_no_update;
+             UPDATE audit SET seq = -3 WHERE seq = 3;
+             UPDATE audit SET seq = 3 WHERE seq = 4;
+             UPDATE audit SET seq = 4 WHERE seq = -3;",
+        )
+        .unwrap();
+        assert_eq!(verify(&conn, None).unwrap().broken.unwrap().seq, 3);
+    }
+
+    #[test]
+    fn a_cut_off_tail_is_caught_against_a_notarised_head() {
+        let conn = trail(5);
+        let (_, notarised) = head(&conn).unwrap();
+        conn.execute_batch("DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq = 5;")
+            .unwrap();
+        assert_eq!(verify(&conn, None).unwrap().broken, None);
+        let broken = verify(&conn, Some(&notarised)).unwrap().broken.unwrap();
+        assert_eq!(broken.seq, 5, "{}", broken.reason);
+    }
+
+    #[test]
+    fn export_writes_the_range_as_json_lines() {
+        let conn = trail(5);
+        let mut out = Vec::new();
+        assert_eq!(export(&conn, Some(2), Some(3), &mut out).unwrap(), 2);
+        let lines: Vec<serde_json::Value> = String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(lines[0]["seq"], 2);
+        assert_eq!(lines[1]["subject"], "thing:3");
+    }
+}
