@@ -331,11 +331,19 @@ pub const MIN_ACRONYM_LETTERS: usize = 3;
 /// Whether a name carries something to screen on: a word of two or more letters or digits
 /// that is no particle, generation, function word or legal form; or an acronym
 /// ([`MIN_ACRONYM_LETTERS`]). A name of titles alone (the alias DOCTOR) is weighed by the
-/// matcher as words, and counts as one; beside other words, titles weigh nothing.
+/// matcher as words, and counts as one; beside other words, titles weigh nothing. A lone
+/// particle of three letters or more with no name word to bind to is the name itself: the
+/// surnames Das, Dos, Van and Del are spelt like particles (`Das LLP` is a firm), where two
+/// particles with nothing else (`al bin`) name nobody.
 pub fn has_name_word(tokens: &names::NameTokens) -> bool {
     let (mut initials, mut letters) = (0, 0);
+    let (mut particles, mut long_particles) = (0, 0);
     for t in &tokens.tokens {
         let chars = t.text.chars().count();
+        if t.kind == TokenKind::Particle {
+            particles += 1;
+            long_particles += usize::from(chars >= MIN_SURNAME_PARTICLE_LETTERS);
+        }
         match t.kind {
             TokenKind::Name | TokenKind::Number | TokenKind::Honorific if chars > 1 => {
                 return true;
@@ -348,8 +356,12 @@ pub fn has_name_word(tokens: &names::NameTokens) -> bool {
             _ => {}
         }
     }
-    initials >= 2 && letters >= MIN_ACRONYM_LETTERS
+    (particles == 1 && long_particles == 1) || (initials >= 2 && letters >= MIN_ACRONYM_LETTERS)
 }
+
+/// Fewest letters of a particle that, alone in a name, is read as the surname it is spelt
+/// like (see [`has_name_word`]): `das`, `van`, `del` are surnames; `al`, `de` alone are not.
+pub const MIN_SURNAME_PARTICLE_LETTERS: usize = 3;
 
 /// Unicode's Bidi_Control characters: the marks (ALM, LRM, RLM), embeddings and overrides
 /// (LRE … RLO) and isolates (LRI … PDI). They change the order text is shown in, not its
@@ -853,7 +865,9 @@ mod tests {
                 "{name:?}"
             );
         }
-        for name in ["Li", "N.I.A.", "AR.P.Č.", "Al Sham", "7 Seas", "DOCTOR"] {
+        for name in [
+            "Li", "N.I.A.", "AR.P.Č.", "Al Sham", "7 Seas", "DOCTOR", "Das LLP", "Van GmbH", "Dos",
+        ] {
             assert!(Query::name(name).prepare().is_ok(), "{name:?}");
         }
         // Beside a real name, it is left out with a warning.
