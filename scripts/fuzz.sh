@@ -13,7 +13,9 @@
 #
 # The build is cargo-fuzz's (installed when absent) on the stable toolchain: `-s none`
 # leaves out AddressSanitizer, which needs nightly flags and finds little in safe Rust,
-# and the build lands in fuzz/target, apart from the workspace's.
+# and the build lands in fuzz/target, apart from the workspace's. FUZZ_BUILD=dev builds
+# fuzz/Cargo.toml's dev profile (less optimised: a shorter build, slower executions), for
+# the short run of scripts/test.sh; the default is the release profile.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,7 +37,16 @@ else
     mapfile -t targets < <(cd fuzz && cargo fuzz list)
 fi
 
-(cd fuzz && cargo fuzz build -s none)
+case ${FUZZ_BUILD:-release} in
+release) profile=(-O) ;;
+dev) profile=(-D) ;;
+*)
+    echo "fuzz.sh: FUZZ_BUILD must be release or dev, got '$FUZZ_BUILD'" >&2
+    exit 2
+    ;;
+esac
+
+(cd fuzz && cargo fuzz build -s none "${profile[@]}")
 
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
@@ -48,7 +59,7 @@ for target in "${targets[@]}"; do
     log="$scratch/$target.log"
     echo "fuzz.sh: $target for ${seconds}s"
     start=$(date +%s)
-    if (cd fuzz && cargo fuzz run -s none "$target" "$corpus" -- \
+    if (cd fuzz && cargo fuzz run -s none "${profile[@]}" "$target" "$corpus" -- \
         -max_total_time="$seconds" -runs="${FUZZ_RUNS:--1}" -rss_limit_mb=2048 -timeout=10 \
         -print_final_stats=1 >"$log" 2>&1); then
         result=ok
