@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 src=crates/sources/tests/fixtures
 screen=crates/screen/tests/fixtures
-seeds=fuzz/seeds
+seeds=${SEEDS_DIR:-fuzz/seeds}
 rm -rf "$seeds"
 
 # seed TARGET FILE...: copies each file into the target's seeds.
@@ -97,3 +97,30 @@ name=J. R.
 Q
 printf 'name=Muammar al-\xd9\x82\xd8\xb0\xd8\xa7\xd9\x81\xd9\x8a\xe2\x80\xae Qadhafi\nbirth_date=1942-06\nid=passport:B/0012\n' \
     | write query bidi_arabic
+
+# detect: the first byte picks the file name (crates/fuzzing/src/detect.rs, FILE_NAMES),
+# the rest is the file; compressed seeds are made here from the fixtures.
+# detect_seed PICK NAME: writes standard input, behind the byte PICK, as seed NAME.
+detect_seed() {
+    mkdir -p "$seeds/detect"
+    { printf "\\x$(printf '%02x' "$1")"; cat; } >"$seeds/detect/$2"
+}
+detect_seed 0 sdn.csv <"$src"/ofac_csv/main.csv
+detect_seed 2 advanced.xml <"$src"/ofac_xml/advanced_sdn.xml
+detect_seed 3 un.xml <"$src"/un_sc/consolidated_small.xml
+detect_seed 4 conlist.xlsx <"$src"/uk/conlist.xlsx
+gzip -9nc "$src"/eu_fsf/fsf_small.xml | detect_seed 5 fsf.xml.gz
+gzip -9nc "$src"/uk/fcdo.csv | detect_seed 10 fcdo.csv.gz
+detect_seed 7 csl.json <"$src"/us_csl/sample.json
+detect_seed 8 meti.pdf <"$src"/jp_meti/meti_synthetic.pdf
+detect_seed 9 sema.xml <"$src"/ca_sema/sema_2025.xml
+# A zip holding one list file, as OFAC ships SDN_ENHANCED.ZIP.
+python3 - "$src"/ofac_xml/enhanced_sdn.xml <<'PY' | detect_seed 1 enhanced.zip
+import io, sys, zipfile
+out = io.BytesIO()
+with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+    info = zipfile.ZipInfo("SDN_ENHANCED.XML", date_time=(2024, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    z.writestr(info, open(sys.argv[1], "rb").read())
+sys.stdout.buffer.write(out.getvalue())
+PY

@@ -37,8 +37,10 @@ else
     mapfile -t targets < <(cd fuzz && cargo fuzz list)
 fi
 
+# cargo-fuzz's default is the release profile with debug assertions and overflow checks
+# (its `-O` would leave them out, and rebuild everything).
 case ${FUZZ_BUILD:-release} in
-release) profile=(-O) ;;
+release) profile=() ;;
 dev) profile=(-D) ;;
 *)
     echo "fuzz.sh: FUZZ_BUILD must be release or dev, got '$FUZZ_BUILD'" >&2
@@ -46,7 +48,7 @@ dev) profile=(-D) ;;
     ;;
 esac
 
-(cd fuzz && cargo fuzz build -s none "${profile[@]}")
+(cd fuzz && cargo fuzz build -s none ${profile[@]+"${profile[@]}"})
 
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
@@ -59,7 +61,7 @@ for target in "${targets[@]}"; do
     log="$scratch/$target.log"
     echo "fuzz.sh: $target for ${seconds}s"
     start=$(date +%s)
-    if (cd fuzz && cargo fuzz run -s none "${profile[@]}" "$target" "$corpus" -- \
+    if (cd fuzz && cargo fuzz run -s none ${profile[@]+"${profile[@]}"} "$target" "$corpus" -- \
         -max_total_time="$seconds" -runs="${FUZZ_RUNS:--1}" -rss_limit_mb=2048 -timeout=10 \
         -print_final_stats=1 >"$log" 2>&1); then
         result=ok

@@ -1,8 +1,9 @@
 //! The bodies of sanctum's fuzz targets, in one place for two callers.
 //!
 //! Brief overview: a [`Target`] names one reader of untrusted input: each list format of
-//! `sanctum-sources`, the bounded XLSX reader, the customer-file readers of
-//! `sanctum-screen`, and query preparation in `sanctum-matcher`. [`run`] hands it a byte
+//! `sanctum-sources`, format detection with gzip and zip inflation, the bounded XLSX
+//! reader, the customer-file readers of `sanctum-screen`, and query preparation in
+//! `sanctum-matcher`. The readers that take a path get the input in a scratch file. [`run`] hands it a byte
 //! string as that input and lets it parse in strict and in lenient mode under
 //! [`fuzz_limits`]; errors are the expected answer to most inputs and are dropped. What
 //! `run` must never do is panic, hang or take unbounded memory.
@@ -13,8 +14,11 @@
 //! `fuzz/seeds/<target>/` and every crash ever found, kept in `fuzz/regressions/<target>/`,
 //! through [`run`] on each `cargo test`, on the stable toolchain.
 
+mod detect;
 mod query;
+mod scratch;
 
+pub use detect::read as detect_and_read;
 pub use query::decode as decode_query;
 
 use sanctum_limits::Limits;
@@ -61,11 +65,14 @@ pub enum Target {
     /// A query (names, dates, countries, ids, kind, gender) prepared within the limits and
     /// scored against a party made of its own names.
     Query,
+    /// A file of the update directory: format detection, gzip and zip inflation under the
+    /// limits, then the detected format's parser.
+    Detect,
 }
 
 impl Target {
     /// Every target.
-    pub const ALL: [Target; 25] = [
+    pub const ALL: [Target; 26] = [
         Target::OfacCsv,
         Target::OfacLegacyXml,
         Target::OfacAdvancedXml,
@@ -91,6 +98,7 @@ impl Target {
         Target::CustomerJsonl,
         Target::CustomerXlsx,
         Target::Query,
+        Target::Detect,
     ];
 
     /// The cargo-fuzz target's name, and the folder name of its seeds and regressions.
@@ -121,6 +129,7 @@ impl Target {
             Target::CustomerJsonl => "customer_jsonl",
             Target::CustomerXlsx => "customer_xlsx",
             Target::Query => "query",
+            Target::Detect => "detect",
         }
     }
 
@@ -160,6 +169,7 @@ pub fn run(target: Target, data: &[u8]) {
         Target::CustomerJsonl => customer::read(data, sanctum_screen::input::InputFormat::Jsonl),
         Target::CustomerXlsx => customer::read(data, sanctum_screen::input::InputFormat::Xlsx),
         Target::Query => query::run(data, &limits),
+        Target::Detect => detect::run(data, &limits),
         Target::Xlsx => read_workbook(data, &limits),
         list => {
             for lenient in [false, true] {
@@ -219,7 +229,8 @@ pub fn parse_list(
         | Target::CustomerCsv
         | Target::CustomerJsonl
         | Target::CustomerXlsx
-        | Target::Query => Err(ParseError::format(
+        | Target::Query
+        | Target::Detect => Err(ParseError::format(
             target.name(),
             "not a list format: run() reads it otherwise",
         )),
@@ -233,51 +244,25 @@ fn read_workbook(data: &[u8], limits: &Limits) {
         return;
     };
     for sheet in workbook.sheet_names() {
-        let mut rows = 0usize;
-        let walked = workbook.for_each_row(&sheet, |row| {
-            rows += row.cells.len();
-            Ok::<(), XlsxError>(())
-        });
         // A sheet that fails its checks does not stop the others being read.
-        let _ = (walked, rows);
+        let _ = workbook.for_each_row(&sheet, |_row| Ok::<(), XlsxError>(()));
     }
 }
 
-/// The customer-file readers, which take a path: each input goes to one scratch file.
+/// The customer-file readers, which take a path: each input goes to a scratch file.
 mod customer {
     use sanctum_screen::input::{ColumnMap, InputFormat, InputReader};
-    use std::cell::RefCell;
-    use std::path::PathBuf;
-
-    thread_local! {
-        /// A scratch folder per thread, removed when the thread ends.
-        static SCRATCH: RefCell<Option<tempfile::TempDir>> = const { RefCell::new(None) };
-    }
-
-    /// The scratch file for `format`, holding `data`; `None` when it cannot be written
-    /// (a full disk is not a finding about the reader).
-    fn scratch_file(data: &[u8], format: InputFormat) -> Option<PathBuf> {
-        let name = match format {
-            InputFormat::Csv => "customers.csv",
-            InputFormat::Jsonl => "customers.jsonl",
-            InputFormat::Xlsx => "customers.xlsx",
-        };
-        SCRATCH.with(|cell| {
-            let mut dir = cell.borrow_mut();
-            if dir.is_none() {
-                *dir = tempfile::tempdir().ok();
-            }
-            let path = dir.as_ref()?.path().join(name);
-            std::fs::write(&path, data).ok()?;
-            Some(path)
-        })
-    }
 
     /// Reads every row of `data` as a customer file, preparing each row's query as
     /// screening does.
     pub fn read(data: &[u8], format: InputFormat) {
         let limits = crate::fuzz_limits();
-        let Some(path) = scratch_file(data, format) else {
+        let name = match format {
+            InputFormat::Csv => "customers.csv",
+            InputFormat::Jsonl => "customers.jsonl",
+            InputFormat::Xlsx => "customers.xlsx",
+        };
+        let Some(path) = crate::scratch::write(name, data) else {
             return;
         };
         let Ok(map) = ColumnMap::new(&[]) else {

@@ -158,3 +158,25 @@ fn a_query_is_read_line_by_line() {
     assert_eq!(query.kind, Some(sanctum_model::EntityKind::Vessel));
     assert_eq!(query.gender, Some(sanctum_model::Gender::Female));
 }
+
+#[test]
+fn each_detect_seed_is_detected_and_read_into_parties() {
+    // Plain, gzip and zip files, each under the name its first byte picks.
+    let opts = sanctum_sources::ParseOptions {
+        lenient: true,
+        limits: sanctum_fuzzing::fuzz_limits(),
+    };
+    let seeds = files_in(&fuzz_dir().join("seeds/detect"));
+    assert!(seeds.len() >= 10, "{} detect seeds", seeds.len());
+    for path in seeds {
+        let data = std::fs::read(&path).expect("a readable seed");
+        let parsed = sanctum_fuzzing::detect_and_read(&data, &opts)
+            .unwrap_or_else(|| panic!("{}: no format detected", path.display()))
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert!(
+            !parsed.entities.is_empty(),
+            "{} read into no party",
+            path.display()
+        );
+    }
+}
