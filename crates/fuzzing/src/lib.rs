@@ -3,8 +3,8 @@
 //! Brief overview: a [`Target`] names one reader of untrusted input: each list format of
 //! `sanctum-sources`, format detection with gzip and zip inflation, the bounded XLSX
 //! reader, the customer-file readers of `sanctum-screen`, and query preparation in
-//! `sanctum-matcher`. The readers that take a path get the input in a scratch file. [`run`] hands it a byte
-//! string as that input and lets it parse in strict and in lenient mode under
+//! `sanctum-matcher`. [`run`] hands it a byte string as that input (the readers that take
+//! a path get it in a scratch file) and lets it parse in strict and in lenient mode under
 //! [`fuzz_limits`]; errors are the expected answer to most inputs and are dropped. What
 //! `run` must never do is panic, hang or take unbounded memory.
 //!
