@@ -785,6 +785,7 @@ pub const FACETS: &[&str] = &["countries", "topics", "datasets", "schema", "prog
     responses(
         (status = 200, body = SearchResponse),
         (status = 400, body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`q` is over a limit (`max_name_chars`, `max_name_tokens`) or has too little to search on", body = crate::error::Problem, content_type = "application/problem+json"),
     ),
     security(("api_key" = []))
 )]
