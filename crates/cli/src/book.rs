@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// The book used when none is named.
-pub const DEFAULT_BOOK: &str = "main";
+pub const DEFAULT_BOOK: &str = sanctum_review::book::DEFAULT_BOOK;
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum InputKind {

@@ -142,6 +142,7 @@ pub fn run(ctx: Context, args: ServeArgs) -> Result<ExitCode> {
         limits,
         update_interval: args.update_every,
         max_source_age: args.max_age,
+        review: ctx.config.review.clone(),
     };
     sanctum_server::run(config, Some(hook), args.bind)?;
     Ok(ExitCode::SUCCESS)

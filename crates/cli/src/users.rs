@@ -6,7 +6,7 @@ use anyhow::{Context as _, Result};
 use clap::Subcommand;
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use sanctum_review::{Role, users};
-use sanctum_server::auth::{KeyStore, Scope};
+use sanctum_server::auth::KeyStore;
 use std::io::BufRead;
 use std::process::ExitCode;
 
@@ -43,15 +43,6 @@ fn parse_role(text: &str) -> Result<Role, String> {
     text.parse()
 }
 
-/// The API scopes a role's key gets.
-fn scopes(role: Role) -> Vec<Scope> {
-    match role {
-        Role::Admin => vec![Scope::Admin],
-        Role::Analyst | Role::Reviewer => vec![Scope::Read, Scope::Screen],
-        Role::Auditor => vec![Scope::Read],
-    }
-}
-
 pub fn run(ctx: &Context, command: UsersCommand) -> Result<ExitCode> {
     let (_store, mut review) = ctx.open_review()?;
     match command {
@@ -79,8 +70,11 @@ pub fn run(ctx: &Context, command: UsersCommand) -> Result<ExitCode> {
             let keys = KeyStore::open(&ctx.data_dir)?;
             let tx = review.write()?;
             let user = users::add(&tx, by.as_ref(), &name, role, password.as_deref(), now)?;
-            let (api_key, record) =
-                keys.create_for(&format!("user {name}"), &scopes(role), Some(&name))?;
+            let (api_key, record) = keys.create_for(
+                &format!("user {name}"),
+                &sanctum_server::review::role_scopes(role),
+                Some(&name),
+            )?;
             let actor = by.as_ref().map(|a| a.name.as_str()).unwrap_or(&name);
             users::record_key(&tx, actor, &name, &record.id, now)?;
             tx.commit()?;

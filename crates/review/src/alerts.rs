@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// One listed record of the target an alert is about.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Designated {
     /// `source:source_id`.
@@ -22,6 +23,7 @@ pub struct Designated {
 }
 
 /// An alert row.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AlertRecord {
     pub id: i64,
@@ -143,21 +145,92 @@ pub fn get(conn: &Connection, id: i64) -> Result<AlertRecord, ReviewError> {
         .ok_or_else(|| ReviewError::NotFound(format!("alert {id}")))
 }
 
-/// Which alerts to list.
+/// Which alerts to list. Every condition given must hold.
 #[derive(Debug, Clone, Default)]
 pub struct AlertFilter {
     pub states: Vec<AlertState>,
     pub book: Option<String>,
     pub customer_id: Option<String>,
+    /// Alerts with a designated party from one of these sources (`us_ofac_sdn`).
+    pub sources: Vec<String>,
+    /// Alerts with a designation under one of these programs (`RUSSIA-EO14024`).
+    pub programs: Vec<String>,
+    pub min_score: Option<f64>,
+    pub max_score: Option<f64>,
+    /// Alerts held by this user.
+    pub assignee: Option<String>,
+    /// Alerts in their state since this time or earlier (RFC 3339, as stored): the ones
+    /// that have waited at least some age.
+    pub state_since_until: Option<String>,
     /// Alerts with an id above this one (paging).
     pub after_id: Option<i64>,
     pub limit: Option<usize>,
 }
 
+impl AlertFilter {
+    /// The `WHERE` conditions of every filter but the state and the page, with their
+    /// values: shared by [`list`] and [`count_by_state`] so the counts are those of the
+    /// list.
+    fn conditions(&self, values: &mut Vec<rusqlite::types::Value>) -> Vec<String> {
+        let mut mark = |value: rusqlite::types::Value| {
+            values.push(value);
+            format!("?{}", values.len())
+        };
+        let mut out = Vec::new();
+        if let Some(book) = &self.book {
+            out.push(format!("book = {}", mark(book.clone().into())));
+        }
+        if let Some(customer) = &self.customer_id {
+            out.push(format!("customer_id = {}", mark(customer.clone().into())));
+        }
+        if !self.sources.is_empty() {
+            // Party keys are `source:source_id`: a source is a key range in the primary key.
+            let ranges: Vec<String> = self
+                .sources
+                .iter()
+                .map(|s| {
+                    let low = mark(format!("{s}:").into());
+                    let high = mark(format!("{s};").into());
+                    format!("(p.party >= {low} AND p.party < {high})")
+                })
+                .collect();
+            out.push(format!(
+                "EXISTS (SELECT 1 FROM alert_parties p WHERE p.alert_id = alerts.id AND ({}))",
+                ranges.join(" OR ")
+            ));
+        }
+        if !self.programs.is_empty() {
+            let marks: Vec<String> = self
+                .programs
+                .iter()
+                .map(|p| mark(p.clone().into()))
+                .collect();
+            out.push(format!(
+                "EXISTS (SELECT 1 FROM json_each(alerts.designations) d, \
+                 json_each(d.value, '$.programs') g WHERE g.value IN ({}))",
+                marks.join(", ")
+            ));
+        }
+        if let Some(min) = self.min_score {
+            out.push(format!("score >= {}", mark(min.into())));
+        }
+        if let Some(max) = self.max_score {
+            out.push(format!("score <= {}", mark(max.into())));
+        }
+        if let Some(assignee) = &self.assignee {
+            out.push(format!("assignee = {}", mark(assignee.clone().into())));
+        }
+        if let Some(until) = &self.state_since_until {
+            out.push(format!("state_since <= {}", mark(until.clone().into())));
+        }
+        out
+    }
+}
+
 /// Alerts by id, filtered.
 pub fn list(conn: &Connection, filter: &AlertFilter) -> Result<Vec<AlertRecord>, ReviewError> {
-    let mut sql = format!("SELECT {ALERT_COLUMNS} FROM alerts WHERE id > ?1");
     let mut values: Vec<rusqlite::types::Value> = vec![filter.after_id.unwrap_or(0).into()];
+    let mut sql = format!("SELECT {ALERT_COLUMNS} FROM alerts WHERE id > ?1");
     if !filter.states.is_empty() {
         let marks: Vec<String> = filter
             .states
@@ -169,23 +242,47 @@ pub fn list(conn: &Connection, filter: &AlertFilter) -> Result<Vec<AlertRecord>,
             .collect();
         sql.push_str(&format!(" AND state IN ({})", marks.join(", ")));
     }
-    if let Some(book) = &filter.book {
-        values.push(book.clone().into());
-        sql.push_str(&format!(" AND book = ?{}", values.len()));
-    }
-    if let Some(customer) = &filter.customer_id {
-        values.push(customer.clone().into());
-        sql.push_str(&format!(" AND customer_id = ?{}", values.len()));
+    for condition in filter.conditions(&mut values) {
+        sql.push_str(" AND ");
+        sql.push_str(&condition);
     }
     sql.push_str(" ORDER BY id");
     if let Some(limit) = filter.limit {
         sql.push_str(&format!(" LIMIT {limit}"));
     }
-    let mut stmt = conn.prepare(&sql)?;
+    let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt
         .query_map(rusqlite::params_from_iter(values), AlertRecord::from_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
+}
+
+/// How many alerts each state holds among those `filter` selects, its states and page
+/// aside (every state is present, zero included).
+pub fn count_by_state(
+    conn: &Connection,
+    filter: &AlertFilter,
+) -> Result<BTreeMap<AlertState, u64>, ReviewError> {
+    let mut values = Vec::new();
+    let conditions = filter.conditions(&mut values);
+    let mut sql = "SELECT state, COUNT(*) FROM alerts".to_string();
+    if !conditions.is_empty() {
+        sql.push_str(" WHERE ");
+        sql.push_str(&conditions.join(" AND "));
+    }
+    sql.push_str(" GROUP BY state");
+    let mut counts: BTreeMap<AlertState, u64> = AlertState::ALL.iter().map(|s| (*s, 0)).collect();
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt
+        .query_map(rusqlite::params_from_iter(values), |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for (state, count) in rows {
+        let state: AlertState = state.parse().map_err(ReviewError::Corrupt)?;
+        counts.insert(state, count.max(0) as u64);
+    }
+    Ok(counts)
 }
 
 /// What screening knows of a new alert.
@@ -316,6 +413,68 @@ pub fn find(
         }
     }
     Ok(None)
+}
+
+/// The figures a metrics scrape shows, from one grouped pass over the alerts (by state
+/// and cause, past the SLA or not) and the runs' suppression counts: cheap enough to
+/// compute every few seconds with 100k alerts, unlike [`stats`].
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Gauges {
+    /// Alerts by state and by the cause of their latest raising (`new_hit`, or the
+    /// re-alert's cause).
+    pub by_state_cause: BTreeMap<(AlertState, Cause), u64>,
+    /// Alerts past the SLA hours of their state, by state.
+    pub overdue_by_state: BTreeMap<AlertState, u64>,
+    /// Hits a false-positive memory suppressed, summed over every screening run.
+    pub suppressions: u64,
+}
+
+pub fn gauges(
+    conn: &Connection,
+    policy: &crate::Policy,
+    now: jiff::Timestamp,
+) -> Result<Gauges, ReviewError> {
+    let mut values: Vec<rusqlite::types::Value> = Vec::new();
+    let mut overdue = String::from("CASE state");
+    for (state, hours) in &policy.sla_hours {
+        let cutoff = now
+            .checked_sub(jiff::SignedDuration::from_hours(i64::from(*hours)))
+            .map_err(|e| ReviewError::Usage(format!("sla_hours: {e}")))?;
+        values.push(state.as_str().to_string().into());
+        let state_mark = values.len();
+        values.push(crate::timestamp_text(cutoff).into());
+        overdue.push_str(&format!(
+            " WHEN ?{state_mark} THEN state_since < ?{}",
+            values.len()
+        ));
+    }
+    overdue.push_str(" ELSE 0 END");
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT state, cause, COUNT(*), SUM({overdue}) FROM alerts GROUP BY state, cause"
+    ))?;
+    let rows = stmt
+        .query_map(rusqlite::params_from_iter(values), |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, i64>(2)?,
+                row.get::<_, Option<i64>>(3)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut gauges = Gauges::default();
+    for (state, cause, count, late) in rows {
+        let state: AlertState = state.parse().map_err(ReviewError::Corrupt)?;
+        let cause: Cause = cause.parse().map_err(ReviewError::Corrupt)?;
+        *gauges.by_state_cause.entry((state, cause)).or_default() += count.max(0) as u64;
+        *gauges.overdue_by_state.entry(state).or_default() += late.unwrap_or(0).max(0) as u64;
+    }
+    let suppressed: i64 =
+        conn.query_row("SELECT COALESCE(SUM(suppressed), 0) FROM runs", [], |row| {
+            row.get(0)
+        })?;
+    gauges.suppressions = suppressed.max(0) as u64;
+    Ok(gauges)
 }
 
 /// Figures for `alerts stats` and /metrics.

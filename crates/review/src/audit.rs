@@ -22,6 +22,7 @@ use std::io::Write;
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// One audit entry as stored.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Entry {
     pub seq: i64,
@@ -137,6 +138,7 @@ pub fn head(conn: &Connection) -> Result<(i64, String), ReviewError> {
 }
 
 /// Where the chain breaks.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Break {
     /// The first entry changed, deleted or out of place.
@@ -145,6 +147,7 @@ pub struct Break {
 }
 
 /// What [`verify`] found.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Verification {
     pub entries: u64,
@@ -241,6 +244,30 @@ pub fn export(
         count += 1;
     }
     Ok(count)
+}
+
+/// Entries `from..=to` by sequence number (either bound open), at most `limit`: a page
+/// of the trail.
+pub fn entries(
+    conn: &Connection,
+    from: Option<i64>,
+    to: Option<i64>,
+    limit: usize,
+) -> Result<Vec<Entry>, ReviewError> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM audit WHERE seq >= ?1 AND seq <= ?2 ORDER BY seq LIMIT ?3"
+    ))?;
+    let rows = stmt
+        .query_map(
+            params![
+                from.unwrap_or(1),
+                to.unwrap_or(i64::MAX),
+                i64::try_from(limit).unwrap_or(i64::MAX)
+            ],
+            Entry::from_row,
+        )?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
 }
 
 /// The entries about one subject (`alert:12`), oldest first: an alert's history.

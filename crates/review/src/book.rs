@@ -27,28 +27,36 @@ use std::path::Path;
 /// most the chunk in flight.
 pub const IMPORT_CHUNK_ROWS: usize = 10_000;
 
+/// The book a command or request names when it names none.
+pub const DEFAULT_BOOK: &str = "main";
+
 /// Bad rows kept as examples in the summary.
 const MAX_EXAMPLES: usize = 50;
 
 /// An identifier of a customer.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CustomerId {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub kind: Option<IdKind>,
     pub value: String,
 }
 
 /// What the book keeps of a customer: the fields screening reads.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CustomerFields {
     pub names: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub kind: Option<EntityKind>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub birth_dates: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub countries: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub gender: Option<Gender>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub identifiers: Vec<CustomerId>,
@@ -127,6 +135,7 @@ impl CustomerFields {
 }
 
 /// A customer with its current revision.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Customer {
     pub book: String,
@@ -414,6 +423,13 @@ pub fn customer(conn: &Connection, book: &str, id: &str) -> Result<Option<Custom
         ))?
         .query_row(params![book, id], customer_from_row)
         .optional()?)
+}
+
+/// Whether the book holds any customer, open or closed.
+pub fn exists(conn: &Connection, book: &str) -> Result<bool, ReviewError> {
+    Ok(conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM customers WHERE book = ?1)")?
+        .query_row(params![book], |row| row.get(0))?)
 }
 
 /// Open customers of a book with an id above `after`, by id, at most `limit`.

@@ -14,6 +14,7 @@ use serde::Serialize;
 use serde_json::json;
 
 /// A memory row.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Memory {
     pub id: i64,
@@ -154,6 +155,17 @@ pub fn list(conn: &Connection, live_at: Option<&str>) -> Result<Vec<Memory>, Rev
         .into_iter()
         .filter(|m| live_at.is_none_or(|at| m.is_live(at)))
         .collect())
+}
+
+/// The memory entries an alert's approvals created, newest first.
+pub fn for_alert(conn: &Connection, alert_id: i64) -> Result<Vec<Memory>, ReviewError> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM memory WHERE alert_id = ?1 ORDER BY id DESC"
+    ))?;
+    let rows = stmt
+        .query_map(params![alert_id], Memory::from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
 }
 
 /// The newest unrevoked memory of a customer against any of a target's parties.

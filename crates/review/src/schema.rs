@@ -8,7 +8,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 /// The name of this component's row in `schema_components`.
 pub const COMPONENT: &str = "review";
 /// The review schema version this build writes and reads.
-pub const REVIEW_SCHEMA_VERSION: i64 = 1;
+pub const REVIEW_SCHEMA_VERSION: i64 = 2;
 
 const SCHEMA_V1: &str = "
 CREATE TABLE IF NOT EXISTS schema_components (
@@ -167,6 +167,11 @@ CREATE TABLE IF NOT EXISTS party_targets_basis (
 );
 ";
 
+/// Version 2: an alert's memory entries found without a scan (`GET /v1/alerts/{id}`).
+const SCHEMA_V2: &str = "
+CREATE INDEX IF NOT EXISTS memory_by_alert ON memory (alert_id);
+";
+
 fn component_version(conn: &Connection) -> Result<i64, ReviewError> {
     let has_table: bool = conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_components')",
@@ -206,6 +211,9 @@ pub fn migrate(conn: &mut Connection) -> Result<(), ReviewError> {
     }
     if found < 1 {
         tx.execute_batch(SCHEMA_V1)?;
+    }
+    if found < 2 {
+        tx.execute_batch(SCHEMA_V2)?;
     }
     tx.execute(
         "INSERT INTO schema_components (component, version) VALUES (?1, ?2)

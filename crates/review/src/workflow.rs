@@ -153,6 +153,7 @@ impl Action {
 }
 
 /// A state change that was made.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Transition {
     pub alert: i64,

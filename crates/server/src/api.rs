@@ -42,6 +42,11 @@ use utoipa_swagger_ui::SwaggerUi;
         (name = "screening", description = "sanctum's own screening API"),
         (name = "lists", description = "sources, versions, diffs"),
         (name = "admin", description = "updates and API keys (admin scope)"),
+        (name = "review", description = "Alert review, the customer book and the audit trail. Each request acts as the user its key \
+            names (`sanctum users add` prints such a key): no key is a 401, a service key or a disabled user a 403. \
+            State changes follow the workflow's rules (four eyes, leases, reason codes): a refused change is a 409 or 422 \
+            and changes nothing. Customer files are imported with `sanctum book import` (CSV, JSON lines, XLSX), not \
+            through the API."),
         (name = "operations", description = "health, readiness, metrics"),
     ),
     modifiers(&BearerKey)
@@ -96,6 +101,7 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(healthz))
         .routes(routes!(readyz))
         .routes(routes!(metrics))
+        .merge(crate::review::router())
         .with_state(state.clone())
         .split_for_parts();
     let limits = &state.config.limits;
@@ -118,10 +124,10 @@ pub fn router(state: AppState) -> Router {
 // Query-string parameters, parsed by hand: FtM APIs repeat keys (`topics=a&topics=b`), and
 // each bad value deserves its own message.
 
-struct Params(Vec<(String, String)>);
+pub(crate) struct Params(Vec<(String, String)>);
 
 impl Params {
-    fn parse(raw: Option<String>) -> Params {
+    pub(crate) fn parse(raw: Option<String>) -> Params {
         Params(
             raw.map(|q| {
                 form_urlencoded::parse(q.as_bytes())
@@ -131,7 +137,7 @@ impl Params {
             .unwrap_or_default(),
         )
     }
-    fn last(&self, key: &str) -> Option<&str> {
+    pub(crate) fn last(&self, key: &str) -> Option<&str> {
         self.0
             .iter()
             .rev()
@@ -141,7 +147,7 @@ impl Params {
     /// Every distinct value of a repeated key, in order; comma-separated values are split
     /// too. Repeats are dropped: each value costs work per party (a facet, a filter), and
     /// a value sent 3,000 times once cost it 3,000 times.
-    fn all(&self, key: &str) -> Vec<String> {
+    pub(crate) fn all(&self, key: &str) -> Vec<String> {
         let mut seen = HashSet::new();
         self.0
             .iter()
@@ -152,7 +158,13 @@ impl Params {
             .map(str::to_string)
             .collect()
     }
-    fn number(&self, key: &str, default: f64, min: f64, max: f64) -> Result<f64, ApiError> {
+    pub(crate) fn number(
+        &self,
+        key: &str,
+        default: f64,
+        min: f64,
+        max: f64,
+    ) -> Result<f64, ApiError> {
         let Some(text) = self.last(key) else {
             return Ok(default);
         };
@@ -163,7 +175,13 @@ impl Params {
             ))),
         }
     }
-    fn count(&self, key: &str, default: usize, min: usize, max: usize) -> Result<usize, ApiError> {
+    pub(crate) fn count(
+        &self,
+        key: &str,
+        default: usize,
+        min: usize,
+        max: usize,
+    ) -> Result<usize, ApiError> {
         let Some(text) = self.last(key) else {
             return Ok(default);
         };
@@ -174,7 +192,19 @@ impl Params {
             ))),
         }
     }
-    fn flag(&self, key: &str, default: bool) -> Result<bool, ApiError> {
+    /// A text value of at most `max_chars` characters, trimmed; `None` when absent or empty.
+    pub(crate) fn text(&self, key: &str, max_chars: usize) -> Result<Option<String>, ApiError> {
+        let Some(text) = self.last(key).map(str::trim).filter(|t| !t.is_empty()) else {
+            return Ok(None);
+        };
+        if text.chars().count() > max_chars {
+            return Err(ApiError::bad_request(format!(
+                "parameter {key}: longer than {max_chars} characters"
+            )));
+        }
+        Ok(Some(text.to_string()))
+    }
+    pub(crate) fn flag(&self, key: &str, default: bool) -> Result<bool, ApiError> {
         match self.last(key).map(|v| v.trim().to_ascii_lowercase()) {
             None => Ok(default),
             Some(v) if matches!(v.as_str(), "true" | "1" | "yes") => Ok(true),
@@ -2072,6 +2102,7 @@ async fn metrics(State(state): State<AppState>) -> Response {
         "# HELP sanctum_uptime_seconds Seconds since the server started.\n# TYPE sanctum_uptime_seconds gauge\nsanctum_uptime_seconds {}",
         state.started.elapsed().as_secs()
     );
+    extra.push_str(&state.review_metrics().await);
     let text = state.metrics.render(&extra);
     let mut response = text.into_response();
     response.headers_mut().insert(

@@ -5,6 +5,8 @@
 //!   yente's own models by scripts/contract-yente.sh);
 //! - sanctum's own `/v1`: screen one record or a batch, list sources and versions, diff two
 //!   versions, and the admin endpoints (update, keys);
+//! - the review API under `/v1/alerts`, `/v1/book` and `/v1/audit` ([`review`]): each
+//!   request acts as the user its key names, through sanctum-review's one workflow;
 //! - operations: `/healthz`, `/readyz` (fails when a source is older than allowed),
 //!   `/metrics` (Prometheus), `/openapi.json` and a browsable `/docs` page.
 //!
@@ -25,6 +27,7 @@ pub mod listener;
 pub mod metrics;
 pub mod openapi;
 pub mod query;
+pub mod review;
 pub mod scoring;
 pub mod snapshot;
 pub mod updates;
@@ -70,6 +73,8 @@ pub struct ServerConfig {
     pub update_interval: Option<Duration>,
     /// `/readyz` fails when a source is older than this.
     pub max_source_age: Option<Duration>,
+    /// Alert review's policy (`[review]` in sanctum.toml): reason codes, leases, SLA hours.
+    pub review: sanctum_review::Policy,
 }
 
 impl ServerConfig {
@@ -82,6 +87,7 @@ impl ServerConfig {
             limits: Limits::default(),
             update_interval: None,
             max_source_age: None,
+            review: sanctum_review::Policy::default(),
         }
     }
 }
@@ -107,6 +113,8 @@ pub struct Shared {
     confirmed: Mutex<HashMap<String, Confirmed>>,
     pub scoring: ScoringPool,
     pub started: Instant,
+    /// The review tables in the store's database file; `None` for a store without a file.
+    review: Option<review::ReviewTables>,
 }
 
 /// The state every handler shares.
@@ -141,6 +149,11 @@ impl AppState {
         snapshot: Snapshot,
         updater: Option<UpdateHook>,
     ) -> AppState {
+        let review = store.path().and_then(|db| {
+            review::ReviewTables::open(db.to_path_buf(), config.review.clone())
+                .map_err(|e| eprintln!("sanctum serve: review API unavailable: {e}"))
+                .ok()
+        });
         let state = AppState(Arc::new(Shared {
             snapshot: ArcSwap::from_pointee(snapshot),
             store: Mutex::new(store),
@@ -153,6 +166,7 @@ impl AppState {
             confirmed: Mutex::new(HashMap::new()),
             scoring: ScoringPool::default(),
             started: Instant::now(),
+            review,
         }));
         state.refresh_confirmations();
         state

@@ -12,6 +12,10 @@
 use crate::api::{
     MATCH_MAX_LIMIT, MAX_KEY_NAME_CHARS, SCREEN_MAX_LIMIT, SEARCH_MAX_LIMIT, SEARCH_MAX_OFFSET,
 };
+use crate::review::{
+    ALERTS_MAX_LIMIT, AUDIT_MAX_LIMIT, CUSTOMERS_MAX_LIMIT, MAX_AGE_HOURS, MAX_COMMENT_CHARS,
+    MAX_FILTER_CHARS, MAX_FILTER_VALUES, MAX_REASON_CHARS,
+};
 use sanctum_limits::Limits;
 use serde_json::{Map, Value, json};
 use utoipa::openapi::OpenApi;
@@ -96,7 +100,7 @@ fn add_statuses(operation: &mut Map<String, Value>) {
     if in_path {
         add.push((
             "404",
-            problem("No such dataset, source, version, party or key"),
+            problem("No such dataset, source, version, party, key, alert or customer"),
         ));
     }
     if has_body {
@@ -160,7 +164,37 @@ fn bound_parameters(path: &str, operation: &mut Map<String, Value>, limits: &Lim
     };
     for parameter in parameters {
         let name = parameter["name"].as_str().unwrap_or("").to_string();
+        let filter_text = json!({"maxLength": MAX_FILTER_CHARS});
+        let filter_values = json!({
+            "maxItems": MAX_FILTER_VALUES,
+            "items": {"type": "string", "maxLength": MAX_FILTER_CHARS},
+        });
         let keywords = match (path, name.as_str()) {
+            ("/v1/alerts", "limit") => json!({"minimum": 1, "maximum": ALERTS_MAX_LIMIT}),
+            ("/v1/alerts", "after") => json!({"minimum": 0, "maximum": i64::MAX}),
+            ("/v1/alerts", "min_score" | "max_score") => json!({"minimum": 0, "maximum": 1}),
+            ("/v1/alerts", "min_age_hours") => json!({"minimum": 0, "maximum": MAX_AGE_HOURS}),
+            ("/v1/alerts", "state") => json!({"maxItems": MAX_FILTER_VALUES}),
+            ("/v1/alerts", "source" | "program") => filter_values,
+            ("/v1/alerts", "book" | "customer" | "assignee") => filter_text,
+            ("/v1/book/customers", "limit") => {
+                json!({"minimum": 1, "maximum": CUSTOMERS_MAX_LIMIT})
+            }
+            ("/v1/book/customers", "after") => filter_text,
+            ("/v1/book/customers" | "/v1/book/customers/{key}", "book") => json!({
+                // `book import`'s rule (book::check_book_name), in ASCII: a name outside
+                // it is a book that cannot exist, answered 404.
+                "pattern": "^[A-Za-z0-9_.-]{1,64}$",
+            }),
+            ("/v1/audit/entries", "limit") => json!({"minimum": 1, "maximum": AUDIT_MAX_LIMIT}),
+            ("/v1/audit/entries", "from" | "to") => json!({"minimum": 1, "maximum": i64::MAX}),
+            ("/v1/audit/verify", "expected_head") => json!({"pattern": "^[0-9a-fA-F]{64}$"}),
+            (
+                "/v1/alerts/{id}" | "/v1/alerts/{id}/proposals" | "/v1/alerts/{id}/approvals",
+                "id",
+            ) => {
+                json!({"minimum": i64::MIN, "maximum": i64::MAX})
+            }
             ("/match/{dataset}", "limit") => json!({"minimum": 1, "maximum": MATCH_MAX_LIMIT}),
             ("/search/{dataset}", "limit") => json!({"minimum": 0, "maximum": SEARCH_MAX_LIMIT}),
             ("/search/{dataset}", "offset") => json!({"minimum": 0, "maximum": SEARCH_MAX_OFFSET}),
@@ -202,7 +236,11 @@ fn bound_schemas(schemas: &mut Map<String, Value>, limits: &Limits) {
         {"type": "string"}, {"type": "number"}, {"type": "null"},
         {"type": "array", "items": scalar},
     ]});
-    let rules: [(&str, &str, Value); 12] = [
+    let comment = json!({"maxLength": MAX_COMMENT_CHARS});
+    let rules: [(&str, &str, Value); 15] = [
+        ("Proposal", "reason", json!({"maxLength": MAX_REASON_CHARS})),
+        ("Proposal", "comment", comment.clone()),
+        ("Approval", "comment", comment),
         ("ScreenRecord", "name", name.clone()),
         ("ScreenRecord", "names", names),
         ("ScreenRecord", "birth_dates", values.clone()),

@@ -118,6 +118,16 @@ pub fn start_full(
     for (source, entities) in by_source {
         ingest(&mut store, &source, entities, "1");
     }
+    start_on(dir, store, updater, tweak)
+}
+
+/// Serves the store already in `dir` (its lists, and its review tables if any).
+pub fn start_on(
+    dir: tempfile::TempDir,
+    store: Store,
+    updater: Option<sanctum_server::UpdateHook>,
+    tweak: impl FnOnce(&mut ServerConfig),
+) -> TestServer {
     let mut config = ServerConfig::new(dir.path().to_path_buf());
     config.rate_limit_per_second = 0;
     tweak(&mut config);
