@@ -5,7 +5,11 @@
 # input accepted, no answer without the API key.
 #
 # `sanctum serve` (a debug build) runs on a throwaway store holding the UN, CSL and OFAC
-# consolidated lists from ../shared/data/lists (or SANCTUM_SHARED_LISTS), with an admin key.
+# consolidated lists from ../shared/data/lists (or SANCTUM_SHARED_LISTS), and a small
+# customer book screened into alerts. The review API acts as the user a key names, so the
+# fuzzer gets two users' keys (scripts/schemathesis.toml says which operations use which):
+# an admin's for everything, a reviewer's for /v1/alerts (an admin may not claim or
+# decide).
 # Updates the fuzzer triggers read an empty mirror directory, so they fail at once rather
 # than reach the network. Schemathesis is installed in a virtualenv
 # (SCHEMATHESIS_VENV, default $TMPDIR/sanctum-schemathesis-venv) when it is missing.
@@ -47,7 +51,14 @@ unset SANCTUM_CONFIG SANCTUM_LISTS_DIR
 "$sanctum" update un_sc --from "$shared/un/consolidated_2026-02-27.xml"
 "$sanctum" update us_csl --from "$shared/us_csl/consolidated_2022-05.csv.gz"
 "$sanctum" update us_ofac_cons --from "$shared/ofac_consolidated"
-key=$("$sanctum" keys create --name schemathesis --scope admin)
+admin_key=$("$sanctum" users add root --role admin)
+reviewer_key=$(SANCTUM_KEY=$admin_key "$sanctum" users add rex --role reviewer)
+SANCTUM_KEY=$admin_key "$sanctum" users add ana --role analyst >/dev/null
+printf 'id,name,country\nc1,Vladimir Vladimirovich Putin,RU\nc2,Sergey Viktorovich Lavrov,RU\nc3,Kim Jong Un,KP\nc4,Margarethe Vollmer,DE\n' \
+  >"$work/book.csv"
+# The import screens the new customers: open alerts for the fuzzer to read and decide.
+SANCTUM_KEY=$admin_key "$sanctum" book import "$work/book.csv"
+export SANCTUM_ADMIN_KEY=$admin_key SANCTUM_REVIEWER_KEY=$reviewer_key
 
 mkdir "$work/mirror"
 SANCTUM_LISTS_DIR=$work/mirror "$sanctum" serve --bind 127.0.0.1:0 --rate-limit 0 \
@@ -69,7 +80,6 @@ started=$(date +%s)
 status=0
 "$venv/bin/schemathesis" --config-file scripts/schemathesis.toml run "$url/openapi.json" \
   --checks all \
-  --header "Authorization: Bearer $key" \
   --request-timeout 60 \
   --suppress-health-check too_slow \
   --warnings off \

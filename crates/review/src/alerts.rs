@@ -35,13 +35,17 @@ pub struct AlertRecord {
     pub score: f64,
     pub customer_revision: i64,
     pub customer_fingerprint: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub customer_facets: serde_json::Value,
     pub party_fingerprint: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub party_facets: serde_json::Value,
     pub designations: Vec<Designated>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub explanation: serde_json::Value,
     pub list_versions: BTreeMap<String, u32>,
     /// What changed, for a re-alert.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub changes: Option<serde_json::Value>,
     pub run_id: Option<i64>,
     pub created_at: String,
@@ -225,34 +229,161 @@ impl AlertFilter {
         }
         out
     }
+
+    /// The query of one page of `columns`, and its values.
+    fn select(&self, columns: &str) -> (String, Vec<rusqlite::types::Value>) {
+        let mut values: Vec<rusqlite::types::Value> = vec![self.after_id.unwrap_or(0).into()];
+        let mut sql = format!("SELECT {columns} FROM alerts WHERE id > ?1");
+        if !self.states.is_empty() {
+            let marks: Vec<String> = self
+                .states
+                .iter()
+                .map(|s| {
+                    values.push(s.as_str().to_string().into());
+                    format!("?{}", values.len())
+                })
+                .collect();
+            sql.push_str(&format!(" AND state IN ({})", marks.join(", ")));
+        }
+        for condition in self.conditions(&mut values) {
+            sql.push_str(" AND ");
+            sql.push_str(&condition);
+        }
+        sql.push_str(" ORDER BY id");
+        if let Some(limit) = self.limit {
+            sql.push_str(&format!(" LIMIT {limit}"));
+        }
+        (sql, values)
+    }
 }
 
 /// Alerts by id, filtered.
 pub fn list(conn: &Connection, filter: &AlertFilter) -> Result<Vec<AlertRecord>, ReviewError> {
-    let mut values: Vec<rusqlite::types::Value> = vec![filter.after_id.unwrap_or(0).into()];
-    let mut sql = format!("SELECT {ALERT_COLUMNS} FROM alerts WHERE id > ?1");
-    if !filter.states.is_empty() {
-        let marks: Vec<String> = filter
-            .states
-            .iter()
-            .map(|s| {
-                values.push(s.as_str().to_string().into());
-                format!("?{}", values.len())
-            })
-            .collect();
-        sql.push_str(&format!(" AND state IN ({})", marks.join(", ")));
-    }
-    for condition in filter.conditions(&mut values) {
-        sql.push_str(" AND ");
-        sql.push_str(&condition);
-    }
-    sql.push_str(" ORDER BY id");
-    if let Some(limit) = filter.limit {
-        sql.push_str(&format!(" LIMIT {limit}"));
-    }
+    let (sql, values) = filter.select(ALERT_COLUMNS);
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt
         .query_map(rusqlite::params_from_iter(values), AlertRecord::from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// An alert as a queue lists it: who, against whom, where it stands; read without the
+/// facets and explanation [`AlertRecord`] carries.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AlertSummary {
+    pub id: i64,
+    pub book: String,
+    pub customer_id: String,
+    /// The target's first party key (`source:source_id`).
+    pub target: String,
+    /// The caption of the listed record the customer's name hit.
+    pub caption: String,
+    pub state: AlertState,
+    pub cause: Cause,
+    pub score: f64,
+    /// Every list of the target's designations ("US OFAC SDN").
+    pub lists: Vec<String>,
+    pub programs: Vec<String>,
+    pub assignee: Option<String>,
+    pub lease_until: Option<String>,
+    /// When the alert entered its state (RFC 3339 UTC).
+    pub state_since: String,
+    pub created_at: String,
+    pub decision: Option<Decision>,
+    pub reason: Option<String>,
+    pub proposed_by: Option<String>,
+}
+
+const SUMMARY_COLUMNS: &str = "id, book, customer_id, target, state, cause, score, designations, \
+    assignee, lease_until, state_since, created_at, decision, reason, proposed_by";
+
+fn distinct<'a>(values: impl Iterator<Item = &'a String>) -> Vec<String> {
+    let mut out: Vec<String> = values.cloned().collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+impl AlertSummary {
+    fn from_designations(designations: &[Designated]) -> (String, Vec<String>, Vec<String>) {
+        let caption = designations
+            .iter()
+            .find(|d| d.hit)
+            .or(designations.first())
+            .map(|d| d.caption.clone())
+            .unwrap_or_default();
+        (
+            caption,
+            distinct(designations.iter().flat_map(|d| &d.lists)),
+            distinct(designations.iter().flat_map(|d| &d.programs)),
+        )
+    }
+
+    fn from_row(row: &Row<'_>) -> rusqlite::Result<AlertSummary> {
+        let id: i64 = row.get(0)?;
+        let designations: Vec<Designated> = parse_json(row, id, 7, "designations")?;
+        let (caption, lists, programs) = Self::from_designations(&designations);
+        let decision: Option<String> = row.get(12)?;
+        Ok(AlertSummary {
+            id,
+            book: row.get(1)?,
+            customer_id: row.get(2)?,
+            target: row.get(3)?,
+            caption,
+            state: parse_text(row, id, 4, "state")?,
+            cause: parse_text(row, id, 5, "cause")?,
+            score: row.get(6)?,
+            lists,
+            programs,
+            assignee: row.get(8)?,
+            lease_until: row.get(9)?,
+            state_since: row.get(10)?,
+            created_at: row.get(11)?,
+            decision: decision
+                .map(|text| text.parse().map_err(|e| corrupt(id, "decision", e)))
+                .transpose()?,
+            reason: row.get(13)?,
+            proposed_by: row.get(14)?,
+        })
+    }
+}
+
+impl From<AlertRecord> for AlertSummary {
+    fn from(a: AlertRecord) -> Self {
+        let (caption, lists, programs) = AlertSummary::from_designations(&a.designations);
+        AlertSummary {
+            id: a.id,
+            book: a.book,
+            customer_id: a.customer_id,
+            target: a.target,
+            caption,
+            state: a.state,
+            cause: a.cause,
+            score: a.score,
+            lists,
+            programs,
+            assignee: a.assignee,
+            lease_until: a.lease_until,
+            state_since: a.state_since,
+            created_at: a.created_at,
+            decision: a.decision,
+            reason: a.reason,
+            proposed_by: a.proposed_by,
+        }
+    }
+}
+
+/// [`list`] as summaries: the queue's page without parsing what only one alert's card
+/// shows.
+pub fn summaries(
+    conn: &Connection,
+    filter: &AlertFilter,
+) -> Result<Vec<AlertSummary>, ReviewError> {
+    let (sql, values) = filter.select(SUMMARY_COLUMNS);
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt
+        .query_map(rusqlite::params_from_iter(values), AlertSummary::from_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }

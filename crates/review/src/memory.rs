@@ -22,8 +22,10 @@ pub struct Memory {
     pub customer_id: String,
     pub target: String,
     pub customer_fingerprint: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub customer_facets: serde_json::Value,
     pub party_fingerprint: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub party_facets: serde_json::Value,
     pub alert_id: i64,
     pub proposed_by: String,

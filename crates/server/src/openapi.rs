@@ -44,7 +44,14 @@ pub fn complete(openapi: OpenApi, limits: &Limits) -> OpenApi {
     {
         bound_schemas(schemas, limits);
     }
-    serde_json::from_value(doc).unwrap_or(openapi)
+    match serde_json::from_value(doc) {
+        Ok(completed) => completed,
+        Err(e) => {
+            // A bound utoipa cannot read back: serve the bare document, and say so.
+            eprintln!("sanctum serve: the OpenAPI document could not be completed: {e}");
+            openapi
+        }
+    }
 }
 
 fn problem(description: &str) -> Value {

@@ -11,84 +11,22 @@ use axum::Json;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use sanctum_review::alerts::{AlertFilter, AlertRecord};
+use sanctum_review::alerts::{AlertFilter, AlertRecord, AlertSummary};
 use sanctum_review::audit::Entry;
 use sanctum_review::book::Customer;
 use sanctum_review::memory::Memory;
-use sanctum_review::{Action, AlertState, Cause, Decision, Transition};
+use sanctum_review::{Action, AlertState, Decision, Transition};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
-
-/// An alert as the queue lists it: who, against whom, where it stands.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AlertSummary {
-    pub id: i64,
-    pub book: String,
-    pub customer_id: String,
-    /// The target's first party key (`source:source_id`).
-    pub target: String,
-    /// The caption of the listed record the customer's name hit.
-    pub caption: String,
-    pub state: AlertState,
-    pub cause: Cause,
-    pub score: f64,
-    /// Every list of the target's designations ("US OFAC SDN").
-    pub lists: Vec<String>,
-    pub programs: Vec<String>,
-    pub assignee: Option<String>,
-    pub lease_until: Option<String>,
-    /// When the alert entered its state (RFC 3339 UTC).
-    pub state_since: String,
-    pub created_at: String,
-    pub decision: Option<Decision>,
-    pub reason: Option<String>,
-    pub proposed_by: Option<String>,
-}
-
-fn distinct<'a>(values: impl Iterator<Item = &'a String>) -> Vec<String> {
-    let mut out: Vec<String> = values.cloned().collect();
-    out.sort();
-    out.dedup();
-    out
-}
-
-impl From<AlertRecord> for AlertSummary {
-    fn from(a: AlertRecord) -> Self {
-        let caption = a
-            .designations
-            .iter()
-            .find(|d| d.hit)
-            .or(a.designations.first())
-            .map(|d| d.caption.clone())
-            .unwrap_or_default();
-        AlertSummary {
-            lists: distinct(a.designations.iter().flat_map(|d| &d.lists)),
-            programs: distinct(a.designations.iter().flat_map(|d| &d.programs)),
-            caption,
-            id: a.id,
-            book: a.book,
-            customer_id: a.customer_id,
-            target: a.target,
-            state: a.state,
-            cause: a.cause,
-            score: a.score,
-            assignee: a.assignee,
-            lease_until: a.lease_until,
-            state_since: a.state_since,
-            created_at: a.created_at,
-            decision: a.decision,
-            reason: a.reason,
-            proposed_by: a.proposed_by,
-        }
-    }
-}
 
 /// One page of alerts, with the counts per state of every alert the filters select.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AlertPage {
     pub alerts: Vec<AlertSummary>,
     /// Alerts per state among those the filters other than `state` select (all pages).
+    /// Counted at most once every 2 s per filter; a change made through this server shows
+    /// at once, one made elsewhere (the CLI, screening) within 2 s.
     pub counts: BTreeMap<AlertState, u64>,
     /// Pass as `after` for the next page; absent on the last page.
     pub next_after: Option<i64>,
@@ -187,21 +125,35 @@ pub async fn list_alerts(
     RawQuery(raw): RawQuery,
 ) -> Result<Json<AlertPage>, ApiError> {
     let filter = alert_filter(&Params::parse(raw))?;
-    let page = state
+    let counts_key = super::counts_key(&filter);
+    let cached = state.cached_counts(&counts_key);
+    let (page, counted) = state
         .with_review(user, move |review, _actor| {
             let limit = filter.limit.unwrap_or(ALERTS_DEFAULT_LIMIT);
-            let alerts = review.alerts(&filter)?;
-            let counts = sanctum_review::alerts::count_by_state(review.conn(), &filter)?;
+            let alerts = sanctum_review::alerts::summaries(review.conn(), &filter)?;
+            let (counts, counted) = match cached {
+                Some(counts) => (counts, false),
+                None => (
+                    sanctum_review::alerts::count_by_state(review.conn(), &filter)?,
+                    true,
+                ),
+            };
             let next_after = (alerts.len() == limit)
                 .then(|| alerts.last().map(|a| a.id))
                 .flatten();
-            Ok(AlertPage {
-                alerts: alerts.into_iter().map(AlertSummary::from).collect(),
-                counts,
-                next_after,
-            })
+            Ok((
+                AlertPage {
+                    alerts,
+                    counts,
+                    next_after,
+                },
+                counted,
+            ))
         })
         .await?;
+    if counted {
+        state.keep_counts(counts_key, page.counts.clone());
+    }
     Ok(Json(page))
 }
 
@@ -236,6 +188,7 @@ pub async fn claim_next(
             Ok(Some(Decided { transition, alert }))
         })
         .await?;
+    state.forget_counts();
     Ok(match claimed {
         Some(decided) => Json(decided).into_response(),
         None => StatusCode::NO_CONTENT.into_response(),
@@ -324,6 +277,7 @@ async fn decide(
             Ok(Decided { transition, alert })
         })
         .await?;
+    state.forget_counts();
     Ok(Json(decided))
 }
 

@@ -93,7 +93,7 @@ pub struct CustomerCard {
     pub customer: Customer,
     /// Oldest first.
     pub revisions: Vec<Revision>,
-    pub alerts: Vec<super::alerts::AlertSummary>,
+    pub alerts: Vec<sanctum_review::alerts::AlertSummary>,
 }
 
 /// One customer by id, with its revisions and alerts (any user).
@@ -128,15 +128,14 @@ pub async fn get_customer(
                     created_at,
                 })
                 .collect();
-            let alerts = review
-                .alerts(&sanctum_review::alerts::AlertFilter {
+            let alerts = sanctum_review::alerts::summaries(
+                conn,
+                &sanctum_review::alerts::AlertFilter {
                     book: Some(book),
                     customer_id: Some(key),
                     ..Default::default()
-                })?
-                .into_iter()
-                .map(Into::into)
-                .collect();
+                },
+            )?;
             Ok(CustomerCard {
                 customer,
                 revisions,

@@ -50,6 +50,22 @@ pub const MAX_AGE_HOURS: usize = 87_600;
 const MAX_IDLE_CONNECTIONS: usize = 8;
 /// How long the review figures of `/metrics` are reused before they are counted again.
 const METRICS_TTL: Duration = Duration::from_secs(5);
+/// How long a page's counts per state are reused for the same filters: counting 100k
+/// alerts costs more than the page itself. A change made through this server clears them.
+const COUNTS_TTL: Duration = Duration::from_secs(2);
+/// Filters whose counts are kept at most; past it, none more until some expire.
+const MAX_CACHED_COUNTS: usize = 256;
+
+type Counts = std::collections::BTreeMap<sanctum_review::AlertState, u64>;
+
+/// What the counts of a page depend on: its filters but the states and the page.
+pub fn counts_key(filter: &sanctum_review::alerts::AlertFilter) -> String {
+    let mut filter = filter.clone();
+    filter.states.clear();
+    filter.after_id = None;
+    filter.limit = None;
+    format!("{filter:?}")
+}
 
 /// The review tables of the served store: a few connections kept open, and the policy
 /// from `[review]`.
@@ -59,6 +75,8 @@ pub struct ReviewTables {
     idle: Mutex<Vec<Review>>,
     /// The last `/metrics` text and when it was counted.
     metrics: Mutex<Option<(Instant, String)>>,
+    /// Counts per state by [`counts_key`], and when they were counted.
+    counts: Mutex<std::collections::HashMap<String, (Instant, Counts)>>,
 }
 
 impl ReviewTables {
@@ -71,6 +89,7 @@ impl ReviewTables {
             policy,
             idle: Mutex::new(vec![first]),
             metrics: Mutex::new(None),
+            counts: Mutex::new(std::collections::HashMap::new()),
         })
     }
 
@@ -271,6 +290,36 @@ impl AppState {
                 "this server has no review tables (its store has no database file)",
             )
         })
+    }
+
+    /// Counts per state kept for these filters, if fresh.
+    pub fn cached_counts(&self, key: &str) -> Option<Counts> {
+        let tables = self.review.as_ref()?;
+        let counts = tables.counts.lock().ok()?;
+        counts
+            .get(key)
+            .filter(|(at, _)| at.elapsed() < COUNTS_TTL)
+            .map(|(_, c)| c.clone())
+    }
+
+    pub fn keep_counts(&self, key: String, counts: Counts) {
+        if let Some(tables) = self.review.as_ref()
+            && let Ok(mut kept) = tables.counts.lock()
+        {
+            kept.retain(|_, (at, _)| at.elapsed() < COUNTS_TTL);
+            if kept.len() < MAX_CACHED_COUNTS {
+                kept.insert(key, (Instant::now(), counts));
+            }
+        }
+    }
+
+    /// Drops every kept count: an alert changed.
+    pub fn forget_counts(&self) {
+        if let Some(tables) = self.review.as_ref()
+            && let Ok(mut kept) = tables.counts.lock()
+        {
+            kept.clear();
+        }
     }
 
     /// The review figures for `/metrics`; empty when there are no review tables.

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# The review API with 100k open alerts (issue 14): p50/p99 of `GET /v1/alerts` (first page,
+# and a filtered page) and of a decision (claim-next, then a proposal), measured with `hey`
+# (apt-get install hey) on loopback.
+#
+# The alerts come from the real screening of a generated book: `screen-tools customers`
+# with half its rows listed names (with variants) from the SDN of 2022-02-17, imported by
+# `book import`, which screens it and stores the alerts. Nothing is written by raw SQL.
+# Usage: bench/review_api.sh [ROWS] [REQUESTS]   (default 200000 customers, 2000 requests)
+# Environment: SANCTUM_BIN [target/debug/sanctum; the script builds it], REVIEW_API_DIR
+# [/tmp/sanctum-bench-review-api] holds the store (kept between runs: delete it to redo).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rows=${1:-200000}
+requests=${2:-2000}
+lists=${SANCTUM_SHARED_LISTS:-../shared/data/lists}
+[ -d "$lists" ] || { echo "SKIP: $lists is absent"; exit 0; }
+lists=$(cd "$lists" && pwd)
+command -v hey >/dev/null || { echo "needs hey: apt-get install -y hey" >&2; exit 2; }
+if [ -z "${SANCTUM_BIN:-}" ]; then
+  cargo build --locked -p sanctum >/dev/null 2>&1
+fi
+bin=${SANCTUM_BIN:-$PWD/target/debug/sanctum}
+dir=${REVIEW_API_DIR:-/tmp/sanctum-bench-review-api}
+data=$dir/data
+port=${BENCH_PORT:-18091}
+url=http://127.0.0.1:$port
+unset SANCTUM_LISTS_DIR SANCTUM_CONFIG SANCTUM_KEY
+s() { "$bin" --data-dir "$data" "$@"; }
+mkdir -p "$dir"
+if [ ! -f "$dir/keys.env" ]; then
+  rm -rf "$data"
+  s update us_ofac_sdn --from "$lists/ofac_sdn_csv/sdn_2022-02-17.csv" >/dev/null 2>&1
+  s screen-tools customers --rows "$rows" --seed 7 --listed-share 0.5 -o "$dir/customers.csv" >/dev/null 2>&1
+  admin=$(s users add root --role admin)
+  analyst=$(SANCTUM_KEY=$admin s users add ana --role analyst)
+  started=$(date +%s)
+  SANCTUM_KEY=$admin s book import "$dir/customers.csv" >&2
+  echo "book import + screening: $(( $(date +%s) - started )) s" >&2
+  printf 'admin=%s\nanalyst=%s\n' "$admin" "$analyst" >"$dir/keys.env"
+fi
+# shellcheck disable=SC1091
+. "$dir/keys.env"
+
+s serve --bind "127.0.0.1:$port" --rate-limit 0 >"$dir/serve.out" 2>"$dir/serve.log" &
+server=$!
+trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true' EXIT
+for _ in $(seq 1 600); do
+  curl -fsS "$url/healthz" >/dev/null 2>&1 && break
+  kill -0 "$server" 2>/dev/null || { cat "$dir/serve.log" >&2; exit 1; }
+  sleep 0.2
+done
+counts=$(curl -fsS -H "Authorization: Bearer $analyst" "$url/v1/alerts?limit=1" |
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["counts"])')
+echo "alerts per state: $counts"
+
+# hey's summary, as "p50 p99 requests/s".
+figures() {
+  hey "$@" | awk '/Requests\/sec/ {rps=$2} /50% in/ {p50=$3} /99% in/ {p99=$3}
+    END {printf "%.1f ms | %.1f ms | %.0f", p50 * 1000, p99 * 1000, rps}'
+}
+auth="Authorization: Bearer $analyst"
+echo "| request ($requests requests, 4 clients unless said) | p50 | p99 | requests/s |"
+echo "|---|---:|---:|---:|"
+echo "| GET /v1/alerts (first page of 50, counts per state) | $(figures -n "$requests" -c 4 -H "$auth" "$url/v1/alerts") |"
+echo "| GET /v1/alerts, one client | $(figures -n "$requests" -c 1 -H "$auth" "$url/v1/alerts") |"
+echo "| GET /v1/alerts?state=open&min_score=0.9 (filtered) | $(figures -n "$requests" -c 4 -H "$auth" "$url/v1/alerts?state=open&min_score=0.9&limit=50") |"
+# A program is looked up in each alert's designations (JSON): a scan, so fewer requests.
+echo "| GET /v1/alerts?program=SDGT (a scan of the designations) | $(figures -n 100 -c 4 -H "$auth" "$url/v1/alerts?program=SDGT") |"
+echo "| POST /v1/alerts/claim | $(figures -n "$requests" -c 4 -m POST -H "$auth" "$url/v1/alerts/claim") |"
+# A proposal on each alert just claimed: the claims above hold $requests alerts for ana.
+ids=$(curl -fsS -H "$auth" "$url/v1/alerts?state=in_review&assignee=ana&limit=500" |
+  python3 -c 'import json,sys; print(" ".join(str(a["id"]) for a in json.load(sys.stdin)["alerts"]))')
+python3 - "$url" "$analyst" $ids <<'PY'
+import http.client, json, statistics, sys, time
+url, key, ids = sys.argv[1], sys.argv[2], sys.argv[3:]
+host = url.removeprefix("http://")
+conn = http.client.HTTPConnection(host)
+body = json.dumps({"decision": "false_positive", "reason": "weak_alias"})
+took = []
+for id in ids:
+    started = time.perf_counter()
+    conn.request("POST", f"/v1/alerts/{id}/proposals", body,
+                 {"Authorization": f"Bearer {key}", "Content-Type": "application/json"})
+    response = conn.getresponse()
+    response.read()
+    took.append(time.perf_counter() - started)
+    assert response.status == 200, response.status
+took.sort()
+p = lambda q: took[min(len(took) - 1, int(q * len(took)))] * 1000
+print(f"| POST /v1/alerts/{{id}}/proposals (one client, {len(took)} proposals) | {p(0.5):.1f} ms | {p(0.99):.1f} ms | {len(took) / sum(took):.0f} |")
+PY
