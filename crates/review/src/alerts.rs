@@ -204,14 +204,25 @@ impl AlertFilter {
             ));
         }
         if !self.programs.is_empty() {
+            // The designations are JSON: a text search for the program as JSON writes it
+            // passes over most alerts cheaply, then the JSON is read for the few it finds.
+            let texts: Vec<String> = self
+                .programs
+                .iter()
+                .map(|p| {
+                    let quoted = serde_json::Value::from(p.as_str()).to_string();
+                    format!("instr(alerts.designations, {}) > 0", mark(quoted.into()))
+                })
+                .collect();
             let marks: Vec<String> = self
                 .programs
                 .iter()
                 .map(|p| mark(p.clone().into()))
                 .collect();
             out.push(format!(
-                "EXISTS (SELECT 1 FROM json_each(alerts.designations) d, \
+                "({}) AND EXISTS (SELECT 1 FROM json_each(alerts.designations) d, \
                  json_each(d.value, '$.programs') g WHERE g.value IN ({}))",
+                texts.join(" OR "),
                 marks.join(", ")
             ));
         }

@@ -20,7 +20,7 @@ use crate::alerts::{self, AlertRecord};
 use crate::model::{Actor, AlertState, Cause, Decision, Role};
 use crate::{memory, timestamp_text};
 use jiff::{SignedDuration, Timestamp};
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -473,15 +473,34 @@ pub fn claim_next(
 ) -> Result<Option<Transition>, ReviewError> {
     check_role(actor, &Action::Claim)?;
     let at = timestamp_text(now);
-    let next: Option<i64> = rusqlite::OptionalExtension::optional(conn.query_row(
-        "SELECT id FROM alerts
-         WHERE state IN ('open', 'reopened', 'returned')
-            OR (state = 'in_review' AND (lease_until IS NULL OR lease_until <= ?1))
-         ORDER BY CASE state WHEN 'returned' THEN 0 WHEN 'reopened' THEN 1 ELSE 2 END, id
-         LIMIT 1",
-        params![at],
-        |row| row.get(0),
-    ))?;
+    // One indexed lookup per rank (the oldest alert of a state is the first entry of
+    // `alerts_by_state`): ordering every waiting alert by rank instead sorted the whole
+    // queue on each claim, 20 ms with 100k open alerts.
+    let oldest_in = |state: AlertState| -> Result<Option<i64>, ReviewError> {
+        let mut stmt =
+            conn.prepare_cached("SELECT id FROM alerts WHERE state = ?1 ORDER BY id LIMIT 1")?;
+        Ok(stmt
+            .query_row(params![state.as_str()], |row| row.get(0))
+            .optional()?)
+    };
+    let mut next = oldest_in(AlertState::Returned)?;
+    if next.is_none() {
+        next = oldest_in(AlertState::Reopened)?;
+    }
+    if next.is_none() {
+        // New alerts and lapsed claims wait together, oldest first.
+        let lapsed: Option<i64> = conn
+            .prepare_cached(
+                "SELECT id FROM alerts WHERE state = 'in_review'
+                   AND (lease_until IS NULL OR lease_until <= ?1) ORDER BY id LIMIT 1",
+            )?
+            .query_row(params![at], |row| row.get(0))
+            .optional()?;
+        next = match (oldest_in(AlertState::Open)?, lapsed) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+    }
     match next {
         Some(id) => decide(conn, policy, actor, id, &Action::Claim, now).map(Some),
         None => Ok(None),
@@ -850,6 +869,38 @@ mod tests {
             .claim_next(&Actor::user("aud", Role::Auditor))
             .unwrap_err();
         assert!(matches!(err, ReviewError::Forbidden(_)));
+    }
+
+    #[test]
+    fn claim_next_ranks_returned_then_reopened_then_new_and_lapsed_by_age() {
+        let mut review = review_with(Policy::default());
+        let [lapsing, new, returned, reopened] =
+            ["c1", "c2", "c3", "c4"].map(|c| add_alert(&mut review, c, 0.9));
+        // `returned`: proposed, sent back; `reopened`: closed, raised again.
+        for id in [returned, reopened] {
+            review.decide(&ana(), id, &Action::Claim).unwrap();
+            review.decide(&ana(), id, &fp("weak_alias")).unwrap();
+        }
+        let back = Action::Return {
+            comment: "check the passport".into(),
+        };
+        review.decide(&rex(), returned, &back).unwrap();
+        review
+            .decide(&rex(), reopened, &Action::Approve { comment: None })
+            .unwrap();
+        let reopen = Action::Reopen {
+            cause: Cause::ListedChanged,
+            changes: None,
+        };
+        review.decide(&Actor::system(), reopened, &reopen).unwrap();
+        review.decide(&ana(), lapsing, &Action::Claim).unwrap();
+        let next =
+            |review: &mut Review, who: &Actor| review.claim_next(who).unwrap().unwrap().alert;
+        assert_eq!(next(&mut review, &rita()), returned);
+        assert_eq!(next(&mut review, &rita()), reopened);
+        assert_eq!(next(&mut review, &rita()), new, "ana's claim still holds");
+        review.set_clock(Some("2026-12-07T13:00:01Z".parse().unwrap()));
+        assert_eq!(next(&mut review, &rex()), lapsing, "the lease lapsed");
     }
 
     #[test]

@@ -180,7 +180,7 @@ pub async fn claim_next(
     State(state): State<AppState>,
 ) -> Result<Response, ApiError> {
     let claimed = state
-        .with_review(user, |review, actor| {
+        .with_review_writing(user, |review, actor| {
             let Some(transition) = review.claim_next(actor)? else {
                 return Ok(None);
             };
@@ -271,7 +271,7 @@ async fn decide(
     action: Action,
 ) -> Result<Json<Decided>, ApiError> {
     let decided = state
-        .with_review(user, move |review, actor| {
+        .with_review_writing(user, move |review, actor| {
             let transition = review.decide(actor, id, &action)?;
             let alert = review.alert(id)?.into();
             Ok(Decided { transition, alert })
