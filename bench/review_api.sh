@@ -67,26 +67,46 @@ echo "| GET /v1/alerts, one client | $(figures -n "$requests" -c 1 -H "$auth" "$
 echo "| GET /v1/alerts?state=open&min_score=0.9 (filtered) | $(figures -n "$requests" -c 4 -H "$auth" "$url/v1/alerts?state=open&min_score=0.9&limit=50") |"
 # A program is looked up in each alert's designations (JSON): a scan, so fewer requests.
 echo "| GET /v1/alerts?program=SDGT (a scan of the designations) | $(figures -n 100 -c 4 -H "$auth" "$url/v1/alerts?program=SDGT") |"
-echo "| POST /v1/alerts/claim | $(figures -n "$requests" -c 4 -m POST -H "$auth" "$url/v1/alerts/claim") |"
-# A proposal on each alert just claimed: the claims above hold $requests alerts for ana.
-ids=$(curl -fsS -H "$auth" "$url/v1/alerts?state=in_review&assignee=ana&limit=500" |
-  python3 -c 'import json,sys; print(" ".join(str(a["id"]) for a in json.load(sys.stdin)["alerts"]))')
-python3 - "$url" "$analyst" $ids <<'PY'
-import http.client, json, statistics, sys, time
-url, key, ids = sys.argv[1], sys.argv[2], sys.argv[3:]
+# Decisions: claim-next, then a false-positive proposal on the alert claimed, by one
+# analyst and by four at once (threads, each with its own connection).
+python3 - "$url" "$analyst" "$requests" <<'PY'
+import http.client, json, sys, threading, time
+url, key, total = sys.argv[1], sys.argv[2], int(sys.argv[3])
 host = url.removeprefix("http://")
-conn = http.client.HTTPConnection(host)
+headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
 body = json.dumps({"decision": "false_positive", "reason": "weak_alias"})
-took = []
-for id in ids:
+
+def decide(n, out):
+    conn = http.client.HTTPConnection(host)
+    for _ in range(n):
+        started = time.perf_counter()
+        conn.request("POST", "/v1/alerts/claim", "", headers)
+        response = conn.getresponse()
+        alert = json.loads(response.read())["alert"]["id"]
+        claimed = time.perf_counter()
+        conn.request("POST", f"/v1/alerts/{alert}/proposals", body, headers)
+        response = conn.getresponse()
+        response.read()
+        assert response.status == 200, response.status
+        done = time.perf_counter()
+        out.append((claimed - started, done - claimed, done - started))
+
+def pct(values, q):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(q * len(values)))] * 1000
+
+for clients in (1, 4):
+    out, threads = [], []
     started = time.perf_counter()
-    conn.request("POST", f"/v1/alerts/{id}/proposals", body,
-                 {"Authorization": f"Bearer {key}", "Content-Type": "application/json"})
-    response = conn.getresponse()
-    response.read()
-    took.append(time.perf_counter() - started)
-    assert response.status == 200, response.status
-took.sort()
-p = lambda q: took[min(len(took) - 1, int(q * len(took)))] * 1000
-print(f"| POST /v1/alerts/{{id}}/proposals (one client, {len(took)} proposals) | {p(0.5):.1f} ms | {p(0.99):.1f} ms | {len(took) / sum(took):.0f} |")
+    for _ in range(clients):
+        t = threading.Thread(target=decide, args=(total // 4 // clients, out))
+        t.start()
+        threads.append(t)
+    for t in threads:
+        t.join()
+    rate = len(out) / (time.perf_counter() - started)
+    for label, column in (("claim", 0), ("proposal", 1), ("claim + proposal", 2)):
+        values = [o[column] for o in out]
+        print(f"| decision: {label} ({clients} client{'s' if clients > 1 else ''}, {len(out)} decisions) "
+              f"| {pct(values, 0.5):.1f} ms | {pct(values, 0.99):.1f} ms | {rate:.0f} decisions/s |")
 PY

@@ -168,11 +168,13 @@ CREATE TABLE IF NOT EXISTS party_targets_basis (
 ";
 
 /// Version 2, for the HTTP API: an alert's memory entries found without a scan
-/// (`GET /v1/alerts/{id}`), and the alerts counted per state over a score range from the
-/// index alone (`GET /v1/alerts?min_score=`).
+/// (`GET /v1/alerts/{id}`), the alerts counted per state over a score range from the
+/// index alone (`GET /v1/alerts?min_score=`), and lapsed claims found among thousands
+/// held without reading each (claim-next).
 const SCHEMA_V2: &str = "
 CREATE INDEX IF NOT EXISTS memory_by_alert ON memory (alert_id);
 CREATE INDEX IF NOT EXISTS alerts_by_state_score ON alerts (state, score);
+CREATE INDEX IF NOT EXISTS alerts_by_state_lease ON alerts (state, lease_until);
 ";
 
 fn component_version(conn: &Connection) -> Result<i64, ReviewError> {

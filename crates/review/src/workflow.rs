@@ -489,13 +489,18 @@ pub fn claim_next(
     }
     if next.is_none() {
         // New alerts and lapsed claims wait together, oldest first.
+        // Two ranges of `alerts_by_state_lease`: the claims without a lease and those
+        // lapsed by now, usually none of the thousands held.
         let lapsed: Option<i64> = conn
             .prepare_cached(
-                "SELECT id FROM alerts WHERE state = 'in_review'
-                   AND (lease_until IS NULL OR lease_until <= ?1) ORDER BY id LIMIT 1",
+                "SELECT MIN(id) FROM (
+                     SELECT MIN(id) AS id FROM alerts
+                      WHERE state = 'in_review' AND lease_until IS NULL
+                     UNION ALL
+                     SELECT MIN(id) FROM alerts
+                      WHERE state = 'in_review' AND lease_until <= ?1)",
             )?
-            .query_row(params![at], |row| row.get(0))
-            .optional()?;
+            .query_row(params![at], |row| row.get(0))?;
         next = match (oldest_in(AlertState::Open)?, lapsed) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
