@@ -42,7 +42,14 @@ fi
 # shellcheck disable=SC1091
 . "$dir/keys.env"
 
-s serve --bind "127.0.0.1:$port" --rate-limit 0 >"$dir/serve.out" 2>"$dir/serve.log" &
+if curl -fsS "$url/healthz" >/dev/null 2>&1; then
+  echo "something already answers on $url: stop it or set BENCH_PORT" >&2
+  exit 1
+fi
+# The binary itself in the background (not through `s`, whose subshell would get the pid
+# and leave the server running on exit).
+"$bin" --data-dir "$data" serve --bind "127.0.0.1:$port" --rate-limit 0 \
+  >"$dir/serve.out" 2>"$dir/serve.log" &
 server=$!
 trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 600); do
