@@ -158,6 +158,15 @@ impl Params {
             .map(str::to_string)
             .collect()
     }
+    /// Every value of a key as sent, repeats included (what a `maxItems` or an item's
+    /// `maxLength` bound counts).
+    pub(crate) fn given(&self, key: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
     pub(crate) fn number(
         &self,
         key: &str,
@@ -192,9 +201,10 @@ impl Params {
             ))),
         }
     }
-    /// A text value of at most `max_chars` characters, trimmed; `None` when absent or empty.
+    /// A text value of at most `max_chars` characters (as sent), trimmed; `None` when
+    /// absent or blank.
     pub(crate) fn text(&self, key: &str, max_chars: usize) -> Result<Option<String>, ApiError> {
-        let Some(text) = self.last(key).map(str::trim).filter(|t| !t.is_empty()) else {
+        let Some(text) = self.last(key) else {
             return Ok(None);
         };
         if text.chars().count() > max_chars {
@@ -202,7 +212,7 @@ impl Params {
                 "parameter {key}: longer than {max_chars} characters"
             )));
         }
-        Ok(Some(text.to_string()))
+        Ok(Some(text.trim().to_string()).filter(|t| !t.is_empty()))
     }
     pub(crate) fn flag(&self, key: &str, default: bool) -> Result<bool, ApiError> {
         match self.last(key).map(|v| v.trim().to_ascii_lowercase()) {

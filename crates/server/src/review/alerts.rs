@@ -33,19 +33,20 @@ pub struct AlertPage {
 }
 
 fn values(params: &Params, key: &str) -> Result<Vec<String>, ApiError> {
-    let values = params.all(key);
-    if values.len() > MAX_FILTER_VALUES {
+    // The bounds hold for the values as sent, as the OpenAPI document states them.
+    let given = params.given(key);
+    if given.len() > MAX_FILTER_VALUES {
         return Err(ApiError::bad_request(format!(
             "parameter {key}: at most {MAX_FILTER_VALUES} values"
         )));
     }
-    if let Some(long) = values.iter().find(|v| v.chars().count() > MAX_FILTER_CHARS) {
+    if let Some(long) = given.iter().find(|v| v.chars().count() > MAX_FILTER_CHARS) {
         return Err(ApiError::bad_request(format!(
             "parameter {key}: {:?}… is longer than {MAX_FILTER_CHARS} characters",
             long.chars().take(20).collect::<String>()
         )));
     }
-    Ok(values)
+    Ok(params.all(key))
 }
 
 /// The filter a query string asks for, checked (every bad value a 400 naming it).

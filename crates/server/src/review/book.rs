@@ -23,9 +23,8 @@ pub struct CustomerPage {
 
 /// The book a query names (default `main`), checked as `book import` checks it.
 fn book_param(params: &Params) -> Result<String, ApiError> {
-    let book = params
-        .text("book", MAX_FILTER_CHARS)?
-        .unwrap_or_else(|| DEFAULT_BOOK.to_string());
+    // Given empty, it names no book (400), rather than the default one.
+    let book = params.last("book").unwrap_or(DEFAULT_BOOK).to_string();
     sanctum_review::book::check_book_name(&book)
         .map_err(|e| ApiError::bad_request(format!("parameter book: {e}")))?;
     Ok(book)
