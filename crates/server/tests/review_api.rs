@@ -378,6 +378,10 @@ fn only_a_known_user_acts_and_only_auditors_and_admins_read_the_trail() {
         0
     );
     r.get("ana", "/v1/alerts?state=shelved").problem(400);
+    // Bounds count the values as sent, repeats included, as the OpenAPI document says.
+    let repeated = vec!["state=open"; 21].join("&");
+    r.get("ana", &format!("/v1/alerts?{repeated}")).problem(400);
+    r.get("ana", "/v1/book/customers?book=").problem(400);
     r.get("ana", "/v1/alerts?limit=501").problem(400);
 
     // The book.
