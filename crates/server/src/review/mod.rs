@@ -153,8 +153,8 @@ fn render_gauges(gauges: &sanctum_review::alerts::Gauges) -> String {
     let mut by_cause: BTreeMap<Cause, u64> = Cause::ALL.iter().map(|c| (*c, 0)).collect();
     for ((state, cause), n) in &gauges.by_state_cause {
         *by_state.entry(*state).or_default() += n;
-        // A reopened alert is a re-alert; so is an open one raised by a change or an
-        // expiry (the pair had been cleared, then its alert was raised anew).
+        // An alert keeps the cause of its latest raising through review: those not
+        // closed whose cause is not a new hit are re-alerts still being worked.
         if *cause != Cause::NewHit && *state != AlertState::Closed {
             *by_cause.entry(*cause).or_default() += n;
         }
