@@ -10,7 +10,8 @@ use sanctum_model::EntityKind;
 use sanctum_review::book::{self, ImportOptions};
 use sanctum_review::screening::{self, Mode, ScreenOptions};
 use sanctum_review::{Policy, Review, Role, users};
-use sanctum_server::auth::KeyStore;
+use sanctum_server::ServerConfig;
+use sanctum_server::auth::{KeyStore, Scope};
 use sanctum_sources::detect::{self, Format, Publication};
 use sanctum_store::{IngestPolicy, NewVersion, Store};
 use serde_json::{Value, json};
@@ -86,6 +87,11 @@ fn ids(page: &Value) -> Vec<i64> {
 /// listed ones, screened into open alerts; users ana, ann (analysts), rex, rita
 /// (reviewers), aud (auditor), root (admin), each with a key; a server on it.
 fn setup(test: &str) -> Option<Desk> {
+    setup_with(test, |_| {})
+}
+
+/// [`setup`], with the server's configuration adjusted by `tweak`.
+fn setup_with(test: &str, tweak: impl FnOnce(&mut ServerConfig)) -> Option<Desk> {
     let lists = sanctum_testkit::shared_lists(test)?;
     let dir = tempfile::tempdir().expect("temp dir");
     let mut store = Store::open(dir.path()).expect("store");
@@ -170,7 +176,7 @@ fn setup(test: &str) -> Option<Desk> {
         "every listed name alerts: {run:#?}"
     );
     drop(review);
-    let server = start_on(dir, store, None, |_| {});
+    let server = start_on(dir, store, None, tweak);
     Some(Desk {
         server,
         keys,
@@ -300,11 +306,16 @@ fn four_eyes_hold_through_the_api_and_a_refused_change_changes_nothing() {
 
 #[test]
 fn only_a_known_user_acts_and_only_auditors_and_admins_read_the_trail() {
-    let Some(r) = setup("only_a_known_user_acts_and_only_auditors_and_admins_read_the_trail")
-    else {
+    // A server open to anonymous screening and reading still wants a user for review.
+    let Some(r) = setup_with(
+        "only_a_known_user_acts_and_only_auditors_and_admins_read_the_trail",
+        |config| config.anonymous_scopes = vec![Scope::Screen, Scope::Read],
+    ) else {
         return;
     };
-    r.server.get("/v1/alerts", None).problem(401);
+    assert_eq!(r.server.get("/catalog", None).status, 200);
+    let detail = r.server.get("/v1/alerts", None).problem(401);
+    assert!(detail.contains("acts as a user"), "{detail}");
     let detail = r
         .server
         .get("/v1/alerts", Some(&r.service_key))
@@ -313,7 +324,7 @@ fn only_a_known_user_acts_and_only_auditors_and_admins_read_the_trail() {
     // A key naming a user the store does not know.
     let keys = KeyStore::open(r.server.dir.path()).expect("keys");
     let (ghost, _) = keys
-        .create_for("ghost", &[sanctum_server::auth::Scope::Read], Some("ghost"))
+        .create_for("ghost", &[Scope::Read], Some("ghost"))
         .expect("key");
     r.server.state.keys.reload_if_changed();
     let detail = r.server.get("/v1/alerts", Some(&ghost)).problem(403);
