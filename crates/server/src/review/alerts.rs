@@ -28,7 +28,7 @@ pub struct AlertPage {
     /// Counted at most once every 2 s per filter; a change made through this server shows
     /// at once, one made elsewhere (the CLI, screening) within 2 s.
     pub counts: BTreeMap<AlertState, u64>,
-    /// Pass as `after` for the next page; absent on the last page.
+    /// Pass as `after` for the next page; null on the last page.
     pub next_after: Option<i64>,
 }
 

@@ -79,7 +79,7 @@ pub async fn verify(
 pub struct AuditPage {
     /// By sequence number; each entry's `payload` is the JSON text as hashed.
     pub entries: Vec<Entry>,
-    /// Pass as `from` for the next page; absent on the last page.
+    /// Pass as `from` for the next page; null on the last page.
     pub next_from: Option<i64>,
 }
 

@@ -17,7 +17,7 @@ use utoipa::ToSchema;
 pub struct CustomerPage {
     pub book: String,
     pub customers: Vec<Customer>,
-    /// Pass as `after` for the next page; absent on the last page.
+    /// Pass as `after` for the next page; null on the last page.
     pub next_after: Option<String>,
 }
 
