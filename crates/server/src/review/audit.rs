@@ -43,7 +43,7 @@ pub async fn head(
 }
 
 /// Walk the whole chain (auditors and admins). Answers 200 either way: `broken` names the
-/// first entry changed, deleted or out of place, and is absent when every entry holds.
+/// first entry changed, deleted or out of place, and is null when every entry holds.
 #[utoipa::path(
     get, path = "/v1/audit/verify", tag = "review",
     params(("expected_head" = Option<String>, Query, description = "A head hash notarised earlier: it must be in the chain, else entries after it were cut off")),
