@@ -17,6 +17,9 @@
 //!   elements of a table of paths: party and agent containers, their names, postal
 //!   addresses and identifiers, and the free-text elements.
 //! - [`ident`]: BIC shape and country; IBAN checksum (mod 97) and country.
+//! - [`screen`]: a [`PaymentFilter`] over the screener's parties gives each message a
+//!   [`Verdict`] (clean or hold, each [`Hit`] with its field and byte span, R16 findings);
+//!   [`jurisdictions`]: sanctioned countries and regions by code and place name.
 //!
 //! Why by hand: the `swift-mt-message` crate builds typed, validated structs per message
 //! type, which refuse a field whose format is off and keep no byte offsets; a filter must
@@ -28,8 +31,13 @@
 //! panics.
 
 pub mod ident;
+pub mod jurisdictions;
 pub mod mt;
 pub mod mx;
+pub mod screen;
+
+pub use jurisdictions::{Jurisdiction, Jurisdictions};
+pub use screen::{Decision, Finding, FindingKind, Hit, PaymentFilter, Verdict, Via};
 
 use sanctum_limits::Limits;
 use serde::Serialize;
