@@ -15,8 +15,8 @@
 //! SWIFT code words (`/INV/`, `/BNF/`, `/ACC/` …) are left out; a word split by the end of a
 //! full line is joined again; then every window of up to [`FREE_TEXT_WINDOW_WORDS`] words
 //! that begins and ends on a listed name word and holds a rare one ([`RARE_WORD_SHARE`]) is
-//! screened as a name. From free text, a weak alias never alerts, and overlapping windows
-//! keep only the best.
+//! screened as a name. From free text, a weak alias never alerts, a single word alerts only
+//! on a listed name it spells exactly, and overlapping windows keep only the best.
 
 use crate::ident;
 use crate::jurisdictions::{Jurisdictions, words};
@@ -503,6 +503,8 @@ impl PaymentFilter {
                         for alert in screener.screen(&prepared, scratch) {
                             if alert.score < threshold
                                 || alert.explanation.matched_name_kind == NameKind::WeakAlias
+                                || (window.len() == 1
+                                    && !same_words(&window[0].raw, &alert.explanation.matched_name))
                             {
                                 continue;
                             }
@@ -551,6 +553,21 @@ impl PaymentFilter {
         }
         hits.extend(kept);
     }
+}
+
+/// Whether two names have the same words after analysis (case, script, diacritics and legal
+/// form aside). One word of free text alerts only on a listed name it spells exactly:
+/// remittance text is full of single words that resemble a one-word listed name
+/// (CONTRACT, KONTRAKT OOO).
+fn same_words(a: &str, b: &str) -> bool {
+    let words = |text: &str| -> Vec<String> {
+        sanctum_names::analyze(text)
+            .tokens
+            .into_iter()
+            .map(|token| token.text)
+            .collect()
+    };
+    words(a) == words(b)
 }
 
 /// A hit on a listed party: its id and name filled in.
