@@ -20,6 +20,7 @@
 //! - [`screen`]: a [`PaymentFilter`] over the screener's parties gives each message a
 //!   [`Verdict`] (clean or hold, each [`Hit`] with its field and byte span, R16 findings);
 //!   [`jurisdictions`]: sanctioned countries and regions by code and place name.
+//! - [`traffic`]: realistic clean MT103 traffic, to measure false holds and speed.
 //!
 //! Why by hand: the `swift-mt-message` crate builds typed, validated structs per message
 //! type, which refuse a field whose format is off and keep no byte offsets; a filter must
@@ -35,6 +36,7 @@ pub mod jurisdictions;
 pub mod mt;
 pub mod mx;
 pub mod screen;
+pub mod traffic;
 
 pub use jurisdictions::{Jurisdiction, Jurisdictions};
 pub use screen::{Decision, Finding, FindingKind, Hit, PaymentFilter, Verdict, Via};

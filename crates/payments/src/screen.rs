@@ -249,8 +249,12 @@ impl PaymentFilter {
             explanation: None,
         };
         if let Some(name) = &party.name {
+            let variants = name_variants(party, name);
             let query = Query {
-                names: vec![name.value.clone()],
+                names: variants
+                    .iter()
+                    .map(|variant| variant.value.clone())
+                    .collect(),
                 kind: party.role.is_agent().then_some(EntityKind::Organization),
                 countries: party
                     .country
@@ -262,11 +266,15 @@ impl PaymentFilter {
             };
             if let Ok(prepared) = query.prepare() {
                 for alert in screener.screen(&prepared, scratch) {
+                    let matched = variants
+                        .iter()
+                        .find(|variant| variant.value == alert.explanation.query_name)
+                        .unwrap_or(name);
                     hits.push(Hit {
                         score: alert.score,
                         ..list_hit(
                             screener,
-                            hit(Via::Name, name),
+                            hit(Via::Name, matched),
                             alert.party,
                             Some(alert.explanation),
                         )
@@ -314,37 +322,6 @@ impl PaymentFilter {
                     jurisdiction: Some(jurisdiction.name.clone()),
                     ..hit(Via::Place, line)
                 });
-            }
-        }
-        // The party's lines as free text: a name over two lines, or written into the address.
-        let lines: Vec<Text> = party
-            .lines
-            .iter()
-            .filter(|line| {
-                party
-                    .account
-                    .as_ref()
-                    .is_none_or(|account| !line.span.contains(&account.span.start))
-            })
-            .cloned()
-            .collect();
-        if lines.len() > 1 {
-            let text = FreeText {
-                location: party.location.clone(),
-                underlying: party.underlying,
-                lines,
-            };
-            let mut found = Vec::new();
-            self.screen_words(screener, &text, scratch, &mut found);
-            // Keep what the name alone did not already find.
-            for mut extra in found {
-                if !hits
-                    .iter()
-                    .any(|known| known.party == extra.party && known.party.is_some())
-                {
-                    extra.role = Some(party.role);
-                    hits.push(extra);
-                }
             }
         }
     }
@@ -504,7 +481,12 @@ impl PaymentFilter {
                             if alert.score < threshold
                                 || alert.explanation.matched_name_kind == NameKind::WeakAlias
                                 || (window.len() == 1
-                                    && !same_words(&window[0].raw, &alert.explanation.matched_name))
+                                    && !one_word_alert(
+                                        screener,
+                                        alert.party,
+                                        &window[0].raw,
+                                        &alert.explanation.matched_name,
+                                    ))
                             {
                                 continue;
                             }
@@ -555,19 +537,38 @@ impl PaymentFilter {
     }
 }
 
-/// Whether two names have the same words after analysis (case, script, diacritics and legal
-/// form aside). One word of free text alerts only on a listed name it spells exactly:
-/// remittance text is full of single words that resemble a one-word listed name
-/// (CONTRACT, KONTRAKT OOO).
-fn same_words(a: &str, b: &str) -> bool {
-    let words = |text: &str| -> Vec<String> {
-        sanctum_names::analyze(text)
-            .tokens
-            .into_iter()
-            .map(|token| token.text)
-            .collect()
-    };
-    words(a) == words(b)
+/// The names a party is screened under. An MT name line holds 35 characters, and a longer
+/// name runs on into the next line, which the field's format cannot tell from the address:
+/// the name is screened alone and with the next line (joined without a space too when the
+/// name line is full, a word cut in two). ISO 20022 names (Nm, 140 characters) and MT
+/// option F names (`1/` lines, joined when read) are whole already.
+fn name_variants(party: &Party, name: &Text) -> Vec<Text> {
+    let mut variants = vec![name.clone()];
+    let mt_free_form = !party.location.contains('/') && !party.location.ends_with('F');
+    if let (true, Some(next)) = (mt_free_form, party.address.first()) {
+        let span = name.span.start..next.span.end;
+        variants.push(Text::new(
+            format!("{} {}", name.value, next.value),
+            span.clone(),
+        ));
+        if name.value.chars().count() >= 35 {
+            variants.push(Text::new(format!("{}{}", name.value, next.value), span));
+        }
+    }
+    variants
+}
+
+/// Whether one word of free text may alert on a listed name. Remittance text is full of
+/// single words that resemble a one-word listed name (CONTRACT, KONTRAKT OOO) or are one
+/// (EMMA, LINDA, SIERRA: given names and places, and the names of listed vessels), so one
+/// word alerts only on an organisation's name it spells exactly, legal form included
+/// (ROSOBORONEXPORT); a vessel is found by its IMO number, a person by two words or more.
+fn one_word_alert(screener: &Screener, party: u32, word: &str, listed_name: &str) -> bool {
+    let organisation = screener
+        .parties()
+        .get(party as usize)
+        .is_some_and(|listed| listed.entity.kind == EntityKind::Organization);
+    organisation && sanctum_names::tokens(word) == sanctum_names::tokens(listed_name)
 }
 
 /// A hit on a listed party: its id and name filled in.
