@@ -206,7 +206,7 @@ pub fn write_mt103_traffic(
     if customers.is_empty() {
         return Ok(0);
     }
-    let mut mix = Mix(options.seed ^ 0x7a11_1c);
+    let mut mix = Mix(options.seed ^ 0x007a_111c);
     for index in 0..options.messages {
         let from = mix.pick(&COUNTRIES);
         let to = mix.pick(&COUNTRIES);
