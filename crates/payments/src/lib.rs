@@ -39,7 +39,9 @@ pub mod screen;
 pub mod traffic;
 
 pub use jurisdictions::{Jurisdiction, Jurisdictions};
-pub use screen::{Decision, Finding, FindingKind, Hit, PaymentFilter, Verdict, Via};
+pub use screen::{
+    Decision, Finding, FindingKind, Hit, ListMatch, Lists, PaymentFilter, Verdict, Via,
+};
 
 use sanctum_limits::Limits;
 use serde::Serialize;

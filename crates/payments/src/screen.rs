@@ -3,7 +3,7 @@
 //! sanctioned jurisdictions, and free text by windows of words.
 //!
 //! [`PaymentFilter::new`] derives, once per list version, what the message-level checks
-//! need from the [`Screener`]'s parties: the listed BICs (by their 8-character institution
+//! need from the listed parties ([`Lists`]): the listed BICs (by their 8-character institution
 //! code: a designation covers every branch), LEIs and IMO numbers, and the vocabulary of
 //! listed name words with how many names use each. [`PaymentFilter::screen`] gives a
 //! [`Verdict`]: `hold` when anything hit, each [`Hit`] with the field and the byte span it
@@ -21,9 +21,10 @@
 use crate::ident;
 use crate::jurisdictions::{Jurisdictions, words};
 use crate::{FreeText, Message, Party, Role, Text};
-use sanctum_matcher::{Explanation, Query};
+use sanctum_index::Scratch;
+use sanctum_matcher::{Explanation, PreparedEntity, PreparedQuery, Query};
 use sanctum_model::{EntityKind, IdKind, NameKind};
-use sanctum_screen::{Scratch, Screener};
+use sanctum_screen::Screener;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -71,7 +72,7 @@ pub struct Hit {
     pub text: String,
     /// Its bytes in the raw message.
     pub span: Range<usize>,
-    /// The listed party (position in the screener's parties), for list hits.
+    /// The listed party (position in the listed parties), for list hits.
     #[serde(skip)]
     pub party: Option<u32>,
     /// The listed party's id (`source:source_id`) and name, for list hits.
@@ -125,6 +126,43 @@ pub struct Verdict {
     pub findings: Vec<Finding>,
 }
 
+/// The listed parties a message is screened against, and how a name is scored against them:
+/// the batch [`Screener`], or the server's snapshot.
+pub trait Lists {
+    fn parties(&self) -> &[PreparedEntity];
+    /// The score at which a party is a match.
+    fn threshold(&self) -> f64;
+    /// The parties `query` matches at the threshold, best first.
+    fn matches(&self, query: &PreparedQuery, scratch: &mut Scratch) -> Vec<ListMatch>;
+}
+
+/// One listed party a name matched.
+pub struct ListMatch {
+    /// Position in [`Lists::parties`].
+    pub party: u32,
+    pub score: f64,
+    pub explanation: Explanation,
+}
+
+impl Lists for Screener {
+    fn parties(&self) -> &[PreparedEntity] {
+        Screener::parties(self)
+    }
+    fn threshold(&self) -> f64 {
+        self.matcher().options.threshold
+    }
+    fn matches(&self, query: &PreparedQuery, scratch: &mut Scratch) -> Vec<ListMatch> {
+        self.screen(query, scratch)
+            .into_iter()
+            .map(|alert| ListMatch {
+                party: alert.party,
+                score: alert.score,
+                explanation: alert.explanation,
+            })
+            .collect()
+    }
+}
+
 /// What message screening derives from the listed parties, once per list version.
 pub struct PaymentFilter {
     jurisdictions: Jurisdictions,
@@ -138,13 +176,13 @@ pub struct PaymentFilter {
 }
 
 impl PaymentFilter {
-    pub fn new(screener: &Screener, jurisdictions: Jurisdictions) -> PaymentFilter {
+    pub fn new(lists: &dyn Lists, jurisdictions: Jurisdictions) -> PaymentFilter {
         let mut bics: HashMap<String, Vec<u32>> = HashMap::new();
         let mut leis: HashMap<String, Vec<u32>> = HashMap::new();
         let mut imos: HashMap<String, Vec<u32>> = HashMap::new();
         let mut vocabulary: HashMap<String, u32> = HashMap::new();
         let mut names = 0usize;
-        for (position, party) in screener.parties().iter().enumerate() {
+        for (position, party) in lists.parties().iter().enumerate() {
             let position = position as u32;
             for identifier in &party.entity.identifiers {
                 let value: String = identifier
@@ -194,10 +232,10 @@ impl PaymentFilter {
     }
 
     /// Screens one message read from `raw`.
-    pub fn screen(&self, screener: &Screener, message: &Message, scratch: &mut Scratch) -> Verdict {
+    pub fn screen(&self, lists: &dyn Lists, message: &Message, scratch: &mut Scratch) -> Verdict {
         let mut hits = Vec::new();
         for party in &message.parties {
-            self.screen_party(screener, party, scratch, &mut hits);
+            self.screen_party(lists, party, scratch, &mut hits);
         }
         for bic in &message.bics {
             // Party BICs were screened with their party; header BICs here.
@@ -206,11 +244,11 @@ impl PaymentFilter {
                 .iter()
                 .any(|party| party.bic.as_ref().is_some_and(|own| own.span == bic.span))
             {
-                self.screen_bic(screener, bic, "header", None, false, &mut hits);
+                self.screen_bic(lists, bic, "header", None, false, &mut hits);
             }
         }
         for text in &message.free_texts {
-            self.screen_free_text(screener, text, scratch, &mut hits);
+            self.screen_free_text(lists, text, scratch, &mut hits);
         }
         let findings = completeness(message);
         Verdict {
@@ -229,7 +267,7 @@ impl PaymentFilter {
 
     fn screen_party(
         &self,
-        screener: &Screener,
+        lists: &dyn Lists,
         party: &Party,
         scratch: &mut Scratch,
         hits: &mut Vec<Hit>,
@@ -265,7 +303,7 @@ impl PaymentFilter {
                 ..Query::default()
             };
             if let Ok(prepared) = query.prepare() {
-                for alert in screener.screen(&prepared, scratch) {
+                for alert in lists.matches(&prepared, scratch) {
                     let matched = variants
                         .iter()
                         .find(|variant| variant.value == alert.explanation.query_name)
@@ -273,7 +311,7 @@ impl PaymentFilter {
                     hits.push(Hit {
                         score: alert.score,
                         ..list_hit(
-                            screener,
+                            lists,
                             hit(Via::Name, matched),
                             alert.party,
                             Some(alert.explanation),
@@ -284,7 +322,7 @@ impl PaymentFilter {
         }
         if let Some(bic) = &party.bic {
             self.screen_bic(
-                screener,
+                lists,
                 bic,
                 &party.location,
                 Some(party.role),
@@ -296,7 +334,7 @@ impl PaymentFilter {
             && let Some(listed) = self.leis.get(&lei.value.trim().to_ascii_uppercase())
         {
             for &position in listed {
-                hits.push(list_hit(screener, hit(Via::Lei, lei), position, None));
+                hits.push(list_hit(lists, hit(Via::Lei, lei), position, None));
             }
         }
         if let Some(country) = &party.country
@@ -328,7 +366,7 @@ impl PaymentFilter {
 
     fn screen_bic(
         &self,
-        screener: &Screener,
+        lists: &dyn Lists,
         bic: &Text,
         location: &str,
         role: Option<Role>,
@@ -354,7 +392,7 @@ impl PaymentFilter {
             ident::bic_institution(&value).and_then(|institution| self.bics.get(institution))
         {
             for &position in listed {
-                hits.push(list_hit(screener, base.clone(), position, None));
+                hits.push(list_hit(lists, base.clone(), position, None));
             }
         }
         if let Some(jurisdiction) =
@@ -370,7 +408,7 @@ impl PaymentFilter {
 
     fn screen_free_text(
         &self,
-        screener: &Screener,
+        lists: &dyn Lists,
         text: &FreeText,
         scratch: &mut Scratch,
         hits: &mut Vec<Hit>,
@@ -394,7 +432,7 @@ impl PaymentFilter {
         for (index, word) in words_read.iter().enumerate() {
             if ident::is_bic(&word.raw) {
                 self.screen_bic(
-                    screener,
+                    lists,
                     &Text::new(word.raw.clone(), word.span.clone()),
                     &text.location,
                     None,
@@ -415,7 +453,7 @@ impl PaymentFilter {
             if let Some(listed) = imo.and_then(|digits| self.imos.get(digits)) {
                 for &position in listed {
                     hits.push(list_hit(
-                        screener,
+                        lists,
                         base(Via::Imo, &word.raw, word.span.clone()),
                         position,
                         None,
@@ -436,18 +474,18 @@ impl PaymentFilter {
                 ..base(Via::Place, &value.join(" "), span)
             });
         }
-        self.screen_words(screener, text, scratch, hits);
+        self.screen_words(lists, text, scratch, hits);
     }
 
     /// Name windows over a text's words (see the module documentation).
     fn screen_words(
         &self,
-        screener: &Screener,
+        lists: &dyn Lists,
         text: &FreeText,
         scratch: &mut Scratch,
         hits: &mut Vec<Hit>,
     ) {
-        let threshold = screener.matcher().options.threshold;
+        let threshold = lists.threshold();
         let mut found: Vec<Hit> = Vec::new();
         for words_read in std::iter::once(text_words(text)).chain(glued(text_words(text))) {
             let listed = |word: &Word| self.vocabulary.contains_key(&word.key);
@@ -477,12 +515,12 @@ impl PaymentFilter {
                             continue;
                         };
                         let span = window[0].span.start..window[window.len() - 1].span.end;
-                        for alert in screener.screen(&prepared, scratch) {
+                        for alert in lists.matches(&prepared, scratch) {
                             if alert.score < threshold
                                 || alert.explanation.matched_name_kind == NameKind::WeakAlias
                                 || (window.len() == 1
                                     && !one_word_alert(
-                                        screener,
+                                        lists,
                                         alert.party,
                                         &window[0].raw,
                                         &alert.explanation.matched_name,
@@ -504,12 +542,7 @@ impl PaymentFilter {
                                 score: alert.score,
                                 explanation: None,
                             };
-                            found.push(list_hit(
-                                screener,
-                                hit,
-                                alert.party,
-                                Some(alert.explanation),
-                            ));
+                            found.push(list_hit(lists, hit, alert.party, Some(alert.explanation)));
                         }
                     }
                 }
@@ -563,8 +596,8 @@ fn name_variants(party: &Party, name: &Text) -> Vec<Text> {
 /// (EMMA, LINDA, SIERRA: given names and places, and the names of listed vessels), so one
 /// word alerts only on an organisation's name it spells exactly, legal form included
 /// (ROSOBORONEXPORT); a vessel is found by its IMO number, a person by two words or more.
-fn one_word_alert(screener: &Screener, party: u32, word: &str, listed_name: &str) -> bool {
-    let organisation = screener
+fn one_word_alert(lists: &dyn Lists, party: u32, word: &str, listed_name: &str) -> bool {
+    let organisation = lists
         .parties()
         .get(party as usize)
         .is_some_and(|listed| listed.entity.kind == EntityKind::Organization);
@@ -573,12 +606,12 @@ fn one_word_alert(screener: &Screener, party: u32, word: &str, listed_name: &str
 
 /// A hit on a listed party: its id and name filled in.
 fn list_hit(
-    screener: &Screener,
+    lists: &dyn Lists,
     mut hit: Hit,
     position: u32,
     explanation: Option<Explanation>,
 ) -> Hit {
-    if let Some(party) = screener.parties().get(position as usize) {
+    if let Some(party) = lists.parties().get(position as usize) {
         hit.party = Some(position);
         hit.listed_id = Some(party.entity.id());
         hit.listed_name = Some(party.entity.caption().to_string());
