@@ -142,6 +142,10 @@ pub fn run(ctx: Context, args: ServeArgs) -> Result<ExitCode> {
         limits,
         update_interval: args.update_every,
         max_source_age: args.max_age,
+        jurisdictions: match &ctx.config.payments.jurisdictions {
+            Some(list) => sanctum_payments::Jurisdictions::new(list.clone()),
+            None => sanctum_payments::Jurisdictions::default(),
+        },
     };
     sanctum_server::run(config, Some(hook), args.bind)?;
     Ok(ExitCode::SUCCESS)

@@ -74,9 +74,20 @@ pub enum Syntax {
     Mx,
 }
 
+/// A byte range of the raw message, as `start` and `end` (end excluded): what the verdict's
+/// `span` fields hold (the OpenAPI schema of `Range<usize>`).
+#[cfg(feature = "openapi")]
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct ByteSpan {
+    pub start: usize,
+    pub end: usize,
+}
+
 /// The part a party or agent plays in a payment. MT field tags and MX elements map onto
 /// the same roles, so the screening rules and the R16 completeness checks are written once.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// The originator: MT 50a, MX Dbtr.

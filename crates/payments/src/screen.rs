@@ -40,6 +40,7 @@ pub const FREE_TEXT_WINDOW_WORDS: usize = 6;
 pub const RARE_WORD_SHARE: f64 = 0.005;
 
 /// Where a hit came from.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Via {
@@ -61,6 +62,7 @@ pub enum Via {
 }
 
 /// One reason to hold the message.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Hit {
     /// MT tag or MX path.
@@ -71,21 +73,26 @@ pub struct Hit {
     /// The text that hit, as read.
     pub text: String,
     /// Its bytes in the raw message.
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::ByteSpan))]
     pub span: Range<usize>,
     /// The listed party (position in the listed parties), for list hits.
     #[serde(skip)]
     pub party: Option<u32>,
-    /// The listed party's id (`source:source_id`) and name, for list hits.
+    /// The listed party's id (its FtM id, as the API and `sanctum export` give it:
+    /// `us-ofac-sdn-17013`) and name, for list hits.
     pub listed_id: Option<String>,
     pub listed_name: Option<String>,
     /// The sanctioned jurisdiction, for country and place hits.
     pub jurisdiction: Option<String>,
     pub score: f64,
+    /// How the name scored (name hits and free text), as `/v1/screen` explains a match.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub explanation: Option<Explanation>,
 }
 
 /// What a completeness check found missing (FATF Recommendation 16: originator and
 /// beneficiary information travel with every transfer).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FindingKind {
@@ -101,12 +108,14 @@ pub enum FindingKind {
     InvalidIban,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
     pub kind: FindingKind,
     pub location: String,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Decision {
@@ -115,11 +124,13 @@ pub enum Decision {
 }
 
 /// The outcome of screening one message.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Verdict {
     pub kind: String,
     pub reference: Option<String>,
     /// The message's bytes in the input.
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::ByteSpan))]
     pub span: Range<usize>,
     pub decision: Decision,
     pub hits: Vec<Hit>,
@@ -613,7 +624,7 @@ fn list_hit(
 ) -> Hit {
     if let Some(party) = lists.parties().get(position as usize) {
         hit.party = Some(position);
-        hit.listed_id = Some(party.entity.id());
+        hit.listed_id = Some(sanctum_model::ftm::entity_id(&party.entity));
         hit.listed_name = Some(party.entity.caption().to_string());
     }
     if explanation.is_some() {

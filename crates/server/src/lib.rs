@@ -3,8 +3,9 @@
 //! - yente-compatible endpoints: `POST /match/{dataset}`, `GET /search/{dataset}`,
 //!   `GET /entities/{id}`, `GET /catalog`, `GET /algorithms` (responses validated with
 //!   yente's own models by scripts/contract-yente.sh);
-//! - sanctum's own `/v1`: screen one record or a batch, list sources and versions, diff two
-//!   versions, and the admin endpoints (update, keys);
+//! - sanctum's own `/v1`: screen one record or a batch, screen a payment message
+//!   ([`payments`]), list sources and versions, diff two versions, and the admin endpoints
+//!   (update, keys);
 //! - operations: `/healthz`, `/readyz` (fails when a source is older than allowed),
 //!   `/metrics` (Prometheus), `/openapi.json` and a browsable `/docs` page.
 //!
@@ -24,6 +25,7 @@ pub mod error;
 pub mod listener;
 pub mod metrics;
 pub mod openapi;
+pub mod payments;
 pub mod query;
 pub mod scoring;
 pub mod snapshot;
@@ -70,6 +72,9 @@ pub struct ServerConfig {
     pub update_interval: Option<Duration>,
     /// `/readyz` fails when a source is older than this.
     pub max_source_age: Option<Duration>,
+    /// The sanctioned jurisdictions `/v1/screen/message` holds payments for
+    /// (`[[payments.jurisdictions]]` in sanctum.toml).
+    pub jurisdictions: sanctum_payments::Jurisdictions,
 }
 
 impl ServerConfig {
@@ -82,6 +87,7 @@ impl ServerConfig {
             limits: Limits::default(),
             update_interval: None,
             max_source_age: None,
+            jurisdictions: sanctum_payments::Jurisdictions::default(),
         }
     }
 }
