@@ -51,6 +51,9 @@ pub struct MessageScreenArgs {
     /// Only parties of these sources (e.g. us_ofac_sdn); default: every stored source.
     #[arg(long = "source", value_name = "SOURCE")]
     sources: Vec<String>,
+    /// Write the summary here as JSON: messages, held, unreadable, time per message.
+    #[arg(long, value_name = "FILE")]
+    summary: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -213,6 +216,26 @@ fn screen(ctx: &Context, args: MessageScreenArgs) -> Result<ExitCode> {
         percentile(0.99),
         took.last().copied().unwrap_or_default()
     );
+    if let Some(path) = &args.summary {
+        let seconds = screening.elapsed().as_secs_f64();
+        let millis = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+        let summary = serde_json::json!({
+            "messages": messages,
+            "held": held,
+            "clean": messages - held,
+            "unreadable": unreadable,
+            "parties": screener.parties().len(),
+            "seconds": seconds,
+            "messages_per_second": if seconds > 0.0 { messages as f64 / seconds } else { 0.0 },
+            "per_message_ms": {
+                "p50": millis(percentile(0.50)),
+                "p99": millis(percentile(0.99)),
+                "max": millis(took.last().copied().unwrap_or_default()),
+            },
+        });
+        std::fs::write(path, serde_json::to_string_pretty(&summary)? + "\n")
+            .with_context(|| format!("{}", path.display()))?;
+    }
     Ok(ExitCode::from(match (held > 0, unreadable > 0) {
         (false, false) => 0,
         (true, false) => EXIT_ALERTS,
