@@ -30,8 +30,15 @@ fn clean() -> Plant {
     }
 }
 
-/// The cases: name, the plant, and what must be found (`None`: the message stays clean).
-fn cases(width: usize) -> Vec<(&'static str, Plant, Option<(Via, &'static str)>)> {
+/// What must be found: the hit's kind and the listed party or jurisdiction it names (`None`:
+/// the message stays clean).
+type Expected = Option<(Via, &'static str)>;
+
+/// A message type: its kind, how a message of it is built, its free-text line width.
+type MessageType = (&'static str, fn(&Plant) -> String, usize);
+
+/// The cases: name, the plant, and what must be found.
+fn cases(width: usize) -> Vec<(&'static str, Plant, Expected)> {
     // A name cut by the end of a full free-text line (35 characters in MT, 140 in MX).
     let lead = "CONSULTING FEE GENNADY TIMCHEN";
     let first = format!("{}{lead}", "X".repeat(width - lead.len()));
@@ -183,7 +190,7 @@ fn every_plant_is_found_in_every_message_type() {
     let Some(lists) = lists("every_plant_is_found_in_every_message_type") else {
         return;
     };
-    let types: [(&str, fn(&Plant) -> String, usize); 6] = [
+    let types: [MessageType; 6] = [
         ("MT103", mt103, 35),
         ("MT101", mt101, 35),
         ("MT202COV", mt202cov, 35),
