@@ -1,5 +1,5 @@
 //! A read message screened: every party's name through the candidate index and the
-//! matcher, every BIC, LEI and IMO number exactly, countries and places against the
+//! matcher, every BIC, LEI, IMO and document number exactly, countries and places against the
 //! sanctioned jurisdictions, and free text by windows of words.
 //!
 //! [`PaymentFilter::new`] derives, once per list version, what the message-level checks
@@ -51,6 +51,8 @@ pub enum Via {
     Bic,
     Lei,
     Imo,
+    /// A passport, national id, tax id or registration number of a party.
+    Identifier,
     /// A party's country.
     Country,
     /// The country of a BIC.
@@ -180,6 +182,8 @@ pub struct PaymentFilter {
     bics: HashMap<String, Vec<u32>>,
     leis: HashMap<String, Vec<u32>>,
     imos: HashMap<String, Vec<u32>>,
+    /// Passports, national and tax ids, registration numbers, as [`document_key`] gives them.
+    documents: HashMap<String, Vec<u32>>,
     /// Name-word key (variant fold) → how many listed names use it.
     vocabulary: HashMap<String, u32>,
     /// The most names a word may be used by and still anchor a window.
@@ -191,6 +195,7 @@ impl PaymentFilter {
         let mut bics: HashMap<String, Vec<u32>> = HashMap::new();
         let mut leis: HashMap<String, Vec<u32>> = HashMap::new();
         let mut imos: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut documents: HashMap<String, Vec<u32>> = HashMap::new();
         let mut vocabulary: HashMap<String, u32> = HashMap::new();
         let mut names = 0usize;
         for (position, party) in lists.parties().iter().enumerate() {
@@ -214,6 +219,15 @@ impl PaymentFilter {
                     },
                     IdKind::Lei => &mut leis,
                     IdKind::Imo => &mut imos,
+                    IdKind::Passport
+                    | IdKind::NationalId
+                    | IdKind::TaxId
+                    | IdKind::Registration => {
+                        if let Some(key) = document_key(&identifier.value) {
+                            documents.entry(key).or_default().push(position);
+                        }
+                        continue;
+                    }
                     _ => continue,
                 };
                 let key = value.trim_start_matches("IMO").to_string();
@@ -237,6 +251,7 @@ impl PaymentFilter {
             bics,
             leis,
             imos,
+            documents,
             vocabulary,
             rare_below: ((names as f64 * RARE_WORD_SHARE).ceil() as u32).max(1),
         }
@@ -346,6 +361,21 @@ impl PaymentFilter {
         {
             for &position in listed {
                 hits.push(list_hit(lists, hit(Via::Lei, lei), position, None));
+            }
+        }
+        for identifier in &party.identifiers {
+            // MT 50F writes `CODE/country/number` (`CCPT/RU/515731854`), its lines 6 and 7
+            // `country/issuer/number`: the number is the last part.
+            let number = identifier.value.rsplit('/').next().unwrap_or("");
+            if let Some(listed) = document_key(number).and_then(|key| self.documents.get(&key)) {
+                for &position in listed {
+                    hits.push(list_hit(
+                        lists,
+                        hit(Via::Identifier, identifier),
+                        position,
+                        None,
+                    ));
+                }
             }
         }
         if let Some(country) = &party.country
@@ -613,6 +643,21 @@ fn one_word_alert(lists: &dyn Lists, party: u32, word: &str, listed_name: &str) 
         .get(party as usize)
         .is_some_and(|listed| listed.entity.kind == EntityKind::Organization);
     organisation && sanctum_names::tokens(word) == sanctum_names::tokens(listed_name)
+}
+
+/// Shortest document number compared: shorter ones (a Cedula of four digits, `12345`) are
+/// shared by chance between unrelated people across countries.
+const MIN_DOCUMENT_CHARS: usize = 6;
+
+/// A document number as compared: letters and digits only, upper case (`D-001829-00` and
+/// `D00182900` are one number); `None` when shorter than [`MIN_DOCUMENT_CHARS`].
+fn document_key(value: &str) -> Option<String> {
+    let key: String = value
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_uppercase();
+    (key.len() >= MIN_DOCUMENT_CHARS).then_some(key)
 }
 
 /// A hit on a listed party: its id and name filled in.

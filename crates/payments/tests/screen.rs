@@ -292,3 +292,29 @@ fn realistic_clean_traffic_is_held_rarely_and_never_for_free_text() {
         );
     }
 }
+
+#[test]
+fn a_listed_persons_passport_number_holds_whatever_the_name() {
+    let Some(lists) = lists("a_listed_persons_passport_number_holds_whatever_the_name") else {
+        return;
+    };
+    // 50F's party identifier: a passport (CCPT) issued by Russia, the number of the SDN's
+    // LEONTYEV, Vladislav Vladimirovich, under another name.
+    let raw = "{1:F01BANKDEFFAXXX0000000000}{2:I103BANKBEBBXXXXN}{4:\r\n:20:P1\r\n:32A:220301EUR1,\r\n:50F:CCPT/RU/515731854\r\n1/IVAN PETROV\r\n2/LENINA 5\r\n3/RU/MOSCOW\r\n:59:/BE71096123456769\r\nACME TRADING SPRL\r\n-}";
+    let message = &read(raw.as_bytes(), &Limits::default()).unwrap()[0];
+    let verdict = lists
+        .filter
+        .screen(&lists.screener, message, &mut Scratch::default());
+    assert_eq!(verdict.decision, Decision::Hold);
+    let hit = verdict
+        .hits
+        .iter()
+        .find(|hit| hit.via == Via::Identifier)
+        .expect("an identifier hit");
+    assert_eq!(
+        hit.listed_name.as_deref(),
+        Some("LEONTYEV, Vladislav Vladimirovich")
+    );
+    assert_eq!(&raw[hit.span.clone()], "CCPT/RU/515731854");
+    assert_eq!(hit.location, "50F");
+}
