@@ -422,9 +422,23 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    serve_with_pages(state, listener, shutdown, None).await
+}
+
+/// [`serve`], with `pages` (the analyst's web pages, `sanctum-ui`) answering the paths the
+/// API does not.
+pub async fn serve_with_pages(
+    state: AppState,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    pages: Option<axum::Router>,
+) -> std::io::Result<()> {
     spawn_scheduler(state.clone());
     let limits = state.config.limits.clone();
-    let app = api::router(state);
+    let mut app = api::router(state);
+    if let Some(pages) = pages {
+        app = app.merge(pages);
+    }
     listener::serve(app, listener, &limits, shutdown).await
 }
 
@@ -434,6 +448,16 @@ pub fn run(
     config: ServerConfig,
     updater: Option<UpdateHook>,
     addr: SocketAddr,
+) -> anyhow::Result<()> {
+    run_with_pages(config, updater, addr, None)
+}
+
+/// [`run`], serving `pages` beside the API (see [`serve_with_pages`]).
+pub fn run_with_pages(
+    config: ServerConfig,
+    updater: Option<UpdateHook>,
+    addr: SocketAddr,
+    pages: Option<axum::Router>,
 ) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -456,7 +480,7 @@ pub fn run(
         }
         let listener = tokio::net::TcpListener::bind(addr).await?;
         println!("listening on http://{}", listener.local_addr()?);
-        serve(state, listener, shutdown_signal()).await?;
+        serve_with_pages(state, listener, shutdown_signal(), pages).await?;
         anyhow::Ok(())
     });
     // Work still running (an update waiting on its process, a scoring job past its
