@@ -24,6 +24,8 @@ fi
 ./scripts/contract-ftm.sh
 # yente's own response models over the answers of a running `sanctum serve` (a venv under target/).
 ./scripts/contract-yente.sh
+# The analyst's pages in Debian's Chromium (playwright-core; screenshots in target/ui-screenshots).
+./scripts/ui-browser.sh
 # Every fuzz target for a few seconds over its seeds (issue #13): a reader that panics, hangs
 # or runs away with memory on an input near the fixtures fails CI. Building the instrumented
 # targets is most of this step; the seconds per target are kept small so it stays short.
