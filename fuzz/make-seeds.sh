@@ -124,3 +124,8 @@ with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
     z.writestr(info, open(sys.argv[1], "rb").read())
 sys.stdout.buffer.write(out.getvalue())
 PY
+
+# Payment messages: the hand-written fixtures of sanctum-payments.
+payments=crates/payments/tests/messages
+seed payment_mt "$payments"/*.txt
+seed payment_mx "$payments"/*.xml

@@ -34,6 +34,8 @@ if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import followthemoney
   python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet --disable-pip-version-check "followthemoney==$FTM_VERSION"
 fi
+# CONTRACT_PREPARE_ONLY=1: make the venv and stop (scripts/test.sh does it during the build).
+[ "${CONTRACT_PREPARE_ONLY:-0}" = 1 ] && exit 0
 
 if [ -z "${SANCTUM_BIN:-}" ]; then
   cargo build --quiet --locked -p sanctum --bin sanctum

@@ -47,6 +47,17 @@ pub struct Config {
     /// Alert review: reason codes, memory expiry, single review, SLA hours.
     #[serde(default)]
     pub review: sanctum_review::Policy,
+    /// Payment screening: the sanctioned jurisdictions.
+    #[serde(default)]
+    pub payments: PaymentsConfig,
+}
+
+/// `[payments]`: `[[payments.jurisdictions]]` entries (name, countries, places) replace the
+/// default table of comprehensively sanctioned jurisdictions.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaymentsConfig {
+    pub jurisdictions: Option<Vec<sanctum_payments::Jurisdiction>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -19,6 +19,7 @@ mod config;
 mod eval;
 mod export;
 mod memory;
+mod message;
 mod ofac;
 mod report;
 mod rollback;
@@ -115,6 +116,10 @@ enum Command {
     /// The customer book: import, list, show, remove, screen into alerts.
     #[command(subcommand)]
     Book(book::BookCommand),
+    /// Payment messages (SWIFT MT, ISO 20022): screen every party, agent, BIC, account and
+    /// free-text field.
+    #[command(subcommand)]
+    Message(message::MessageCommand),
     /// Alerts: list, show, claim, propose, approve, return (four eyes), stats.
     #[command(subcommand)]
     Alerts(alerts::AlertsCommand),
@@ -155,6 +160,7 @@ fn main() -> ExitCode {
             Command::Keys(command) => serve::keys(&ctx, command),
             Command::Users(command) => users::run(&ctx, command),
             Command::Book(command) => book::run(&ctx, command),
+            Command::Message(command) => message::run(&ctx, command),
             Command::Alerts(command) => alerts::run(&ctx, command),
             Command::Memory(command) => memory::run(&ctx, command),
             Command::Audit(command) => audit::run(&ctx, command),

@@ -20,6 +20,10 @@ pub struct ServeArgs {
     /// Let requests without a key match, screen and read (never admin).
     #[arg(long, env = "SANCTUM_OPEN")]
     open: bool,
+    /// The address users reach the server at, through its reverse proxy (e.g.
+    /// https://sanctum.example.com): with https, the web pages' session cookie is Secure.
+    #[arg(long, env = "SANCTUM_PUBLIC_URL", value_name = "URL")]
+    public_url: Option<String>,
     /// Requests per second per key (or per client address without a key); 0 disables.
     #[arg(long, env = "SANCTUM_RATE_LIMIT", default_value_t = 100)]
     rate_limit: u32,
@@ -143,8 +147,22 @@ pub fn run(ctx: Context, args: ServeArgs) -> Result<ExitCode> {
         update_interval: args.update_every,
         max_source_age: args.max_age,
         review: ctx.config.review.clone(),
+        jurisdictions: match &ctx.config.payments.jurisdictions {
+            Some(list) => sanctum_payments::Jurisdictions::new(list.clone()),
+            None => sanctum_payments::Jurisdictions::default(),
+        },
     };
-    sanctum_server::run(config, Some(hook), args.bind)?;
+    // The analyst's pages, on the review tables of the same store.
+    let (_, review) = ctx.open_review()?;
+    let desk = sanctum_ui::Desk::new(
+        review,
+        ctx.config.review.clone(),
+        args.public_url
+            .as_deref()
+            .is_some_and(|url| url.starts_with("https://")),
+    );
+    let pages = sanctum_ui::router(std::sync::Arc::new(desk));
+    sanctum_server::run_with_pages(config, Some(hook), args.bind, Some(pages))?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -2,8 +2,8 @@
 //!
 //! Brief overview: a [`Target`] names one reader of untrusted input: each list format of
 //! `sanctum-sources`, format detection with gzip and zip inflation, the bounded XLSX
-//! reader, the customer-file readers of `sanctum-screen`, and query preparation in
-//! `sanctum-matcher`. [`run`] hands it a byte string as that input (the readers that take
+//! reader, the customer-file readers of `sanctum-screen`, query preparation in
+//! `sanctum-matcher`, and the payment message readers of `sanctum-payments`. [`run`] hands it a byte string as that input (the readers that take
 //! a path get it in a scratch file) and lets it parse in strict and in lenient mode under
 //! [`fuzz_limits`]; errors are the expected answer to most inputs and are dropped. What
 //! `run` must never do is panic, hang or take unbounded memory.
@@ -68,11 +68,15 @@ pub enum Target {
     /// A file of the update directory: format detection, gzip and zip inflation under the
     /// limits, then the detected format's parser.
     Detect,
+    /// A SWIFT MT message or RJE file (sanctum-payments).
+    PaymentMt,
+    /// An ISO 20022 message (sanctum-payments).
+    PaymentMx,
 }
 
 impl Target {
     /// Every target.
-    pub const ALL: [Target; 26] = [
+    pub const ALL: [Target; 28] = [
         Target::OfacCsv,
         Target::OfacLegacyXml,
         Target::OfacAdvancedXml,
@@ -99,6 +103,8 @@ impl Target {
         Target::CustomerXlsx,
         Target::Query,
         Target::Detect,
+        Target::PaymentMt,
+        Target::PaymentMx,
     ];
 
     /// The cargo-fuzz target's name, and the folder name of its seeds and regressions.
@@ -130,6 +136,8 @@ impl Target {
             Target::CustomerXlsx => "customer_xlsx",
             Target::Query => "query",
             Target::Detect => "detect",
+            Target::PaymentMt => "payment_mt",
+            Target::PaymentMx => "payment_mx",
         }
     }
 
@@ -155,6 +163,7 @@ pub fn fuzz_limits() -> Limits {
         max_name_tokens: 16,
         max_names_per_query: 20,
         max_query_values: 20,
+        max_message_bytes: 64 << 10,
         ..Limits::default()
     }
 }
@@ -171,6 +180,12 @@ pub fn run(target: Target, data: &[u8]) {
         Target::Query => query::run(data, &limits),
         Target::Detect => detect::run(data, &limits),
         Target::Xlsx => read_workbook(data, &limits),
+        Target::PaymentMt => {
+            let _ = sanctum_payments::mt::read(data, &limits);
+        }
+        Target::PaymentMx => {
+            let _ = sanctum_payments::mx::read(data, &limits);
+        }
         list => {
             for lenient in [false, true] {
                 let opts = ParseOptions {
@@ -230,7 +245,9 @@ pub fn parse_list(
         | Target::CustomerJsonl
         | Target::CustomerXlsx
         | Target::Query
-        | Target::Detect => Err(ParseError::format(
+        | Target::Detect
+        | Target::PaymentMt
+        | Target::PaymentMx => Err(ParseError::format(
             target.name(),
             "not a list format: run() reads it otherwise",
         )),

@@ -66,6 +66,11 @@ pub const MAX_PDF_BYTES: u64 = 32 << 20;
 /// about 100 KB. The reader holds one operator with its operands at a time, which in a
 /// hostile stream (`0 0 0 …` with no operator) takes some 64 bytes a byte.
 pub const MAX_PDF_STREAM_BYTES: u64 = 4 << 20;
+/// Largest payment message read (one SWIFT MT message, or one ISO 20022 document with its
+/// business application header). A FIN MT message's text block holds at most 10,000
+/// characters and a CBPR+ MX message at most 100 KB; a corporate's pain.001 batch of a
+/// few thousand transfers is a few megabytes. Larger input is refused, not truncated.
+pub const MAX_MESSAGE_BYTES: usize = 16 << 20;
 /// Most names (with aliases) one query may carry.
 pub const MAX_NAMES_PER_QUERY: usize = 100;
 /// Most birth dates, countries or identifiers one query may carry (each list on its own).
@@ -102,6 +107,7 @@ pub struct Limits {
     pub max_record_lines: u64,
     pub max_pdf_bytes: u64,
     pub max_pdf_stream_bytes: u64,
+    pub max_message_bytes: usize,
     pub max_name_chars: usize,
     pub max_name_tokens: usize,
     pub max_names_per_query: usize,
@@ -132,6 +138,7 @@ impl Default for Limits {
             max_record_lines: MAX_RECORD_LINES,
             max_pdf_bytes: MAX_PDF_BYTES,
             max_pdf_stream_bytes: MAX_PDF_STREAM_BYTES,
+            max_message_bytes: MAX_MESSAGE_BYTES,
             max_name_chars: MAX_NAME_CHARS,
             max_name_tokens: MAX_NAME_TOKENS,
             max_names_per_query: MAX_NAMES_PER_QUERY,
@@ -211,6 +218,11 @@ impl Limits {
                 "max_pdf_stream_bytes",
                 d.max_pdf_stream_bytes.to_string(),
                 "one decoded PDF stream (a page's content, a font map)",
+            ),
+            row(
+                "max_message_bytes",
+                d.max_message_bytes.to_string(),
+                "one payment message (SWIFT MT, or ISO 20022 with its header)",
             ),
             row(
                 "max_name_chars",

@@ -92,6 +92,7 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(algorithms))
         .routes(routes!(screen_one))
         .routes(routes!(screen_batch))
+        .routes(routes!(crate::payments::screen_message))
         .routes(routes!(list_sources))
         .routes(routes!(list_versions))
         .routes(routes!(diff_versions))
@@ -249,7 +250,7 @@ fn dataset_sources(
 
 /// When a request's work must end: its arrival plus `request_timeout` (the timeout layer
 /// answers then too; whichever comes first, the scoring stops).
-fn request_deadline(state: &AppState) -> tokio::time::Instant {
+pub(crate) fn request_deadline(state: &AppState) -> tokio::time::Instant {
     tokio::time::Instant::now() + state.config.limits.request_timeout
 }
 
@@ -1384,14 +1385,17 @@ pub struct BatchResponse {
     pub versions: BTreeMap<String, u32>,
 }
 
-struct ScreenOptions {
-    threshold: f64,
+pub(crate) struct ScreenOptions {
+    pub(crate) threshold: f64,
     cutoff: f64,
-    limit: usize,
-    filters: Filters,
+    pub(crate) limit: usize,
+    pub(crate) filters: Filters,
 }
 
-fn screen_options(snapshot: &Snapshot, params: &Params) -> Result<ScreenOptions, ApiError> {
+pub(crate) fn screen_options(
+    snapshot: &Snapshot,
+    params: &Params,
+) -> Result<ScreenOptions, ApiError> {
     let threshold = params.number("threshold", DEFAULT_THRESHOLD, 0.0, 1.0)?;
     let cutoff = params.number("cutoff", threshold, 0.0, 1.0)?.min(threshold);
     let limit = params.count("limit", 10, 1, SCREEN_MAX_LIMIT)?;
@@ -1449,7 +1453,7 @@ fn screen_record(
     })
 }
 
-fn versions_of(snapshot: &Snapshot) -> BTreeMap<String, u32> {
+pub(crate) fn versions_of(snapshot: &Snapshot) -> BTreeMap<String, u32> {
     snapshot
         .sources
         .values()

@@ -3,8 +3,9 @@
 //! - yente-compatible endpoints: `POST /match/{dataset}`, `GET /search/{dataset}`,
 //!   `GET /entities/{id}`, `GET /catalog`, `GET /algorithms` (responses validated with
 //!   yente's own models by scripts/contract-yente.sh);
-//! - sanctum's own `/v1`: screen one record or a batch, list sources and versions, diff two
-//!   versions, and the admin endpoints (update, keys);
+//! - sanctum's own `/v1`: screen one record or a batch, screen a payment message
+//!   ([`payments`]), list sources and versions, diff two versions, and the admin endpoints
+//!   (update, keys);
 //! - the review API under `/v1/alerts`, `/v1/book` and `/v1/audit` ([`review`]): each
 //!   request acts as the user its key names, through sanctum-review's one workflow;
 //! - operations: `/healthz`, `/readyz` (fails when a source is older than allowed),
@@ -26,6 +27,7 @@ pub mod error;
 pub mod listener;
 pub mod metrics;
 pub mod openapi;
+pub mod payments;
 pub mod query;
 pub mod review;
 pub mod scoring;
@@ -75,6 +77,9 @@ pub struct ServerConfig {
     pub max_source_age: Option<Duration>,
     /// Alert review's policy (`[review]` in sanctum.toml): reason codes, leases, SLA hours.
     pub review: sanctum_review::Policy,
+    /// The sanctioned jurisdictions `/v1/screen/message` holds payments for
+    /// (`[[payments.jurisdictions]]` in sanctum.toml).
+    pub jurisdictions: sanctum_payments::Jurisdictions,
 }
 
 impl ServerConfig {
@@ -88,6 +93,7 @@ impl ServerConfig {
             update_interval: None,
             max_source_age: None,
             review: sanctum_review::Policy::default(),
+            jurisdictions: sanctum_payments::Jurisdictions::default(),
         }
     }
 }
@@ -430,9 +436,23 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    serve_with_pages(state, listener, shutdown, None).await
+}
+
+/// [`serve`], with `pages` (the analyst's web pages, `sanctum-ui`) answering the paths the
+/// API does not.
+pub async fn serve_with_pages(
+    state: AppState,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    pages: Option<axum::Router>,
+) -> std::io::Result<()> {
     spawn_scheduler(state.clone());
     let limits = state.config.limits.clone();
-    let app = api::router(state);
+    let mut app = api::router(state);
+    if let Some(pages) = pages {
+        app = app.merge(pages);
+    }
     listener::serve(app, listener, &limits, shutdown).await
 }
 
@@ -442,6 +462,16 @@ pub fn run(
     config: ServerConfig,
     updater: Option<UpdateHook>,
     addr: SocketAddr,
+) -> anyhow::Result<()> {
+    run_with_pages(config, updater, addr, None)
+}
+
+/// [`run`], serving `pages` beside the API (see [`serve_with_pages`]).
+pub fn run_with_pages(
+    config: ServerConfig,
+    updater: Option<UpdateHook>,
+    addr: SocketAddr,
+    pages: Option<axum::Router>,
 ) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -464,7 +494,7 @@ pub fn run(
         }
         let listener = tokio::net::TcpListener::bind(addr).await?;
         println!("listening on http://{}", listener.local_addr()?);
-        serve(state, listener, shutdown_signal()).await?;
+        serve_with_pages(state, listener, shutdown_signal(), pages).await?;
         anyhow::Ok(())
     });
     // Work still running (an update waiting on its process, a scoring job past its

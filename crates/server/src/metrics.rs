@@ -37,6 +37,9 @@ pub struct Metrics {
     source_failures: Mutex<BTreeMap<String, u64>>,
     pub index_swaps: AtomicU64,
     pub screened_records: AtomicU64,
+    /// Payment messages screened, and those held.
+    pub screened_messages: AtomicU64,
+    pub held_messages: AtomicU64,
 }
 
 impl Metrics {
@@ -148,6 +151,18 @@ impl Metrics {
                 "counter",
                 "Records screened (match queries and /v1 screens).",
                 self.screened_records.load(Ordering::Relaxed) as f64,
+            ),
+            (
+                "sanctum_screened_messages_total",
+                "counter",
+                "Payment messages screened (/v1/screen/message).",
+                self.screened_messages.load(Ordering::Relaxed) as f64,
+            ),
+            (
+                "sanctum_held_messages_total",
+                "counter",
+                "Payment messages held: a hit on a listed party, BIC, identifier or sanctioned jurisdiction.",
+                self.held_messages.load(Ordering::Relaxed) as f64,
             ),
         ];
         for (name, kind, help, value) in gauges {

@@ -51,6 +51,9 @@ pub struct Snapshot {
     pub built_in: Duration,
     /// Seconds since the epoch when this snapshot was built.
     pub built_at: i64,
+    /// What payment screening derives from the parties (listed BICs, IMO numbers, name
+    /// words), built by the first `/v1/screen/message` on this snapshot.
+    pub payments: std::sync::OnceLock<sanctum_payments::PaymentFilter>,
 }
 
 /// The id the API gives a party: its FtM id, as `sanctum export` writes it
@@ -109,6 +112,7 @@ impl Snapshot {
             sources,
             built_in: started.elapsed(),
             built_at: jiff::Timestamp::now().as_second(),
+            payments: std::sync::OnceLock::new(),
         }
     }
 

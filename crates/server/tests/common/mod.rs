@@ -284,6 +284,24 @@ impl TestServer {
         reply(req.send(body))
     }
 
+    /// POSTs `body` as it is, with `content_type`.
+    pub fn post_raw(
+        &self,
+        path: &str,
+        key: Option<&str>,
+        content_type: &str,
+        body: &[u8],
+    ) -> Reply {
+        let mut req = self
+            .agent
+            .post(format!("{}{path}", self.url))
+            .header("Content-Type", content_type);
+        if let Some(k) = key {
+            req = req.header("Authorization", format!("Bearer {k}"));
+        }
+        reply(req.send(body))
+    }
+
     pub fn delete(&self, path: &str, key: Option<&str>) -> Reply {
         let mut req = self.agent.delete(format!("{}{path}", self.url));
         if let Some(k) = key {

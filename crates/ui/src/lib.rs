@@ -1,0 +1,403 @@
+//! The analyst's desk: HTML pages for alert review, served by `sanctum serve` beside the API.
+//!
+//! Brief overview: [`router`] gives the pages as an axum router over a [`Desk`]: the review
+//! store (sanctum-review's [`Review`], behind a mutex: SQLite takes one writer anyway), the
+//! review [`Policy`] and the signed-in [`sessions`]. A request passes through
+//! [`security_headers`] (a strict Content-Security-Policy: no script at all, no inline style,
+//! no framing), then its handler: [`sessions`] finds the user from the session cookie (or
+//! sends the browser to `/login`), a form's CSRF token is checked against the session's, the
+//! work runs on tokio's blocking pool, and an askama template ([`pages`]) renders the answer,
+//! escaping every value (list data is untrusted text). Every state change goes through
+//! [`Review::decide`] or [`Review::claim_next`], the domain's one choke point, so the four-eyes
+//! rules hold here as on the CLI and the API.
+//!
+//! Pages: sign-in and sign-out; the alert queue (filter by state, counts per state, paging);
+//! an alert (the customer and the listed record side by side, the matched name parts, the
+//! designations, what changed, the history) with the decision forms.
+
+pub mod pages;
+pub mod sessions;
+
+use askama::Template;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Router, extract::Request};
+use sanctum_review::alerts::AlertFilter;
+use sanctum_review::workflow::Action;
+use sanctum_review::{AlertState, Decision, Policy, Review, ReviewError};
+use serde::Deserialize;
+use sessions::{Session, Sessions};
+use std::sync::{Arc, Mutex};
+
+/// The desk's state: the review store, its policy and the sessions.
+pub struct Desk {
+    review: Mutex<Review>,
+    policy: Policy,
+    pub sessions: Sessions,
+}
+
+impl Desk {
+    /// `secure_cookies`: mark the session cookie `Secure` (the server is reached over HTTPS).
+    pub fn new(review: Review, policy: Policy, secure_cookies: bool) -> Desk {
+        Desk {
+            review: Mutex::new(review),
+            policy,
+            sessions: Sessions::new(secure_cookies),
+        }
+    }
+}
+
+type Shared = Arc<Desk>;
+
+/// What a page handler can fail with, shown as a page of its own.
+#[derive(Debug, thiserror::Error)]
+pub enum PageError {
+    #[error("{0}")]
+    Review(#[from] ReviewError),
+    #[error("the form's token is missing or stale: reload the page and try again")]
+    Csrf,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("internal error")]
+    Internal,
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let status = match &self {
+            PageError::Review(ReviewError::NotFound(_)) => StatusCode::NOT_FOUND,
+            PageError::Review(ReviewError::Forbidden(_) | ReviewError::FourEyes(_))
+            | PageError::Forbidden(_)
+            | PageError::Csrf => StatusCode::FORBIDDEN,
+            PageError::Review(ReviewError::WrongState { .. } | ReviewError::Conflict(_)) => {
+                StatusCode::CONFLICT
+            }
+            PageError::Review(
+                ReviewError::BadReason(_) | ReviewError::CommentRequired(_) | ReviewError::Usage(_),
+            ) => StatusCode::UNPROCESSABLE_ENTITY,
+            _ => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        let page = pages::ErrorPage {
+            status: status.as_u16(),
+            message: match &self {
+                // Internals stay in the log.
+                PageError::Review(ReviewError::Sqlite(_)) | PageError::Internal => {
+                    "The server failed; the error is logged.".to_string()
+                }
+                other => other.to_string(),
+            },
+        };
+        (status, render(&page)).into_response()
+    }
+}
+
+/// A template rendered, or a plain error page when rendering fails.
+fn render(page: &impl Template) -> Html<String> {
+    Html(page.render().unwrap_or_else(|_| {
+        "<!doctype html><title>error</title><p>The page failed to render.".into()
+    }))
+}
+
+/// Runs blocking review work off the async workers.
+async fn with_review<T: Send + 'static>(
+    desk: &Shared,
+    work: impl FnOnce(&mut Review, &Policy) -> Result<T, PageError> + Send + 'static,
+) -> Result<T, PageError> {
+    let desk = desk.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut review = desk.review.lock().map_err(|_| PageError::Internal)?;
+        work(&mut review, &desk.policy)
+    })
+    .await
+    .map_err(|_| PageError::Internal)?
+}
+
+/// The pages, with their security headers.
+pub fn router(desk: Arc<Desk>) -> Router {
+    Router::new()
+        .route("/", get(|| async { Redirect::to("/alerts") }))
+        .route("/login", get(login_form).post(login))
+        .route("/logout", post(logout))
+        .route("/alerts", get(queue))
+        .route("/alerts/claim", post(claim))
+        .route("/alerts/{id}", get(alert))
+        .route("/alerts/{id}/propose", post(propose))
+        .route("/alerts/{id}/approve", post(approve))
+        .route("/alerts/{id}/return", post(give_back))
+        .route("/static/sanctum.css", get(stylesheet))
+        // Browsers ask for it on every site; no icon, and no 404 in their consoles.
+        .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
+        .with_state(desk)
+        .layer(middleware::from_fn(security_headers))
+}
+
+/// Headers on every page: no script at all and styles from this server only; never framed;
+/// no MIME sniffing; no referrer leaving the site.
+pub async fn security_headers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+async fn stylesheet() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        include_str!("../static/sanctum.css"),
+    )
+}
+
+async fn login_form(State(desk): State<Shared>) -> Response {
+    let (token, cookie) = desk.sessions.login_token();
+    (
+        [(header::SET_COOKIE, cookie)],
+        render(&pages::LoginPage {
+            csrf: token,
+            error: None,
+        }),
+    )
+        .into_response()
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    username: String,
+    password: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+async fn login(
+    State(desk): State<Shared>,
+    headers: axum::http::HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, PageError> {
+    if !desk.sessions.check_login_token(&headers, &form.csrf) {
+        return Err(PageError::Csrf);
+    }
+    let name = form.username.trim().to_string();
+    let password = form.password;
+    let checked = name.clone();
+    let actor = with_review(&desk, move |review, _| {
+        let conn = review.conn();
+        if !sanctum_review::users::check_password(conn, &checked, &password)? {
+            return Ok(None);
+        }
+        Ok(Some(review.actor(&checked)?))
+    })
+    .await?;
+    let Some(actor) = actor else {
+        let (token, cookie) = desk.sessions.login_token();
+        return Ok((
+            StatusCode::UNAUTHORIZED,
+            [(header::SET_COOKIE, cookie)],
+            render(&pages::LoginPage {
+                csrf: token,
+                error: Some("Unknown user or wrong password.".into()),
+            }),
+        )
+            .into_response());
+    };
+    let cookie = desk.sessions.open(actor);
+    Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/alerts")).into_response())
+}
+
+/// Every form's token: missing counts as wrong (403), not as a malformed form.
+#[derive(Deserialize)]
+struct CsrfOnly {
+    #[serde(default)]
+    csrf: String,
+}
+
+async fn logout(
+    State(desk): State<Shared>,
+    session: Session,
+    Form(form): Form<CsrfOnly>,
+) -> Result<Response, PageError> {
+    session.check_csrf(&form.csrf)?;
+    let cookie = desk.sessions.close(&session);
+    Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/login")).into_response())
+}
+
+#[derive(Deserialize)]
+struct QueueQuery {
+    state: Option<String>,
+    after: Option<i64>,
+}
+
+/// Alerts shown per page of the queue.
+const PAGE_SIZE: usize = 50;
+
+async fn queue(
+    State(desk): State<Shared>,
+    session: Session,
+    Query(query): Query<QueueQuery>,
+) -> Result<Html<String>, PageError> {
+    let state = match query.state.as_deref().filter(|s| !s.is_empty()) {
+        Some(text) => Some(text.parse::<AlertState>().map_err(|reason| {
+            PageError::Review(ReviewError::Usage(format!("state {text:?}: {reason}")))
+        })?),
+        None => None,
+    };
+    let after = query.after;
+    let (alerts, counts) = with_review(&desk, move |review, _| {
+        let filter = AlertFilter {
+            states: state.into_iter().collect(),
+            after_id: after,
+            limit: Some(PAGE_SIZE + 1),
+            ..AlertFilter::default()
+        };
+        let alerts = review.alerts(&filter)?;
+        let counts = pages::state_counts(review)?;
+        Ok((alerts, counts))
+    })
+    .await?;
+    let more = alerts.len() > PAGE_SIZE;
+    let rows: Vec<pages::QueueRow> = alerts
+        .iter()
+        .take(PAGE_SIZE)
+        .map(pages::QueueRow::from)
+        .collect();
+    let next_after = more.then(|| rows.last().map(|row| row.id)).flatten();
+    Ok(render(&pages::QueuePage {
+        user: session.view(),
+        state: state.map(|s| s.as_str().to_string()).unwrap_or_default(),
+        states: pages::STATES.iter().map(|s| s.as_str()).collect(),
+        counts,
+        rows,
+        next_after,
+    }))
+}
+
+async fn claim(
+    State(desk): State<Shared>,
+    session: Session,
+    Form(form): Form<CsrfOnly>,
+) -> Result<Response, PageError> {
+    session.check_csrf(&form.csrf)?;
+    let actor = session.actor.clone();
+    let claimed = with_review(&desk, move |review, _| Ok(review.claim_next(&actor)?)).await?;
+    Ok(match claimed {
+        Some(transition) => Redirect::to(&format!("/alerts/{}", transition.alert)).into_response(),
+        None => Redirect::to("/alerts?state=open").into_response(),
+    })
+}
+
+async fn alert(
+    State(desk): State<Shared>,
+    session: Session,
+    Path(id): Path<i64>,
+) -> Result<Html<String>, PageError> {
+    let (record, history) = with_review(&desk, move |review, _| {
+        let record = review.alert(id)?;
+        let history = sanctum_review::audit::history(review.conn(), &record.subject())?;
+        Ok((record, history))
+    })
+    .await?;
+    Ok(render(&pages::AlertPage::new(
+        session.view(),
+        &record,
+        &history,
+        &desk.policy,
+    )))
+}
+
+#[derive(Deserialize)]
+struct ProposeForm {
+    #[serde(default)]
+    csrf: String,
+    decision: String,
+    reason: Option<String>,
+    comment: Option<String>,
+}
+
+fn non_empty(text: Option<String>) -> Option<String> {
+    text.map(|t| t.trim().to_string()).filter(|t| !t.is_empty())
+}
+
+async fn propose(
+    State(desk): State<Shared>,
+    session: Session,
+    Path(id): Path<i64>,
+    Form(form): Form<ProposeForm>,
+) -> Result<Response, PageError> {
+    session.check_csrf(&form.csrf)?;
+    let decision: Decision = form
+        .decision
+        .parse()
+        .map_err(|reason: String| PageError::Review(ReviewError::Usage(reason)))?;
+    let action = Action::Propose {
+        decision,
+        reason: non_empty(form.reason),
+        comment: non_empty(form.comment),
+    };
+    decide(&desk, &session, id, action).await
+}
+
+#[derive(Deserialize)]
+struct CommentForm {
+    #[serde(default)]
+    csrf: String,
+    comment: Option<String>,
+}
+
+async fn approve(
+    State(desk): State<Shared>,
+    session: Session,
+    Path(id): Path<i64>,
+    Form(form): Form<CommentForm>,
+) -> Result<Response, PageError> {
+    session.check_csrf(&form.csrf)?;
+    let action = Action::Approve {
+        comment: non_empty(form.comment),
+    };
+    decide(&desk, &session, id, action).await
+}
+
+async fn give_back(
+    State(desk): State<Shared>,
+    session: Session,
+    Path(id): Path<i64>,
+    Form(form): Form<CommentForm>,
+) -> Result<Response, PageError> {
+    session.check_csrf(&form.csrf)?;
+    let comment = non_empty(form.comment).ok_or_else(|| {
+        PageError::Review(ReviewError::CommentRequired(
+            "returning a proposal needs a comment for its maker".into(),
+        ))
+    })?;
+    decide(&desk, &session, id, Action::Return { comment }).await
+}
+
+/// One decision through the domain's choke point, then back to the alert.
+async fn decide(
+    desk: &Shared,
+    session: &Session,
+    id: i64,
+    action: Action,
+) -> Result<Response, PageError> {
+    let actor = session.actor.clone();
+    with_review(desk, move |review, _| {
+        Ok(review.decide(&actor, id, &action)?)
+    })
+    .await?;
+    Ok(Redirect::to(&format!("/alerts/{id}")).into_response())
+}

@@ -1,0 +1,330 @@
+//! The pages' templates (`templates/*.html`, checked at compile time, every value
+//! HTML-escaped) and the views they are filled from.
+
+use askama::Template;
+use sanctum_review::alerts::AlertRecord;
+use sanctum_review::audit::Entry;
+use sanctum_review::{AlertState, Policy, ReviewError};
+use serde_json::Value;
+
+/// The states in the order of the workflow, for the queue's filter and counts.
+pub const STATES: &[AlertState] = AlertState::ALL;
+
+/// The signed-in user, as every page shows them.
+pub struct UserView {
+    pub name: String,
+    pub role: String,
+    /// The session's token, put in every form.
+    pub csrf: String,
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+pub struct LoginPage {
+    pub csrf: String,
+    pub error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub status: u16,
+    pub message: String,
+}
+
+/// One line of the queue.
+pub struct QueueRow {
+    pub id: i64,
+    pub customer: String,
+    pub customer_id: String,
+    pub listed: String,
+    pub lists: String,
+    pub score: String,
+    pub state: String,
+    pub cause: String,
+    pub assignee: String,
+    pub since: String,
+}
+
+impl From<&AlertRecord> for QueueRow {
+    fn from(alert: &AlertRecord) -> QueueRow {
+        let mut lists: Vec<&str> = alert
+            .designations
+            .iter()
+            .flat_map(|designated| designated.lists.iter().map(String::as_str))
+            .collect();
+        lists.sort_unstable();
+        lists.dedup();
+        QueueRow {
+            id: alert.id,
+            customer: facet_text(&alert.customer_facets, "names"),
+            customer_id: format!("{} / {}", alert.book, alert.customer_id),
+            listed: alert
+                .designations
+                .iter()
+                .find(|designated| designated.hit)
+                .or(alert.designations.first())
+                .map(|designated| designated.caption.clone())
+                .unwrap_or_else(|| alert.target.clone()),
+            lists: lists.join(", "),
+            score: format!("{:.2}", alert.score),
+            state: alert.state.as_str().to_string(),
+            cause: alert.cause.as_str().to_string(),
+            assignee: alert.assignee.clone().unwrap_or_default(),
+            since: alert
+                .state_since
+                .chars()
+                .take(16)
+                .collect::<String>()
+                .replace('T', " "),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "queue.html")]
+pub struct QueuePage {
+    pub user: UserView,
+    /// The state filtered on; empty for all.
+    pub state: String,
+    pub states: Vec<&'static str>,
+    pub counts: Vec<(String, u64)>,
+    pub rows: Vec<QueueRow>,
+    pub next_after: Option<i64>,
+}
+
+/// Alerts per state, in workflow order.
+pub fn state_counts(review: &sanctum_review::Review) -> Result<Vec<(String, u64)>, ReviewError> {
+    let counts = sanctum_review::alerts::count_by_state(
+        review.conn(),
+        &sanctum_review::alerts::AlertFilter::default(),
+    )?;
+    Ok(STATES
+        .iter()
+        .map(|state| {
+            (
+                state.as_str().to_string(),
+                counts.get(state).copied().unwrap_or(0),
+            )
+        })
+        .collect())
+}
+
+/// A facet of a fingerprint (`names`, `birth_dates`, `countries`, `identifiers`, `kind`) as
+/// text: a list joined with semicolons.
+fn facet_text(facets: &Value, key: &str) -> String {
+    match facets.get(key) {
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|item| match item {
+                Value::String(text) => text.clone(),
+                other => other.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+        Some(Value::String(text)) => text.clone(),
+        Some(Value::Null) | None => String::new(),
+        Some(other) => other.to_string(),
+    }
+}
+
+/// One facet compared side by side.
+pub struct FacetRow {
+    pub label: &'static str,
+    pub customer: String,
+    pub listed: String,
+}
+
+/// One aligned pair of name parts, with how they matched.
+pub struct AlignedRow {
+    pub query: String,
+    pub listed: String,
+    pub how: String,
+    pub similarity: String,
+}
+
+pub struct DesignationRow {
+    pub caption: String,
+    pub party: String,
+    pub lists: String,
+    pub programs: String,
+    pub hit: bool,
+}
+
+pub struct HistoryRow {
+    pub at: String,
+    pub actor: String,
+    pub kind: String,
+    pub detail: String,
+}
+
+#[derive(Template)]
+#[template(path = "alert.html")]
+pub struct AlertPage {
+    pub user: UserView,
+    pub id: i64,
+    pub customer_id: String,
+    pub state: String,
+    pub cause: String,
+    pub score: String,
+    pub assignee: String,
+    pub lease_until: String,
+    pub query_name: String,
+    pub matched_name: String,
+    pub facets: Vec<FacetRow>,
+    pub aligned: Vec<AlignedRow>,
+    pub unmatched_query: String,
+    pub unmatched_listed: String,
+    pub designations: Vec<DesignationRow>,
+    pub versions: String,
+    pub changes: String,
+    pub proposal: String,
+    pub history: Vec<HistoryRow>,
+    pub reasons: Vec<String>,
+    /// Which forms the page offers (the domain decides; these only spare a refused click).
+    pub can_propose: bool,
+    pub can_check: bool,
+}
+
+fn text_of(value: &Value, key: &str) -> String {
+    match value.get(key) {
+        Some(Value::String(text)) => text.clone(),
+        Some(Value::Null) | None => String::new(),
+        Some(other) => other.to_string(),
+    }
+}
+
+impl AlertPage {
+    pub fn new(
+        user: UserView,
+        alert: &AlertRecord,
+        history: &[Entry],
+        policy: &Policy,
+    ) -> AlertPage {
+        let explanation = &alert.explanation;
+        let aligned = explanation
+            .get("alignment")
+            .and_then(Value::as_array)
+            .map(|pairs| {
+                pairs
+                    .iter()
+                    .map(|pair| AlignedRow {
+                        query: text_of(pair, "query"),
+                        listed: text_of(pair, "listed"),
+                        how: text_of(pair, "how"),
+                        similarity: pair
+                            .get("similarity")
+                            .and_then(Value::as_f64)
+                            .map(|s| format!("{s:.2}"))
+                            .unwrap_or_default(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let joined = |key: &str| {
+            explanation
+                .get(key)
+                .and_then(Value::as_array)
+                .map(|items| {
+                    items
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .unwrap_or_default()
+        };
+        let facets = [
+            ("Names", "names"),
+            ("Kind", "kind"),
+            ("Birth dates", "birth_dates"),
+            ("Countries", "countries"),
+            ("Identifiers", "identifiers"),
+        ]
+        .into_iter()
+        .map(|(label, key)| FacetRow {
+            label,
+            customer: facet_text(&alert.customer_facets, key),
+            listed: facet_text(&alert.party_facets, key),
+        })
+        .collect();
+        let role = user.role.clone();
+        let mine = alert.assignee.as_deref() == Some(user.name.as_str());
+        AlertPage {
+            id: alert.id,
+            customer_id: format!("{} / {}", alert.book, alert.customer_id),
+            state: alert.state.as_str().to_string(),
+            cause: alert.cause.as_str().to_string(),
+            score: format!("{:.3}", alert.score),
+            assignee: alert.assignee.clone().unwrap_or_default(),
+            lease_until: alert.lease_until.clone().unwrap_or_default(),
+            query_name: text_of(explanation, "query_name"),
+            matched_name: text_of(explanation, "matched_name"),
+            facets,
+            aligned,
+            unmatched_query: joined("unmatched_query"),
+            unmatched_listed: joined("unmatched_listed"),
+            designations: alert
+                .designations
+                .iter()
+                .map(|designated| DesignationRow {
+                    caption: designated.caption.clone(),
+                    party: designated.party.clone(),
+                    lists: designated.lists.join(", "),
+                    programs: designated.programs.join(", "),
+                    hit: designated.hit,
+                })
+                .collect(),
+            versions: alert
+                .list_versions
+                .iter()
+                .map(|(source, seq)| format!("{source} v{seq}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            changes: alert
+                .changes
+                .as_ref()
+                .map(|changes| serde_json::to_string_pretty(changes).unwrap_or_default())
+                .unwrap_or_default(),
+            proposal: match (&alert.decision, &alert.proposed_by) {
+                (Some(decision), Some(maker)) => format!(
+                    "{} by {maker}{}{}",
+                    decision.as_str(),
+                    alert
+                        .reason
+                        .as_deref()
+                        .map(|r| format!(", reason {r}"))
+                        .unwrap_or_default(),
+                    alert
+                        .comment
+                        .as_deref()
+                        .map(|c| format!(": {c}"))
+                        .unwrap_or_default()
+                ),
+                _ => String::new(),
+            },
+            history: history
+                .iter()
+                .map(|entry| HistoryRow {
+                    at: entry
+                        .at
+                        .chars()
+                        .take(19)
+                        .collect::<String>()
+                        .replace('T', " "),
+                    actor: entry.actor.clone(),
+                    kind: entry.kind.clone(),
+                    detail: entry.payload.clone(),
+                })
+                .collect(),
+            reasons: policy.reason_codes.clone(),
+            can_propose: matches!(alert.state, AlertState::InReview | AlertState::Returned)
+                && mine
+                && matches!(role.as_str(), "analyst" | "reviewer"),
+            can_check: alert.state == AlertState::Proposed
+                && matches!(role.as_str(), "reviewer")
+                && alert.proposed_by.as_deref() != Some(user.name.as_str()),
+            user,
+        }
+    }
+}

@@ -1,0 +1,68 @@
+// The analyst's pages in a real browser: Debian's Chromium driven by playwright-core.
+// Usage: node ui-tests/flow.mjs URL SCREENSHOT_DIR   (scripts/ui-browser.sh sets up the store)
+// Flow: sign in as the analyst, the queue, claim the next alert, review it (the matched name
+// parts are marked), propose false positive; the maker is refused her own check; sign in as
+// the reviewer and approve; a form posted without its CSRF token is refused; markup in the
+// data shows as text. Each page is kept as a screenshot for a person to look at.
+import { chromium } from 'playwright-core';
+import assert from 'node:assert/strict';
+
+const [url, shots] = process.argv.slice(2);
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+    '--disable-component-update', '--no-first-run'],
+});
+const errors = [];
+async function session(name, password) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  // A script or style the CSP blocks shows up here: there must be none.
+  page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
+  await page.goto(`${url}/alerts`);
+  assert.match(page.url(), /\/login$/, 'no session: the sign-in page');
+  await page.screenshot({ path: `${shots}/01-sign-in.png`, fullPage: true });
+  await page.fill('input[name=username]', name);
+  await page.fill('input[name=password]', password);
+  await page.click('button[type=submit]');
+  assert.match(page.url(), /\/alerts$/);
+  return page;
+}
+
+const ana = await session('ana', 'correct horse ana');
+assert.ok(await ana.isVisible('text=ROTENBERG'), 'the queue lists the alert');
+assert.ok(await ana.isVisible('text=<script>alert(1)</script>'), 'markup in the data shows as text');
+await ana.screenshot({ path: `${shots}/02-queue.png`, fullPage: true });
+
+await ana.click('button:has-text("Claim next alert")');
+assert.match(ana.url(), /\/alerts\/\d+$/);
+const alertUrl = ana.url();
+assert.ok(await ana.locator('mark').count() > 0, 'the matched name parts are marked');
+await ana.screenshot({ path: `${shots}/03-alert-claimed.png`, fullPage: true });
+
+await ana.check('input[value=false_positive]');
+await ana.selectOption('select[name=reason]', 'birth_date_differs');
+await ana.fill('textarea[name=comment]', 'Customer born 1988; the listed party 1951.');
+await ana.click('button:has-text("Propose")');
+await ana.screenshot({ path: `${shots}/04-alert-proposed.png`, fullPage: true });
+assert.ok(await ana.isVisible('text=Proposed: false_positive by ana'), 'the proposal is shown');
+assert.equal(await ana.locator('button:has-text("Approve")').count(), 0, 'the maker is not offered the check');
+
+// The maker posting the check anyway, and a form without its token: both refused.
+const own = await ana.request.post(`${alertUrl}/approve`, {
+  form: { csrf: await ana.inputValue('input[name=csrf]') }, maxRedirects: 0,
+});
+assert.equal(own.status(), 403, 'four eyes: the maker cannot approve');
+const forged = await ana.request.post(`${url}/alerts/claim`, { form: {}, maxRedirects: 0 });
+assert.equal(forged.status(), 403, 'no CSRF token: refused');
+
+const rex = await session('rex', 'battery staple rex');
+await rex.goto(alertUrl);
+await rex.fill('#approve-comment', 'Agreed: birth years 37 apart.');
+await rex.click('button:has-text("Approve")');
+await rex.screenshot({ path: `${shots}/05-alert-closed.png`, fullPage: true });
+assert.ok(await rex.isVisible('h1 .state-closed'), 'closed after the second pair of eyes');
+
+assert.deepEqual(errors, [], 'no console error (a blocked script or style)');
+await browser.close();
+console.log(`ui-browser: flow passed; screenshots in ${shots}`);
