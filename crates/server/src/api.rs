@@ -256,7 +256,7 @@ pub(crate) fn request_deadline(state: &AppState) -> tokio::time::Instant {
 
 /// A batch's size: empty is a 400, over `max_batch` a 413, for `/match` and
 /// `/v1/screen/batch` alike.
-fn check_batch(field: &str, len: usize, limits: &Limits) -> Result<(), ApiError> {
+pub(crate) fn check_batch(field: &str, len: usize, limits: &Limits) -> Result<(), ApiError> {
     if len == 0 {
         return Err(ApiError::bad_request(format!(
             "{field}: the batch is empty"

@@ -244,7 +244,7 @@ fn bound_schemas(schemas: &mut Map<String, Value>, limits: &Limits) {
         {"type": "array", "items": scalar},
     ]});
     let comment = json!({"maxLength": MAX_COMMENT_CHARS});
-    let rules: [(&str, &str, Value); 15] = [
+    let rules: [(&str, &str, Value); 16] = [
         ("Proposal", "reason", json!({"maxLength": MAX_REASON_CHARS})),
         ("Proposal", "comment", comment.clone()),
         ("Approval", "comment", comment),
@@ -271,6 +271,11 @@ fn bound_schemas(schemas: &mut Map<String, Value>, limits: &Limits) {
         (
             "BatchRequest",
             "records",
+            json!({"minItems": 1, "maxItems": limits.max_batch}),
+        ),
+        (
+            "CustomerUpload",
+            "customers",
             json!({"minItems": 1, "maxItems": limits.max_batch}),
         ),
         (

@@ -551,3 +551,64 @@ fn the_review_figures_are_in_metrics() {
     assert!(text.contains("sanctum_review_sla_breaches{state=\"open\"} 0\n"));
     assert!(text.contains("sanctum_review_suppressions_total 0\n"));
 }
+
+#[test]
+fn customers_uploaded_over_the_api_get_revisions_and_are_screened_at_once() {
+    let Some(r) = setup("customers_uploaded_over_the_api_get_revisions_and_are_screened_at_once")
+    else {
+        return;
+    };
+    let open_before = r.open_alerts().len();
+    let upload = json!({"customers": [
+        {"id": "u1", "name": "Arkady Romanovich Rotenberg", "country": "RU"},
+        {"id": "u2", "name": "Margarethe Vollmer", "country": "DE"},
+    ]});
+    let reply = r.post("ana", "/v1/book/customers?book=feed", upload.clone());
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    let summary = reply.json();
+    assert_eq!(
+        (summary["new"].as_u64(), summary["changed"].as_u64()),
+        (Some(2), Some(0))
+    );
+    assert_eq!(summary["screening"]["customers"], 2);
+    assert_eq!(summary["screening"]["alerts_created"], 1, "{summary}");
+    assert_eq!(r.open_alerts().len(), open_before + 1);
+    let customer = r.get("ana", "/v1/book/customers/u1?book=feed");
+    assert_eq!(customer.status, 200, "{}", customer.text);
+
+    // The same again: nothing new, nothing screened.
+    let again = r.post("ana", "/v1/book/customers?book=feed", upload).json();
+    assert_eq!(again["unchanged"], 2);
+    assert!(again["screening"].is_null(), "{again}");
+
+    // A changed customer gets a revision; a customer without a name is rejected with why.
+    let changed = r
+        .post(
+            "ana",
+            "/v1/book/customers?book=feed&screen=false",
+            json!({"customers": [{"id": "u2", "name": "Margarethe Vollmer", "country": "AT"}, {"id": "u3"}]}),
+        )
+        .json();
+    assert_eq!(
+        (changed["changed"].as_u64(), changed["rejected"].as_u64()),
+        (Some(1), Some(1)),
+        "{changed}"
+    );
+    assert!(
+        changed["rejected_examples"][0]
+            .as_str()
+            .unwrap()
+            .contains("line 2"),
+        "{changed}"
+    );
+
+    // An auditor changes nothing; an empty upload is a 400.
+    let refused = r.post(
+        "aud",
+        "/v1/book/customers?book=feed",
+        json!({"customers": [{"id": "u9", "name": "X Y"}]}),
+    );
+    assert_eq!(refused.status, 403, "{}", refused.text);
+    let empty = r.post("ana", "/v1/book/customers", json!({"customers": []}));
+    assert_eq!(empty.status, 400, "{}", empty.text);
+}

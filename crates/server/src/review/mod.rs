@@ -9,8 +9,9 @@
 //!
 //! - [`alerts`]: `GET /v1/alerts`, `POST /v1/alerts/claim`, `GET /v1/alerts/{id}`,
 //!   `POST /v1/alerts/{id}/proposals`, `POST /v1/alerts/{id}/approvals`;
-//! - [`book`]: `GET /v1/book/customers`, `GET /v1/book/customers/{key}` (imports stay with
-//!   `sanctum book import`, which reads XLSX and files of any size);
+//! - [`book`]: `GET /v1/book/customers`, `GET /v1/book/customers/{key}`, `POST
+//!   /v1/book/customers` (up to `max_batch` new and changed customers, screened at once;
+//!   whole files stay with `sanctum book import`, which reads XLSX and files of any size);
 //! - [`audit`]: `GET /v1/audit/head`, `/verify`, `/entries` (auditors and admins);
 //! - [`ReviewTables::metrics`]: the review figures in `/metrics`.
 
@@ -379,7 +380,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(alerts::get_alert))
         .routes(routes!(alerts::propose))
         .routes(routes!(alerts::approve))
-        .routes(routes!(book::list_customers))
+        .routes(routes!(book::list_customers, book::upload_customers))
         .routes(routes!(book::get_customer))
         .routes(routes!(audit::head))
         .routes(routes!(audit::verify))
