@@ -152,16 +152,14 @@ pub fn run(ctx: Context, args: ServeArgs) -> Result<ExitCode> {
             None => sanctum_payments::Jurisdictions::default(),
         },
     };
-    // The analyst's pages, on the review tables of the same store.
-    let (_, review) = ctx.open_review()?;
-    let desk = sanctum_ui::Desk::new(
-        review,
-        ctx.config.review.clone(),
-        args.public_url
-            .as_deref()
-            .is_some_and(|url| url.starts_with("https://")),
-    );
-    let pages = sanctum_ui::router(std::sync::Arc::new(desk));
+    // The analyst's pages, on the server's own review tables and snapshot.
+    let secure = args
+        .public_url
+        .as_deref()
+        .is_some_and(|url| url.starts_with("https://"));
+    let pages: sanctum_server::Pages = Box::new(move |state| {
+        sanctum_ui::router(std::sync::Arc::new(sanctum_ui::Desk::new(state, secure)))
+    });
     sanctum_server::run_with_pages(config, Some(hook), args.bind, Some(pages))?;
     Ok(ExitCode::SUCCESS)
 }

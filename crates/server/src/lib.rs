@@ -439,19 +439,21 @@ pub async fn serve(
     serve_with_pages(state, listener, shutdown, None).await
 }
 
-/// [`serve`], with `pages` (the analyst's web pages, `sanctum-ui`) answering the paths the
-/// API does not.
+/// Web pages served beside the API (`sanctum-ui`), made from the server's state.
+pub type Pages = Box<dyn FnOnce(AppState) -> axum::Router + Send>;
+
+/// [`serve`], with `pages` answering the paths the API does not.
 pub async fn serve_with_pages(
     state: AppState,
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-    pages: Option<axum::Router>,
+    pages: Option<Pages>,
 ) -> std::io::Result<()> {
     spawn_scheduler(state.clone());
     let limits = state.config.limits.clone();
-    let mut app = api::router(state);
+    let mut app = api::router(state.clone());
     if let Some(pages) = pages {
-        app = app.merge(pages);
+        app = app.merge(pages(state));
     }
     listener::serve(app, listener, &limits, shutdown).await
 }
@@ -471,7 +473,7 @@ pub fn run_with_pages(
     config: ServerConfig,
     updater: Option<UpdateHook>,
     addr: SocketAddr,
-    pages: Option<axum::Router>,
+    pages: Option<Pages>,
 ) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

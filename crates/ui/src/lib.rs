@@ -1,8 +1,8 @@
 //! The analyst's desk: HTML pages for alert review, served by `sanctum serve` beside the API.
 //!
-//! Brief overview: [`router`] gives the pages as an axum router over a [`Desk`]: the review
-//! store (sanctum-review's [`Review`], behind a mutex: SQLite takes one writer anyway), the
-//! review [`Policy`] and the signed-in [`sessions`]. A request passes through
+//! Brief overview: [`router`] gives the pages as an axum router over a [`Desk`]: the
+//! server's state (its review tables, with their one writer queue and connection pool, and
+//! the served snapshot of the lists) and the signed-in [`sessions`]. A request passes through
 //! [`security_headers`] (a strict Content-Security-Policy: no script at all, no inline style,
 //! no framing), then its handler: [`sessions`] finds the user from the session cookie (or
 //! sends the browser to `/login`), a form's CSRF token is checked against the session's, the
@@ -13,7 +13,8 @@
 //!
 //! Pages: sign-in and sign-out; the alert queue (filter by state, counts per state, paging);
 //! an alert (the customer and the listed record side by side, the matched name parts, the
-//! designations, what changed, the history) with the decision forms.
+//! designations, what changed, the history) with the decision forms; search over every list
+//! (any script, each result with its score and the names that met); a listed party's card.
 
 pub mod pages;
 pub mod sessions;
@@ -28,23 +29,24 @@ use axum::{Router, extract::Request};
 use sanctum_review::alerts::AlertFilter;
 use sanctum_review::workflow::Action;
 use sanctum_review::{AlertState, Decision, Policy, Review, ReviewError};
+use sanctum_server::AppState;
+use sanctum_server::error::ApiError;
+use sanctum_server::review::ReviewUser;
 use serde::Deserialize;
 use sessions::{Session, Sessions};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-/// The desk's state: the review store, its policy and the sessions.
+/// The desk's state: the server's (review tables, snapshot) and the sessions.
 pub struct Desk {
-    review: Mutex<Review>,
-    policy: Policy,
+    state: AppState,
     pub sessions: Sessions,
 }
 
 impl Desk {
     /// `secure_cookies`: mark the session cookie `Secure` (the server is reached over HTTPS).
-    pub fn new(review: Review, policy: Policy, secure_cookies: bool) -> Desk {
+    pub fn new(state: AppState, secure_cookies: bool) -> Desk {
         Desk {
-            review: Mutex::new(review),
-            policy,
+            state,
             sessions: Sessions::new(secure_cookies),
         }
     }
@@ -57,6 +59,9 @@ type Shared = Arc<Desk>;
 pub enum PageError {
     #[error("{0}")]
     Review(#[from] ReviewError),
+    /// Refused by the server's review layer (the user unknown or disabled, a busy store).
+    #[error("{}", .0.detail)]
+    Api(ApiError),
     #[error("the form's token is missing or stale: reload the page and try again")]
     Csrf,
     #[error("{0}")]
@@ -65,9 +70,9 @@ pub enum PageError {
     Internal,
 }
 
-impl IntoResponse for PageError {
-    fn into_response(self) -> Response {
-        let status = match &self {
+impl PageError {
+    fn status(&self) -> StatusCode {
+        match self {
             PageError::Review(ReviewError::NotFound(_)) => StatusCode::NOT_FOUND,
             PageError::Review(ReviewError::Forbidden(_) | ReviewError::FourEyes(_))
             | PageError::Forbidden(_)
@@ -78,8 +83,15 @@ impl IntoResponse for PageError {
             PageError::Review(
                 ReviewError::BadReason(_) | ReviewError::CommentRequired(_) | ReviewError::Usage(_),
             ) => StatusCode::UNPROCESSABLE_ENTITY,
+            PageError::Api(error) => error.status,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
-        };
+        }
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let status = self.status();
         let page = pages::ErrorPage {
             status: status.as_u16(),
             message: match &self {
@@ -101,18 +113,41 @@ fn render(page: &impl Template) -> Html<String> {
     }))
 }
 
-/// Runs blocking review work off the async workers.
+/// Runs review work as `user` on the server's review tables, off the async workers; a
+/// change (`writes`) queues behind the server's other writers.
 async fn with_review<T: Send + 'static>(
     desk: &Shared,
+    user: &str,
+    writes: bool,
     work: impl FnOnce(&mut Review, &Policy) -> Result<T, PageError> + Send + 'static,
 ) -> Result<T, PageError> {
-    let desk = desk.clone();
-    tokio::task::spawn_blocking(move || {
-        let mut review = desk.review.lock().map_err(|_| PageError::Internal)?;
-        work(&mut review, &desk.policy)
+    let policy = desk.state.config.review.clone();
+    let user = ReviewUser {
+        name: user.to_string(),
+    };
+    // The page error travels inside the server's error type and comes out again.
+    let slot: Arc<std::sync::Mutex<Option<PageError>>> = Arc::default();
+    let kept = slot.clone();
+    let job = move |review: &mut Review, _: &sanctum_review::Actor| {
+        work(review, &policy).map_err(|error| {
+            let status = error.status();
+            if let Ok(mut kept) = kept.lock() {
+                *kept = Some(error);
+            }
+            ApiError::new(status, "page error")
+        })
+    };
+    let result = if writes {
+        desk.state.with_review_writing(user, job).await
+    } else {
+        desk.state.with_review(user, job).await
+    };
+    result.map_err(|api| {
+        slot.lock()
+            .ok()
+            .and_then(|mut kept| kept.take())
+            .unwrap_or(PageError::Api(api))
     })
-    .await
-    .map_err(|_| PageError::Internal)?
 }
 
 /// The pages, with their security headers.
@@ -196,14 +231,21 @@ async fn login(
     let name = form.username.trim().to_string();
     let password = form.password;
     let checked = name.clone();
-    let actor = with_review(&desk, move |review, _| {
+    let checked_as = name.clone();
+    let found = with_review(&desk, &checked_as, false, move |review, _| {
         let conn = review.conn();
         if !sanctum_review::users::check_password(conn, &checked, &password)? {
             return Ok(None);
         }
         Ok(Some(review.actor(&checked)?))
     })
-    .await?;
+    .await;
+    // An unknown or disabled user reads as a wrong password: the page tells nothing more.
+    let actor = match found {
+        Ok(actor) => actor,
+        Err(PageError::Api(error)) if error.status == StatusCode::FORBIDDEN => None,
+        Err(error) => return Err(error),
+    };
     let Some(actor) = actor else {
         let (token, cookie) = desk.sessions.login_token();
         return Ok((
@@ -258,7 +300,7 @@ async fn queue(
         None => None,
     };
     let after = query.after;
-    let (alerts, counts) = with_review(&desk, move |review, _| {
+    let (alerts, counts) = with_review(&desk, &session.actor.name, false, move |review, _| {
         let filter = AlertFilter {
             states: state.into_iter().collect(),
             after_id: after,
@@ -294,7 +336,11 @@ async fn claim(
 ) -> Result<Response, PageError> {
     session.check_csrf(&form.csrf)?;
     let actor = session.actor.clone();
-    let claimed = with_review(&desk, move |review, _| Ok(review.claim_next(&actor)?)).await?;
+    let claimed = with_review(&desk, &actor.name.clone(), true, move |review, _| {
+        Ok(review.claim_next(&actor)?)
+    })
+    .await?;
+    desk.state.forget_counts();
     Ok(match claimed {
         Some(transition) => Redirect::to(&format!("/alerts/{}", transition.alert)).into_response(),
         None => Redirect::to("/alerts?state=open").into_response(),
@@ -306,7 +352,7 @@ async fn alert(
     session: Session,
     Path(id): Path<i64>,
 ) -> Result<Html<String>, PageError> {
-    let (record, history) = with_review(&desk, move |review, _| {
+    let (record, history) = with_review(&desk, &session.actor.name, false, move |review, _| {
         let record = review.alert(id)?;
         let history = sanctum_review::audit::history(review.conn(), &record.subject())?;
         Ok((record, history))
@@ -316,7 +362,7 @@ async fn alert(
         session.view(),
         &record,
         &history,
-        &desk.policy,
+        &desk.state.config.review,
     )))
 }
 
@@ -395,9 +441,10 @@ async fn decide(
     action: Action,
 ) -> Result<Response, PageError> {
     let actor = session.actor.clone();
-    with_review(desk, move |review, _| {
+    with_review(desk, &actor.name.clone(), true, move |review, _| {
         Ok(review.decide(&actor, id, &action)?)
     })
     .await?;
+    desk.state.forget_counts();
     Ok(Redirect::to(&format!("/alerts/{id}")).into_response())
 }
