@@ -63,6 +63,17 @@ await rex.click('button:has-text("Approve")');
 await rex.screenshot({ path: `${shots}/05-alert-closed.png`, fullPage: true });
 assert.ok(await rex.isVisible('h1 .state-closed'), 'closed after the second pair of eyes');
 
+// Search in another script, then the listed party's card.
+await rex.goto(`${url}/search`);
+await rex.fill('#q', 'Аркадий Ротенберг');
+await rex.click('button:has-text("Search")');
+await rex.screenshot({ path: `${shots}/06-search.png`, fullPage: true });
+assert.ok(await rex.isVisible('a:has-text("ROTENBERG, Arkady")'), 'Cyrillic finds the listed party');
+await rex.click('a:has-text("ROTENBERG, Arkady")');
+assert.match(rex.url(), /\/parties\/us-ofac-sdn-\d+$/);
+assert.ok(await rex.isVisible('text=UKRAINE-EO13661'), 'the card lists the programme');
+await rex.screenshot({ path: `${shots}/07-party.png`, fullPage: true });
+
 assert.deepEqual(errors, [], 'no console error (a blocked script or style)');
 await browser.close();
 console.log(`ui-browser: flow passed; screenshots in ${shots}`);

@@ -14,9 +14,7 @@ use sanctum_screen::{Alert, Screener};
 use serde::Serialize;
 use std::process::ExitCode;
 
-/// The lowest score shown by default: yente's match threshold, under the alert threshold
-/// (0.80) so that near misses show too; each hit says whether it would alert.
-pub const SEARCH_THRESHOLD: f64 = 0.70;
+pub use sanctum_matcher::SEARCH_THRESHOLD;
 
 #[derive(Args)]
 pub struct SearchArgs {

@@ -32,6 +32,11 @@ use std::fmt;
 /// Alerts are raised at or above this score.
 pub const DEFAULT_THRESHOLD: f64 = 0.80;
 
+/// The lowest score a search shows by default (`sanctum search`, the search page): yente's
+/// match threshold, under the alert threshold so that near misses show too; each hit says
+/// whether it would alert.
+pub const SEARCH_THRESHOLD: f64 = 0.70;
+
 /// The share of the final score the name carries; the features move the rest.
 pub(crate) const NAME_SHARE: f64 = 0.90;
 

@@ -162,6 +162,8 @@ pub fn router(desk: Arc<Desk>) -> Router {
         .route("/alerts/{id}/propose", post(propose))
         .route("/alerts/{id}/approve", post(approve))
         .route("/alerts/{id}/return", post(give_back))
+        .route("/search", get(search))
+        .route("/parties/{id}", get(party))
         .route("/static/sanctum.css", get(stylesheet))
         // Browsers ask for it on every site; no icon, and no 404 in their consoles.
         .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
@@ -447,4 +449,87 @@ async fn decide(
     .await?;
     desk.state.forget_counts();
     Ok(Redirect::to(&format!("/alerts/{id}")).into_response())
+}
+
+#[derive(Deserialize)]
+struct SearchQuery {
+    q: Option<String>,
+}
+
+/// Most results a search shows.
+const SEARCH_RESULTS: usize = 25;
+
+/// One box over every list: the name in any script, matched by the matcher (not a
+/// substring), each result with its score and the names that met.
+async fn search(
+    State(desk): State<Shared>,
+    session: Session,
+    Query(query): Query<SearchQuery>,
+) -> Result<Html<String>, PageError> {
+    let text = query.q.unwrap_or_default().trim().to_string();
+    let mut page = pages::SearchPage {
+        user: session.view(),
+        q: text.clone(),
+        error: None,
+        results: Vec::new(),
+        threshold: format!("{:.2}", sanctum_matcher::DEFAULT_THRESHOLD),
+    };
+    if text.is_empty() {
+        return Ok(render(&page));
+    }
+    let limits = desk.state.config.limits.clone();
+    let prepared = match sanctum_matcher::Query::name(text.as_str()).prepare_within(&limits) {
+        Ok(prepared) => prepared.query,
+        Err(error) => {
+            page.error = Some(error.to_string());
+            return Ok(render(&page));
+        }
+    };
+    let snapshot = desk.state.snapshot();
+    let deadline = tokio::time::Instant::now() + limits.request_timeout;
+    let scored = desk
+        .state
+        .scoring
+        .run(deadline, move |cancel| {
+            let hits = sanctum_server::query::score(
+                &snapshot,
+                &sanctum_matcher::Matcher::default(),
+                &prepared,
+                &sanctum_server::query::Filters::default(),
+                sanctum_matcher::SEARCH_THRESHOLD,
+                SEARCH_RESULTS,
+                cancel,
+            )?
+            .1;
+            Ok(hits
+                .into_iter()
+                .filter_map(|(position, hit)| {
+                    let party = &snapshot.parties.get(position as usize)?.entity;
+                    Some(pages::SearchRow::new(party, &hit))
+                })
+                .collect::<Vec<_>>())
+        })
+        .await
+        .map_err(PageError::Api)?;
+    page.results = scored;
+    Ok(render(&page))
+}
+
+/// A listed party's card: every field, its designations, when it was first and last seen.
+async fn party(
+    State(desk): State<Shared>,
+    session: Session,
+    Path(id): Path<String>,
+) -> Result<Html<String>, PageError> {
+    let snapshot = desk.state.snapshot();
+    let position = snapshot
+        .position(&id)
+        .ok_or_else(|| PageError::Review(ReviewError::NotFound(format!("listed party {id:?}"))))?;
+    let party = &snapshot.parties[position];
+    let seen = snapshot.seen.get(position);
+    Ok(render(&pages::PartyPage::new(
+        session.view(),
+        &party.entity,
+        seen,
+    )))
 }

@@ -328,3 +328,119 @@ impl AlertPage {
         }
     }
 }
+
+/// One search result.
+pub struct SearchRow {
+    pub id: String,
+    pub caption: String,
+    pub source: String,
+    pub kind: String,
+    pub programs: String,
+    pub score: String,
+    pub alerts: bool,
+    pub matched: String,
+}
+
+impl SearchRow {
+    pub fn new(party: &sanctum_model::Entity, hit: &sanctum_matcher::Hit) -> SearchRow {
+        SearchRow {
+            id: sanctum_server::snapshot::api_id(party),
+            caption: party.caption().to_string(),
+            source: party.source.clone(),
+            kind: party.kind.as_str().to_string(),
+            programs: party.programs().join(", "),
+            score: format!("{:.2}", hit.score),
+            alerts: hit.score >= sanctum_matcher::DEFAULT_THRESHOLD,
+            matched: hit.explanation.matched_name.clone(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+pub struct SearchPage {
+    pub user: UserView,
+    pub q: String,
+    pub error: Option<String>,
+    pub results: Vec<SearchRow>,
+    pub threshold: String,
+}
+
+pub struct FieldRow {
+    pub key: String,
+    pub value: String,
+}
+
+pub struct PartyDesignation {
+    pub authority: String,
+    pub list: String,
+    pub programs: String,
+    pub listed_on: String,
+}
+
+#[derive(Template)]
+#[template(path = "party.html")]
+pub struct PartyPage {
+    pub user: UserView,
+    pub id: String,
+    pub caption: String,
+    pub kind: String,
+    pub source: String,
+    pub names: Vec<(String, String)>,
+    pub designations: Vec<PartyDesignation>,
+    pub first_seen: String,
+    pub last_change: String,
+    pub fields: Vec<FieldRow>,
+}
+
+impl PartyPage {
+    pub fn new(
+        user: UserView,
+        party: &sanctum_model::Entity,
+        seen: Option<&sanctum_server::snapshot::Seen>,
+    ) -> PartyPage {
+        let fields = match serde_json::to_value(party) {
+            Ok(Value::Object(map)) => map
+                .into_iter()
+                .filter(|(key, _)| !matches!(key.as_str(), "names" | "designations"))
+                .map(|(key, value)| FieldRow {
+                    key,
+                    value: match value {
+                        Value::String(text) => text,
+                        other => serde_json::to_string_pretty(&other).unwrap_or_default(),
+                    },
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        PartyPage {
+            user,
+            id: sanctum_server::snapshot::api_id(party),
+            caption: party.caption().to_string(),
+            kind: party.kind.as_str().to_string(),
+            source: party.source.clone(),
+            names: party
+                .names
+                .iter()
+                .map(|name| (name.full.clone(), format!("{:?}", name.kind).to_lowercase()))
+                .collect(),
+            designations: party
+                .designations
+                .iter()
+                .map(|designation| PartyDesignation {
+                    authority: designation.authority.clone(),
+                    list: designation.list.clone(),
+                    programs: designation.programs.join(", "),
+                    listed_on: designation
+                        .listed_on
+                        .as_ref()
+                        .map(|date| date.to_string())
+                        .unwrap_or_default(),
+                })
+                .collect(),
+            first_seen: seen.and_then(|s| s.first_seen.clone()).unwrap_or_default(),
+            last_change: seen.and_then(|s| s.last_change.clone()).unwrap_or_default(),
+            fields,
+        }
+    }
+}
