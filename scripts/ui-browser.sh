@@ -17,7 +17,8 @@ if [ ! -x /usr/bin/chromium ]; then
   sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
   $sudo apt-get install -y -qq chromium >/dev/null
 fi
-[ -d ui-tests/node_modules/playwright-core ] || (cd ui-tests && npm ci --no-audit --no-fund --silent)
+[ -d ui-tests/node_modules/playwright-core ] && [ -d ui-tests/node_modules/axe-core ] ||
+  (cd ui-tests && npm ci --no-audit --no-fund --silent)
 cargo build --quiet --locked -p sanctum --bin sanctum
 bin=$PWD/target/debug/sanctum
 
@@ -33,6 +34,7 @@ data=$work/data
 root=$("$bin" --data-dir "$data" users add root --role admin)
 ana=$(echo "correct horse ana" | SANCTUM_KEY=$root "$bin" --data-dir "$data" users add ana --role analyst --password-stdin)
 echo "battery staple rex" | SANCTUM_KEY=$root "$bin" --data-dir "$data" users add rex --role reviewer --password-stdin >/dev/null
+echo "admin pass boss" | SANCTUM_KEY=$root "$bin" --data-dir "$data" users add boss --role admin --password-stdin >/dev/null
 printf 'id,name,country\n<script>alert(1)</script>,Arkady Rotenberg,RU\nc2,Margarethe Vollmer,DE\n' >"$work/book.csv"
 SANCTUM_KEY=$ana "$bin" --data-dir "$data" book import "$work/book.csv" >/dev/null
 

@@ -6,6 +6,9 @@
 // data shows as text. Each page is kept as a screenshot for a person to look at.
 import { chromium } from 'playwright-core';
 import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 const [url, shots] = process.argv.slice(2);
 const browser = await chromium.launch({
@@ -14,8 +17,8 @@ const browser = await chromium.launch({
     '--disable-component-update', '--no-first-run'],
 });
 const errors = [];
-async function session(name, password) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+async function session(name, password, options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
   const page = await context.newPage();
   // A script or style the CSP blocks shows up here: there must be none.
   page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
@@ -74,6 +77,38 @@ assert.match(rex.url(), /\/parties\/us-ofac-sdn-\d+$/);
 assert.ok(await rex.isVisible('text=UKRAINE-EO13661'), 'the card lists the programme');
 await rex.screenshot({ path: `${shots}/07-party.png`, fullPage: true });
 
+// The queue filtered: no alert scores 0.95 or more here.
+await rex.goto(`${url}/alerts?min_score=0.95`);
+assert.ok(await rex.isVisible('text=No alert here.'), 'the score filter applies');
+// An analyst is refused the admin page (the browser logs that 403; nothing else may be
+// logged); an admin sees the lists.
 assert.deepEqual(errors, [], 'no console error (a blocked script or style)');
+const refusedLists = await ana.goto(`${url}/lists`);
+assert.equal(refusedLists.status(), 403, 'an analyst may not open /lists');
+assert.ok(await ana.isVisible('text=needs admin'));
+errors.splice(0, errors.length, ...errors.filter((e) => !e.includes('status of 403')));
+const boss = await session('boss', 'admin pass boss');
+await boss.goto(`${url}/lists`);
+assert.ok(await boss.isVisible('td:has-text("us_ofac_sdn")'));
+await boss.screenshot({ path: `${shots}/08-lists.png`, fullPage: true });
+
+assert.deepEqual(errors, [], 'no console error (a blocked script or style)');
+
+// axe-core on every page: no serious or critical violation. The checking context lets
+// axe's script in (bypassCSP); the pages themselves run none.
+const checker = await session('boss', 'admin pass boss', { bypassCSP: true });
+const partyUrl = rex.url();
+for (const path of ['/alerts', new URL(alertUrl).pathname, '/search?q=Rotenberg', new URL(partyUrl).pathname, '/lists']) {
+  await checker.goto(`${url}${path}`);
+  await checker.addScriptTag({ path: axePath });
+  const result = await checker.evaluate(() => window.axe.run());
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(bad.map((v) => `${v.id}: ${v.help}`), [], `axe on ${path}`);
+}
+const signIn = await browser.newPage({ bypassCSP: true });
+await signIn.goto(`${url}/login`);
+await signIn.addScriptTag({ path: axePath });
+const signInResult = await signIn.evaluate(() => window.axe.run());
+assert.deepEqual(signInResult.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id), [], 'axe on /login');
 await browser.close();
 console.log(`ui-browser: flow passed; screenshots in ${shots}`);

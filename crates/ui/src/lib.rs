@@ -163,6 +163,7 @@ pub fn router(desk: Arc<Desk>) -> Router {
         .route("/alerts/{id}/approve", post(approve))
         .route("/alerts/{id}/return", post(give_back))
         .route("/search", get(search))
+        .route("/lists", get(lists))
         .route("/parties/{id}", get(party))
         .route("/static/sanctum.css", get(stylesheet))
         // Browsers ask for it on every site; no icon, and no 404 in their consoles.
@@ -281,10 +282,32 @@ async fn logout(
     Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/login")).into_response())
 }
 
-#[derive(Deserialize)]
-struct QueueQuery {
-    state: Option<String>,
-    after: Option<i64>,
+/// The queue's filters, as its form sends them (an empty field filters nothing).
+#[derive(Deserialize, Default)]
+pub struct QueueQuery {
+    pub state: Option<String>,
+    pub source: Option<String>,
+    pub program: Option<String>,
+    pub min_score: Option<String>,
+    pub assignee: Option<String>,
+    pub book: Option<String>,
+    /// Alerts that waited at least this many hours in their state.
+    pub min_age_hours: Option<String>,
+    pub after: Option<i64>,
+}
+
+fn field(value: &Option<String>) -> Option<String> {
+    value
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_string)
+}
+
+fn bad_filter(what: &str, text: &str) -> PageError {
+    PageError::Review(ReviewError::Usage(format!(
+        "filter {what}: {text:?} is not a number"
+    )))
 }
 
 /// Alerts shown per page of the queue.
@@ -295,40 +318,61 @@ async fn queue(
     session: Session,
     Query(query): Query<QueueQuery>,
 ) -> Result<Html<String>, PageError> {
-    let state = match query.state.as_deref().filter(|s| !s.is_empty()) {
+    let state = match field(&query.state) {
         Some(text) => Some(text.parse::<AlertState>().map_err(|reason| {
             PageError::Review(ReviewError::Usage(format!("state {text:?}: {reason}")))
         })?),
         None => None,
     };
-    let after = query.after;
-    let (alerts, counts) = with_review(&desk, &session.actor.name, false, move |review, _| {
-        let filter = AlertFilter {
-            states: state.into_iter().collect(),
-            after_id: after,
-            limit: Some(PAGE_SIZE + 1),
-            ..AlertFilter::default()
-        };
+    let min_score = field(&query.min_score)
+        .map(|text| {
+            text.parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite())
+                .ok_or_else(|| bad_filter("score", &text))
+        })
+        .transpose()?;
+    let min_age_hours = field(&query.min_age_hours)
+        .map(|text| text.parse::<u32>().map_err(|_| bad_filter("age", &text)))
+        .transpose()?;
+    let policy = desk.state.config.review.clone();
+    let filter = AlertFilter {
+        states: state.into_iter().collect(),
+        sources: field(&query.source).into_iter().collect(),
+        programs: field(&query.program).into_iter().collect(),
+        min_score,
+        assignee: field(&query.assignee),
+        book: field(&query.book),
+        after_id: query.after,
+        limit: Some(PAGE_SIZE + 1),
+        ..AlertFilter::default()
+    };
+    let (alerts, counts, now) = with_review(&desk, &session.actor.name, false, move |review, _| {
+        let mut filter = filter;
+        if let Some(hours) = min_age_hours {
+            let until = review.now() - jiff::SignedDuration::from_hours(i64::from(hours));
+            filter.state_since_until = Some(sanctum_review::timestamp_text(until));
+        }
         let alerts = review.alerts(&filter)?;
-        let counts = pages::state_counts(review)?;
-        Ok((alerts, counts))
+        let counts = pages::state_counts(review, &filter)?;
+        Ok((alerts, counts, review.now()))
     })
     .await?;
     let more = alerts.len() > PAGE_SIZE;
     let rows: Vec<pages::QueueRow> = alerts
         .iter()
         .take(PAGE_SIZE)
-        .map(pages::QueueRow::from)
+        .map(|alert| pages::QueueRow::new(alert, &policy, now))
         .collect();
     let next_after = more.then(|| rows.last().map(|row| row.id)).flatten();
-    Ok(render(&pages::QueuePage {
-        user: session.view(),
-        state: state.map(|s| s.as_str().to_string()).unwrap_or_default(),
-        states: pages::STATES.iter().map(|s| s.as_str()).collect(),
+    Ok(render(&pages::QueuePage::new(
+        session.view(),
+        &query,
+        state,
         counts,
         rows,
         next_after,
-    }))
+    )))
 }
 
 async fn claim(
@@ -532,4 +576,38 @@ async fn party(
         &party.entity,
         seen,
     )))
+}
+
+/// The lists served: sources, versions, age. Admins only: an analyst is refused (403).
+async fn lists(State(desk): State<Shared>, session: Session) -> Result<Html<String>, PageError> {
+    if session.actor.role != Some(sanctum_review::Role::Admin) {
+        return Err(PageError::Forbidden(format!(
+            "{} may not open the lists page: that needs admin",
+            session.actor.name
+        )));
+    }
+    let snapshot = desk.state.snapshot();
+    let ages: std::collections::HashMap<String, i64> =
+        desk.state.source_ages().into_iter().collect();
+    let rows = snapshot
+        .sources
+        .values()
+        .map(|source| pages::ListRow {
+            source: source.source.clone(),
+            version: source.seq,
+            versions: source.version_count,
+            published: source.published.clone().unwrap_or_default(),
+            fetched: source.fetched_at.clone(),
+            parties: source.party_count,
+            age_hours: ages
+                .get(&source.source)
+                .filter(|age| **age < i64::MAX)
+                .map(|age| format!("{:.1}", *age as f64 / 3600.0))
+                .unwrap_or_else(|| "unknown".into()),
+        })
+        .collect();
+    Ok(render(&pages::ListsPage {
+        user: session.view(),
+        rows,
+    }))
 }

@@ -44,10 +44,20 @@ pub struct QueueRow {
     pub cause: String,
     pub assignee: String,
     pub since: String,
+    /// Past the SLA hours of its state (`[review] sla_hours`).
+    pub overdue: bool,
 }
 
-impl From<&AlertRecord> for QueueRow {
-    fn from(alert: &AlertRecord) -> QueueRow {
+impl QueueRow {
+    pub fn new(alert: &AlertRecord, policy: &Policy, now: jiff::Timestamp) -> QueueRow {
+        let overdue = policy.sla_hours.get(&alert.state).is_some_and(|&hours| {
+            alert
+                .state_since
+                .parse::<jiff::Timestamp>()
+                .is_ok_and(|since| {
+                    now.duration_since(since).as_secs_f64() > f64::from(hours) * 3600.0
+                })
+        });
         let mut lists: Vec<&str> = alert
             .designations
             .iter()
@@ -77,6 +87,7 @@ impl From<&AlertRecord> for QueueRow {
                 .take(16)
                 .collect::<String>()
                 .replace('T', " "),
+            overdue,
         }
     }
 }
@@ -90,15 +101,96 @@ pub struct QueuePage {
     pub states: Vec<&'static str>,
     pub counts: Vec<(String, u64)>,
     pub rows: Vec<QueueRow>,
+    /// The filters as given, to fill the form and the paging links.
+    pub source: String,
+    pub program: String,
+    pub min_score: String,
+    pub assignee: String,
+    pub book: String,
+    pub min_age_hours: String,
+    /// The query string of the filters (state aside), for the links.
+    pub filters: String,
     pub next_after: Option<i64>,
 }
 
+impl QueuePage {
+    pub fn new(
+        user: UserView,
+        query: &crate::QueueQuery,
+        state: Option<AlertState>,
+        counts: Vec<(String, u64)>,
+        rows: Vec<QueueRow>,
+        next_after: Option<i64>,
+    ) -> QueuePage {
+        let text = |value: &Option<String>| value.as_deref().unwrap_or("").trim().to_string();
+        let given = [
+            ("source", text(&query.source)),
+            ("program", text(&query.program)),
+            ("min_score", text(&query.min_score)),
+            ("assignee", text(&query.assignee)),
+            ("book", text(&query.book)),
+            ("min_age_hours", text(&query.min_age_hours)),
+        ];
+        let filters = given
+            .iter()
+            .filter(|(_, value)| !value.is_empty())
+            .map(|(key, value)| format!("&{key}={}", encode(value)))
+            .collect::<String>();
+        let [source, program, min_score, assignee, book, min_age_hours] = given.map(|(_, v)| v);
+        QueuePage {
+            user,
+            state: state.map(|s| s.as_str().to_string()).unwrap_or_default(),
+            states: STATES.iter().map(|s| s.as_str()).collect(),
+            counts,
+            rows,
+            source,
+            program,
+            min_score,
+            assignee,
+            book,
+            min_age_hours,
+            filters,
+            next_after,
+        }
+    }
+}
+
+/// Percent-encodes a query value (letters, digits and `-_.~` stay).
+fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|byte| match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (byte as char).to_string()
+            }
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
+
+pub struct ListRow {
+    pub source: String,
+    pub version: u32,
+    pub versions: u32,
+    pub published: String,
+    pub fetched: String,
+    pub parties: u64,
+    pub age_hours: String,
+}
+
+#[derive(Template)]
+#[template(path = "lists.html")]
+pub struct ListsPage {
+    pub user: UserView,
+    pub rows: Vec<ListRow>,
+}
+
 /// Alerts per state, in workflow order.
-pub fn state_counts(review: &sanctum_review::Review) -> Result<Vec<(String, u64)>, ReviewError> {
-    let counts = sanctum_review::alerts::count_by_state(
-        review.conn(),
-        &sanctum_review::alerts::AlertFilter::default(),
-    )?;
+pub fn state_counts(
+    review: &sanctum_review::Review,
+    filter: &sanctum_review::alerts::AlertFilter,
+) -> Result<Vec<(String, u64)>, ReviewError> {
+    let counts = sanctum_review::alerts::count_by_state(review.conn(), filter)?;
     Ok(STATES
         .iter()
         .map(|state| {
