@@ -91,6 +91,15 @@ const boss = await session('boss', 'admin pass boss');
 await boss.goto(`${url}/lists`);
 assert.ok(await boss.isVisible('td:has-text("us_ofac_sdn")'));
 await boss.screenshot({ path: `${shots}/08-lists.png`, fullPage: true });
+await boss.goto(`${url}/book`);
+assert.ok(await boss.isVisible('td:has-text("c2")'), 'the book lists its customers');
+await boss.screenshot({ path: `${shots}/09-book.png`, fullPage: true });
+await boss.goto(`${url}/audit`);
+assert.ok(await boss.isVisible('text=The chain verifies'), 'the audit trail verifies');
+assert.ok(await boss.isVisible('text=alert.approve'), 'the approval is on the trail');
+await boss.screenshot({ path: `${shots}/10-audit.png`, fullPage: true });
+assert.equal((await ana.goto(`${url}/audit`)).status(), 403, 'an analyst may not read the trail');
+errors.splice(0, errors.length, ...errors.filter((e) => !e.includes('status of 403')));
 
 assert.deepEqual(errors, [], 'no console error (a blocked script or style)');
 
@@ -98,7 +107,7 @@ assert.deepEqual(errors, [], 'no console error (a blocked script or style)');
 // axe's script in (bypassCSP); the pages themselves run none.
 const checker = await session('boss', 'admin pass boss', { bypassCSP: true });
 const partyUrl = rex.url();
-for (const path of ['/alerts', new URL(alertUrl).pathname, '/search?q=Rotenberg', new URL(partyUrl).pathname, '/lists']) {
+for (const path of ['/alerts', new URL(alertUrl).pathname, '/search?q=Rotenberg', new URL(partyUrl).pathname, '/lists', '/book', '/audit']) {
   await checker.goto(`${url}${path}`);
   await checker.addScriptTag({ path: axePath });
   const result = await checker.evaluate(() => window.axe.run());

@@ -14,7 +14,9 @@
 //! Pages: sign-in and sign-out; the alert queue (filter by state, counts per state, paging);
 //! an alert (the customer and the listed record side by side, the matched name parts, the
 //! designations, what changed, the history) with the decision forms; search over every list
-//! (any script, each result with its score and the names that met); a listed party's card.
+//! (any script, each result with its score and the names that met); a listed party's card;
+//! the customer book; the audit trail with its verification (auditors, admins); the lists
+//! served (admins).
 
 pub mod pages;
 pub mod sessions;
@@ -164,6 +166,8 @@ pub fn router(desk: Arc<Desk>) -> Router {
         .route("/alerts/{id}/return", post(give_back))
         .route("/search", get(search))
         .route("/lists", get(lists))
+        .route("/book", get(book))
+        .route("/audit", get(audit))
         .route("/parties/{id}", get(party))
         .route("/static/sanctum.css", get(stylesheet))
         // Browsers ask for it on every site; no icon, and no 404 in their consoles.
@@ -610,4 +614,78 @@ async fn lists(State(desk): State<Shared>, session: Session) -> Result<Html<Stri
         user: session.view(),
         rows,
     }))
+}
+
+#[derive(Deserialize)]
+struct BookQuery {
+    book: Option<String>,
+    after: Option<String>,
+}
+
+/// A book's open customers, by id, a page at a time.
+async fn book(
+    State(desk): State<Shared>,
+    session: Session,
+    Query(query): Query<BookQuery>,
+) -> Result<Html<String>, PageError> {
+    let book = field(&query.book).unwrap_or_else(|| sanctum_review::book::DEFAULT_BOOK.to_string());
+    sanctum_review::book::check_book_name(&book)?;
+    let after = field(&query.after);
+    let shown = book.clone();
+    let (books, customers) = with_review(&desk, &session.actor.name, false, move |review, _| {
+        let books = sanctum_review::book::books(review.conn())?;
+        let customers = sanctum_review::book::open_customers(
+            review.conn(),
+            &shown,
+            after.as_deref(),
+            PAGE_SIZE + 1,
+        )?;
+        Ok((books, customers))
+    })
+    .await?;
+    Ok(render(&pages::BookPage::new(
+        session.view(),
+        book,
+        &books,
+        &customers,
+        PAGE_SIZE,
+    )))
+}
+
+#[derive(Deserialize)]
+struct AuditQuery {
+    from: Option<i64>,
+}
+
+/// The audit trail, a page at a time, with whether the chain verifies. Auditors and
+/// admins only.
+async fn audit(
+    State(desk): State<Shared>,
+    session: Session,
+    Query(query): Query<AuditQuery>,
+) -> Result<Html<String>, PageError> {
+    if !matches!(
+        session.actor.role,
+        Some(sanctum_review::Role::Auditor | sanctum_review::Role::Admin)
+    ) {
+        return Err(PageError::Forbidden(format!(
+            "{} may not read the audit trail: that needs auditor or admin",
+            session.actor.name
+        )));
+    }
+    let from = query.from.unwrap_or(1).max(1);
+    let (verification, entries) =
+        with_review(&desk, &session.actor.name, false, move |review, _| {
+            let verification = review.verify_audit(None)?;
+            let entries =
+                sanctum_review::audit::entries(review.conn(), Some(from), None, PAGE_SIZE + 1)?;
+            Ok((verification, entries))
+        })
+        .await?;
+    Ok(render(&pages::AuditPage::new(
+        session.view(),
+        &verification,
+        &entries,
+        PAGE_SIZE,
+    )))
 }

@@ -536,3 +536,111 @@ impl PartyPage {
         }
     }
 }
+
+pub struct CustomerRow {
+    pub id: String,
+    pub names: String,
+    pub birth_dates: String,
+    pub countries: String,
+    pub revision: i64,
+    pub updated: String,
+}
+
+#[derive(Template)]
+#[template(path = "book.html")]
+pub struct BookPage {
+    pub user: UserView,
+    pub book: String,
+    /// Every book: name, open customers.
+    pub books: Vec<(String, u64)>,
+    pub rows: Vec<CustomerRow>,
+    pub next_after: Option<String>,
+}
+
+impl BookPage {
+    pub fn new(
+        user: UserView,
+        book: String,
+        books: &[sanctum_review::book::BookSummary],
+        customers: &[sanctum_review::book::Customer],
+        page: usize,
+    ) -> BookPage {
+        let rows: Vec<CustomerRow> = customers
+            .iter()
+            .take(page)
+            .map(|customer| CustomerRow {
+                id: customer.customer_id.clone(),
+                names: customer.fields.names.join("; "),
+                birth_dates: customer.fields.birth_dates.join("; "),
+                countries: customer.fields.countries.join("; "),
+                revision: customer.revision,
+                updated: customer
+                    .updated_at
+                    .chars()
+                    .take(16)
+                    .collect::<String>()
+                    .replace('T', " "),
+            })
+            .collect();
+        let next_after = (customers.len() > page)
+            .then(|| rows.last().map(|row| row.id.clone()))
+            .flatten();
+        BookPage {
+            user,
+            book,
+            books: books.iter().map(|b| (b.book.clone(), b.open)).collect(),
+            rows,
+            next_after,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+pub struct AuditPage {
+    pub user: UserView,
+    pub entries_total: u64,
+    pub head_hash: String,
+    /// Empty when the chain holds; else where and why it breaks.
+    pub broken: String,
+    pub history: Vec<HistoryRow>,
+    pub seqs: Vec<i64>,
+    pub next_from: Option<i64>,
+}
+
+impl AuditPage {
+    pub fn new(
+        user: UserView,
+        verification: &sanctum_review::audit::Verification,
+        entries: &[Entry],
+        page: usize,
+    ) -> AuditPage {
+        let shown = &entries[..entries.len().min(page)];
+        AuditPage {
+            user,
+            entries_total: verification.entries,
+            head_hash: verification.head_hash.clone(),
+            broken: verification
+                .broken
+                .as_ref()
+                .map(|b| format!("entry {}: {}", b.seq, b.reason))
+                .unwrap_or_default(),
+            history: shown
+                .iter()
+                .map(|entry| HistoryRow {
+                    at: entry
+                        .at
+                        .chars()
+                        .take(19)
+                        .collect::<String>()
+                        .replace('T', " "),
+                    actor: entry.actor.clone(),
+                    kind: format!("{} {}", entry.kind, entry.subject),
+                    detail: entry.payload.clone(),
+                })
+                .collect(),
+            seqs: shown.iter().map(|entry| entry.seq).collect(),
+            next_from: entries.get(page).map(|entry| entry.seq),
+        }
+    }
+}
