@@ -75,6 +75,7 @@ assert.ok(await rex.isVisible('a:has-text("ROTENBERG, Arkady")'), 'Cyrillic find
 await rex.click('a:has-text("ROTENBERG, Arkady")');
 assert.match(rex.url(), /\/parties\/us-ofac-sdn-\d+$/);
 assert.ok(await rex.isVisible('text=UKRAINE-EO13661'), 'the card lists the programme');
+assert.ok(await rex.isVisible('td:has-text("listed")'), 'the card lists the versions it appears in');
 await rex.screenshot({ path: `${shots}/07-party.png`, fullPage: true });
 
 // The queue filtered: no alert scores 0.95 or more here.

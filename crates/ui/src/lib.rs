@@ -563,7 +563,8 @@ async fn search(
     Ok(render(&page))
 }
 
-/// A listed party's card: every field, its designations, when it was first and last seen.
+/// A listed party's card: every field, its designations, the versions of its list it
+/// appears in (an amendment marked where its record changed).
 async fn party(
     State(desk): State<Shared>,
     session: Session,
@@ -573,47 +574,41 @@ async fn party(
     let position = snapshot
         .position(&id)
         .ok_or_else(|| PageError::Review(ReviewError::NotFound(format!("listed party {id:?}"))))?;
-    let party = &snapshot.parties[position];
-    let seen = snapshot.seen.get(position);
-    Ok(render(&pages::PartyPage::new(
-        session.view(),
-        &party.entity,
-        seen,
-    )))
-}
-
-/// The lists served: sources, versions, age. Admins only: an analyst is refused (403).
-async fn lists(State(desk): State<Shared>, session: Session) -> Result<Html<String>, PageError> {
-    if session.actor.role != Some(sanctum_review::Role::Admin) {
-        return Err(PageError::Forbidden(format!(
-            "{} may not open the lists page: that needs admin",
-            session.actor.name
-        )));
-    }
-    let snapshot = desk.state.snapshot();
-    let ages: std::collections::HashMap<String, i64> =
-        desk.state.source_ages().into_iter().collect();
-    let rows = snapshot
-        .sources
-        .values()
-        .map(|source| pages::ListRow {
-            source: source.source.clone(),
-            version: source.seq,
-            versions: source.version_count,
-            published: source.published.clone().unwrap_or_default(),
-            fetched: source.fetched_at.clone(),
-            parties: source.party_count,
-            age_hours: ages
-                .get(&source.source)
-                .filter(|age| **age < i64::MAX)
-                .map(|age| format!("{:.1}", *age as f64 / 3600.0))
-                .unwrap_or_else(|| "unknown".into()),
+    let entity = snapshot.parties[position].entity.clone();
+    let (source, source_id) = (entity.source.clone(), entity.source_id.clone());
+    let appearances = desk
+        .state
+        .with_store(move |store| {
+            store
+                .appearances(&source, &source_id)
+                .map_err(ApiError::internal)
+        })
+        .await
+        .map_err(PageError::Api)?;
+    let versions = appearances
+        .iter()
+        .enumerate()
+        .map(|(index, (version, hash))| pages::AppearanceRow {
+            version: version.seq,
+            published: version
+                .published
+                .map(|date| date.to_string())
+                .unwrap_or_else(|| version.fetched_at.clone()),
+            change: if index == 0 {
+                "listed".to_string()
+            } else if appearances[index - 1].1 != *hash {
+                "amended".to_string()
+            } else {
+                String::new()
+            },
         })
         .collect();
-    Ok(render(&pages::ListsPage {
-        user: session.view(),
-        rows,
-    }))
+    Ok(render(&pages::PartyPage::new(
+        session.view(),
+        &entity,
+        snapshot.seen.get(position),
+        versions,
+    )))
 }
 
 #[derive(Deserialize)]
@@ -688,4 +683,37 @@ async fn audit(
         &entries,
         PAGE_SIZE,
     )))
+}
+/// The lists served: sources, versions, age. Admins only: an analyst is refused (403).
+async fn lists(State(desk): State<Shared>, session: Session) -> Result<Html<String>, PageError> {
+    if session.actor.role != Some(sanctum_review::Role::Admin) {
+        return Err(PageError::Forbidden(format!(
+            "{} may not open the lists page: that needs admin",
+            session.actor.name
+        )));
+    }
+    let snapshot = desk.state.snapshot();
+    let ages: std::collections::HashMap<String, i64> =
+        desk.state.source_ages().into_iter().collect();
+    let rows = snapshot
+        .sources
+        .values()
+        .map(|source| pages::ListRow {
+            source: source.source.clone(),
+            version: source.seq,
+            versions: source.version_count,
+            published: source.published.clone().unwrap_or_default(),
+            fetched: source.fetched_at.clone(),
+            parties: source.party_count,
+            age_hours: ages
+                .get(&source.source)
+                .filter(|age| **age < i64::MAX)
+                .map(|age| format!("{:.1}", *age as f64 / 3600.0))
+                .unwrap_or_else(|| "unknown".into()),
+        })
+        .collect();
+    Ok(render(&pages::ListsPage {
+        user: session.view(),
+        rows,
+    }))
 }

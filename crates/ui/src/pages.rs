@@ -483,6 +483,15 @@ pub struct PartyPage {
     pub first_seen: String,
     pub last_change: String,
     pub fields: Vec<FieldRow>,
+    pub versions: Vec<AppearanceRow>,
+}
+
+/// A version of its list a party appears in.
+pub struct AppearanceRow {
+    pub version: u32,
+    pub published: String,
+    /// `listed` for its first, `amended` where its record changed, empty otherwise.
+    pub change: String,
 }
 
 impl PartyPage {
@@ -490,6 +499,7 @@ impl PartyPage {
         user: UserView,
         party: &sanctum_model::Entity,
         seen: Option<&sanctum_server::snapshot::Seen>,
+        versions: Vec<AppearanceRow>,
     ) -> PartyPage {
         let fields = match serde_json::to_value(party) {
             Ok(Value::Object(map)) => map
@@ -533,6 +543,7 @@ impl PartyPage {
             first_seen: seen.and_then(|s| s.first_seen.clone()).unwrap_or_default(),
             last_change: seen.and_then(|s| s.last_change.clone()).unwrap_or_default(),
             fields,
+            versions,
         }
     }
 }
