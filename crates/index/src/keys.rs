@@ -2,11 +2,13 @@
 //!
 //! Two tokens share a key when the matcher could align them by one of its tests:
 //! - `k` the romanisation-variant key (Mohammed = Muhammad), and each pair of adjacent
-//!   tokens joined (a query may glue what the list splits);
+//!   tokens joined, and on the listed side each run of three or four (a query may glue what
+//!   the list splits: LXC / L.X.C);
 //! - `t` the text as written (a legal form glued to a name is cut off the query token);
 //! - `p` the Double Metaphone key (phonetic respellings);
 //! - `s` the consonant skeleton (changed vowels), `c` the consonants as written (dropped
-//!   vowels), and the OCR folding as a `k` key (VT8 / VTB);
+//!   vowels), and the OCR folding of the text as a `k` key on both sides (VT8 / VTB,
+//!   WEl / WEI), the matcher's OCR test exactly;
 //! - `d` every one-letter deletion of the key, and of the spelling where it differs, for
 //!   tokens of four letters or more (one typo, OCR error or transposition: the deletion
 //!   neighbourhood of SymSpell);
@@ -170,9 +172,12 @@ pub fn token_keys(t: &NameToken, token: u8, side: Side, fuzzy: bool, out: &mut V
         return;
     }
     push(hash(b'k', &[key]), false);
-    // Scanned documents: 1/I/l, 0/O, 5/S, 8/B, rn/m, cl/d read alike (VT8 / VTB).
+    // Scanned documents: 1/I/l, 0/O, 5/S, 8/B, rn/m, cl/d read alike (VT8 / VTB). The
+    // matcher aligns two tokens whose texts fold alike, so every token carries its folded
+    // text as a `k` key, unless its key already is that: WEl (key "vel") and WEI meet on
+    // "wel", Moharnad and Mohamad on "mohamad".
     let ocr = sanctum_matcher::names::ocr_fold(&t.text);
-    if ocr != t.text {
+    if ocr != t.key {
         push(hash(b'k', &[ocr.as_bytes()]), false);
     }
     if t.kind == TokenKind::Initial || t.kind == TokenKind::Number {
@@ -333,6 +338,28 @@ fn joined_keys(tokens: &[NameToken], side: Side, out: &mut Vec<TokenKey>) {
                                 prefix: false,
                             });
                         }
+                    }
+                }
+            }
+            // Runs of three and four adjacent tokens, as the matcher joins them
+            // (`names::JOINED_RUN_MAX`): L.X.C / LXC, S.A.L. / SAL. The query side looks its
+            // own runs up the same way, so the two meet whichever side splits.
+            let (mut by_key, mut by_text) = (Vec::new(), Vec::new());
+            for width in 3..=sanctum_matcher::names::JOINED_RUN_MAX {
+                for from in 0..n.saturating_sub(width - 1) {
+                    let run = &tokens[from..from + width];
+                    by_key.clear();
+                    by_text.clear();
+                    for t in run {
+                        by_key.extend_from_slice(t.key.as_bytes());
+                        by_text.extend_from_slice(t.text.as_bytes());
+                    }
+                    for h in [hash(b'k', &[&by_key]), hash(b't', &[&by_text])] {
+                        out.extend((from..from + width).map(|token| TokenKey {
+                            hash: h,
+                            token: pos(token),
+                            prefix: false,
+                        }));
                     }
                 }
             }

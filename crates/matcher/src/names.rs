@@ -1031,6 +1031,9 @@ impl RawMatch {
     }
 }
 
+/// The longest run of adjacent tokens joined to match one token of the other name.
+pub const JOINED_RUN_MAX: usize = 4;
+
 /// Letters below which a word is joined to others only exactly.
 const SHORT_WORD: usize = 6;
 
@@ -1051,7 +1054,7 @@ fn join_leftovers(
     swapped: bool,
     exact: bool,
 ) {
-    for len in (2..=4).rev() {
+    for len in (2..=JOINED_RUN_MAX).rev() {
         for i in 0..(run_side.len() + 1).saturating_sub(len) {
             if run_used[i..i + len].iter().any(|u| *u) {
                 continue;
