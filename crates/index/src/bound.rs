@@ -1,41 +1,41 @@
 //! The best name score the matcher could give a listed name, from what the keys say can
 //! align, before comparing anything.
 //!
-//! It is the matcher's own formula (`sanctum_matcher::names::compare`) with every aligned
-//! token at the highest similarity its keys allow (1, or 0.85 when only a prefix key was
-//! shared) and the most lenient weight for what is left over:
-//!
-//! ```text
-//! bound = Σ sim · (hit query weights + hit listed weights)
-//!       / (Σ hit weights + Σ missed query weights + Σ missed listed weights)
-//! ```
+//! It is the matcher's own model (`sanctum_matcher::model`: its weights, its shares of what
+//! is left over, its [`Tally`]) evaluated with optimistic inputs: every token a key met at
+//! the highest similarity its keys allow (1, or [`BEST_LOOSE_SIMILARITY`] when only a prefix
+//! key was shared) and the lightest weight the matcher's rules could give what is left over.
 //!
 //! A missed token weighs fully, except where the matcher is lenient: for a person, with two
-//! names aligned and left-over names on one side only, a missed query name weighs half and a
-//! missed listed given name 0.15 (a listed family name fully). Words of legal forms and light
-//! words weigh at most 0.05, and so does a query word the matcher may take for a legal form
+//! names aligned and left-over names on one side only, a missed query name weighs
+//! `query_leftover_weight` and a missed listed given name `omitted_weight` (a listed family
+//! name fully). Words of legal forms and light words weigh at most
+//! `STRAY_LEGAL_WORD_WEIGHT`, and so does a query word the matcher may take for a legal form
 //! cut short (`sanctum_matcher::names::cut_legal_word`). Three alignments the keys cannot see
-//! are assumed possible: an initial with any token of its letter; two long tokens (eight letters or more, where the
-//! matcher allows two edits and the keys see one) within two edits, at 0.93; and a query cut
-//! at a field limit (`sanctum_matcher::names::at_field_limit`), whose last word may be the
-//! start of a listed word (or of a particle and the word after it) and whose missing tail
-//! then weighs `CUT_AWAY_SHARE`.
+//! are assumed possible: an initial with any token of its letter; two long tokens (eight
+//! letters or more, where the matcher allows two edits and the keys see one) within two
+//! edits, at [`BEST_LOOSE_SIMILARITY`]; and a query cut at a field limit
+//! (`sanctum_matcher::names::at_field_limit`), whose last word may be the start of a listed
+//! word (or of a particle and the word after it) and whose missing tail then weighs
+//! `CUT_AWAY_SHARE`. The rules that only lower a score are left out. That the result stays
+//! an upper bound is checked over generated name pairs (`tests/bound_model.rs`).
 
-use crate::keys::{MAX_TOKENS, is_initial};
-use sanctum_matcher::names::{
-    CUT_AWAY_SHARE, CUT_SIMILARITY, OMITTED_NAME_SHARE, OMITTED_NAMES_MAX, allowed_edits,
-    at_field_limit, cut_legal_word, inside_legal_form,
+use crate::keys::MAX_TOKENS;
+use sanctum_matcher::model::{
+    self, BEST_LOOSE_SIMILARITY, CUT_AWAY_SHARE, CUT_SIMILARITY, EXACT_SIMILARITY,
+    NAME_WORD_MIN_WEIGHT, OMITTED_NAMES_MAX, STRAY_LEGAL_WORD_WEIGHT, Tally, is_initial,
 };
+use sanctum_matcher::names::{allowed_edits, at_field_limit, cut_legal_word, inside_legal_form};
 use sanctum_names::{NameToken, TokenKind};
 
 /// A set of a name's tokens, by position (see [`MAX_TOKENS`]).
 pub type Mask = u32;
 
-/// Similarity assumed for a token met only through a prefix key (the matcher gives 0.85 to a
-/// prefix, at most 0.93 to spellings a few edits apart, which may share only a prefix).
-const PREFIX_SIMILARITY: f64 = 0.93;
-/// Similarity assumed for two long tokens within two edits (the matcher's best is below).
-const NEAR_SIMILARITY: f64 = 0.93;
+/// Similarity assumed for a token met only through a prefix key: a prefix, a cut word, or
+/// spellings a few edits apart that share only a prefix.
+const PREFIX_SIMILARITY: f64 = BEST_LOOSE_SIMILARITY;
+/// Similarity assumed for two long tokens within two edits.
+const NEAR_SIMILARITY: f64 = BEST_LOOSE_SIMILARITY;
 
 /// What the bound needs of a token to rule out an alignment the keys cannot see.
 #[derive(Clone, Copy, Default)]
@@ -229,20 +229,26 @@ pub fn prepare(
         // 0.5, as org words are), which only raises the bound.
         let legal = |k: usize| {
             tokens[k].kind == TokenKind::LegalForm
-                || weights[k] < 0.5
+                || weights[k] < NAME_WORD_MIN_WEIGHT
                 || (!listed && cut_legal_word(tokens, k, chars))
         };
         let legal_part =
             (!listed && cut_legal_word(tokens, i, chars)) || inside_legal_form(tokens, i, legal);
-        let light = t.kind == TokenKind::LegalForm || w < 0.5 || legal_part;
+        let light = t.kind == TokenKind::LegalForm || w < NAME_WORD_MIN_WEIGHT || legal_part;
         let lenient = if !listed {
-            0.5 * w
+            model::query_leftover_weight(w, true)
         } else if family.contains(&t.key) {
             w
         } else {
-            OMITTED_NAME_SHARE * w
+            model::omitted_weight(w)
         };
-        let cap = |x: f64| if light { x.min(0.05) } else { x };
+        let cap = |x: f64| {
+            if light {
+                x.min(STRAY_LEGAL_WORD_WEIGHT)
+            } else {
+                x
+            }
+        };
         let signature = Signature::of(t);
         shape.heads |= signature.head_bit();
         out.push(TokenInfo {
@@ -253,7 +259,7 @@ pub fn prepare(
         });
         let bit: Mask = 1 << i;
         shape.weight += w as f32;
-        if w >= 0.5 && !legal_part {
+        if w >= NAME_WORD_MIN_WEIGHT && !legal_part {
             shape.heavy |= bit;
             shape.heavy_count += 1;
             shape.heavy_miss_lenient = shape.heavy_miss_lenient.min(cap(lenient) as f32);
@@ -478,25 +484,25 @@ pub fn bound(query: Side, query_chars: usize, listed: Side, hits: Hits, person: 
     let l_hit = (hits.listed_full | hits.listed_prefix) & listed.all();
     let mut q_free = query.all() & !q_hit;
     let mut l_free = listed.all() & !l_hit;
-    let mut numerator = 0.0f64;
-    let mut denominator = 0.0f64;
-    for i in bits(q_hit) {
-        let sim = if hits.query_full & (1 << i) != 0 {
-            1.0
+    let mut tally = Tally::default();
+    let similarity = |full: Mask, k: usize| {
+        if full & (1 << k) != 0 {
+            EXACT_SIMILARITY
         } else {
             PREFIX_SIMILARITY
-        };
-        numerator += sim * f64::from(query.tokens[i].hit);
-        denominator += f64::from(query.tokens[i].hit);
+        }
+    };
+    for i in bits(q_hit) {
+        tally.met(
+            similarity(hits.query_full, i),
+            f64::from(query.tokens[i].hit),
+        );
     }
     for j in bits(l_hit) {
-        let sim = if hits.listed_full & (1 << j) != 0 {
-            1.0
-        } else {
-            PREFIX_SIMILARITY
-        };
-        numerator += sim * f64::from(listed.tokens[j].hit);
-        denominator += f64::from(listed.tokens[j].hit);
+        tally.met(
+            similarity(hits.listed_full, j),
+            f64::from(listed.tokens[j].hit),
+        );
     }
     let mut matched = q_hit.count_ones();
     let last = query.tokens.len().saturating_sub(1);
@@ -517,7 +523,7 @@ pub fn bound(query: Side, query_chars: usize, listed: Side, hits: Hits, person: 
         let cut_word = i == last && at_field_limit(query_chars);
         let partner = |j: usize| {
             if initial_of(j) {
-                Some(1.0)
+                Some(EXACT_SIMILARITY)
             } else if cut_word && listed.tokens[j].signature.may_start_with(q_sig) {
                 Some(CUT_SIMILARITY)
             } else if long
@@ -531,17 +537,17 @@ pub fn bound(query: Side, query_chars: usize, listed: Side, hits: Hits, person: 
         };
         let found = bits(l_free)
             .find_map(|j| partner(j).map(|s| (Some(j), s)))
-            .or_else(|| bits(l_hit).find(|&j| initial_of(j)).map(|_| (None, 1.0)));
+            .or_else(|| {
+                bits(l_hit)
+                    .find(|&j| initial_of(j))
+                    .map(|_| (None, EXACT_SIMILARITY))
+            });
         if let Some((j, sim)) = found {
-            let w = f64::from(query.tokens[i].hit);
-            numerator += sim * w;
-            denominator += w;
+            tally.met(sim, f64::from(query.tokens[i].hit));
             q_free &= !(1 << i);
             matched += 1;
             if let Some(j) = j {
-                let w = f64::from(listed.tokens[j].hit);
-                numerator += sim * w;
-                denominator += w;
+                tally.met(sim, f64::from(listed.tokens[j].hit));
                 l_free &= !(1 << j);
             }
         }
@@ -551,9 +557,7 @@ pub fn bound(query: Side, query_chars: usize, listed: Side, hits: Hits, person: 
     for i in bits(q_hit & query.shape.initials) {
         let first = query.tokens[i].signature.first;
         if let Some(j) = bits(l_free).find(|&j| listed.tokens[j].signature.first == first) {
-            let w = f64::from(listed.tokens[j].hit);
-            numerator += w;
-            denominator += w;
+            tally.met(EXACT_SIMILARITY, f64::from(listed.tokens[j].hit));
             l_free &= !(1 << j);
         }
     }
@@ -561,33 +565,33 @@ pub fn bound(query: Side, query_chars: usize, listed: Side, hits: Hits, person: 
     // they can only raise the bound (ABOU / ABU).
     for (side, free) in [(query, &mut q_free), (listed, &mut l_free)] {
         for k in bits(*free & !side.shape.heavy) {
-            let w = f64::from(side.tokens[k].hit);
-            numerator += w;
-            denominator += w;
+            tally.met(EXACT_SIMILARITY, f64::from(side.tokens[k].hit));
             *free &= !(1 << k);
         }
     }
     let conflict = q_free & query.shape.heavy != 0 && l_free & listed.shape.heavy != 0;
     let lenient = person && matched >= 2 && !conflict;
-    let miss = |side: Side, free: Mask| -> f64 {
-        bits(free)
-            .map(|k| {
-                let t = &side.tokens[k];
-                f64::from(if lenient { t.miss_lenient } else { t.miss_full })
-            })
-            .sum()
-    };
-    let q_missed = miss(query, q_free);
+    // What is met so far, before the leftovers: the start of the cut's reading below.
+    let met = tally;
+    for k in bits(q_free) {
+        let t = &query.tokens[k];
+        tally.left_over(f64::from(if lenient {
+            t.miss_lenient
+        } else {
+            t.miss_full
+        }));
+    }
     // Listed names left out leniently weigh OMITTED_NAMES_MAX at most together (a family
-    // name fully, so capping the whole sum only lowers it further).
-    let l_missed = miss(listed, l_free);
-    let l_missed = if lenient {
-        l_missed.min(OMITTED_NAMES_MAX)
-    } else {
-        l_missed
-    };
-    let score = |n: f64, d: f64| if d > 0.0 { n / d } else { 0.0 };
-    let plain = score(numerator, denominator + q_missed + l_missed);
+    // name fully: capping it with the others only lowers the sum further).
+    for k in bits(l_free) {
+        let t = &listed.tokens[k];
+        if lenient {
+            tally.omitted(f64::from(t.miss_lenient));
+        } else {
+            tally.left_over(f64::from(t.miss_full));
+        }
+    }
+    let plain = tally.score();
     // A cut-short query: its last word may be the start of a listed one, and what the cut
     // took away weighs CUT_AWAY_SHARE, when no other name of the query is left over.
     let cut = at_field_limit(query_chars)
@@ -600,11 +604,10 @@ pub fn bound(query: Side, query_chars: usize, listed: Side, hits: Hits, person: 
     if !cut {
         return plain;
     }
-    let (mut n, mut d) = (numerator, denominator);
+    let mut cut_reading = met;
     if q_free & (1 << last) != 0 {
         // The last query word against the start of a listed word, instead of missed.
-        n += CUT_SIMILARITY * f64::from(query.tokens[last].hit);
-        d += f64::from(query.tokens[last].hit);
+        cut_reading.met(CUT_SIMILARITY, f64::from(query.tokens[last].hit));
     }
     let l_lenient: f64 = bits(l_free)
         .map(|k| {
@@ -615,10 +618,8 @@ pub fn bound(query: Side, query_chars: usize, listed: Side, hits: Hits, person: 
             )
         })
         .sum();
-    plain.max(score(
-        n,
-        d + (CUT_AWAY_SHARE * l_lenient).min(OMITTED_NAMES_MAX),
-    ))
+    cut_reading.omitted(CUT_AWAY_SHARE * l_lenient);
+    plain.max(cut_reading.score())
 }
 
 #[cfg(test)]

@@ -26,6 +26,7 @@
 //! Keys are hashed as they are made (FNV-1a over a tag byte and the parts), so a lookup
 //! allocates no strings; a collision only adds a candidate.
 
+use sanctum_matcher::model::is_initial;
 use sanctum_names::{NameToken, TokenKind};
 
 /// Tokens per name the bound tracks (bit masks of 32 keep a name's hits in 16 bytes); later
@@ -63,11 +64,6 @@ fn indexable(t: &NameToken) -> bool {
         t.kind,
         TokenKind::Name | TokenKind::Number | TokenKind::Initial
     )
-}
-
-/// A single letter is an initial, whatever the analysis called it.
-pub fn is_initial(t: &NameToken) -> bool {
-    t.kind == TokenKind::Initial || t.text.len() == 1
 }
 
 /// The side a key is made for: a few keys differ (initials, prefixes).

@@ -26,13 +26,11 @@ pub mod keys;
 use bound::{Hits, Mask, QuerySums, Shape, Side, TokenInfo};
 use keys::name_keys;
 use sanctum_matcher::features::normalize_id;
+use sanctum_matcher::model;
 use sanctum_matcher::{MatchOptions, PreparedEntity, PreparedName, PreparedQuery};
 use sanctum_model::{EntityKind, NameKind};
 use sanctum_names::TokenKind;
 use std::collections::HashMap;
-
-/// The matcher's share of the score carried by the name.
-const NAME_SHARE: f64 = 0.90;
 
 /// A listed name, as the quick bound needs it: one cache line, since a lookup reads a
 /// thousand of them at random.
@@ -199,18 +197,18 @@ struct Lookup {
     weak_alias_fuzzy: bool,
 }
 
-/// The most the query's other features can add to `NAME_SHARE × name score`: an exact birth
-/// date when it gives one, a shared country when it gives one (see `sanctum_matcher::features`).
+/// The most the query's other features can add to `NAME_SHARE × name score`: a same birth
+/// date when it gives one, a shared country when it gives one (see `sanctum_matcher::model`).
 fn feature_bonus(query: &PreparedQuery) -> f64 {
     let dob = if query.birth_dates.is_empty() {
         0.0
     } else {
-        0.06
+        model::SAME_BIRTH_DATE
     };
     let country = if query.countries.is_empty() {
         0.0
     } else {
-        0.02
+        model::SHARED_COUNTRY
     };
     dob + country
 }
@@ -386,8 +384,7 @@ impl CandidateIndex {
         if scratch.hits.len() != self.names.len() {
             scratch.hits = vec![Hits::default(); self.names.len()];
         }
-        // Scores are rounded to four decimals: 0.79996 alerts at 0.80.
-        let min_name_score = (threshold - feature_bonus(query) - 1e-4) / NAME_SHARE - 1e-9;
+        let min_name_score = model::min_name_score(threshold, feature_bonus(query));
         let query_person = query.kind == Some(EntityKind::Person);
         for name in &query.names {
             if stop() {

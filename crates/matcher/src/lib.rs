@@ -21,6 +21,7 @@
 pub mod deck;
 pub mod eval;
 pub mod features;
+pub mod model;
 pub mod names;
 
 use sanctum_limits::{LimitExceeded, Limits};
@@ -32,8 +33,7 @@ use std::fmt;
 /// Alerts are raised at or above this score.
 pub const DEFAULT_THRESHOLD: f64 = 0.80;
 
-/// The share of the final score the name carries; the features move the rest.
-pub(crate) const NAME_SHARE: f64 = 0.90;
+use model::NAME_SHARE;
 
 #[derive(Debug, Clone)]
 pub struct MatchOptions {
@@ -785,12 +785,7 @@ impl Matcher {
             .filter(|f| f.feature != "identifier")
             .map(|f| f.contribution)
             .sum();
-        let score = if id_match {
-            // An exact identifier makes the match near certain; the name still orders it.
-            0.98 + 0.02 * m.score
-        } else {
-            (NAME_SHARE * m.score + adjustment).clamp(0.0, 0.98)
-        };
+        let score = model::party_score(m.score, adjustment, id_match);
         let score = (score * 1e4).round() / 1e4;
         Some(Hit {
             score,

@@ -18,6 +18,16 @@
 //! or dropped letter or an OCR confusion is a slip; another consonant, or a vowel changed in a
 //! short syllable, more often another name.
 
+use crate::model::{
+    self, ALIGN_MIN, CHANGED_IN_FOUR_SIMILARITY, CUT_AWAY_SHARE, CUT_SIMILARITY,
+    DESCRIPTOR_LEFTOVER_WEIGHT, EXACT_SIMILARITY, FIRST_INITIAL_SIMILARITY, FIRST_LETTER_PENALTY,
+    INITIAL_SIMILARITY_OTHER, INITIAL_SIMILARITY_PERSON, INITIALS_ONLY_SCORE, JOINED_SIMILARITY,
+    LONG_PREFIX_SIMILARITY, NAME_WORD_MIN_WEIGHT, NONE_SPELT_ALIKE, OCR_SIMILARITY,
+    ONE_EDIT_SIMILARITY, OTHER_LEGAL_FORM, PER_EDIT_PENALTY, PHONETIC_MIN_JARO_WINKLER,
+    PHONETIC_SIMILARITY, SHORT_PREFIX_SIMILARITY, SPELT_ALIKE_MIN, STRAY_LEGAL_WORD_WEIGHT, Tally,
+    UNLIKELY_SWAP_PENALTY, VARIANT_SIMILARITY, VOWEL_IN_FOUR_SIMILARITY, VOWELS_DROPPED_SIMILARITY,
+    base_weight, is_initial,
+};
 use crate::{Aligned, How};
 use sanctum_names::{NameAnalysis, NameToken, TokenKind};
 
@@ -92,16 +102,9 @@ pub fn at_field_limit(chars: usize) -> bool {
         .any(|&limit| chars <= limit && chars + 3 >= limit)
 }
 
-/// The similarity of a cut query's last word with the listed word it is the start of.
-pub const CUT_SIMILARITY: f64 = 0.93;
-
-/// What a listed word the cut took away weighs, as a share of its weight: the query says
-/// nothing of it.
-pub const CUT_AWAY_SHARE: f64 = 0.03;
-
 /// Org words that describe a company rather than its legal form (GROUP, HOLDING,
 /// TRADING…): EVEREST is not EVEREST GROUP, so left over they weigh
-/// [`DESCRIPTOR_LEFTOVER`], not as a legal form's word.
+/// [`DESCRIPTOR_LEFTOVER_WEIGHT`], not as a legal form's word.
 const DESCRIPTORS: &[&str] = &[
     "group",
     "holding",
@@ -110,9 +113,6 @@ const DESCRIPTORS: &[&str] = &[
     "international",
     "trading",
 ];
-
-/// What a descriptor left over weighs.
-const DESCRIPTOR_LEFTOVER: f64 = 0.5;
 
 /// Whether an org word is a descriptor (see [`DESCRIPTORS`]), as written or with the same
 /// consonants (GRUPPA, GRUP, GROUPE).
@@ -197,27 +197,6 @@ fn within_one_edit(a: &str, b: &str) -> bool {
     start + end + 2 >= x.len().max(y.len()) && bounded_osa(a, b, 1) <= 1
 }
 
-/// A single letter is an initial, whatever else it could be ("Y." is not Spanish "y").
-fn is_initial(t: &NameToken) -> bool {
-    t.kind == TokenKind::Initial || (t.text.len() == 1 && t.kind != TokenKind::Number)
-}
-
-/// `org`: the token is a word of company names ([`is_org_word`]).
-fn base_weight(t: &NameToken, org: bool) -> f64 {
-    if is_initial(t) {
-        return 0.5;
-    }
-    match t.kind {
-        TokenKind::Name if org => 0.3,
-        TokenKind::Name | TokenKind::Number => 1.0,
-        TokenKind::Initial => 0.5,
-        TokenKind::LegalForm => 0.3,
-        TokenKind::Stopword => 0.2,
-        TokenKind::Particle => 0.15,
-        TokenKind::Honorific | TokenKind::Generation => 0.0,
-    }
-}
-
 /// What token comparisons need of a token beyond its analysis.
 #[derive(Debug, Clone)]
 struct TokenFeatures {
@@ -258,7 +237,7 @@ impl NameTokens {
             .collect();
         // A name of titles only ("DOCTOR") is still a name.
         if weights.iter().all(|w| *w == 0.0) {
-            weights.iter_mut().for_each(|w| *w = 1.0);
+            weights.iter_mut().for_each(|w| *w = model::NAME_WEIGHT);
         }
         let ((tokens, weights), org): ((Vec<NameToken>, Vec<f64>), Vec<bool>) = tokens
             .into_iter()
@@ -290,25 +269,6 @@ pub struct NameMatch {
     pub unmatched_query: Vec<String>,
     pub unmatched_listed: Vec<String>,
 }
-
-/// The most a name scores when only initials pair with words, or only words that are no
-/// name (legal forms, particles).
-const INITIALS_ONLY_SCORE: f64 = 0.5;
-
-/// The similarity of an initial with the listed first name it stands for.
-const FIRST_INITIAL_SIMILARITY: f64 = 0.95;
-
-/// What a name whose aligned words all differ in spelling keeps of its score.
-const NONE_SPELT_ALIKE: f64 = 0.95;
-
-/// Below this similarity two tokens are not considered the same word at all.
-const ALIGN_MIN: f64 = 0.6;
-/// What a listed given name a person's query leaves out weighs, of its weight.
-pub const OMITTED_NAME_SHARE: f64 = 0.15;
-/// The most that listed given names a query leaves out weigh together: a chain of father's
-/// and grandfather's names (Yasir Sab'awi Ibrahim Hasan AL-TIKRITI) is routinely left out
-/// whole, so a third name left out tells no more than two.
-pub const OMITTED_NAMES_MAX: f64 = 0.3;
 
 /// Edits tolerated for a token of this length: none for short tokens, where one edit makes
 /// another name (Li/Lu, Ali/Eli), growing with length.
@@ -450,9 +410,6 @@ fn nearest_spelling(key: (&str, &str, usize), text: (&str, &str, usize)) -> Opti
         .min()
 }
 
-/// What a consonant changed for an unrelated one costs a spelling's similarity.
-const UNLIKELY_SWAP_PENALTY: f64 = 0.08;
-
 /// The one pair of bytes in which `a` and `b`, of one length, differ; `None` when they
 /// differ in none or in more.
 fn substitution(a: &[u8], b: &[u8]) -> Option<(u8, u8)> {
@@ -590,14 +547,14 @@ fn token_similarity(
     person: bool,
 ) -> (f64, How) {
     if a.text == b.text {
-        return (1.0, How::Exact);
+        return (EXACT_SIMILARITY, How::Exact);
     }
     if a.key == b.key && !a.key.is_empty() {
-        return (0.97, How::Variant);
+        return (VARIANT_SIMILARITY, How::Variant);
     }
     // Scanned documents confuse 1/I/l, 0/O, 5/S: the same after folding is the same token.
     if fa.ocr == fb.ocr {
-        return (0.93, How::Fuzzy);
+        return (OCR_SIMILARITY, How::Fuzzy);
     }
     if a.kind == TokenKind::Number || b.kind == TokenKind::Number {
         return (0.0, How::Fuzzy);
@@ -605,7 +562,12 @@ fn token_similarity(
     if fa.initial || fb.initial {
         let other = if fa.initial { b } else { a };
         if other.text.len() > 1 && fa.first == fb.first {
-            return (if person { 0.9 } else { 0.7 }, How::Initial);
+            let s = if person {
+                INITIAL_SIMILARITY_PERSON
+            } else {
+                INITIAL_SIMILARITY_OTHER
+            };
+            return (s, How::Initial);
         }
         return (0.0, How::Initial);
     }
@@ -628,7 +590,7 @@ fn token_similarity(
     };
     // Folding can take a misspelt token away from its variant key (Mobamed stays, Mohamed
     // becomes muhammad): the spelling as written counts too. Below the tolerance nothing
-    // aligns (0.6), so only distances within it are computed.
+    // aligns (ALIGN_MIN), so only distances within it are computed.
     let text_len = a.text.chars().count().min(b.text.chars().count());
     let distance = nearest_spelling(
         (ka, kb, allowed_edits(short)),
@@ -654,15 +616,19 @@ fn token_similarity(
         // A vowel for another there changes the syllable: PENG/PANG, CHEN/CHUN.
         let vowel_in_four = changed_in_four && vowel_changed(&a.text, &b.text);
         let base = if vowel_in_four {
-            0.75
+            VOWEL_IN_FOUR_SIMILARITY
         } else if changed_in_four {
-            0.88
+            CHANGED_IN_FOUR_SIMILARITY
         } else {
-            0.93
+            ONE_EDIT_SIMILARITY
         };
         let s = base
-            - 0.05 * (distance.saturating_sub(1)) as f64
-            - if first_differs { 0.08 } else { 0.0 }
+            - PER_EDIT_PENALTY * (distance.saturating_sub(1)) as f64
+            - if first_differs {
+                FIRST_LETTER_PENALTY
+            } else {
+                0.0
+            }
             - if unlikely { UNLIKELY_SWAP_PENALTY } else { 0.0 };
         consider(s, How::Fuzzy);
     }
@@ -674,28 +640,33 @@ fn token_similarity(
         && a.phonetic == b.phonetic
         && fa.first == fb.first
         && consonants(&a.text).len() >= 4
-        && strsim::jaro_winkler(&a.text, &b.text) >= 0.85
+        && strsim::jaro_winkler(&a.text, &b.text) >= PHONETIC_MIN_JARO_WINKLER
         && strsim::osa_distance(&consonants(&a.text), &consonants(&b.text)) <= 1
     {
-        consider(0.9, How::Phonetic);
+        consider(PHONETIC_SIMILARITY, How::Phonetic);
     }
     // Long vowels doubled in one spelling and not the other (DEEN / DIN, LOO / LU).
     if fa.single_vowels.is_some() || fb.single_vowels.is_some() {
         let single_a = fa.single_vowels.as_deref().unwrap_or(a.text.as_str());
         let single_b = fb.single_vowels.as_deref().unwrap_or(b.text.as_str());
         if single_a == single_b {
-            consider(0.9, How::Phonetic);
+            consider(PHONETIC_SIMILARITY, How::Phonetic);
         }
     }
     // Vowels dropped (MHLLA for MAHALLA, not Sarina for Serrano): the shorter spelling is the
     // longer one with some of its vowels left out.
     if short >= 3 && (vowels_dropped(&a.text, &b.text) || vowels_dropped(&b.text, &a.text)) {
-        consider(0.88, How::Skeleton);
+        consider(VOWELS_DROPPED_SIMILARITY, How::Skeleton);
     }
     if short >= 4 && long > short && (ka.starts_with(kb) || kb.starts_with(ka)) {
         // A longer remainder is a name of its own (MAHMUD / MAHMOUDZADEH, KOVAL / KOVALENKO).
         let remainder = a.text.len().abs_diff(b.text.len()).max(long - short);
-        consider(if remainder <= 2 { 0.85 } else { 0.75 }, How::Prefix);
+        let s = if remainder <= 2 {
+            SHORT_PREFIX_SIMILARITY
+        } else {
+            LONG_PREFIX_SIMILARITY
+        };
+        consider(s, How::Prefix);
     }
     best
 }
@@ -752,7 +723,7 @@ pub fn compare(
     }
     // Split or joined tokens, spelling across token boundaries, cut fields: only when tokens
     // are left over or aligned loosely.
-    let loose = aligned.iter().any(|a| a.2 < 0.95);
+    let loose = aligned.iter().any(|a| a.2 < SPELT_ALIKE_MIN);
     let mut cut = false;
     if loose || q_used.iter().chain(&l_used).any(|u| !*u) {
         join_leftovers(q, l, &mut q_used, &mut l_used, &mut aligned, false, false);
@@ -780,7 +751,7 @@ pub fn compare(
     // first name's initial is the one people write (H. KAMPETE for Hugues Raston KAMPETE).
     for a in aligned.iter_mut() {
         if a.3 == How::Initial {
-            lw[a.1] = lw[a.1].min(0.5);
+            lw[a.1] = lw[a.1].min(model::INITIAL_WEIGHT);
             if person && Some(a.1) == first_given {
                 a.2 = a.2.max(FIRST_INITIAL_SIMILARITY);
             }
@@ -822,12 +793,12 @@ pub fn compare(
             if features[k].descriptor {
                 // (Unless the cut took it away: the query says nothing of it.)
                 if !cut_away {
-                    weights[k] = weights[k].max(DESCRIPTOR_LEFTOVER);
+                    weights[k] = weights[k].max(DESCRIPTOR_LEFTOVER_WEIGHT);
                 }
             } else if legal(k) || inside_legal_form(tokens, k, legal) {
                 stray_legal_words = true;
                 if other_has_form {
-                    weights[k] = 0.05;
+                    weights[k] = STRAY_LEGAL_WORD_WEIGHT;
                 }
             }
         }
@@ -841,15 +812,13 @@ pub fn compare(
         l_sim[j] = l_sim[j].max(s);
     }
     let matched_names = q_sim.iter().filter(|s| **s > 0.0).count();
-    let numerator: f64 = q_sim.iter().zip(&qw).map(|(s, w)| s * w).sum::<f64>()
-        + l_sim.iter().zip(&lw).map(|(s, w)| s * w).sum::<f64>();
     // Leftovers are omissions (a middle name one side leaves out) only when the other side
     // has no leftover name of its own; leftovers on both sides are names that differ.
     let leftover = |tokens: &[NameToken], used: &[bool], weights: &[f64]| {
         tokens
             .iter()
             .enumerate()
-            .any(|(k, _)| !used[k] && weights[k] >= 0.5)
+            .any(|(k, _)| !used[k] && weights[k] >= NAME_WORD_MIN_WEIGHT)
     };
     let conflict = leftover(q, &q_used, &qw) && leftover(l, &l_used, &lw);
     let lenient = person && matched_names >= 2 && !conflict;
@@ -864,22 +833,23 @@ pub fn compare(
     // name it lacks is a name that differs, not one left out.
     let skipped_first = first_given.filter(|&f| {
         !l_used[f]
-            && aligned
-                .iter()
-                .any(|&(_, j, ..)| j > f && !family.contains(&l[j].key) && lw[j] >= 0.5)
+            && aligned.iter().any(|&(_, j, ..)| {
+                j > f && !family.contains(&l[j].key) && lw[j] >= NAME_WORD_MIN_WEIGHT
+            })
     });
     // The query's own family name, its last word (ROBERT JOSEPH BROWN / Robert JOSEPH), is
     // no middle name it may carry over the list's; a patronymic there is.
     let query_family = (q.len() >= 3)
         .then(|| q.len() - 1)
         .filter(|&i| !query.features[i].patronymic);
-    let mut denominator = 0.0;
+    let mut tally = Tally::default();
     for i in 0..q.len() {
-        denominator += if q_used[i] || !lenient || query_family == Some(i) {
-            qw[i]
+        if q_used[i] {
+            tally.met(q_sim[i], qw[i]);
         } else {
-            0.5 * qw[i]
-        };
+            let excused = lenient && query_family != Some(i);
+            tally.left_over(model::query_leftover_weight(qw[i], excused));
+        }
     }
     // A middle name spelt like the family name (Suhayl Hasan AL-HASAN) is no family name
     // left out when the family name itself is met.
@@ -888,25 +858,20 @@ pub fn compare(
             .zip(&l_used)
             .any(|(o, used)| *used && o.key == *key)
     };
-    let mut omitted = 0.0;
     for (j, t) in l.iter().enumerate() {
-        if l_used[j]
-            || !lenient
+        if l_used[j] {
+            tally.met(l_sim[j], lw[j]);
+        } else if !lenient
             || word_for_initial
             || skipped_first == Some(j)
             || (family.contains(&t.key) && !met(&t.key))
         {
-            denominator += lw[j];
+            tally.left_over(lw[j]);
         } else {
-            omitted += OMITTED_NAME_SHARE * lw[j];
+            tally.omitted(model::omitted_weight(lw[j]));
         }
     }
-    denominator += omitted.min(OMITTED_NAMES_MAX);
-    let mut score = if denominator > 0.0 {
-        numerator / denominator
-    } else {
-        0.0
-    };
+    let mut score = tally.score();
     // First letters alone are not a name: when every alignment pairs an initial with a word
     // (A. MUNANDAR / Haji M. ASHRAF, Ruskan Ovsepovich MITIAEV / M.R.O.), no word agrees.
     if aligned.iter().all(|a| a.3 == How::Initial) {
@@ -916,7 +881,7 @@ pub fn compare(
     // ("OBSHCHESTVO S OGRANICHENNOI OTVETST", a name cut inside its legal form) names no
     // company, unless it is the listed name itself.
     let name_word = |t: &NameToken, weight: f64, features: &TokenFeatures| {
-        weight >= 0.5
+        weight >= NAME_WORD_MIN_WEIGHT
             && !features.org
             && !matches!(
                 t.kind,
@@ -938,14 +903,15 @@ pub fn compare(
         .count()
         >= 2;
     let names_met = names_met || initials_met;
-    let whole = q_used.iter().chain(&l_used).all(|u| *u) && aligned.iter().all(|a| a.2 >= 0.95);
+    let whole =
+        q_used.iter().chain(&l_used).all(|u| *u) && aligned.iter().all(|a| a.2 >= SPELT_ALIKE_MIN);
     if !whole && !names_met {
         score = score.min(INITIALS_ONLY_SCORE);
     }
     // Words that all differ in spelling (HUANG FANG / PHONG HOANG) are less sure than any
     // one spelt alike.
     let spelt_alike = |a: &(usize, usize, f64, How)| {
-        matches!(a.3, How::Exact | How::Variant) || (a.3 == How::Joined && a.2 >= 0.95)
+        matches!(a.3, How::Exact | How::Variant) || (a.3 == How::Joined && a.2 >= SPELT_ALIKE_MIN)
     };
     let words_aligned = q_used.iter().filter(|u| **u).count();
     // A one-word name spelt otherwise by an edit typing seldom makes is another name.
@@ -971,7 +937,7 @@ pub fn compare(
         && a != b
         && !stray_legal_words
     {
-        score *= 0.95;
+        score *= OTHER_LEGAL_FORM;
     }
     aligned.sort_by_key(|&(i, ..)| i);
     RawMatch {
@@ -996,10 +962,9 @@ impl RawMatch {
     /// Every token met exactly or as the same variant, none left over.
     pub fn is_exact(&self) -> bool {
         self.q_used.iter().chain(&self.l_used).all(|u| *u)
-            && self
-                .aligned
-                .iter()
-                .all(|a| matches!(a.3, How::Exact | How::Variant | How::Joined) && a.2 >= 0.95)
+            && self.aligned.iter().all(|a| {
+                matches!(a.3, How::Exact | How::Variant | How::Joined) && a.2 >= SPELT_ALIKE_MIN
+            })
     }
 
     /// The comparison in words, for the explanation.
@@ -1099,7 +1064,7 @@ fn join_leftovers(
                 .map(|d| (j, d))
             });
             if let Some((j, d)) = found {
-                let s = 0.95 - 0.05 * d as f64;
+                let s = JOINED_SIMILARITY - PER_EDIT_PENALTY * d as f64;
                 one_used[j] = true;
                 // Every token of the run is recorded as aligned, so all count in the score.
                 for (k, used) in run_used.iter_mut().enumerate().skip(i).take(len) {
@@ -1127,7 +1092,7 @@ fn absorb_neighbours(
     let mut extra = Vec::new();
     for pair in aligned.iter_mut() {
         let (i, j, s, _) = *pair;
-        if s >= 0.95 {
+        if s >= SPELT_ALIKE_MIN {
             continue;
         }
         for (side, other, used, pos, swapped) in [
@@ -1145,16 +1110,16 @@ fn absorb_neighbours(
                 let joined = format!("{}{}", side[first].text, side[second].text);
                 if joined == other.text {
                     used[n] = true;
-                    *pair = (i, j, 0.95, How::Joined);
+                    *pair = (i, j, JOINED_SIMILARITY, How::Joined);
                     extra.push(if swapped {
-                        (n, j, 0.95, How::Joined)
+                        (n, j, JOINED_SIMILARITY, How::Joined)
                     } else {
-                        (i, n, 0.95, How::Joined)
+                        (i, n, JOINED_SIMILARITY, How::Joined)
                     });
                     break;
                 }
             }
-            if pair.2 >= 0.95 {
+            if pair.2 >= SPELT_ALIKE_MIN {
                 break;
             }
         }
@@ -1200,7 +1165,7 @@ fn leftovers_spelt_together(
         let l_text = joined(l, &order);
         let d = bounded_osa(&q_text, &l_text, 1);
         if d <= allowed_edits(q_text.len().min(l_text.len())).min(tolerance) {
-            let s = 0.95 - 0.05 * d as f64;
+            let s = JOINED_SIMILARITY - PER_EDIT_PENALTY * d as f64;
             // Pair the tokens up in order so that each side's tokens all count.
             for (n, &i) in q_left.iter().enumerate() {
                 let j = order[n.min(order.len() - 1)];
@@ -1243,7 +1208,7 @@ fn glued_legal_forms(
             if glued(&q[i].text, &l[j].text) || glued(&l[j].text, &q[i].text) {
                 q_used[i] = true;
                 l_used[j] = true;
-                aligned.push((i, j, 0.95, How::Joined));
+                aligned.push((i, j, JOINED_SIMILARITY, How::Joined));
             }
         }
     }
