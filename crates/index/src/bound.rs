@@ -1,41 +1,42 @@
 //! The best name score the matcher could give a listed name, from what the keys say can
 //! align, before comparing anything.
 //!
-//! It is the matcher's own model (`sanctum_matcher::model`: its weights, its shares of what
-//! is left over, its [`Tally`]) evaluated with optimistic inputs: every token a key met at
-//! the highest similarity its keys allow (1, or [`BEST_LOOSE_SIMILARITY`] when only a prefix
-//! key was shared) and the lightest weight the matcher's rules could give what is left over.
+//! It is the matcher's own model (`sanctum_matcher::model`: its token weights, its shares of
+//! what is left over, its [`Tally`]) evaluated with optimistic inputs: every token that may
+//! be met (a key met it, or one of the alignments below is possible) counts as met exactly,
+//! and what is left over at the lightest weight the matcher's rules could give it. Met at
+//! similarity 1, a token raises the score above any other reading of it (met less well or
+//! at a lighter weight, left over, cut away), so the bound is an upper bound without
+//! guessing which reading the matcher takes.
 //!
 //! A missed token weighs fully, except where the matcher is lenient: for a person, with two
 //! names aligned and left-over names on one side only, a missed query name weighs
 //! `query_leftover_weight` and a missed listed given name `omitted_weight` (a listed family
 //! name fully). Words of legal forms and light words weigh at most
 //! `STRAY_LEGAL_WORD_WEIGHT`, and so does a query word the matcher may take for a legal form
-//! cut short (`sanctum_matcher::names::cut_legal_word`). Three alignments the keys cannot see
-//! are assumed possible: an initial with any token of its letter; two long tokens (eight
-//! letters or more, where the matcher allows two edits and the keys see one) within two
-//! edits, at [`BEST_LOOSE_SIMILARITY`]; and a query cut at a field limit
-//! (`sanctum_matcher::names::at_field_limit`), whose last word may be the start of a listed
-//! word (or of a particle and the word after it) and whose missing tail then weighs
-//! `CUT_AWAY_SHARE`. The rules that only lower a score are left out. That the result stays
-//! an upper bound is checked over generated name pairs (`tests/bound_model.rs`).
+//! cut short (`sanctum_matcher::names::cut_legal_word`). Alignments the keys cannot see are
+//! assumed possible: an initial with any token of its letter; two long tokens (eight letters
+//! or more, where the matcher allows two edits and the keys see one) within two edits; a
+//! long word and a run of listed words it may spell with edits ([`joined_run`]); and a query
+//! cut at a field limit (`sanctum_matcher::names::at_field_limit`), whose last word may be
+//! the start of a listed word (or of a particle and the word after it) and whose missing tail
+//! then weighs `CUT_AWAY_SHARE`. The rules that only lower a score are left out. That the
+//! result stays an upper bound is checked over generated name pairs
+//! (`tests/bound_model.rs`).
 
 use crate::keys::MAX_TOKENS;
 use sanctum_matcher::model::{
-    self, BEST_LOOSE_SIMILARITY, CUT_AWAY_SHARE, CUT_SIMILARITY, EXACT_SIMILARITY,
-    NAME_WORD_MIN_WEIGHT, OMITTED_NAMES_MAX, STRAY_LEGAL_WORD_WEIGHT, Tally, is_initial,
+    self, CUT_AWAY_SHARE, EXACT_SIMILARITY, NAME_WORD_MIN_WEIGHT, OMITTED_NAMES_MAX,
+    STRAY_LEGAL_WORD_WEIGHT, Tally, is_initial,
 };
-use sanctum_matcher::names::{allowed_edits, at_field_limit, cut_legal_word, inside_legal_form};
+use sanctum_matcher::names::{
+    JOIN_LENGTH_SLACK, JOINED_RUN_MAX, SHORT_WORD, allowed_edits, at_field_limit, cut_legal_word,
+    inside_legal_form,
+};
 use sanctum_names::{NameToken, TokenKind};
 
 /// A set of a name's tokens, by position (see [`MAX_TOKENS`]).
 pub type Mask = u32;
-
-/// Similarity assumed for a token met only through a prefix key: a prefix, a cut word, or
-/// spellings a few edits apart that share only a prefix.
-const PREFIX_SIMILARITY: f64 = BEST_LOOSE_SIMILARITY;
-/// Similarity assumed for two long tokens within two edits.
-const NEAR_SIMILARITY: f64 = BEST_LOOSE_SIMILARITY;
 
 /// What the bound needs of a token to rule out an alignment the keys cannot see.
 #[derive(Clone, Copy, Default)]
@@ -179,6 +180,41 @@ pub struct Shape {
     /// The first three letters of each token, as bits: whether a query word cut short may be
     /// the start of one of them.
     heads: u32,
+    /// The lengths a query word may have to spell a run of the name's words (see
+    /// [`run_length_bit`]).
+    run_lengths: u16,
+}
+
+/// A word length's bit in [`Shape::run_lengths`]: from `SHORT_WORD` letters (shorter words
+/// are joined only exactly, which the keys see), longer ones sharing the last bit.
+fn run_length_bit(length: usize) -> u16 {
+    if length < SHORT_WORD {
+        0
+    } else {
+        1 << (length - SHORT_WORD).min(15)
+    }
+}
+
+/// The lengths of words that may spell a run of `JOINED_RUN_MAX` adjacent tokens at most,
+/// within `JOIN_LENGTH_SLACK`, by text or by key (see [`joined_run`]).
+fn run_lengths(tokens: &[NameToken]) -> u16 {
+    let mut bits = 0;
+    for from in 0..tokens.len() {
+        let (mut text, mut key) = (0, 0);
+        for (k, t) in tokens[from..].iter().take(JOINED_RUN_MAX).enumerate() {
+            text += t.text.chars().count();
+            key += t.key.chars().count();
+            if k == 0 {
+                continue;
+            }
+            for total in [text, key] {
+                for length in total.saturating_sub(JOIN_LENGTH_SLACK)..=total + JOIN_LENGTH_SLACK {
+                    bits |= run_length_bit(length);
+                }
+            }
+        }
+    }
+    bits
 }
 
 impl Shape {
@@ -279,6 +315,7 @@ pub fn prepare(
             shape.long_count = shape.long_count.saturating_add(1);
         }
     }
+    shape.run_lengths = run_lengths(&tokens[..tokens.len().min(MAX_TOKENS)]);
     shape
 }
 
@@ -365,7 +402,16 @@ pub fn quick_bound(
     let near = bits(q_free & query.shape.long & !by_initial)
         .filter(|&i| listed.may_be_near(&query.tokens[i].signature))
         .fold(0, |m: Mask, i| m | 1 << i);
-    let pairable = q_free & (query.shape.initials | near | by_initial);
+    // A long word no key met may spell a run of the name's words with edits, when its length
+    // is one such a run has: it and the run are then met.
+    let joined = bits(q_free & query.shape.heavy)
+        .filter(|&i| {
+            let near = &query.tokens[i].signature.near;
+            let length = |n: u8| run_length_bit(usize::from(n));
+            listed.run_lengths & (length(near.text_len) | length(near.key_len)) != 0
+        })
+        .fold(0, |m: Mask, i| m | 1 << i);
+    let pairable = q_free & (query.shape.initials | near | by_initial | joined);
     let last = query.tokens.len().saturating_sub(1);
     // The cut is of use only where a listed word may start with the last query word.
     let cut = at_field_limit(query_chars)
@@ -387,8 +433,10 @@ pub fn quick_bound(
     let mut numerator = sums.hit(query, q_hit | pairable | light);
     let mut missed = sums.missed(query, unpaired, lenient);
     let listed_hits = (hits.listed_full | hits.listed_prefix).count_ones();
-    let listed_met =
-        listed_hits + pairable.count_ones() + (q_hit & query.shape.initials).count_ones();
+    let listed_met = listed_hits
+        + pairable.count_ones()
+        + (JOINED_RUN_MAX as u32 - 1) * joined.count_ones()
+        + (q_hit & query.shape.initials).count_ones();
     numerator += f64::from(listed.weight.min(listed_met as f32 + listed.light_weight));
     let heavy_missed = u32::from(listed.heavy_count).saturating_sub(listed_met);
     if heavy_missed > 0 {
@@ -477,40 +525,75 @@ impl QuerySums {
     }
 }
 
+/// A run of two to `JOINED_RUN_MAX` adjacent listed tokens of `among`, one of them in
+/// `free` at least, that a query word may spell with edits (`names::join_leftovers`): as
+/// long as the word within `JOIN_LENGTH_SLACK` and the word's edit tolerance, and with
+/// letters that differ by no more than those edits can change (each flips two letters of
+/// the set at most), by text or by key. Words shorter than `SHORT_WORD` are joined only
+/// exactly, which the keys see.
+fn joined_run(word: &Signature, listed: Side, among: Mask, free: Mask) -> Option<Mask> {
+    let length = usize::from(word.text_len());
+    if length < SHORT_WORD || free == 0 {
+        return None;
+    }
+    let n = listed.tokens.len().min(MAX_TOKENS);
+    // Of the runs it may spell, the one that meets the most words nothing else met.
+    let mut best: Option<Mask> = None;
+    for from in 0..n {
+        let mut run: Mask = 0;
+        let (mut text_len, mut key_len, mut text_letters, mut key_letters) = (0, 0, 0u32, 0u32);
+        for j in from..n.min(from + JOINED_RUN_MAX) {
+            if among & (1 << j) == 0 {
+                break;
+            }
+            let near = listed.tokens[j].signature.near;
+            run |= 1 << j;
+            text_len += usize::from(near.text_len);
+            key_len += usize::from(near.key_len);
+            text_letters |= near.text_letters;
+            key_letters |= near.key_letters;
+            let spelt = |run_len: usize, run_letters: u32, len: usize, letters: u32| {
+                let edits = allowed_edits(run_len.min(len)).min(JOIN_LENGTH_SLACK);
+                run_len.abs_diff(len) <= edits
+                    && (run_letters ^ letters).count_ones() as usize <= 2 * edits
+            };
+            if j > from
+                && run & free != 0
+                && (spelt(text_len, text_letters, length, word.near.text_letters)
+                    || spelt(
+                        key_len,
+                        key_letters,
+                        usize::from(word.near.key_len),
+                        word.near.key_letters,
+                    ))
+                && best.is_none_or(|b| (b & free).count_ones() < (run & free).count_ones())
+            {
+                best = Some(run);
+            }
+        }
+    }
+    best
+}
+
 /// The bound (see the module doc). `person`: the matcher compares as persons (either side
 /// is one), which is when it may be lenient.
+///
+/// Every token that may be met counts as met exactly at its own weight, whatever similarity
+/// the matcher could give it: met at 1, a token raises the score above any other reading
+/// of it (met at a lower similarity or a lighter weight, left over, cut away), so the bound
+/// needs no guess of which reading the matcher takes (CABELLO, Vladimir against CABELLO,
+/// Vladimir Vladimirovich: VLADIMIROVICH shares a prefix key with VLADIMIR, and the matcher
+/// leaves it out as a patronymic, lighter than met at a prefix's similarity).
 pub fn bound(query: Side, query_chars: usize, listed: Side, hits: Hits, person: bool) -> f64 {
     let q_hit = (hits.query_full | hits.query_prefix) & query.all();
     let l_hit = (hits.listed_full | hits.listed_prefix) & listed.all();
-    let mut q_free = query.all() & !q_hit;
-    let mut l_free = listed.all() & !l_hit;
-    let mut tally = Tally::default();
-    let similarity = |full: Mask, k: usize| {
-        if full & (1 << k) != 0 {
-            EXACT_SIMILARITY
-        } else {
-            PREFIX_SIMILARITY
-        }
-    };
-    for i in bits(q_hit) {
-        tally.met(
-            similarity(hits.query_full, i),
-            f64::from(query.tokens[i].hit),
-        );
-    }
-    for j in bits(l_hit) {
-        tally.met(
-            similarity(hits.listed_full, j),
-            f64::from(listed.tokens[j].hit),
-        );
-    }
-    let mut matched = q_hit.count_ones();
+    let mut q_met = q_hit;
+    let mut l_met = l_hit;
     let last = query.tokens.len().saturating_sub(1);
     // Alignments the keys cannot see: an initial with a token of its letter, two long
-    // tokens within two edits. An initial's partner may be a listed token a key already met
-    // (through another query token: T. TAN / TAN, Tieniu, where TAN and TIENIU sound alike):
-    // counting it again keeps the bound an upper bound.
-    for i in bits(q_free) {
+    // tokens within two edits, a word and a run of words it spells with edits, a word cut
+    // short and the word it is the start of.
+    for i in bits(query.all() & !q_hit) {
         let q_sig = &query.tokens[i].signature;
         let initial = query.shape.initials & (1 << i) != 0;
         let long = query.shape.long & (1 << i) != 0;
@@ -519,60 +602,54 @@ pub fn bound(query: Side, query_chars: usize, listed: Side, hits: Hits, person: 
                 && listed.tokens[j].signature.first == q_sig.first
         };
         // The last word of a query cut at a field limit may be the start of a listed word,
-        // which the matcher aligns at CUT_SIMILARITY whatever else is left over.
+        // which the matcher aligns whatever else is left over.
         let cut_word = i == last && at_field_limit(query_chars);
-        let partner = |j: usize| {
-            if initial_of(j) {
-                Some(EXACT_SIMILARITY)
-            } else if cut_word && listed.tokens[j].signature.may_start_with(q_sig) {
-                Some(CUT_SIMILARITY)
-            } else if long
-                && listed.shape.long & (1 << j) != 0
-                && q_sig.near(&listed.tokens[j].signature)
-            {
-                Some(NEAR_SIMILARITY)
-            } else {
-                None
-            }
+        let starts = |j: usize| cut_word && listed.tokens[j].signature.may_start_with(q_sig);
+        let l_free = listed.all() & !l_met;
+        // A long word may be a run of listed words joined and misspelt, which no key sees
+        // (INSURAECEHENGBANGWEI / INSURANCE HENGBANGWEI).
+        if let Some(run) = joined_run(q_sig, listed, listed.all(), l_free) {
+            q_met |= 1 << i;
+            l_met |= run;
+            continue;
+        }
+        let near = |j: usize| {
+            long && listed.shape.long & (1 << j) != 0 && q_sig.near(&listed.tokens[j].signature)
         };
-        let found = bits(l_free)
-            .find_map(|j| partner(j).map(|s| (Some(j), s)))
-            .or_else(|| {
-                bits(l_hit)
-                    .find(|&j| initial_of(j))
-                    .map(|_| (None, EXACT_SIMILARITY))
-            });
-        if let Some((j, sim)) = found {
-            tally.met(sim, f64::from(query.tokens[i].hit));
-            q_free &= !(1 << i);
-            matched += 1;
-            if let Some(j) = j {
-                tally.met(sim, f64::from(listed.tokens[j].hit));
-                l_free &= !(1 << j);
-            }
+        if let Some(j) = bits(l_free).find(|&j| initial_of(j) || starts(j) || near(j)) {
+            q_met |= 1 << i;
+            l_met |= 1 << j;
+        } else if bits(l_met).any(|j| initial_of(j) || starts(j)) {
+            // A listed word met already: of the initial's letter (T. TAN / TAN, Tieniu,
+            // where TAN and TIENIU sound alike), or one a word cut short is the start of
+            // (AVIATION CAPITAL AVI / AVIATION CAPITAL AVIATION).
+            q_met |= 1 << i;
         }
     }
     // A query initial a key met (through a joined or spelt-out form) may still stand for a
     // listed name of its letter that nothing met (Q. AHMED / AHMAD … QADIR).
     for i in bits(q_hit & query.shape.initials) {
         let first = query.tokens[i].signature.first;
+        let l_free = listed.all() & !l_met;
         if let Some(j) = bits(l_free).find(|&j| listed.tokens[j].signature.first == first) {
-            tally.met(EXACT_SIMILARITY, f64::from(listed.tokens[j].hit));
-            l_free &= !(1 << j);
+            l_met |= 1 << j;
         }
     }
     // Light words (particles, function words, legal-form words) get few keys; counted as met,
     // they can only raise the bound (ABOU / ABU).
-    for (side, free) in [(query, &mut q_free), (listed, &mut l_free)] {
-        for k in bits(*free & !side.shape.heavy) {
-            tally.met(EXACT_SIMILARITY, f64::from(side.tokens[k].hit));
-            *free &= !(1 << k);
+    q_met |= query.all() & !query.shape.heavy;
+    l_met |= listed.all() & !listed.shape.heavy;
+    let q_free = query.all() & !q_met;
+    let l_free = listed.all() & !l_met;
+    let conflict = q_free != 0 && l_free != 0;
+    let lenient = person && q_met.count_ones() >= 2 && !conflict;
+    let mut met = Tally::default();
+    for (side, mask) in [(query, q_met), (listed, l_met)] {
+        for k in bits(mask) {
+            met.met(EXACT_SIMILARITY, f64::from(side.tokens[k].hit));
         }
     }
-    let conflict = q_free & query.shape.heavy != 0 && l_free & listed.shape.heavy != 0;
-    let lenient = person && matched >= 2 && !conflict;
-    // What is met so far, before the leftovers: the start of the cut's reading below.
-    let met = tally;
+    let mut tally = met;
     for k in bits(q_free) {
         let t = &query.tokens[k];
         tally.left_over(f64::from(if lenient {
@@ -595,7 +672,7 @@ pub fn bound(query: Side, query_chars: usize, listed: Side, hits: Hits, person: 
     // A cut-short query: its last word may be the start of a listed one, and what the cut
     // took away weighs CUT_AWAY_SHARE, when no other name of the query is left over.
     let cut = at_field_limit(query_chars)
-        && q_free & !(1 << last) & query.shape.heavy == 0
+        && q_free & !(1 << last) == 0
         && l_free != 0
         && listed
             .tokens
@@ -607,7 +684,7 @@ pub fn bound(query: Side, query_chars: usize, listed: Side, hits: Hits, person: 
     let mut cut_reading = met;
     if q_free & (1 << last) != 0 {
         // The last query word against the start of a listed word, instead of missed.
-        cut_reading.met(CUT_SIMILARITY, f64::from(query.tokens[last].hit));
+        cut_reading.met(EXACT_SIMILARITY, f64::from(query.tokens[last].hit));
     }
     let l_lenient: f64 = bits(l_free)
         .map(|k| {

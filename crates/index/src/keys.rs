@@ -5,10 +5,12 @@
 //!   tokens joined, and on the listed side each run of three or four (a query may glue what
 //!   the list splits: LXC / L.X.C);
 //! - `t` the text as written (a legal form glued to a name is cut off the query token);
+//!   listed particles, stop words and legal-form words get it and their `k` keys only;
 //! - `p` the Double Metaphone key (phonetic respellings);
 //! - `s` the consonant skeleton (changed vowels), `c` the consonants as written (dropped
-//!   vowels), and the OCR folding of the text as a `k` key on both sides (VT8 / VTB,
-//!   WEl / WEI), the matcher's OCR test exactly;
+//!   vowels), `v` words of three and four letters without each vowel (JSE / JOSE), and the
+//!   OCR folding of the text as a `k` key on both sides (VT8 / VTB, WEl / WEI), the
+//!   matcher's OCR test exactly;
 //! - `d` every one-letter deletion of the key, and of the spelling where it differs, for
 //!   tokens of four letters or more (one typo, OCR error or transposition: the deletion
 //!   neighbourhood of SymSpell);
@@ -164,9 +166,14 @@ pub fn token_keys(t: &NameToken, token: u8, side: Side, fuzzy: bool, out: &mut V
     let (text, key) = (t.text.as_bytes(), t.key.as_bytes());
     let query = side == Side::Query;
     push(hash(b't', &[text]), false);
-    if key.is_empty() || !fuzzy {
+    // A light word of the query (a particle, a legal form's word) counts as met in the
+    // bound whatever it meets: its exact key is enough.
+    if key.is_empty() || (query && !fuzzy) {
         return;
     }
+    // The matcher's variant and OCR tests hold for words of every kind: a listed particle
+    // gets these two keys too, so that a query name spelt like it is seen to meet it (AAL,
+    // key "al", against the particle AL). Only these: its posting lists are long.
     push(hash(b'k', &[key]), false);
     // Scanned documents: 1/I/l, 0/O, 5/S, 8/B, rn/m, cl/d read alike (VT8 / VTB). The
     // matcher aligns two tokens whose texts fold alike, so every token carries its folded
@@ -175,6 +182,9 @@ pub fn token_keys(t: &NameToken, token: u8, side: Side, fuzzy: bool, out: &mut V
     let ocr = sanctum_matcher::names::ocr_fold(&t.text);
     if ocr != t.key {
         push(hash(b'k', &[ocr.as_bytes()]), false);
+    }
+    if !fuzzy {
+        return;
     }
     if t.kind == TokenKind::Initial || t.kind == TokenKind::Number {
         return;
@@ -193,6 +203,20 @@ pub fn token_keys(t: &NameToken, token: u8, side: Side, fuzzy: bool, out: &mut V
         .collect();
     if consonants.len() >= 3 {
         push(hash(b'c', &[&consonants]), false);
+    }
+    // A vowel dropped or added in a short word (JSE / JOSE, WEEI / WEI), which the matcher
+    // aligns and neither the consonants (two) nor the deletions (from four letters) see: a
+    // word of three letters as it is, one of four without each of its vowels.
+    match text.len() {
+        3 => push(hash(b'v', &[text]), false),
+        4 => {
+            for (k, c) in text.iter().enumerate() {
+                if b"aeiouy".contains(c) {
+                    push(hash(b'v', &[&text[..k], &text[k + 1..]]), false);
+                }
+            }
+        }
+        _ => {}
     }
     if !t.key.is_ascii() || !t.text.is_ascii() {
         return;

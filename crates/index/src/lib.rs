@@ -421,7 +421,60 @@ impl CandidateIndex {
         true
     }
 
-    fn name_candidates(&self, name: &PreparedName, lookup: &Lookup, scratch: &mut Scratch) {
+    /// The bounds of every listed name a key of `name` meets: (party, the name's place among
+    /// the party's names, [`bound::quick_bound`], [`bound::bound`]), as a lookup computes
+    /// them (the weak-alias rule aside). For tests and diagnosis: why a party was or was not
+    /// proposed.
+    pub fn bounds(
+        &self,
+        name: &PreparedName,
+        query_person: bool,
+        scratch: &mut Scratch,
+    ) -> Vec<(u32, u8, f64, f64)> {
+        if scratch.hits.len() != self.names.len() {
+            scratch.hits = vec![Hits::default(); self.names.len()];
+        }
+        let shape = self.collect_hits(name, scratch);
+        let toks = &name.tokens;
+        let query_side = Side {
+            tokens: &scratch.query_tokens,
+            shape,
+        };
+        let mut out = Vec::new();
+        for id in scratch.touched.drain(..) {
+            let Some(hits) = scratch.hits.get_mut(id as usize) else {
+                continue;
+            };
+            let hits = std::mem::take(hits);
+            let (Some(entry), Some(info)) =
+                (self.names.get(id as usize), self.infos.get(id as usize))
+            else {
+                continue;
+            };
+            let person = query_person || entry.person;
+            let start = info.start as usize;
+            let listed = Side {
+                tokens: &self.tokens[start..start + usize::from(entry.len)],
+                shape: entry.shape,
+            };
+            let quick = bound::quick_bound(
+                query_side,
+                &scratch.query_sums,
+                toks.chars,
+                &entry.shape,
+                hits,
+                person,
+            );
+            let full = bound::bound(query_side, toks.chars, listed, hits, person);
+            out.push((info.party, info.place, quick, full));
+        }
+        out
+    }
+
+    /// Looks the keys of `name` up: the listed names met land in `scratch.touched`, with the
+    /// tokens met in `scratch.hits`; the query's tokens as the bound weighs them in
+    /// `scratch.query_tokens` and `scratch.query_sums`. Returns the query's shape.
+    fn collect_hits(&self, name: &PreparedName, scratch: &mut Scratch) -> Shape {
         let toks = &name.tokens;
         // Keys met twice only set the same bits twice: no need to sort them out.
         name_keys(&toks.tokens, keys::Side::Query, &mut scratch.keys);
@@ -490,6 +543,16 @@ impl CandidateIndex {
             shape,
         };
         scratch.query_sums.prepare(query_side);
+        shape
+    }
+
+    fn name_candidates(&self, name: &PreparedName, lookup: &Lookup, scratch: &mut Scratch) {
+        let toks = &name.tokens;
+        let shape = self.collect_hits(name, scratch);
+        let query_side = Side {
+            tokens: &scratch.query_tokens,
+            shape,
+        };
         let query_overflow = toks.tokens.len() > keys::MAX_TOKENS;
         scratch.names_bounded += scratch.touched.len() as u64;
         // The names and their tokens are read at random, one cache miss each: the reads of a

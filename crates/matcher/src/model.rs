@@ -5,9 +5,8 @@
 //! - [`crate::names::compare`] feeds it the similarities it finds token by token and the
 //!   weights its rules give what is left over;
 //! - the candidate index's bound (`sanctum_index::bound`) feeds it, through the same
-//!   [`Tally`], the highest similarity the blocking keys allow per token (1 for a key of the
-//!   token's spelling, [`BEST_LOOSE_SIMILARITY`] for anything looser) and the lightest weight
-//!   the rules could give each token left over.
+//!   [`Tally`], the best similarity ([`EXACT_SIMILARITY`]) for every token the blocking keys
+//!   say may be met, and the lightest weight the rules could give each token left over.
 //!
 //! Since both go through one [`Tally`] with the weights of [`base_weight`] and the shares
 //! below, the bound cannot drift from the score: a rule that changes a weight changes it for
@@ -80,31 +79,10 @@ pub const ALIGN_MIN: f64 = 0.6;
 /// loose, and the matcher tries joins and cuts around it.
 pub const SPELT_ALIKE_MIN: f64 = JOINED_SIMILARITY;
 
-const fn max(a: f64, b: f64) -> f64 {
-    if a > b { a } else { b }
-}
-
-/// The highest similarity of two tokens whose spellings differ beyond their variant keys
-/// and OCR folding: what the bound assumes where keys show only that two tokens may align
-/// (a prefix, two long words within two edits). Derived, so a new similarity raised above
-/// it raises the bound with it.
-pub const BEST_LOOSE_SIMILARITY: f64 = max(
-    max(
-        max(OCR_SIMILARITY, ONE_EDIT_SIMILARITY),
-        max(CUT_SIMILARITY, PHONETIC_SIMILARITY),
-    ),
-    max(
-        max(VOWELS_DROPPED_SIMILARITY, SHORT_PREFIX_SIMILARITY),
-        CHANGED_IN_FOUR_SIMILARITY,
-    ),
-);
-
-// The bound's loose similarity stays below what a variant key gets (or a key would say
-// more than the bound assumes) and above every similarity of spellings that differ.
-const _: () = assert!(BEST_LOOSE_SIMILARITY < VARIANT_SIMILARITY);
-const _: () = assert!(LONG_PREFIX_SIMILARITY <= BEST_LOOSE_SIMILARITY);
-const _: () = assert!(VOWEL_IN_FOUR_SIMILARITY <= BEST_LOOSE_SIMILARITY);
-const _: () = assert!(INITIAL_SIMILARITY_PERSON <= FIRST_INITIAL_SIMILARITY);
+// Every similarity is at most an exact one: the bound counts what may be met as exact.
+const _: () = assert!(VARIANT_SIMILARITY < EXACT_SIMILARITY);
+const _: () = assert!(FIRST_INITIAL_SIMILARITY < EXACT_SIMILARITY);
+const _: () = assert!(JOINED_SIMILARITY < EXACT_SIMILARITY);
 
 // ---------------------------------------------------------------------------------------
 // Token weights: what a token weighs when aligned (and, unless excused, when left over).

@@ -1000,7 +1000,11 @@ impl RawMatch {
 pub const JOINED_RUN_MAX: usize = 4;
 
 /// Letters below which a word is joined to others only exactly.
-const SHORT_WORD: usize = 6;
+pub const SHORT_WORD: usize = 6;
+
+/// How much longer or shorter than the token it may spell a run of joined tokens may be
+/// (their lengths are compared before any spelling: most runs spell nothing).
+pub const JOIN_LENGTH_SLACK: usize = 3;
 
 /// A legal form, or CO (of "CO., LTD"): spelt into a name only exactly.
 fn is_form_word(t: &NameToken) -> bool {
@@ -1029,7 +1033,7 @@ fn join_leftovers(
             let (key_len, text_len): (usize, usize) = run.iter().fold((0, 0), |(k, t), tok| {
                 (k + tok.key.len(), t + tok.text.len())
             });
-            let slack = if exact { 0 } else { 3 };
+            let slack = if exact { 0 } else { JOIN_LENGTH_SLACK };
             let possible = one_side.iter().enumerate().any(|(j, t)| {
                 !one_used[j]
                     && (key_len.abs_diff(t.key.len()) <= slack
