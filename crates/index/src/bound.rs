@@ -16,9 +16,8 @@
 //! `STRAY_LEGAL_WORD_WEIGHT`, and so does a query word the matcher may take for a legal form
 //! cut short (`sanctum_matcher::names::cut_legal_word`). Alignments the keys cannot see are
 //! assumed possible: an initial with any token of its letter; two long tokens (eight letters
-//! or more, where the matcher allows two edits and the keys see one) within two edits; a
-//! long word and a run of listed words it may spell with edits ([`joined_run`]); and a query
-//! cut at a field limit (`sanctum_matcher::names::at_field_limit`), whose last word may be
+//! or more, where the matcher allows two edits and the keys see one) within two edits; and a
+//! query cut at a field limit (`sanctum_matcher::names::at_field_limit`), whose last word may be
 //! the start of a listed word (or of a particle and the word after it) and whose missing tail
 //! then weighs `CUT_AWAY_SHARE`. The rules that only lower a score are left out. That the
 //! result stays an upper bound is checked over generated name pairs
@@ -29,10 +28,7 @@ use sanctum_matcher::model::{
     self, CUT_AWAY_SHARE, EXACT_SIMILARITY, NAME_WORD_MIN_WEIGHT, OMITTED_NAMES_MAX,
     STRAY_LEGAL_WORD_WEIGHT, Tally, is_initial,
 };
-use sanctum_matcher::names::{
-    JOIN_LENGTH_SLACK, JOINED_RUN_MAX, SHORT_WORD, allowed_edits, at_field_limit, cut_legal_word,
-    inside_legal_form,
-};
+use sanctum_matcher::names::{allowed_edits, at_field_limit, cut_legal_word, inside_legal_form};
 use sanctum_names::{NameToken, TokenKind};
 
 /// A set of a name's tokens, by position (see [`MAX_TOKENS`]).
@@ -180,41 +176,6 @@ pub struct Shape {
     /// The first three letters of each token, as bits: whether a query word cut short may be
     /// the start of one of them.
     heads: u32,
-    /// The lengths a query word may have to spell a run of the name's words (see
-    /// [`run_length_bit`]).
-    run_lengths: u16,
-}
-
-/// A word length's bit in [`Shape::run_lengths`]: from `SHORT_WORD` letters (shorter words
-/// are joined only exactly, which the keys see), longer ones sharing the last bit.
-fn run_length_bit(length: usize) -> u16 {
-    if length < SHORT_WORD {
-        0
-    } else {
-        1 << (length - SHORT_WORD).min(15)
-    }
-}
-
-/// The lengths of words that may spell a run of `JOINED_RUN_MAX` adjacent tokens at most,
-/// within `JOIN_LENGTH_SLACK`, by text or by key (see [`joined_run`]).
-fn run_lengths(tokens: &[NameToken]) -> u16 {
-    let mut bits = 0;
-    for from in 0..tokens.len() {
-        let (mut text, mut key) = (0, 0);
-        for (k, t) in tokens[from..].iter().take(JOINED_RUN_MAX).enumerate() {
-            text += t.text.chars().count();
-            key += t.key.chars().count();
-            if k == 0 {
-                continue;
-            }
-            for total in [text, key] {
-                for length in total.saturating_sub(JOIN_LENGTH_SLACK)..=total + JOIN_LENGTH_SLACK {
-                    bits |= run_length_bit(length);
-                }
-            }
-        }
-    }
-    bits
 }
 
 impl Shape {
@@ -315,7 +276,6 @@ pub fn prepare(
             shape.long_count = shape.long_count.saturating_add(1);
         }
     }
-    shape.run_lengths = run_lengths(&tokens[..tokens.len().min(MAX_TOKENS)]);
     shape
 }
 
@@ -402,16 +362,7 @@ pub fn quick_bound(
     let near = bits(q_free & query.shape.long & !by_initial)
         .filter(|&i| listed.may_be_near(&query.tokens[i].signature))
         .fold(0, |m: Mask, i| m | 1 << i);
-    // A long word no key met may spell a run of the name's words with edits, when its length
-    // is one such a run has: it and the run are then met.
-    let joined = bits(q_free & query.shape.heavy)
-        .filter(|&i| {
-            let near = &query.tokens[i].signature.near;
-            let length = |n: u8| run_length_bit(usize::from(n));
-            listed.run_lengths & (length(near.text_len) | length(near.key_len)) != 0
-        })
-        .fold(0, |m: Mask, i| m | 1 << i);
-    let pairable = q_free & (query.shape.initials | near | by_initial | joined);
+    let pairable = q_free & (query.shape.initials | near | by_initial);
     let last = query.tokens.len().saturating_sub(1);
     // The cut is of use only where a listed word may start with the last query word.
     let cut = at_field_limit(query_chars)
@@ -433,10 +384,18 @@ pub fn quick_bound(
     let mut numerator = sums.hit(query, q_hit | pairable | light);
     let mut missed = sums.missed(query, unpaired, lenient);
     let listed_hits = (hits.listed_full | hits.listed_prefix).count_ones();
+    // A listed initial may stand for a query word a key met, of its letter.
+    let initials_of_met = if listed.initials != 0 {
+        bits(q_hit)
+            .filter(|&i| listed.initial_letters & letter_bit(query.tokens[i].signature.first) != 0)
+            .count() as u32
+    } else {
+        0
+    };
     let listed_met = listed_hits
         + pairable.count_ones()
-        + (JOINED_RUN_MAX as u32 - 1) * joined.count_ones()
-        + (q_hit & query.shape.initials).count_ones();
+        + (q_hit & query.shape.initials).count_ones()
+        + initials_of_met;
     numerator += f64::from(listed.weight.min(listed_met as f32 + listed.light_weight));
     let heavy_missed = u32::from(listed.heavy_count).saturating_sub(listed_met);
     if heavy_missed > 0 {
@@ -525,56 +484,6 @@ impl QuerySums {
     }
 }
 
-/// A run of two to `JOINED_RUN_MAX` adjacent listed tokens of `among`, one of them in
-/// `free` at least, that a query word may spell with edits (`names::join_leftovers`): as
-/// long as the word within `JOIN_LENGTH_SLACK` and the word's edit tolerance, and with
-/// letters that differ by no more than those edits can change (each flips two letters of
-/// the set at most), by text or by key. Words shorter than `SHORT_WORD` are joined only
-/// exactly, which the keys see.
-fn joined_run(word: &Signature, listed: Side, among: Mask, free: Mask) -> Option<Mask> {
-    let length = usize::from(word.text_len());
-    if length < SHORT_WORD || free == 0 {
-        return None;
-    }
-    let n = listed.tokens.len().min(MAX_TOKENS);
-    // Of the runs it may spell, the one that meets the most words nothing else met.
-    let mut best: Option<Mask> = None;
-    for from in 0..n {
-        let mut run: Mask = 0;
-        let (mut text_len, mut key_len, mut text_letters, mut key_letters) = (0, 0, 0u32, 0u32);
-        for j in from..n.min(from + JOINED_RUN_MAX) {
-            if among & (1 << j) == 0 {
-                break;
-            }
-            let near = listed.tokens[j].signature.near;
-            run |= 1 << j;
-            text_len += usize::from(near.text_len);
-            key_len += usize::from(near.key_len);
-            text_letters |= near.text_letters;
-            key_letters |= near.key_letters;
-            let spelt = |run_len: usize, run_letters: u32, len: usize, letters: u32| {
-                let edits = allowed_edits(run_len.min(len)).min(JOIN_LENGTH_SLACK);
-                run_len.abs_diff(len) <= edits
-                    && (run_letters ^ letters).count_ones() as usize <= 2 * edits
-            };
-            if j > from
-                && run & free != 0
-                && (spelt(text_len, text_letters, length, word.near.text_letters)
-                    || spelt(
-                        key_len,
-                        key_letters,
-                        usize::from(word.near.key_len),
-                        word.near.key_letters,
-                    ))
-                && best.is_none_or(|b| (b & free).count_ones() < (run & free).count_ones())
-            {
-                best = Some(run);
-            }
-        }
-    }
-    best
-}
-
 /// The bound (see the module doc). `person`: the matcher compares as persons (either side
 /// is one), which is when it may be lenient.
 ///
@@ -591,8 +500,7 @@ pub fn bound(query: Side, query_chars: usize, listed: Side, hits: Hits, person: 
     let mut l_met = l_hit;
     let last = query.tokens.len().saturating_sub(1);
     // Alignments the keys cannot see: an initial with a token of its letter, two long
-    // tokens within two edits, a word and a run of words it spells with edits, a word cut
-    // short and the word it is the start of.
+    // tokens within two edits, a word cut short and the word it is the start of.
     for i in bits(query.all() & !q_hit) {
         let q_sig = &query.tokens[i].signature;
         let initial = query.shape.initials & (1 << i) != 0;
@@ -606,13 +514,6 @@ pub fn bound(query: Side, query_chars: usize, listed: Side, hits: Hits, person: 
         let cut_word = i == last && at_field_limit(query_chars);
         let starts = |j: usize| cut_word && listed.tokens[j].signature.may_start_with(q_sig);
         let l_free = listed.all() & !l_met;
-        // A long word may be a run of listed words joined and misspelt, which no key sees
-        // (INSURAECEHENGBANGWEI / INSURANCE HENGBANGWEI).
-        if let Some(run) = joined_run(q_sig, listed, listed.all(), l_free) {
-            q_met |= 1 << i;
-            l_met |= run;
-            continue;
-        }
         let near = |j: usize| {
             long && listed.shape.long & (1 << j) != 0 && q_sig.near(&listed.tokens[j].signature)
         };
@@ -635,14 +536,26 @@ pub fn bound(query: Side, query_chars: usize, listed: Side, hits: Hits, person: 
             l_met |= 1 << j;
         }
     }
+    // A listed initial may stand for a query word of its letter, whatever else met that word
+    // (X.A.Q / X.A.QQ, where QQ met Q's run).
+    for j in bits(listed.all() & !l_met & listed.shape.initials) {
+        let first = listed.tokens[j].signature.first;
+        if bits(query.all()).any(|i| query.tokens[i].signature.first == first) {
+            l_met |= 1 << j;
+        }
+    }
     // Light words (particles, function words, legal-form words) get few keys; counted as met,
     // they can only raise the bound (ABOU / ABU).
+    // The leniency test counts the query words met by a key or a pairing: a light word the
+    // matcher aligns no key met is too rare to pay for (counted, the light words of every
+    // name make most names lenient, and candidates grew by a quarter).
+    let matched = q_met.count_ones();
     q_met |= query.all() & !query.shape.heavy;
     l_met |= listed.all() & !listed.shape.heavy;
     let q_free = query.all() & !q_met;
     let l_free = listed.all() & !l_met;
     let conflict = q_free != 0 && l_free != 0;
-    let lenient = person && q_met.count_ones() >= 2 && !conflict;
+    let lenient = person && matched >= 2 && !conflict;
     let mut met = Tally::default();
     for (side, mask) in [(query, q_met), (listed, l_met)] {
         for k in bits(mask) {

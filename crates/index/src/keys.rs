@@ -2,10 +2,10 @@
 //!
 //! Two tokens share a key when the matcher could align them by one of its tests:
 //! - `k` the romanisation-variant key (Mohammed = Muhammad), and each pair of adjacent
-//!   tokens joined, and on the listed side each run of three or four (a query may glue what
-//!   the list splits: LXC / L.X.C);
-//! - `t` the text as written (a legal form glued to a name is cut off the query token);
-//!   listed particles, stop words and legal-form words get it and their `k` keys only;
+//!   tokens joined (a query may glue what the list splits);
+//! - `t` the text as written (a legal form glued to a name is cut off the query token), which
+//!   the query also looks its key up as (a name spelt like a listed particle); listed
+//!   particles, stop words and legal-form words get it and their OCR and `k` keys only;
 //! - `p` the Double Metaphone key (phonetic respellings);
 //! - `s` the consonant skeleton (changed vowels), `c` the consonants as written (dropped
 //!   vowels), `v` words of three and four letters without each vowel (JSE / JOSE), and the
@@ -19,7 +19,7 @@
 //!   the query's whole key of four letters or more, or three when the query was cut at a
 //!   field limit (a word the start of a listed one: Stepan / Stepanovich), and the query's
 //!   proper prefixes looked up as `k` (IRANIAN / IRAN);
-//! - runs of four initials or more joined, on both sides (A.R.A.B. / ARAB).
+//! - runs of three initials or more joined, on both sides (A.R.A.B. / ARAB, L.X.C / LXC).
 //!
 //! No key pairs an initial with a word (V. / VLADIMIR): the matcher scores a name low when
 //! only initials pair with words, so some word of the name always shares a key, and the
@@ -128,8 +128,8 @@ pub fn cut_word_keys(tokens: &[NameToken], out: &mut Vec<TokenKey>) {
     }
 }
 
-/// A run of four initials or more spelt together (A.R.A.B. / ARAB), on either side; shorter
-/// runs are among the joined pairs and triples.
+/// A run of three initials or more spelt together (A.R.A.B. / ARAB, L.X.C / LXC), on either
+/// side; pairs are among the joined pairs.
 fn acronyms(tokens: &[NameToken], out: &mut Vec<TokenKey>) {
     let n = tokens.len();
     let mut from = 0;
@@ -138,7 +138,7 @@ fn acronyms(tokens: &[NameToken], out: &mut Vec<TokenKey>) {
         while to < n && is_initial(&tokens[to]) {
             to += 1;
         }
-        if to - from >= 4 {
+        if to - from >= 3 {
             let run = &tokens[from..to];
             let text: Vec<u8> = run.iter().flat_map(|t| t.text.bytes()).collect();
             let key: Vec<u8> = run.iter().flat_map(|t| t.key.bytes()).collect();
@@ -166,25 +166,39 @@ pub fn token_keys(t: &NameToken, token: u8, side: Side, fuzzy: bool, out: &mut V
     let (text, key) = (t.text.as_bytes(), t.key.as_bytes());
     let query = side == Side::Query;
     push(hash(b't', &[text]), false);
-    // A light word of the query (a particle, a legal form's word) counts as met in the
-    // bound whatever it meets: its exact key is enough.
+    // A light word of the query counts as met in the bound whatever it meets: its text is
+    // enough.
     if key.is_empty() || (query && !fuzzy) {
         return;
     }
-    // The matcher's variant and OCR tests hold for words of every kind: a listed particle
-    // gets these two keys too, so that a query name spelt like it is seen to meet it (AAL,
-    // key "al", against the particle AL). Only these: its posting lists are long.
-    push(hash(b'k', &[key]), false);
-    // Scanned documents: 1/I/l, 0/O, 5/S, 8/B, rn/m, cl/d read alike (VT8 / VTB). The
-    // matcher aligns two tokens whose texts fold alike, so every token carries its folded
-    // text as a `k` key, unless its key already is that: WEl (key "vel") and WEI meet on
-    // "wel", Moharnad and Mohamad on "mohamad".
+    // Scanned documents: 1/I/l, 0/O, 5/S, 8/B, rn/m, cl/d read alike (VT8 / VTB), and the
+    // matcher aligns two tokens whose texts fold alike. A listed token posts its folded text
+    // where it differs from the text, as a `k` key; a query token looks its folded text up as
+    // a `k` key (unless its key is that) and, where it differs from the text, as a `t` key:
+    // WEl (key "vel") meets WEI on "wel", Moharnad meets Mohamad on "mohamad" as written.
     let ocr = sanctum_matcher::names::ocr_fold(&t.text);
-    if ocr != t.key {
-        push(hash(b'k', &[ocr.as_bytes()]), false);
+    let ocr = ocr.as_bytes();
+    if ocr != text && ocr != key {
+        push(hash(b'k', &[ocr]), false);
+    }
+    if query && ocr == text && ocr != key {
+        push(hash(b'k', &[ocr]), false);
+    }
+    if query && ocr != text {
+        push(hash(b't', &[ocr]), false);
     }
     if !fuzzy {
+        // A listed light word (a particle, a legal form's word) has long posting lists: it
+        // gets its `k` key only where it differs from its text, and a query name spelt like
+        // it looks its own key up as text (AAL, key "al", against the particle AL).
+        if key != text {
+            push(hash(b'k', &[key]), false);
+        }
         return;
+    }
+    push(hash(b'k', &[key]), false);
+    if query && key != text {
+        push(hash(b't', &[key]), false);
     }
     if t.kind == TokenKind::Initial || t.kind == TokenKind::Number {
         return;
@@ -358,28 +372,6 @@ fn joined_keys(tokens: &[NameToken], side: Side, out: &mut Vec<TokenKey>) {
                                 prefix: false,
                             });
                         }
-                    }
-                }
-            }
-            // Runs of three and four adjacent tokens, as the matcher joins them
-            // (`names::JOINED_RUN_MAX`): L.X.C / LXC, S.A.L. / SAL. The query side looks its
-            // own runs up the same way, so the two meet whichever side splits.
-            let (mut by_key, mut by_text) = (Vec::new(), Vec::new());
-            for width in 3..=sanctum_matcher::names::JOINED_RUN_MAX {
-                for from in 0..n.saturating_sub(width - 1) {
-                    let run = &tokens[from..from + width];
-                    by_key.clear();
-                    by_text.clear();
-                    for t in run {
-                        by_key.extend_from_slice(t.key.as_bytes());
-                        by_text.extend_from_slice(t.text.as_bytes());
-                    }
-                    for h in [hash(b'k', &[&by_key]), hash(b't', &[&by_text])] {
-                        out.extend((from..from + width).map(|token| TokenKey {
-                            hash: h,
-                            token: pos(token),
-                            prefix: false,
-                        }));
                     }
                 }
             }

@@ -391,6 +391,7 @@ fn two_changes_are_proposed_but_for_the_known_gaps() {
         "only {scored} pairs scored: the generator lost its point"
     );
     let rate = 1.0 - missed.len() as f64 / f64::from(scored);
+    eprintln!("{rate:.4} of {scored} proposed, {} missed", missed.len());
     assert!(
         rate >= 0.995,
         "{rate:.4} of {scored} proposed; missed: {missed:#?}"
