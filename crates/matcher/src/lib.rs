@@ -18,8 +18,6 @@
 //! an agreeing birth date and nationality up to 0.98, and only an exact identifier lifts a
 //! match above that. [`DEFAULT_THRESHOLD`] is the one documented alert threshold.
 
-pub mod deck;
-pub mod eval;
 pub mod features;
 pub mod model;
 pub mod names;

@@ -16,16 +16,13 @@
 //!   without migrating stored indexes.
 //! - [`run`]: the pipeline. Memory is bounded: a reader thread reads [`CHUNK_ROWS`] rows at a
 //!   time, at most two chunks wait ahead, and alerts are written as each chunk is scored.
-//! - [`recall`]: the candidate index measured against a brute-force scan.
-//! - [`customers`]: reproducible customer files for tests and benchmarks; [`grow`]: lists
-//!   grown with generated parties, to measure how the cost grows.
+//!
+//! What measures screening (generated customer files, grown lists, the index's recall
+//! against a brute-force scan) lives in `sanctum-eval`.
 
-pub mod customers;
-pub mod grow;
 pub mod input;
 pub mod lists;
 pub mod output;
-pub mod recall;
 mod records;
 
 use input::{InputError, InputReader, InputRow, RowError, RowResult, RowWarning};
