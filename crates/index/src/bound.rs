@@ -527,6 +527,16 @@ pub fn bound(query: Side, query_chars: usize, listed: Side, hits: Hits, person: 
             q_met |= 1 << i;
         }
     }
+    // The last word of a query cut short, even met by a key, may be the start of another
+    // listed word that nothing met (MIN AL KSNDRVCH AL / Min Aleksandrovich AL PUTIN: the
+    // last AL is the particle's spelling and ALEKSANDROVICH's start).
+    if at_field_limit(query_chars) && q_hit & (1 << last) != 0 {
+        let q_sig = &query.tokens[last].signature;
+        let l_free = listed.all() & !l_met;
+        if let Some(j) = bits(l_free).find(|&j| listed.tokens[j].signature.may_start_with(q_sig)) {
+            l_met |= 1 << j;
+        }
+    }
     // A query initial a key met (through a joined or spelt-out form) may still stand for a
     // listed name of its letter that nothing met (Q. AHMED / AHMAD … QADIR).
     for i in bits(q_hit & query.shape.initials) {

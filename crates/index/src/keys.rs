@@ -19,7 +19,9 @@
 //!   the query's whole key of four letters or more, or three when the query was cut at a
 //!   field limit (a word the start of a listed one: Stepan / Stepanovich), and the query's
 //!   proper prefixes looked up as `k` (IRANIAN / IRAN);
-//! - runs of three initials or more joined, on both sides (A.R.A.B. / ARAB, L.X.C / LXC).
+//! - runs of three initials or more joined, their parts of three or four, and a run glued to
+//!   the word beside it, on both sides (A.R.A.B. / ARAB, L.X.C / LXC, R.C.A.V / RCA,
+//!   AVIATION S.A.L. / AVIATIONSAL).
 //!
 //! No key pairs an initial with a word (V. / VLADIMIR): the matcher scores a name low when
 //! only initials pair with words, so some word of the name always shares a key, and the
@@ -129,7 +131,9 @@ pub fn cut_word_keys(tokens: &[NameToken], out: &mut Vec<TokenKey>) {
 }
 
 /// A run of three initials or more spelt together (A.R.A.B. / ARAB, L.X.C / LXC), on either
-/// side; pairs are among the joined pairs.
+/// side: the whole run, every part of it of three or four initials, as the matcher joins them
+/// (`names::JOINED_RUN_MAX`: RCA / R.C.A.V), and a run of two or more with the word before or
+/// after it; pairs are among the joined pairs.
 fn acronyms(tokens: &[NameToken], out: &mut Vec<TokenKey>) {
     let n = tokens.len();
     let mut from = 0;
@@ -138,12 +142,28 @@ fn acronyms(tokens: &[NameToken], out: &mut Vec<TokenKey>) {
         while to < n && is_initial(&tokens[to]) {
             to += 1;
         }
-        if to - from >= 3 {
-            let run = &tokens[from..to];
+        let whole = (to - from >= 3).then_some((from, to));
+        let parts = (from..to).flat_map(|start| {
+            (3..=sanctum_matcher::names::JOINED_RUN_MAX)
+                .map(move |len| (start, start + len))
+                .filter(|&(start, end)| end <= to && (start, end) != (from, to))
+        });
+        // A run of two initials or more glued to the word before or after it, as a legal
+        // form's letters are (AVIATIONSAL / AVIATION S.A.L.).
+        let glued = (to - from >= 2)
+            .then(|| {
+                let before = (from > 0).then(|| (from - 1, to));
+                let after = (to < n).then(|| (from, to + 1));
+                before.into_iter().chain(after)
+            })
+            .into_iter()
+            .flatten();
+        for (start, end) in whole.into_iter().chain(parts).chain(glued) {
+            let run = &tokens[start..end];
             let text: Vec<u8> = run.iter().flat_map(|t| t.text.bytes()).collect();
             let key: Vec<u8> = run.iter().flat_map(|t| t.key.bytes()).collect();
             for h in [hash(b't', &[&text]), hash(b'k', &[&key])] {
-                out.extend((from..to).map(|token| TokenKey {
+                out.extend((start..end).map(|token| TokenKey {
                     hash: h,
                     token: pos(token),
                     prefix: false,

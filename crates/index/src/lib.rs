@@ -14,6 +14,10 @@
 //! the threshold. A shared identifier always makes a candidate. The parties found land in
 //! [`Scratch::parties`], sorted, for the caller to score with the matcher.
 //!
+//! [`Prepared`] is what every caller matches queries against: the parties prepared (in
+//! parallel, within the name limits) and indexed, built one way for batch screening, the
+//! server's snapshot and the evaluation.
+//!
 //! The candidates' recall against a brute-force scan with the same matcher is measured by
 //! `sanctum screen-tools recall` (BENCHMARKS.md). The index lives in memory and is built
 //! when a list version is loaded (about a second for every list), rather than stored with
@@ -25,12 +29,35 @@ pub mod keys;
 
 use bound::{Hits, Mask, QuerySums, Shape, Side, TokenInfo};
 use keys::name_keys;
+use rayon::prelude::*;
+use sanctum_limits::Limits;
 use sanctum_matcher::features::normalize_id;
 use sanctum_matcher::model;
 use sanctum_matcher::{MatchOptions, PreparedEntity, PreparedName, PreparedQuery};
-use sanctum_model::{EntityKind, NameKind};
+use sanctum_model::{Entity, EntityKind, NameKind};
 use sanctum_names::TokenKind;
 use std::collections::HashMap;
+
+/// Listed parties ready to match: each analysed by the matcher within the name limits (a
+/// listed name over them is matched on its first words), all of them indexed. Batch
+/// screening (`sanctum_screen::Screener`), the server's snapshot and the evaluation build
+/// theirs here, so that all three match against the same preparation.
+pub struct Prepared {
+    pub parties: Vec<PreparedEntity>,
+    pub index: CandidateIndex,
+}
+
+impl Prepared {
+    /// Prepares the parties in parallel, then builds the index.
+    pub fn within(entities: Vec<Entity>, limits: &Limits) -> Prepared {
+        let parties: Vec<PreparedEntity> = entities
+            .into_par_iter()
+            .map(|e| PreparedEntity::within(e, limits))
+            .collect();
+        let index = CandidateIndex::build(&parties);
+        Prepared { parties, index }
+    }
+}
 
 /// A listed name, as the quick bound needs it: one cache line, since a lookup reads a
 /// thousand of them at random.

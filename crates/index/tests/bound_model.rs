@@ -11,6 +11,7 @@
 
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
+use proptest::test_runner::RngSeed;
 use sanctum_index::{CandidateIndex, Scratch};
 use sanctum_matcher::{MatchOptions, Matcher, PreparedEntity, Query};
 use sanctum_model::{Entity, EntityKind, Name, NameKind, NamePart, NamePartKind};
@@ -331,7 +332,16 @@ fn written(listed: &Listed, romanised: bool, edits: &[(u16, u16, u16)]) -> Strin
 const STRUCTURAL: [u16; 5] = [7, 8, 9, 10, 12];
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 2048, ..ProptestConfig::default() })]
+    // A fixed seed keeps CI reproducible; PROPTEST_RNG_SEED=N explores other pairs.
+    #![proptest_config(ProptestConfig {
+        cases: 2048,
+        rng_seed: if std::env::var_os("PROPTEST_RNG_SEED").is_some() {
+            ProptestConfig::default().rng_seed
+        } else {
+            RngSeed::Fixed(16)
+        },
+        ..ProptestConfig::default()
+    })]
 
     /// One change of spelling or of the words (any of [`perturb`]'s), and one that changes no
     /// spelling: the index proposes every pair the matcher scores.
@@ -358,12 +368,13 @@ proptest! {
 }
 
 /// Two changes of any kind: what the keys do not see. Of the 4,705 pairs of 5,000 the
-/// matcher scores, 99.79% are proposed (December 2026); the floor leaves room for a key
-/// changed on purpose, not for a lost kind of alignment. The misses are pairs the keys cannot meet at an affordable cost, none a
-/// bound below a score whose alignments the keys saw: words joined and misspelt
-/// (ESCORUMIRATH / ESCORT MIRATH, one key for every misspelling of every joined pair would
-/// double the index), two edits in a long word's first four letters (ELETCRNOICS /
-/// ELECTRONICS), a word cut short with its first letter changed.
+/// matcher scores, 99.68% are proposed (15 missed, December 2026); the floor leaves room for
+/// a key changed on purpose, not for a lost kind of alignment. The misses are pairs the keys
+/// cannot meet at an affordable cost: words joined and misspelt (ESCORUMIRATH / ESCORT
+/// MIRATH: a key for every misspelling of every joined pair would double the index, and a
+/// guess from lengths let most names through the quick bound), two edits in a long word's
+/// first four letters (ELETCRNOICS / ELECTRONICS), a word cut short with its first letter
+/// changed.
 #[test]
 fn two_changes_are_proposed_but_for_the_known_gaps() {
     let mut runner = proptest::test_runner::TestRunner::deterministic();

@@ -261,6 +261,12 @@ const PAIRS: &[(&str, &str, Option<&str>, EntityKind)] = &[
         EntityKind::Organization,
     ),
     (
+        "AVIATION AVIATION AVIATIONSAL",
+        "AVIATION AVIATION AVIATION S.A.L.",
+        None,
+        EntityKind::Organization,
+    ),
+    (
         "CAR ESCORT SERVICES SAL OFF SHORE",
         "CAR ESCORT SERVICES S.A.L. OFF SHORE",
         None,

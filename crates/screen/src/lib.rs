@@ -28,8 +28,8 @@ mod records;
 use input::{InputError, InputReader, InputRow, RowError, RowResult, RowWarning};
 use lists::Role;
 use rayon::prelude::*;
-use sanctum_index::CandidateIndex;
 pub use sanctum_index::Scratch;
+use sanctum_index::{CandidateIndex, Prepared};
 pub use sanctum_limits::Limits;
 use sanctum_matcher::{
     Explanation, MatchOptions, Matcher, PreparedEntity, PreparedQuery, QueryWarning,
@@ -126,11 +126,11 @@ impl Screener {
         options: MatchOptions,
         limits: &Limits,
     ) -> Screener {
-        let (prepared, roles): (Vec<PreparedEntity>, Vec<Role>) = parties
-            .into_par_iter()
-            .map(|(e, role)| (PreparedEntity::within(e, limits), role))
-            .unzip();
-        let index = CandidateIndex::build(&prepared);
+        let (entities, roles): (Vec<Entity>, Vec<Role>) = parties.into_iter().unzip();
+        let Prepared {
+            parties: prepared,
+            index,
+        } = Prepared::within(entities, limits);
         let amended_after = prepared
             .iter()
             .zip(&roles)
