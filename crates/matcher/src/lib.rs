@@ -13,6 +13,9 @@
 //!   ([`names::compare`]), keeps the best pair, then weighs birth dates, countries, gender,
 //!   kind and identifiers ([`features`]). Returns a [`Hit`]: a score in [0, 1] and its
 //!   [`Explanation`].
+//! - [`model`]: every tuned number (similarities, token weights, the shares of what is left
+//!   over, the feature weights, the cap) and the formula from aligned tokens to a score,
+//!   which the candidate index's bound evaluates too.
 //!
 //! Scores stay ordered rather than saturating: a perfect name alone scores 0.90, a name with
 //! an agreeing birth date and nationality up to 0.98, and only an exact identifier lifts a
@@ -28,8 +31,7 @@ use sanctum_names::{TokenKind, analyze};
 use serde::Serialize;
 use std::fmt;
 
-/// Alerts are raised at or above this score.
-pub const DEFAULT_THRESHOLD: f64 = 0.80;
+pub use model::DEFAULT_THRESHOLD;
 
 use model::NAME_SHARE;
 

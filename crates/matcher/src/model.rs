@@ -216,6 +216,8 @@ pub const OTHER_LEGAL_FORM: f64 = 0.95;
 // From a name score to a party score.
 // ---------------------------------------------------------------------------------------
 
+/// Alerts are raised at or above this score.
+pub const DEFAULT_THRESHOLD: f64 = 0.80;
 /// The share of the final score the name carries; the features move the rest.
 pub const NAME_SHARE: f64 = 0.90;
 /// The most a party scores without an identifier: a perfect name with an agreeing birth
