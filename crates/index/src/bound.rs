@@ -554,12 +554,12 @@ pub fn bound(query: Side, query_chars: usize, listed: Side, hits: Hits, person: 
             l_met |= 1 << j;
         }
     }
-    // Light words (particles, function words, legal-form words) get few keys; counted as met,
-    // they can only raise the bound (ABOU / ABU).
     // The leniency test counts the query words met by a key or a pairing: a light word the
     // matcher aligns no key met is too rare to pay for (counted, the light words of every
     // name make most names lenient, and candidates grew by a quarter).
     let matched = q_met.count_ones();
+    // Light words (particles, function words, legal-form words) get few keys; counted as met,
+    // they can only raise the bound (ABOU / ABU).
     q_met |= query.all() & !query.shape.heavy;
     l_met |= listed.all() & !listed.shape.heavy;
     let q_free = query.all() & !q_met;
