@@ -392,10 +392,13 @@ pub fn quick_bound(
     } else {
         0
     };
+    // The last word of a cut query, met by a key, may still start another listed word.
+    let cut_of_met = u32::from(cut && q_hit & (1 << last) != 0);
     let listed_met = listed_hits
         + pairable.count_ones()
         + (q_hit & query.shape.initials).count_ones()
-        + initials_of_met;
+        + initials_of_met
+        + cut_of_met;
     numerator += f64::from(listed.weight.min(listed_met as f32 + listed.light_weight));
     let heavy_missed = u32::from(listed.heavy_count).saturating_sub(listed_met);
     if heavy_missed > 0 {
@@ -547,10 +550,15 @@ pub fn bound(query: Side, query_chars: usize, listed: Side, hits: Hits, person: 
         }
     }
     // A listed initial may stand for a query word of its letter, whatever else met that word
-    // (X.A.Q / X.A.QQ, where QQ met Q's run).
+    // (X.A.Q / X.A.QQ, where QQ met Q's run); each word for one initial, as the matcher
+    // pairs each token once.
+    let mut standing_for: Mask = 0;
     for j in bits(listed.all() & !l_met & listed.shape.initials) {
         let first = listed.tokens[j].signature.first;
-        if bits(query.all()).any(|i| query.tokens[i].signature.first == first) {
+        let word =
+            bits(query.all() & !standing_for).find(|&i| query.tokens[i].signature.first == first);
+        if let Some(i) = word {
+            standing_for |= 1 << i;
             l_met |= 1 << j;
         }
     }

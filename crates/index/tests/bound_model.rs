@@ -331,6 +331,27 @@ fn written(listed: &Listed, romanised: bool, edits: &[(u16, u16, u16)]) -> Strin
 /// Ways of writing that change no spelling: stops, a word left out, an initial, the order.
 const STRUCTURAL: [u16; 5] = [7, 8, 9, 10, 12];
 
+/// Whether the quick bound, read from the listed name's shape alone, is at least the full
+/// bound for every name the query's keys meet: it prunes first, so below the full bound it
+/// would lose what the full bound keeps.
+fn quick_bound_holds(listed: &Listed, query: &str) -> Result<(), String> {
+    let party = entity(listed);
+    let Ok(q) = Query::name(query).prepare() else {
+        return Ok(());
+    };
+    let index = CandidateIndex::build(std::slice::from_ref(&party));
+    let mut scratch = Scratch::default();
+    for name in &q.names {
+        for (_, _, quick, full) in index.bounds(name, false, &mut scratch) {
+            // The quick bound sums f32 weights: a rounding's worth below is no loss.
+            if quick + 1e-5 < full {
+                return Err(format!("quick bound {quick} below the full bound {full}"));
+            }
+        }
+    }
+    Ok(())
+}
+
 proptest! {
     // A fixed seed keeps CI reproducible; PROPTEST_RNG_SEED=N explores other pairs.
     #![proptest_config(ProptestConfig {
@@ -355,6 +376,9 @@ proptest! {
         let mut edits = vec![first];
         edits.extend(second.map(|(op, at, arg)| (STRUCTURAL[op], at, arg)));
         let query = written(&listed, romanised, &edits);
+        if let Err(e) = quick_bound_holds(&listed, &query) {
+            prop_assert!(false, "{query:?} against {:?}: {e}", listed.words.join(" "));
+        }
         if let Some((proposed, score)) = proposed_at_score(&listed, &query) {
             prop_assert!(
                 proposed,
