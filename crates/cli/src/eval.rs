@@ -4,11 +4,11 @@ use crate::config::Context;
 use anyhow::{Context as _, Result, bail};
 use clap::Args;
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
-use rayon::prelude::*;
-use sanctum_index::CandidateIndex;
-use sanctum_matcher::deck::{self, DeckOptions};
-use sanctum_matcher::eval::{self, EvalReport};
-use sanctum_matcher::{MatchOptions, Matcher, PreparedEntity, PreparedQuery};
+use sanctum_eval::deck::{self, DeckOptions};
+use sanctum_eval::report::{self as eval, EvalReport};
+use sanctum_index::Prepared;
+use sanctum_limits::Limits;
+use sanctum_matcher::{MatchOptions, Matcher, PreparedQuery};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -64,12 +64,7 @@ pub fn run(ctx: &Context, args: EvalArgs) -> Result<ExitCode> {
     if entities.is_empty() {
         bail!("the store holds no parties: run `sanctum update` first");
     }
-    let parties: Vec<PreparedEntity> = entities
-        .clone()
-        .into_par_iter()
-        .map(PreparedEntity::new)
-        .collect();
-    let index = CandidateIndex::build(&parties);
+    let Prepared { parties, index } = Prepared::within(entities.clone(), &Limits::default());
     eprintln!(
         "{} parties prepared and indexed in {:.1?}",
         parties.len(),

@@ -7,13 +7,11 @@ use crate::term::safe;
 use anyhow::{Context as _, Result, bail};
 use clap::{Args, FromArgMatches, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
-use rayon::prelude::*;
-use sanctum_matcher::deck::{self, DeckOptions};
-use sanctum_matcher::{DEFAULT_THRESHOLD, MatchOptions, PreparedQuery};
+use sanctum_eval::recall::BruteForce;
+use sanctum_matcher::{DEFAULT_THRESHOLD, MatchOptions};
 use sanctum_screen::input::{ColumnMap, InputFormat, InputReader};
 use sanctum_screen::lists::{self, Selection, Since};
 use sanctum_screen::output::{AlertWriter, OutputFormat, RejectWriter};
-use sanctum_screen::recall::BruteForce;
 use sanctum_screen::{RowOutcome, RunOptions, ScreenError, Screener, Summary};
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
@@ -540,9 +538,9 @@ pub fn tools(ctx: &Context, command: ScreenTools) -> Result<ExitCode> {
             let entities = store.current_entities(None)?;
             let file = std::fs::File::create(&out)
                 .with_context(|| format!("creating {}", out.display()))?;
-            let stats = sanctum_screen::customers::write_customer_file(
+            let stats = sanctum_eval::customers::write_customer_file(
                 &entities,
-                &sanctum_screen::customers::CustomerFileOptions {
+                &sanctum_eval::customers::CustomerFileOptions {
                     seed,
                     rows,
                     listed_share,
@@ -564,7 +562,7 @@ pub fn tools(ctx: &Context, command: ScreenTools) -> Result<ExitCode> {
         } => {
             let loaded = lists::load(&store, &Selection::default())?;
             let started = Instant::now();
-            let grown = sanctum_screen::grow::grow(loaded.parties, parties, seed);
+            let grown = sanctum_eval::grow::grow(loaded.parties, parties, seed);
             let screener = Screener::new(grown, MatchOptions::default());
             let built = started.elapsed().as_secs_f64();
             let reader =
@@ -608,7 +606,7 @@ pub fn tools(ctx: &Context, command: ScreenTools) -> Result<ExitCode> {
                 ..MatchOptions::default()
             };
             let screener = Screener::new(loaded.parties, options);
-            let sample = recall_sample(&entities, queries, seed);
+            let sample = sanctum_eval::recall::sample(&entities, queries, seed);
             let started = Instant::now();
             let saved = brute_force
                 .as_ref()
@@ -618,7 +616,7 @@ pub fn tools(ctx: &Context, command: ScreenTools) -> Result<ExitCode> {
             let scan = match saved {
                 Some(scan) => scan,
                 None => {
-                    let scan = sanctum_screen::recall::brute_force(&screener, &sample);
+                    let scan = sanctum_eval::recall::brute_force(&screener, &sample);
                     if let Some(path) = &brute_force {
                         std::fs::write(path, serde_json::to_vec(&scan)?)
                             .with_context(|| format!("writing {}", path.display()))?;
@@ -626,7 +624,7 @@ pub fn tools(ctx: &Context, command: ScreenTools) -> Result<ExitCode> {
                     scan
                 }
             };
-            let report = sanctum_screen::recall::compare(&screener, &sample, &scan);
+            let report = sanctum_eval::recall::compare(&screener, &sample, &scan);
             note!("scanned in {:.1?}", started.elapsed());
             say!("{}", serde_json::to_string_pretty(&report)?)?;
             if let Some(path) = json {
@@ -635,37 +633,4 @@ pub fn tools(ctx: &Context, command: ScreenTools) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// A deck sample for the recall measurement: every class of the matching deck (variants,
-/// look-alikes, customers), evenly.
-pub fn recall_sample(
-    entities: &[sanctum_model::Entity],
-    queries: usize,
-    seed: u64,
-) -> Vec<PreparedQuery> {
-    let per = (queries / 28).max(2);
-    let deck = deck::generate(
-        entities,
-        &DeckOptions {
-            seed,
-            per_class: per,
-            customers: per * 2,
-            lookalikes: per,
-        },
-    );
-    // The listed classes hold every listed name: take an even stride of them.
-    let listed: Vec<_> = deck
-        .iter()
-        .filter(|c| c.class == "as_listed" || c.class == "natural_order")
-        .collect();
-    let stride = (listed.len() / (per * 2)).max(1);
-    deck.iter()
-        .filter(|c| c.class != "as_listed" && c.class != "natural_order")
-        .chain(listed.into_iter().step_by(stride))
-        .take(queries)
-        .collect::<Vec<_>>()
-        .par_iter()
-        .filter_map(|c| c.query.prepare().ok())
-        .collect()
 }

@@ -1,41 +1,38 @@
 //! The best name score the matcher could give a listed name, from what the keys say can
 //! align, before comparing anything.
 //!
-//! It is the matcher's own formula (`sanctum_matcher::names::compare`) with every aligned
-//! token at the highest similarity its keys allow (1, or 0.85 when only a prefix key was
-//! shared) and the most lenient weight for what is left over:
-//!
-//! ```text
-//! bound = Σ sim · (hit query weights + hit listed weights)
-//!       / (Σ hit weights + Σ missed query weights + Σ missed listed weights)
-//! ```
+//! It is the matcher's own model (`sanctum_matcher::model`: its token weights, its shares of
+//! what is left over, its [`Tally`]) evaluated with optimistic inputs: every token that may
+//! be met (a key met it, or one of the alignments below is possible) counts as met exactly,
+//! and what is left over at the lightest weight the matcher's rules could give it. Met at
+//! similarity 1, a token raises the score above any other reading of it (met less well or
+//! at a lighter weight, left over, cut away), so the bound is an upper bound without
+//! guessing which reading the matcher takes.
 //!
 //! A missed token weighs fully, except where the matcher is lenient: for a person, with two
-//! names aligned and left-over names on one side only, a missed query name weighs half and a
-//! missed listed given name 0.15 (a listed family name fully). Words of legal forms and light
-//! words weigh at most 0.05, and so does a query word the matcher may take for a legal form
-//! cut short (`sanctum_matcher::names::cut_legal_word`). Three alignments the keys cannot see
-//! are assumed possible: an initial with any token of its letter; two long tokens (eight letters or more, where the
-//! matcher allows two edits and the keys see one) within two edits, at 0.93; and a query cut
-//! at a field limit (`sanctum_matcher::names::at_field_limit`), whose last word may be the
-//! start of a listed word (or of a particle and the word after it) and whose missing tail
-//! then weighs `CUT_AWAY_SHARE`.
+//! names aligned and left-over names on one side only, a missed query name weighs
+//! `query_leftover_weight` and a missed listed given name `omitted_weight` (a listed family
+//! name fully). Words of legal forms and light words weigh at most
+//! `STRAY_LEGAL_WORD_WEIGHT`, and so does a query word the matcher may take for a legal form
+//! cut short (`sanctum_matcher::names::cut_legal_word`). Alignments the keys cannot see are
+//! assumed possible: an initial with any token of its letter; two long tokens (eight letters
+//! or more, where the matcher allows two edits and the keys see one) within two edits; and a
+//! query cut at a field limit (`sanctum_matcher::names::at_field_limit`), whose last word may be
+//! the start of a listed word (or of a particle and the word after it) and whose missing tail
+//! then weighs `CUT_AWAY_SHARE`. The rules that only lower a score are left out. That the
+//! result stays an upper bound is checked over generated name pairs
+//! (`tests/bound_model.rs`).
 
-use crate::keys::{MAX_TOKENS, is_initial};
-use sanctum_matcher::names::{
-    CUT_AWAY_SHARE, CUT_SIMILARITY, OMITTED_NAME_SHARE, OMITTED_NAMES_MAX, allowed_edits,
-    at_field_limit, cut_legal_word, inside_legal_form,
+use crate::keys::MAX_TOKENS;
+use sanctum_matcher::model::{
+    self, CUT_AWAY_SHARE, EXACT_SIMILARITY, NAME_WORD_MIN_WEIGHT, OMITTED_NAMES_MAX,
+    STRAY_LEGAL_WORD_WEIGHT, Tally, is_initial,
 };
+use sanctum_matcher::names::{allowed_edits, at_field_limit, cut_legal_word, inside_legal_form};
 use sanctum_names::{NameToken, TokenKind};
 
 /// A set of a name's tokens, by position (see [`MAX_TOKENS`]).
 pub type Mask = u32;
-
-/// Similarity assumed for a token met only through a prefix key (the matcher gives 0.85 to a
-/// prefix, at most 0.93 to spellings a few edits apart, which may share only a prefix).
-const PREFIX_SIMILARITY: f64 = 0.93;
-/// Similarity assumed for two long tokens within two edits (the matcher's best is below).
-const NEAR_SIMILARITY: f64 = 0.93;
 
 /// What the bound needs of a token to rule out an alignment the keys cannot see.
 #[derive(Clone, Copy, Default)]
@@ -229,20 +226,26 @@ pub fn prepare(
         // 0.5, as org words are), which only raises the bound.
         let legal = |k: usize| {
             tokens[k].kind == TokenKind::LegalForm
-                || weights[k] < 0.5
+                || weights[k] < NAME_WORD_MIN_WEIGHT
                 || (!listed && cut_legal_word(tokens, k, chars))
         };
         let legal_part =
             (!listed && cut_legal_word(tokens, i, chars)) || inside_legal_form(tokens, i, legal);
-        let light = t.kind == TokenKind::LegalForm || w < 0.5 || legal_part;
+        let light = t.kind == TokenKind::LegalForm || w < NAME_WORD_MIN_WEIGHT || legal_part;
         let lenient = if !listed {
-            0.5 * w
+            model::query_leftover_weight(w, true)
         } else if family.contains(&t.key) {
             w
         } else {
-            OMITTED_NAME_SHARE * w
+            model::omitted_weight(w)
         };
-        let cap = |x: f64| if light { x.min(0.05) } else { x };
+        let cap = |x: f64| {
+            if light {
+                x.min(STRAY_LEGAL_WORD_WEIGHT)
+            } else {
+                x
+            }
+        };
         let signature = Signature::of(t);
         shape.heads |= signature.head_bit();
         out.push(TokenInfo {
@@ -253,7 +256,7 @@ pub fn prepare(
         });
         let bit: Mask = 1 << i;
         shape.weight += w as f32;
-        if w >= 0.5 && !legal_part {
+        if w >= NAME_WORD_MIN_WEIGHT && !legal_part {
             shape.heavy |= bit;
             shape.heavy_count += 1;
             shape.heavy_miss_lenient = shape.heavy_miss_lenient.min(cap(lenient) as f32);
@@ -381,8 +384,21 @@ pub fn quick_bound(
     let mut numerator = sums.hit(query, q_hit | pairable | light);
     let mut missed = sums.missed(query, unpaired, lenient);
     let listed_hits = (hits.listed_full | hits.listed_prefix).count_ones();
-    let listed_met =
-        listed_hits + pairable.count_ones() + (q_hit & query.shape.initials).count_ones();
+    // A listed initial may stand for a query word a key met, of its letter.
+    let initials_of_met = if listed.initials != 0 {
+        bits(q_hit)
+            .filter(|&i| listed.initial_letters & letter_bit(query.tokens[i].signature.first) != 0)
+            .count() as u32
+    } else {
+        0
+    };
+    // The last word of a cut query, met by a key, may still start another listed word.
+    let cut_of_met = u32::from(cut && q_hit & (1 << last) != 0);
+    let listed_met = listed_hits
+        + pairable.count_ones()
+        + (q_hit & query.shape.initials).count_ones()
+        + initials_of_met
+        + cut_of_met;
     numerator += f64::from(listed.weight.min(listed_met as f32 + listed.light_weight));
     let heavy_missed = u32::from(listed.heavy_count).saturating_sub(listed_met);
     if heavy_missed > 0 {
@@ -473,38 +489,22 @@ impl QuerySums {
 
 /// The bound (see the module doc). `person`: the matcher compares as persons (either side
 /// is one), which is when it may be lenient.
+///
+/// Every token that may be met counts as met exactly at its own weight, whatever similarity
+/// the matcher could give it: met at 1, a token raises the score above any other reading
+/// of it (met at a lower similarity or a lighter weight, left over, cut away), so the bound
+/// needs no guess of which reading the matcher takes (CABELLO, Vladimir against CABELLO,
+/// Vladimir Vladimirovich: VLADIMIROVICH shares a prefix key with VLADIMIR, and the matcher
+/// leaves it out as a patronymic, lighter than met at a prefix's similarity).
 pub fn bound(query: Side, query_chars: usize, listed: Side, hits: Hits, person: bool) -> f64 {
     let q_hit = (hits.query_full | hits.query_prefix) & query.all();
     let l_hit = (hits.listed_full | hits.listed_prefix) & listed.all();
-    let mut q_free = query.all() & !q_hit;
-    let mut l_free = listed.all() & !l_hit;
-    let mut numerator = 0.0f64;
-    let mut denominator = 0.0f64;
-    for i in bits(q_hit) {
-        let sim = if hits.query_full & (1 << i) != 0 {
-            1.0
-        } else {
-            PREFIX_SIMILARITY
-        };
-        numerator += sim * f64::from(query.tokens[i].hit);
-        denominator += f64::from(query.tokens[i].hit);
-    }
-    for j in bits(l_hit) {
-        let sim = if hits.listed_full & (1 << j) != 0 {
-            1.0
-        } else {
-            PREFIX_SIMILARITY
-        };
-        numerator += sim * f64::from(listed.tokens[j].hit);
-        denominator += f64::from(listed.tokens[j].hit);
-    }
-    let mut matched = q_hit.count_ones();
+    let mut q_met = q_hit;
+    let mut l_met = l_hit;
     let last = query.tokens.len().saturating_sub(1);
     // Alignments the keys cannot see: an initial with a token of its letter, two long
-    // tokens within two edits. An initial's partner may be a listed token a key already met
-    // (through another query token: T. TAN / TAN, Tieniu, where TAN and TIENIU sound alike):
-    // counting it again keeps the bound an upper bound.
-    for i in bits(q_free) {
+    // tokens within two edits, a word cut short and the word it is the start of.
+    for i in bits(query.all() & !q_hit) {
         let q_sig = &query.tokens[i].signature;
         let initial = query.shape.initials & (1 << i) != 0;
         let long = query.shape.long & (1 << i) != 0;
@@ -513,85 +513,97 @@ pub fn bound(query: Side, query_chars: usize, listed: Side, hits: Hits, person: 
                 && listed.tokens[j].signature.first == q_sig.first
         };
         // The last word of a query cut at a field limit may be the start of a listed word,
-        // which the matcher aligns at CUT_SIMILARITY whatever else is left over.
+        // which the matcher aligns whatever else is left over.
         let cut_word = i == last && at_field_limit(query_chars);
-        let partner = |j: usize| {
-            if initial_of(j) {
-                Some(1.0)
-            } else if cut_word && listed.tokens[j].signature.may_start_with(q_sig) {
-                Some(CUT_SIMILARITY)
-            } else if long
-                && listed.shape.long & (1 << j) != 0
-                && q_sig.near(&listed.tokens[j].signature)
-            {
-                Some(NEAR_SIMILARITY)
-            } else {
-                None
-            }
+        let starts = |j: usize| cut_word && listed.tokens[j].signature.may_start_with(q_sig);
+        let l_free = listed.all() & !l_met;
+        let near = |j: usize| {
+            long && listed.shape.long & (1 << j) != 0 && q_sig.near(&listed.tokens[j].signature)
         };
-        let found = bits(l_free)
-            .find_map(|j| partner(j).map(|s| (Some(j), s)))
-            .or_else(|| bits(l_hit).find(|&j| initial_of(j)).map(|_| (None, 1.0)));
-        if let Some((j, sim)) = found {
-            let w = f64::from(query.tokens[i].hit);
-            numerator += sim * w;
-            denominator += w;
-            q_free &= !(1 << i);
-            matched += 1;
-            if let Some(j) = j {
-                let w = f64::from(listed.tokens[j].hit);
-                numerator += sim * w;
-                denominator += w;
-                l_free &= !(1 << j);
-            }
+        if let Some(j) = bits(l_free).find(|&j| initial_of(j) || starts(j) || near(j)) {
+            q_met |= 1 << i;
+            l_met |= 1 << j;
+        } else if bits(l_met).any(|j| initial_of(j) || starts(j)) {
+            // A listed word met already: of the initial's letter (T. TAN / TAN, Tieniu,
+            // where TAN and TIENIU sound alike), or one a word cut short is the start of
+            // (AVIATION CAPITAL AVI / AVIATION CAPITAL AVIATION).
+            q_met |= 1 << i;
+        }
+    }
+    // The last word of a query cut short, even met by a key, may be the start of another
+    // listed word that nothing met (MIN AL KSNDRVCH AL / Min Aleksandrovich AL PUTIN: the
+    // last AL is the particle's spelling and ALEKSANDROVICH's start).
+    if at_field_limit(query_chars) && q_hit & (1 << last) != 0 {
+        let q_sig = &query.tokens[last].signature;
+        let l_free = listed.all() & !l_met;
+        if let Some(j) = bits(l_free).find(|&j| listed.tokens[j].signature.may_start_with(q_sig)) {
+            l_met |= 1 << j;
         }
     }
     // A query initial a key met (through a joined or spelt-out form) may still stand for a
     // listed name of its letter that nothing met (Q. AHMED / AHMAD … QADIR).
     for i in bits(q_hit & query.shape.initials) {
         let first = query.tokens[i].signature.first;
+        let l_free = listed.all() & !l_met;
         if let Some(j) = bits(l_free).find(|&j| listed.tokens[j].signature.first == first) {
-            let w = f64::from(listed.tokens[j].hit);
-            numerator += w;
-            denominator += w;
-            l_free &= !(1 << j);
+            l_met |= 1 << j;
         }
     }
+    // A listed initial may stand for a query word of its letter, whatever else met that word
+    // (X.A.Q / X.A.QQ, where QQ met Q's run); each word for one initial, as the matcher
+    // pairs each token once.
+    let mut standing_for: Mask = 0;
+    for j in bits(listed.all() & !l_met & listed.shape.initials) {
+        let first = listed.tokens[j].signature.first;
+        let word =
+            bits(query.all() & !standing_for).find(|&i| query.tokens[i].signature.first == first);
+        if let Some(i) = word {
+            standing_for |= 1 << i;
+            l_met |= 1 << j;
+        }
+    }
+    // The leniency test counts the query words met by a key or a pairing: a light word the
+    // matcher aligns no key met is too rare to pay for (counted, the light words of every
+    // name make most names lenient, and candidates grew by a quarter).
+    let matched = q_met.count_ones();
     // Light words (particles, function words, legal-form words) get few keys; counted as met,
     // they can only raise the bound (ABOU / ABU).
-    for (side, free) in [(query, &mut q_free), (listed, &mut l_free)] {
-        for k in bits(*free & !side.shape.heavy) {
-            let w = f64::from(side.tokens[k].hit);
-            numerator += w;
-            denominator += w;
-            *free &= !(1 << k);
+    q_met |= query.all() & !query.shape.heavy;
+    l_met |= listed.all() & !listed.shape.heavy;
+    let q_free = query.all() & !q_met;
+    let l_free = listed.all() & !l_met;
+    let conflict = q_free != 0 && l_free != 0;
+    let lenient = person && matched >= 2 && !conflict;
+    let mut met = Tally::default();
+    for (side, mask) in [(query, q_met), (listed, l_met)] {
+        for k in bits(mask) {
+            met.met(EXACT_SIMILARITY, f64::from(side.tokens[k].hit));
         }
     }
-    let conflict = q_free & query.shape.heavy != 0 && l_free & listed.shape.heavy != 0;
-    let lenient = person && matched >= 2 && !conflict;
-    let miss = |side: Side, free: Mask| -> f64 {
-        bits(free)
-            .map(|k| {
-                let t = &side.tokens[k];
-                f64::from(if lenient { t.miss_lenient } else { t.miss_full })
-            })
-            .sum()
-    };
-    let q_missed = miss(query, q_free);
+    let mut tally = met;
+    for k in bits(q_free) {
+        let t = &query.tokens[k];
+        tally.left_over(f64::from(if lenient {
+            t.miss_lenient
+        } else {
+            t.miss_full
+        }));
+    }
     // Listed names left out leniently weigh OMITTED_NAMES_MAX at most together (a family
-    // name fully, so capping the whole sum only lowers it further).
-    let l_missed = miss(listed, l_free);
-    let l_missed = if lenient {
-        l_missed.min(OMITTED_NAMES_MAX)
-    } else {
-        l_missed
-    };
-    let score = |n: f64, d: f64| if d > 0.0 { n / d } else { 0.0 };
-    let plain = score(numerator, denominator + q_missed + l_missed);
+    // name fully: capping it with the others only lowers the sum further).
+    for k in bits(l_free) {
+        let t = &listed.tokens[k];
+        if lenient {
+            tally.omitted(f64::from(t.miss_lenient));
+        } else {
+            tally.left_over(f64::from(t.miss_full));
+        }
+    }
+    let plain = tally.score();
     // A cut-short query: its last word may be the start of a listed one, and what the cut
     // took away weighs CUT_AWAY_SHARE, when no other name of the query is left over.
     let cut = at_field_limit(query_chars)
-        && q_free & !(1 << last) & query.shape.heavy == 0
+        && q_free & !(1 << last) == 0
         && l_free != 0
         && listed
             .tokens
@@ -600,11 +612,10 @@ pub fn bound(query: Side, query_chars: usize, listed: Side, hits: Hits, person: 
     if !cut {
         return plain;
     }
-    let (mut n, mut d) = (numerator, denominator);
+    let mut cut_reading = met;
     if q_free & (1 << last) != 0 {
         // The last query word against the start of a listed word, instead of missed.
-        n += CUT_SIMILARITY * f64::from(query.tokens[last].hit);
-        d += f64::from(query.tokens[last].hit);
+        cut_reading.met(EXACT_SIMILARITY, f64::from(query.tokens[last].hit));
     }
     let l_lenient: f64 = bits(l_free)
         .map(|k| {
@@ -615,10 +626,8 @@ pub fn bound(query: Side, query_chars: usize, listed: Side, hits: Hits, person: 
             )
         })
         .sum();
-    plain.max(score(
-        n,
-        d + (CUT_AWAY_SHARE * l_lenient).min(OMITTED_NAMES_MAX),
-    ))
+    cut_reading.omitted(CUT_AWAY_SHARE * l_lenient);
+    plain.max(cut_reading.score())
 }
 
 #[cfg(test)]

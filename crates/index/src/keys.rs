@@ -3,10 +3,14 @@
 //! Two tokens share a key when the matcher could align them by one of its tests:
 //! - `k` the romanisation-variant key (Mohammed = Muhammad), and each pair of adjacent
 //!   tokens joined (a query may glue what the list splits);
-//! - `t` the text as written (a legal form glued to a name is cut off the query token);
+//! - `t` the text as written (a legal form glued to a name is cut off the query token), which
+//!   the query also looks its key up as (a name spelt like a listed particle); listed
+//!   particles, stop words and legal-form words get it and their OCR and `k` keys only;
 //! - `p` the Double Metaphone key (phonetic respellings);
 //! - `s` the consonant skeleton (changed vowels), `c` the consonants as written (dropped
-//!   vowels), and the OCR folding as a `k` key (VT8 / VTB);
+//!   vowels), `v` words of three and four letters without each vowel (JSE / JOSE), and the
+//!   OCR folding of the text as a `k` key on both sides (VT8 / VTB, WEl / WEI), the
+//!   matcher's OCR test exactly;
 //! - `d` every one-letter deletion of the key, and of the spelling where it differs, for
 //!   tokens of four letters or more (one typo, OCR error or transposition: the deletion
 //!   neighbourhood of SymSpell);
@@ -15,7 +19,9 @@
 //!   the query's whole key of four letters or more, or three when the query was cut at a
 //!   field limit (a word the start of a listed one: Stepan / Stepanovich), and the query's
 //!   proper prefixes looked up as `k` (IRANIAN / IRAN);
-//! - runs of four initials or more joined, on both sides (A.R.A.B. / ARAB).
+//! - runs of three initials or more joined, their parts of three or four, and a run glued to
+//!   the word beside it, on both sides (A.R.A.B. / ARAB, L.X.C / LXC, R.C.A.V / RCA,
+//!   AVIATION S.A.L. / AVIATIONSAL).
 //!
 //! No key pairs an initial with a word (V. / VLADIMIR): the matcher scores a name low when
 //! only initials pair with words, so some word of the name always shares a key, and the
@@ -24,6 +30,7 @@
 //! Keys are hashed as they are made (FNV-1a over a tag byte and the parts), so a lookup
 //! allocates no strings; a collision only adds a candidate.
 
+use sanctum_matcher::model::is_initial;
 use sanctum_names::{NameToken, TokenKind};
 
 /// Tokens per name the bound tracks (bit masks of 32 keep a name's hits in 16 bytes); later
@@ -61,11 +68,6 @@ fn indexable(t: &NameToken) -> bool {
         t.kind,
         TokenKind::Name | TokenKind::Number | TokenKind::Initial
     )
-}
-
-/// A single letter is an initial, whatever the analysis called it.
-pub fn is_initial(t: &NameToken) -> bool {
-    t.kind == TokenKind::Initial || t.text.len() == 1
 }
 
 /// The side a key is made for: a few keys differ (initials, prefixes).
@@ -128,8 +130,10 @@ pub fn cut_word_keys(tokens: &[NameToken], out: &mut Vec<TokenKey>) {
     }
 }
 
-/// A run of four initials or more spelt together (A.R.A.B. / ARAB), on either side; shorter
-/// runs are among the joined pairs and triples.
+/// A run of three initials or more spelt together (A.R.A.B. / ARAB, L.X.C / LXC), on either
+/// side: the whole run, every part of it of three or four initials, as the matcher joins them
+/// (`names::JOINED_RUN_MAX`: RCA / R.C.A.V), and a run of two or more with the word before or
+/// after it; pairs are among the joined pairs.
 fn acronyms(tokens: &[NameToken], out: &mut Vec<TokenKey>) {
     let n = tokens.len();
     let mut from = 0;
@@ -138,12 +142,28 @@ fn acronyms(tokens: &[NameToken], out: &mut Vec<TokenKey>) {
         while to < n && is_initial(&tokens[to]) {
             to += 1;
         }
-        if to - from >= 4 {
-            let run = &tokens[from..to];
+        let whole = (to - from >= 3).then_some((from, to));
+        let parts = (from..to).flat_map(|start| {
+            (3..=sanctum_matcher::names::JOINED_RUN_MAX)
+                .map(move |len| (start, start + len))
+                .filter(|&(start, end)| end <= to && (start, end) != (from, to))
+        });
+        // A run of two initials or more glued to the word before or after it, as a legal
+        // form's letters are (AVIATIONSAL / AVIATION S.A.L.).
+        let glued = (to - from >= 2)
+            .then(|| {
+                let before = (from > 0).then(|| (from - 1, to));
+                let after = (to < n).then(|| (from, to + 1));
+                before.into_iter().chain(after)
+            })
+            .into_iter()
+            .flatten();
+        for (start, end) in whole.into_iter().chain(parts).chain(glued) {
+            let run = &tokens[start..end];
             let text: Vec<u8> = run.iter().flat_map(|t| t.text.bytes()).collect();
             let key: Vec<u8> = run.iter().flat_map(|t| t.key.bytes()).collect();
             for h in [hash(b't', &[&text]), hash(b'k', &[&key])] {
-                out.extend((from..to).map(|token| TokenKey {
+                out.extend((start..end).map(|token| TokenKey {
                     hash: h,
                     token: pos(token),
                     prefix: false,
@@ -166,14 +186,39 @@ pub fn token_keys(t: &NameToken, token: u8, side: Side, fuzzy: bool, out: &mut V
     let (text, key) = (t.text.as_bytes(), t.key.as_bytes());
     let query = side == Side::Query;
     push(hash(b't', &[text]), false);
-    if key.is_empty() || !fuzzy {
+    // A light word of the query counts as met in the bound whatever it meets: its text is
+    // enough.
+    if key.is_empty() || (query && !fuzzy) {
+        return;
+    }
+    // Scanned documents: 1/I/l, 0/O, 5/S, 8/B, rn/m, cl/d read alike (VT8 / VTB), and the
+    // matcher aligns two tokens whose texts fold alike. A listed token posts its folded text
+    // where it differs from the text, as a `k` key; a query token looks its folded text up as
+    // a `k` key (unless its key is that) and, where it differs from the text, as a `t` key:
+    // WEl (key "vel") meets WEI on "wel", Moharnad meets Mohamad on "mohamad" as written.
+    let ocr = sanctum_matcher::names::ocr_fold(&t.text);
+    let ocr = ocr.as_bytes();
+    if ocr != text && ocr != key {
+        push(hash(b'k', &[ocr]), false);
+    }
+    if query && ocr == text && ocr != key {
+        push(hash(b'k', &[ocr]), false);
+    }
+    if query && ocr != text {
+        push(hash(b't', &[ocr]), false);
+    }
+    if !fuzzy {
+        // A listed light word (a particle, a legal form's word) has long posting lists: it
+        // gets its `k` key only where it differs from its text, and a query name spelt like
+        // it looks its own key up as text (AAL, key "al", against the particle AL).
+        if key != text {
+            push(hash(b'k', &[key]), false);
+        }
         return;
     }
     push(hash(b'k', &[key]), false);
-    // Scanned documents: 1/I/l, 0/O, 5/S, 8/B, rn/m, cl/d read alike (VT8 / VTB).
-    let ocr = sanctum_matcher::names::ocr_fold(&t.text);
-    if ocr != t.text {
-        push(hash(b'k', &[ocr.as_bytes()]), false);
+    if query && key != text {
+        push(hash(b't', &[key]), false);
     }
     if t.kind == TokenKind::Initial || t.kind == TokenKind::Number {
         return;
@@ -192,6 +237,20 @@ pub fn token_keys(t: &NameToken, token: u8, side: Side, fuzzy: bool, out: &mut V
         .collect();
     if consonants.len() >= 3 {
         push(hash(b'c', &[&consonants]), false);
+    }
+    // A vowel dropped or added in a short word (JSE / JOSE, WEEI / WEI), which the matcher
+    // aligns and neither the consonants (two) nor the deletions (from four letters) see: a
+    // word of three letters as it is, one of four without each of its vowels.
+    match text.len() {
+        3 => push(hash(b'v', &[text]), false),
+        4 => {
+            for (k, c) in text.iter().enumerate() {
+                if b"aeiouy".contains(c) {
+                    push(hash(b'v', &[&text[..k], &text[k + 1..]]), false);
+                }
+            }
+        }
+        _ => {}
     }
     if !t.key.is_ascii() || !t.text.is_ascii() {
         return;

@@ -14,6 +14,10 @@
 //! the threshold. A shared identifier always makes a candidate. The parties found land in
 //! [`Scratch::parties`], sorted, for the caller to score with the matcher.
 //!
+//! [`Prepared`] is what every caller matches queries against: the parties prepared (in
+//! parallel, within the name limits) and indexed, built one way for batch screening, the
+//! server's snapshot and the evaluation.
+//!
 //! The candidates' recall against a brute-force scan with the same matcher is measured by
 //! `sanctum screen-tools recall` (BENCHMARKS.md). The index lives in memory and is built
 //! when a list version is loaded (about a second for every list), rather than stored with
@@ -25,14 +29,35 @@ pub mod keys;
 
 use bound::{Hits, Mask, QuerySums, Shape, Side, TokenInfo};
 use keys::name_keys;
+use rayon::prelude::*;
+use sanctum_limits::Limits;
 use sanctum_matcher::features::normalize_id;
+use sanctum_matcher::model;
 use sanctum_matcher::{MatchOptions, PreparedEntity, PreparedName, PreparedQuery};
-use sanctum_model::{EntityKind, NameKind};
+use sanctum_model::{Entity, EntityKind, NameKind};
 use sanctum_names::TokenKind;
 use std::collections::HashMap;
 
-/// The matcher's share of the score carried by the name.
-const NAME_SHARE: f64 = 0.90;
+/// Listed parties ready to match: each analysed by the matcher within the name limits (a
+/// listed name over them is matched on its first words), all of them indexed. Batch
+/// screening (`sanctum_screen::Screener`), the server's snapshot and the evaluation build
+/// theirs here, so that all three match against the same preparation.
+pub struct Prepared {
+    pub parties: Vec<PreparedEntity>,
+    pub index: CandidateIndex,
+}
+
+impl Prepared {
+    /// Prepares the parties in parallel, then builds the index.
+    pub fn within(entities: Vec<Entity>, limits: &Limits) -> Prepared {
+        let parties: Vec<PreparedEntity> = entities
+            .into_par_iter()
+            .map(|e| PreparedEntity::within(e, limits))
+            .collect();
+        let index = CandidateIndex::build(&parties);
+        Prepared { parties, index }
+    }
+}
 
 /// A listed name, as the quick bound needs it: one cache line, since a lookup reads a
 /// thousand of them at random.
@@ -199,18 +224,18 @@ struct Lookup {
     weak_alias_fuzzy: bool,
 }
 
-/// The most the query's other features can add to `NAME_SHARE × name score`: an exact birth
-/// date when it gives one, a shared country when it gives one (see `sanctum_matcher::features`).
+/// The most the query's other features can add to `NAME_SHARE × name score`: a same birth
+/// date when it gives one, a shared country when it gives one (see `sanctum_matcher::model`).
 fn feature_bonus(query: &PreparedQuery) -> f64 {
     let dob = if query.birth_dates.is_empty() {
         0.0
     } else {
-        0.06
+        model::SAME_BIRTH_DATE
     };
     let country = if query.countries.is_empty() {
         0.0
     } else {
-        0.02
+        model::SHARED_COUNTRY
     };
     dob + country
 }
@@ -386,8 +411,7 @@ impl CandidateIndex {
         if scratch.hits.len() != self.names.len() {
             scratch.hits = vec![Hits::default(); self.names.len()];
         }
-        // Scores are rounded to four decimals: 0.79996 alerts at 0.80.
-        let min_name_score = (threshold - feature_bonus(query) - 1e-4) / NAME_SHARE - 1e-9;
+        let min_name_score = model::min_name_score(threshold, feature_bonus(query));
         let query_person = query.kind == Some(EntityKind::Person);
         for name in &query.names {
             if stop() {
@@ -424,7 +448,60 @@ impl CandidateIndex {
         true
     }
 
-    fn name_candidates(&self, name: &PreparedName, lookup: &Lookup, scratch: &mut Scratch) {
+    /// The bounds of every listed name a key of `name` meets: (party, the name's place among
+    /// the party's names, [`bound::quick_bound`], [`bound::bound`]), as a lookup computes
+    /// them (the weak-alias rule aside). For tests and diagnosis: why a party was or was not
+    /// proposed.
+    pub fn bounds(
+        &self,
+        name: &PreparedName,
+        query_person: bool,
+        scratch: &mut Scratch,
+    ) -> Vec<(u32, u8, f64, f64)> {
+        if scratch.hits.len() != self.names.len() {
+            scratch.hits = vec![Hits::default(); self.names.len()];
+        }
+        let shape = self.collect_hits(name, scratch);
+        let toks = &name.tokens;
+        let query_side = Side {
+            tokens: &scratch.query_tokens,
+            shape,
+        };
+        let mut out = Vec::new();
+        for id in scratch.touched.drain(..) {
+            let Some(hits) = scratch.hits.get_mut(id as usize) else {
+                continue;
+            };
+            let hits = std::mem::take(hits);
+            let (Some(entry), Some(info)) =
+                (self.names.get(id as usize), self.infos.get(id as usize))
+            else {
+                continue;
+            };
+            let person = query_person || entry.person;
+            let start = info.start as usize;
+            let listed = Side {
+                tokens: &self.tokens[start..start + usize::from(entry.len)],
+                shape: entry.shape,
+            };
+            let quick = bound::quick_bound(
+                query_side,
+                &scratch.query_sums,
+                toks.chars,
+                &entry.shape,
+                hits,
+                person,
+            );
+            let full = bound::bound(query_side, toks.chars, listed, hits, person);
+            out.push((info.party, info.place, quick, full));
+        }
+        out
+    }
+
+    /// Looks the keys of `name` up: the listed names met land in `scratch.touched`, with the
+    /// tokens met in `scratch.hits`; the query's tokens as the bound weighs them in
+    /// `scratch.query_tokens` and `scratch.query_sums`. Returns the query's shape.
+    fn collect_hits(&self, name: &PreparedName, scratch: &mut Scratch) -> Shape {
         let toks = &name.tokens;
         // Keys met twice only set the same bits twice: no need to sort them out.
         name_keys(&toks.tokens, keys::Side::Query, &mut scratch.keys);
@@ -493,6 +570,16 @@ impl CandidateIndex {
             shape,
         };
         scratch.query_sums.prepare(query_side);
+        shape
+    }
+
+    fn name_candidates(&self, name: &PreparedName, lookup: &Lookup, scratch: &mut Scratch) {
+        let toks = &name.tokens;
+        let shape = self.collect_hits(name, scratch);
+        let query_side = Side {
+            tokens: &scratch.query_tokens,
+            shape,
+        };
         let query_overflow = toks.tokens.len() > keys::MAX_TOKENS;
         scratch.names_bounded += scratch.touched.len() as u64;
         // The names and their tokens are read at random, one cache miss each: the reads of a

@@ -220,6 +220,58 @@ const PAIRS: &[(&str, &str, Option<&str>, EntityKind)] = &[
         Some("AL-HASAN"),
         EntityKind::Person,
     ),
+    // The bound once fell below the score (issue 16): OCR confusions and initials written
+    // with and without stops, met on an independent deck.
+    (
+        "LXC Aviation",
+        "L.X.C Aviation",
+        None,
+        EntityKind::Organization,
+    ),
+    ("LXC AVIATION", "L.X.C AVIATION", None, EntityKind::Unknown),
+    (
+        "Jarnal Moharnad KHAROUBI",
+        "KHAROUBI, Jamal Mohamad",
+        Some("KHAROUBI"),
+        EntityKind::Person,
+    ),
+    (
+        "Stanislav Aleksandrovich NAUrnOV",
+        "NAUMOV, Stanislav Aleksandrovich",
+        Some("NAUMOV"),
+        EntityKind::Person,
+    ),
+    (
+        "Aleksandr Borisovich KURDIUrnOV",
+        "KURDIUMOV, Aleksandr Borisovich",
+        Some("KURDIUMOV"),
+        EntityKind::Person,
+    ),
+    (
+        "WEl, Hsueh Kang",
+        "WEI, Hsueh Kang",
+        Some("WEI"),
+        EntityKind::Person,
+    ),
+    ("WEl Zhao", "WEI, Zhao", Some("WEI"), EntityKind::Person),
+    (
+        "GOLDEN FISH SAL (OFFSHORE)",
+        "GOLDEN FISH S.A.L. (OFFSHORE)",
+        None,
+        EntityKind::Organization,
+    ),
+    (
+        "AVIATION AVIATION AVIATIONSAL",
+        "AVIATION AVIATION AVIATION S.A.L.",
+        None,
+        EntityKind::Organization,
+    ),
+    (
+        "CAR ESCORT SERVICES SAL OFF SHORE",
+        "CAR ESCORT SERVICES S.A.L. OFF SHORE",
+        None,
+        EntityKind::Organization,
+    ),
     (
         "Y. AL-TIKRITI",
         "AL-TIKRITI, Yasir Sab'awi Ibrahim Hasan",

@@ -4,12 +4,14 @@
 //! customer file without birth dates neither helps nor hurts). A birth year ten or more
 //! years away pushes a same-name match below the threshold: it is another person.
 
+use crate::model::{
+    BIRTH_YEARS_APART, NO_SHARED_COUNTRY, OTHER_GENDER, OTHER_KIND, OVERLAPPING_BIRTH_DATE,
+    SAME_BIRTH_DATE, SHARED_COUNTRY,
+};
 use crate::{Feature, PreparedQuery};
 use sanctum_model::{DateSpec, Entity, EntityKind, PartialDate};
 
-/// The most the features other than identifiers can add: an exact birth date and a shared
-/// country.
-pub const MAX_BONUS: f64 = 0.06 + 0.02;
+pub use crate::model::MAX_BONUS;
 
 /// Identifier values compared without spaces, dashes, dots and case.
 pub fn normalize_id(value: &str) -> String {
@@ -34,11 +36,11 @@ fn birth_date_contribution(query: &PartialDate, listed: &DateSpec, details: bool
     let overlap = q_lo <= l_hi && l_lo <= q_hi;
     let exact_day = query.day.is_some() && lo == hi && lo.day.is_some() && *query == lo;
     if exact_day {
-        return (0.06, say(&|| format!("same birth date {query}")));
+        return (SAME_BIRTH_DATE, say(&|| format!("same birth date {query}")));
     }
     if overlap {
         return (
-            0.03,
+            OVERLAPPING_BIRTH_DATE,
             say(&|| format!("birth date {query} agrees with listed {listed}")),
         );
     }
@@ -50,13 +52,13 @@ fn birth_date_contribution(query: &PartialDate, listed: &DateSpec, details: bool
         q_year - i64::from(hi.year)
     };
     let gap = if circa { (gap - 2).max(0) } else { gap };
-    let contribution = match gap {
-        0 => -0.02,
-        1 => -0.04,
-        2..=4 => -0.10,
-        5..=9 => -0.18,
-        _ => -0.30,
-    };
+    let contribution = BIRTH_YEARS_APART[match gap {
+        0 => 0,
+        1 => 1,
+        2..=4 => 2,
+        5..=9 => 3,
+        _ => 4,
+    }];
     (
         contribution,
         say(&|| format!("birth date {query} is {gap} year(s) from listed {listed}")),
@@ -129,7 +131,7 @@ fn weigh_with(query: &PreparedQuery, party: &Entity, details: bool) -> Vec<Featu
                 .collect();
             let (contribution, detail) = if shared.is_empty() {
                 (
-                    -0.04,
+                    NO_SHARED_COUNTRY,
                     say(&|| {
                         format!(
                             "countries {} not among listed {}",
@@ -140,7 +142,7 @@ fn weigh_with(query: &PreparedQuery, party: &Entity, details: bool) -> Vec<Featu
                 )
             } else {
                 (
-                    0.02,
+                    SHARED_COUNTRY,
                     say(&|| format!("shared country {}", shared.join(","))),
                 )
             };
@@ -157,7 +159,7 @@ fn weigh_with(query: &PreparedQuery, party: &Entity, details: bool) -> Vec<Featu
     {
         out.push(Feature {
             feature: "gender",
-            contribution: -0.12,
+            contribution: OTHER_GENDER,
             detail: say(&|| format!("{q:?} against listed {l:?}")),
         });
     }
@@ -168,7 +170,7 @@ fn weigh_with(query: &PreparedQuery, party: &Entity, details: bool) -> Vec<Featu
         if known(kind) && known(party.kind) && person(kind) != person(party.kind) {
             out.push(Feature {
                 feature: "kind",
-                contribution: -0.20,
+                contribution: OTHER_KIND,
                 detail: say(&|| {
                     format!(
                         "a {} against a listed {}",

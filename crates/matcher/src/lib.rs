@@ -13,14 +13,16 @@
 //!   ([`names::compare`]), keeps the best pair, then weighs birth dates, countries, gender,
 //!   kind and identifiers ([`features`]). Returns a [`Hit`]: a score in [0, 1] and its
 //!   [`Explanation`].
+//! - [`model`]: every tuned number (similarities, token weights, the shares of what is left
+//!   over, the feature weights, the cap) and the formula from aligned tokens to a score,
+//!   which the candidate index's bound evaluates too.
 //!
 //! Scores stay ordered rather than saturating: a perfect name alone scores 0.90, a name with
 //! an agreeing birth date and nationality up to 0.98, and only an exact identifier lifts a
 //! match above that. [`DEFAULT_THRESHOLD`] is the one documented alert threshold.
 
-pub mod deck;
-pub mod eval;
 pub mod features;
+pub mod model;
 pub mod names;
 
 use sanctum_limits::{LimitExceeded, Limits};
@@ -29,16 +31,9 @@ use sanctum_names::{TokenKind, analyze};
 use serde::Serialize;
 use std::fmt;
 
-/// Alerts are raised at or above this score.
-pub const DEFAULT_THRESHOLD: f64 = 0.80;
+pub use model::{DEFAULT_THRESHOLD, SEARCH_THRESHOLD};
 
-/// The lowest score a search shows by default (`sanctum search`, the search page): yente's
-/// match threshold, under the alert threshold so that near misses show too; each hit says
-/// whether it would alert.
-pub const SEARCH_THRESHOLD: f64 = 0.70;
-
-/// The share of the final score the name carries; the features move the rest.
-pub(crate) const NAME_SHARE: f64 = 0.90;
+use model::NAME_SHARE;
 
 #[derive(Debug, Clone)]
 pub struct MatchOptions {
@@ -790,12 +785,7 @@ impl Matcher {
             .filter(|f| f.feature != "identifier")
             .map(|f| f.contribution)
             .sum();
-        let score = if id_match {
-            // An exact identifier makes the match near certain; the name still orders it.
-            0.98 + 0.02 * m.score
-        } else {
-            (NAME_SHARE * m.score + adjustment).clamp(0.0, 0.98)
-        };
+        let score = model::party_score(m.score, adjustment, id_match);
         let score = (score * 1e4).round() / 1e4;
         Some(Hit {
             score,

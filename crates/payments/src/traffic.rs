@@ -4,7 +4,7 @@
 //! and remittance texts as companies write them. The same parties and seed give the same
 //! file.
 
-use sanctum_matcher::deck::{self, DeckOptions, Group};
+use sanctum_eval::deck::{self, DeckOptions, Group};
 use sanctum_model::Entity;
 use std::io::Write;
 

@@ -16,23 +16,20 @@
 //!   without migrating stored indexes.
 //! - [`run`]: the pipeline. Memory is bounded: a reader thread reads [`CHUNK_ROWS`] rows at a
 //!   time, at most two chunks wait ahead, and alerts are written as each chunk is scored.
-//! - [`recall`]: the candidate index measured against a brute-force scan.
-//! - [`customers`]: reproducible customer files for tests and benchmarks; [`grow`]: lists
-//!   grown with generated parties, to measure how the cost grows.
+//!
+//! What measures screening (generated customer files, grown lists, the index's recall
+//! against a brute-force scan) lives in `sanctum-eval`.
 
-pub mod customers;
-pub mod grow;
 pub mod input;
 pub mod lists;
 pub mod output;
-pub mod recall;
 mod records;
 
 use input::{InputError, InputReader, InputRow, RowError, RowResult, RowWarning};
 use lists::Role;
 use rayon::prelude::*;
-use sanctum_index::CandidateIndex;
 pub use sanctum_index::Scratch;
+use sanctum_index::{CandidateIndex, Prepared};
 pub use sanctum_limits::Limits;
 use sanctum_matcher::{
     Explanation, MatchOptions, Matcher, PreparedEntity, PreparedQuery, QueryWarning,
@@ -129,11 +126,11 @@ impl Screener {
         options: MatchOptions,
         limits: &Limits,
     ) -> Screener {
-        let (prepared, roles): (Vec<PreparedEntity>, Vec<Role>) = parties
-            .into_par_iter()
-            .map(|(e, role)| (PreparedEntity::within(e, limits), role))
-            .unzip();
-        let index = CandidateIndex::build(&prepared);
+        let (entities, roles): (Vec<Entity>, Vec<Role>) = parties.into_iter().unzip();
+        let Prepared {
+            parties: prepared,
+            index,
+        } = Prepared::within(entities, limits);
         let amended_after = prepared
             .iter()
             .zip(&roles)

@@ -5,8 +5,7 @@
 //! one aside and swaps it in, and requests already running keep the `Arc` of the one they
 //! started with.
 
-use rayon::prelude::*;
-use sanctum_index::CandidateIndex;
+use sanctum_index::{CandidateIndex, Prepared};
 use sanctum_limits::Limits;
 use sanctum_matcher::PreparedEntity;
 use sanctum_model::Entity;
@@ -94,11 +93,7 @@ impl Snapshot {
         limits: &Limits,
     ) -> Self {
         let started = Instant::now();
-        let parties: Vec<PreparedEntity> = entities
-            .into_par_iter()
-            .map(|e| PreparedEntity::within(e, limits))
-            .collect();
-        let index = CandidateIndex::build(&parties);
+        let Prepared { parties, index } = Prepared::within(entities, limits);
         let by_id = parties
             .iter()
             .enumerate()

@@ -4,9 +4,11 @@
 //! The scan ([`brute_force`]) depends only on the matcher and the lists; it can be saved and
 //! reused ([`BruteForce`] is serialisable) to measure index changes in seconds.
 
-use crate::Screener;
+use crate::deck::{self, DeckOptions};
 use rayon::prelude::*;
 use sanctum_matcher::PreparedQuery;
+use sanctum_model::Entity;
+use sanctum_screen::{Scratch, Screener};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -100,7 +102,7 @@ pub fn compare(screener: &Screener, queries: &[PreparedQuery], scan: &BruteForce
     let per_query: Vec<(usize, usize, usize, u64, Vec<String>)> = queries
         .par_iter()
         .zip(&scan.alerts)
-        .map_init(crate::Scratch::default, |scratch, (q, alerts)| {
+        .map_init(Scratch::default, |scratch, (q, alerts)| {
             let bounded = scratch.names_bounded;
             screener.candidates(q, scratch);
             let mut found = 0;
@@ -144,4 +146,33 @@ pub fn compare(screener: &Screener, queries: &[PreparedQuery], scan: &BruteForce
         report.mean_names_bounded = bounded as f64 / queries.len() as f64;
     }
     report
+}
+
+/// A deck sample for the recall measurement: every class of the matching deck (variants,
+/// look-alikes, customers), evenly.
+pub fn sample(entities: &[Entity], queries: usize, seed: u64) -> Vec<PreparedQuery> {
+    let per = (queries / 28).max(2);
+    let deck = deck::generate(
+        entities,
+        &DeckOptions {
+            seed,
+            per_class: per,
+            customers: per * 2,
+            lookalikes: per,
+        },
+    );
+    // The listed classes hold every listed name: take an even stride of them.
+    let listed: Vec<_> = deck
+        .iter()
+        .filter(|c| c.class == "as_listed" || c.class == "natural_order")
+        .collect();
+    let stride = (listed.len() / (per * 2)).max(1);
+    deck.iter()
+        .filter(|c| c.class != "as_listed" && c.class != "natural_order")
+        .chain(listed.into_iter().step_by(stride))
+        .take(queries)
+        .collect::<Vec<_>>()
+        .par_iter()
+        .filter_map(|c| c.query.prepare().ok())
+        .collect()
 }

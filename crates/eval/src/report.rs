@@ -7,8 +7,8 @@
 //! from still scores at or above the threshold.
 
 use crate::deck::{DeckCase, Group};
-use crate::{Matcher, PreparedEntity};
 use rayon::prelude::*;
+use sanctum_matcher::{Matcher, PreparedEntity, PreparedQuery};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
@@ -56,7 +56,7 @@ pub fn group_target(group: Group) -> (&'static str, bool, f64) {
 
 /// Finds the positions of the parties worth scoring for a query (all of them, for a
 /// brute-force scan; a candidate index's answer otherwise).
-pub type Candidates<'a> = &'a (dyn Fn(&crate::PreparedQuery, &mut Vec<u32>) + Sync);
+pub type Candidates<'a> = &'a (dyn Fn(&PreparedQuery, &mut Vec<u32>) + Sync);
 
 /// Scores every case of the deck. `parties` are all listed parties; negative cases are
 /// scanned against the parties `candidates` names, or skipped when it is `None` (recall only,

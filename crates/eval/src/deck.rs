@@ -21,9 +21,9 @@ mod locales;
 mod rng;
 mod variants;
 
-use crate::Query;
 use locales::{CompanyStyle, Extra, LOCALES, Locale, Order};
 use rng::Rng;
+use sanctum_matcher::Query;
 use sanctum_model::{DateSpec, Entity, EntityKind, Gender, Name, NameKind, NamePartKind};
 use std::collections::HashMap;
 use variants::Source;

@@ -8,8 +8,8 @@
 //! party matches by identifier. The same parties and seed give the same lists.
 
 use crate::customers::Mix;
-use crate::lists::Role;
 use sanctum_model::{Entity, EntityKind, Name, NameKind};
+use sanctum_screen::lists::Role;
 
 /// `parties` cut or grown to `target` parties.
 pub fn grow(mut parties: Vec<(Entity, Role)>, target: usize, seed: u64) -> Vec<(Entity, Role)> {

@@ -554,7 +554,7 @@ fn family_first(ws: &[String]) -> bool {
         return false;
     }
     let analysis = sanctum_names::analyze(&ws.join(" "));
-    crate::names::family_by_patronymic(&analysis.tokens)
+    sanctum_matcher::names::family_by_patronymic(&analysis.tokens)
         .is_some_and(|family| analysis.tokens.first().is_some_and(|t| t.key == family))
 }
 

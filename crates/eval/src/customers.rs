@@ -6,7 +6,7 @@
 //! planted party's entity id (`us_ofac_sdn:35096`) and is empty for plain customers. The
 //! same parties, seed and options give the same file.
 
-use sanctum_matcher::deck::{self, DeckOptions, Group};
+use crate::deck::{self, DeckOptions, Group};
 use sanctum_model::{Entity, EntityKind, Gender};
 use std::io::Write;
 

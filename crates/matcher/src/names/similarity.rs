@@ -1,0 +1,182 @@
+//! How alike two tokens are, in [0, 1], and why ([`How`]): exact, the same variant or OCR
+//! reading, an initial, a spelling within the edit tolerance (weighed by how people
+//! misspell), a sound-alike, vowels dropped, a prefix. The similarities are the model's
+//! ([`crate::model`]).
+
+use super::spelling::{
+    allowed_edits, bounded_osa, consonants, is_descriptor, is_patronymic, is_stem_of,
+    nearest_spelling, ocr_fold, single_vowels, unlikely_swap, vowel_changed, vowels_dropped,
+};
+use crate::How;
+use crate::model::{
+    CHANGED_IN_FOUR_SIMILARITY, EXACT_SIMILARITY, FIRST_LETTER_PENALTY, INITIAL_SIMILARITY_OTHER,
+    INITIAL_SIMILARITY_PERSON, LONG_PREFIX_SIMILARITY, OCR_SIMILARITY, ONE_EDIT_SIMILARITY,
+    PER_EDIT_PENALTY, PHONETIC_MIN_JARO_WINKLER, PHONETIC_SIMILARITY, SHORT_PREFIX_SIMILARITY,
+    UNLIKELY_SWAP_PENALTY, VARIANT_SIMILARITY, VOWEL_IN_FOUR_SIMILARITY, VOWELS_DROPPED_SIMILARITY,
+    is_initial,
+};
+use sanctum_names::{NameToken, TokenKind};
+
+/// What token comparisons need of a token beyond its analysis.
+#[derive(Debug, Clone)]
+pub(crate) struct TokenFeatures {
+    pub(crate) ocr: String,
+    pub(crate) org: bool,
+    pub(crate) initial: bool,
+    pub(crate) first: Option<char>,
+    pub(crate) patronymic: bool,
+    /// An org word that describes the company (see [`DESCRIPTORS`]).
+    pub(crate) descriptor: bool,
+    /// The text with its long vowels written single, where it has some (see
+    /// [`single_vowels`]).
+    pub(crate) single_vowels: Option<Box<str>>,
+}
+
+impl TokenFeatures {
+    pub(crate) fn of(t: &NameToken, org: bool) -> Self {
+        TokenFeatures {
+            ocr: ocr_fold(&t.text),
+            org,
+            initial: is_initial(t),
+            first: t.text.chars().next(),
+            patronymic: is_patronymic(t),
+            descriptor: org && is_descriptor(&t.text),
+            single_vowels: single_vowels(&t.text),
+        }
+    }
+}
+
+/// How alike two tokens are, in [0, 1], and why.
+/// `person` says the names are of persons: an initial stands for a given name there, while
+/// in a company name a letter is rarely short for a word.
+pub(crate) fn token_similarity(
+    a: &NameToken,
+    fa: &TokenFeatures,
+    b: &NameToken,
+    fb: &TokenFeatures,
+    person: bool,
+) -> (f64, How) {
+    if a.text == b.text {
+        return (EXACT_SIMILARITY, How::Exact);
+    }
+    if a.key == b.key && !a.key.is_empty() {
+        return (VARIANT_SIMILARITY, How::Variant);
+    }
+    // Scanned documents confuse 1/I/l, 0/O, 5/S: the same after folding is the same token.
+    if fa.ocr == fb.ocr {
+        return (OCR_SIMILARITY, How::Fuzzy);
+    }
+    if a.kind == TokenKind::Number || b.kind == TokenKind::Number {
+        return (0.0, How::Fuzzy);
+    }
+    if fa.initial || fb.initial {
+        let other = if fa.initial { b } else { a };
+        if other.text.len() > 1 && fa.first == fb.first {
+            let s = if person {
+                INITIAL_SIMILARITY_PERSON
+            } else {
+                INITIAL_SIMILARITY_OTHER
+            };
+            return (s, How::Initial);
+        }
+        return (0.0, How::Initial);
+    }
+    // A patronymic is made of the father's name, not the person's: SERGEY is not
+    // SERGEYEVICH, nor ALEKSANDROV ALEKSANDROVICH (a prefix, or three edits in eleven letters).
+    if fa.patronymic != fb.patronymic {
+        let (word, patronymic) = if fa.patronymic { (b, a) } else { (a, b) };
+        if is_stem_of(word, patronymic) {
+            return (0.0, How::Fuzzy);
+        }
+    }
+    let (ka, kb) = (a.key.as_str(), b.key.as_str());
+    let (la, lb) = (ka.chars().count(), kb.chars().count());
+    let (short, long) = (la.min(lb), la.max(lb));
+    let mut best = (0.0, How::Fuzzy);
+    let mut consider = |s: f64, how: How| {
+        if s > best.0 {
+            best = (s, how);
+        }
+    };
+    // Folding can take a misspelt token away from its variant key (Mobamed stays, Mohamed
+    // becomes muhammad): the spelling as written counts too. Below the tolerance nothing
+    // aligns (ALIGN_MIN), so only distances within it are computed.
+    let text_len = a.text.chars().count().min(b.text.chars().count());
+    let distance = nearest_spelling(
+        (ka, kb, allowed_edits(short)),
+        (&a.text, &b.text, allowed_edits(text_len)),
+    );
+    if let Some(distance) = distance {
+        // Typos in the first letter are rarer than elsewhere; a different first letter more
+        // often means a different name (Iberia/Siberia).
+        let first_differs = ka.chars().next() != kb.chars().next();
+        // One consonant for another that is neither next to it on a keyboard nor alike in
+        // sound (NEVA/NESA, SAMI/SAFI, RAMOS/RAMON) makes another name more often than a slip.
+        // As written where one edit apart there (the key's folding, W to V, is no edit
+        // anybody made), else by key.
+        let unlikely = distance == 1
+            && if bounded_osa(&a.text, &b.text, 1) <= 1 {
+                unlikely_swap(&a.text, &b.text)
+            } else {
+                unlikely_swap(ka, kb)
+            };
+        // One letter changed in four is as often another name (NEVA/NEGA, ARYA/ARTA) as a
+        // slip.
+        let changed_in_four = a.text.len() == b.text.len() && a.text.len() <= 4;
+        // A vowel for another there changes the syllable: PENG/PANG, CHEN/CHUN.
+        let vowel_in_four = changed_in_four && vowel_changed(&a.text, &b.text);
+        let base = if vowel_in_four {
+            VOWEL_IN_FOUR_SIMILARITY
+        } else if changed_in_four {
+            CHANGED_IN_FOUR_SIMILARITY
+        } else {
+            ONE_EDIT_SIMILARITY
+        };
+        let s = base
+            - PER_EDIT_PENALTY * (distance.saturating_sub(1)) as f64
+            - if first_differs {
+                FIRST_LETTER_PENALTY
+            } else {
+                0.0
+            }
+            - if unlikely { UNLIKELY_SWAP_PENALTY } else { 0.0 };
+        consider(s, How::Fuzzy);
+    }
+    // Double Metaphone alone joins too much (Serrano/Sarina, Perez/Boreas): a phonetic match
+    // also needs the same first letter and nearly the same consonants.
+    if short >= 4
+        && long - short <= 2
+        && !a.phonetic.is_empty()
+        && a.phonetic == b.phonetic
+        && fa.first == fb.first
+        && consonants(&a.text).len() >= 4
+        && strsim::jaro_winkler(&a.text, &b.text) >= PHONETIC_MIN_JARO_WINKLER
+        && strsim::osa_distance(&consonants(&a.text), &consonants(&b.text)) <= 1
+    {
+        consider(PHONETIC_SIMILARITY, How::Phonetic);
+    }
+    // Long vowels doubled in one spelling and not the other (DEEN / DIN, LOO / LU).
+    if fa.single_vowels.is_some() || fb.single_vowels.is_some() {
+        let single_a = fa.single_vowels.as_deref().unwrap_or(a.text.as_str());
+        let single_b = fb.single_vowels.as_deref().unwrap_or(b.text.as_str());
+        if single_a == single_b {
+            consider(PHONETIC_SIMILARITY, How::Phonetic);
+        }
+    }
+    // Vowels dropped (MHLLA for MAHALLA, not Sarina for Serrano): the shorter spelling is the
+    // longer one with some of its vowels left out.
+    if short >= 3 && (vowels_dropped(&a.text, &b.text) || vowels_dropped(&b.text, &a.text)) {
+        consider(VOWELS_DROPPED_SIMILARITY, How::Skeleton);
+    }
+    if short >= 4 && long > short && (ka.starts_with(kb) || kb.starts_with(ka)) {
+        // A longer remainder is a name of its own (MAHMUD / MAHMOUDZADEH, KOVAL / KOVALENKO).
+        let remainder = a.text.len().abs_diff(b.text.len()).max(long - short);
+        let s = if remainder <= 2 {
+            SHORT_PREFIX_SIMILARITY
+        } else {
+            LONG_PREFIX_SIMILARITY
+        };
+        consider(s, How::Prefix);
+    }
+    best
+}

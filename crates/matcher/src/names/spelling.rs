@@ -1,0 +1,365 @@
+//! How names are spelt and misspelt: the words legal forms are made of, patronymics, long
+//! vowels written double, OCR look-alikes, keyboard slips and sound-alikes, and the edit
+//! distance the matcher tolerates for a word of a given length.
+
+use sanctum_names::NameToken;
+
+/// Words legal forms are made of, in the languages lists use. Outside a recognised legal
+/// form (misspelt, or in the middle of a name) they still say little about who it is.
+pub(crate) const ORG_WORDS: &[&str] = &[
+    "limited",
+    "liability",
+    "company",
+    "companies",
+    "corporation",
+    "incorporated",
+    "joint",
+    "stock",
+    "public",
+    "private",
+    "closed",
+    "open",
+    "society",
+    "partnership",
+    "enterprise",
+    "unitary",
+    "cooperative",
+    "holding",
+    "holdings",
+    "group",
+    "international",
+    "trading",
+    "obshchestvo",
+    "ogranichennoi",
+    "ogranichennoy",
+    "otvetstvennostyu",
+    "aktsionernoe",
+    "zakrytoe",
+    "otkrytoe",
+    "publichnoe",
+    "sociedad",
+    "anonima",
+    "limitada",
+    "responsabilidad",
+    "gesellschaft",
+    "beschraenkter",
+    "haftung",
+    "societe",
+    "anonyme",
+];
+
+/// Org words that describe a company rather than its legal form (GROUP, HOLDING,
+/// TRADING…): EVEREST is not EVEREST GROUP, so left over they weigh
+/// [`DESCRIPTOR_LEFTOVER_WEIGHT`], not as a legal form's word.
+pub(crate) const DESCRIPTORS: &[&str] = &[
+    "group",
+    "holding",
+    "holdings",
+    "kholding",
+    "international",
+    "trading",
+];
+
+/// Whether an org word is a descriptor (see [`DESCRIPTORS`]), as written or with the same
+/// consonants (GRUPPA, GRUP, GROUPE).
+pub(crate) fn is_descriptor(text: &str) -> bool {
+    let skeleton = consonants(text);
+    DESCRIPTORS
+        .iter()
+        .any(|d| *d == text || (skeleton.len() >= 3 && consonants(d) == skeleton))
+}
+
+/// An org word as written, or misspelt: one edit away (words of five letters or more:
+/// "WTOCK", "JPINT"), or the same consonants ("CMPNY", "LIABILEETY"). Runs for every token
+/// prepared, so it stays cheap: the vocabulary's
+/// consonants are computed once, and edit distances only for words of a near length.
+pub(crate) fn is_org_word(text: &str) -> bool {
+    /// The words, their consonant skeletons, and the words long enough for a misspelling.
+    type Vocabulary = (
+        std::collections::HashSet<&'static str>,
+        std::collections::HashSet<String>,
+        Vec<&'static str>,
+    );
+    static VOCABULARY: std::sync::OnceLock<Vocabulary> = std::sync::OnceLock::new();
+    if text.len() < 3 {
+        return false;
+    }
+    let (words, skeletons, long) = VOCABULARY.get_or_init(|| {
+        (
+            ORG_WORDS.iter().copied().collect(),
+            ORG_WORDS.iter().map(|w| consonants(w)).collect(),
+            ORG_WORDS.iter().copied().filter(|w| w.len() >= 5).collect(),
+        )
+    });
+    if words.contains(text) {
+        return true;
+    }
+    let skeleton = consonants(text);
+    (skeleton.len() >= 3 && skeletons.contains(&skeleton))
+        || long.iter().any(|w| within_one_edit(w, text))
+}
+
+/// Whether two words are at most one edit apart (optimal string alignment). One edit leaves
+/// all but two letters in a common start and end: most pairs fail that count before any
+/// distance is computed.
+pub(crate) fn within_one_edit(a: &str, b: &str) -> bool {
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    if x.len().abs_diff(y.len()) > 1 {
+        return false;
+    }
+    let start = x.iter().zip(y).take_while(|(p, q)| p == q).count();
+    let end = x
+        .iter()
+        .rev()
+        .zip(y.iter().rev())
+        .take_while(|(p, q)| p == q)
+        .count();
+    start + end + 2 >= x.len().max(y.len()) && bounded_osa(a, b, 1) <= 1
+}
+
+/// Edits tolerated for a token of this length: none for short tokens, where one edit makes
+/// another name (Li/Lu, Ali/Eli), growing with length.
+pub fn allowed_edits(len: usize) -> usize {
+    match len {
+        0..=3 => 0,
+        4..=7 => 1,
+        8..=10 => 2,
+        _ => 3,
+    }
+}
+
+/// Endings of East Slavic patronymics (Vladimirovich, Alekseevna, Ivanovych, Petrivna).
+pub(crate) const PATRONYMIC_ENDINGS: [&str; 10] = [
+    "ovich", "evich", "ovitch", "evitch", "ovych", "evych", "ovna", "evna", "ivna", "ichna",
+];
+
+/// A word with the ending of a patronymic, long enough to have a name before it.
+pub(crate) fn is_patronymic(t: &NameToken) -> bool {
+    t.text.chars().count() >= 7 && PATRONYMIC_ENDINGS.iter().any(|e| t.text.ends_with(e))
+}
+
+/// Whether `word` (no patronymic) is the stem `patronymic` was made of, its ending missing
+/// (three letters or more: a misspelt patronymic keeps most of its ending). A query cut at a
+/// field limit may still end in such a stem: the cut rule (`cut_short`) does not ask this.
+pub(crate) fn is_stem_of(word: &NameToken, patronymic: &NameToken) -> bool {
+    let length = word.text.chars().count();
+    let stem: String = word.text.chars().take(length.saturating_sub(1)).collect();
+    length >= 4
+        && patronymic.text.chars().count() >= length + 3
+        && patronymic.text.starts_with(&stem)
+}
+
+/// A word's long vowels written single (DEEN → din, ABOO → abu, BARRIE → barry), `None`
+/// when it has none. The variant key folds them only in words of two syllables or more,
+/// to keep pinyin's ZHOU apart from ZHU; a one-syllable DEEN or MEEN is DIN or MIN in
+/// another romanisation all the same.
+pub(crate) fn single_vowels(text: &str) -> Option<Box<str>> {
+    let folded = text.replace("ee", "i").replace("oo", "u");
+    let folded = match folded.strip_suffix("ie") {
+        Some(stem) if stem.len() >= 2 => format!("{stem}y"),
+        _ => folded,
+    };
+    (folded != text).then(|| folded.into_boxed_str())
+}
+
+/// OCR look-alikes folded to one spelling: 1/I/l, 0/O, 5/S, 8/B, rn/m, cl/d, vv/w.
+pub fn ocr_fold(s: &str) -> String {
+    let folded: String = s
+        .chars()
+        .map(|c| match c {
+            '1' | 'i' => 'l',
+            '0' => 'o',
+            '5' => 's',
+            '8' => 'b',
+            c => c,
+        })
+        .collect();
+    folded
+        .replace("rn", "m")
+        .replace("cl", "d")
+        .replace("vv", "w")
+}
+
+/// The optimal-string-alignment distance of two ASCII tokens, or `max + 1` as soon as it
+/// must exceed `max`. Hand-written rather than strsim's because this is the innermost loop of
+/// screening: it allocates nothing for tokens of up to 63 bytes and stops early.
+pub(crate) fn bounded_osa(a: &str, b: &str, max: usize) -> usize {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a == b {
+        return 0;
+    }
+    if a.len().abs_diff(b.len()) > max {
+        return max + 1;
+    }
+    if a.len() >= 64 || b.len() >= 64 {
+        return strsim::osa_distance(&String::from_utf8_lossy(a), &String::from_utf8_lossy(b))
+            .min(max + 1);
+    }
+    // Three rows of the dynamic programme: two back (for transpositions), previous, current.
+    let mut back = [0usize; 64];
+    let mut prev = [0usize; 64];
+    let mut cur = [0usize; 64];
+    for (j, p) in prev.iter_mut().enumerate().take(b.len() + 1) {
+        *p = j;
+    }
+    for i in 1..=a.len() {
+        cur[0] = i;
+        let mut row_min = cur[0];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(back[j - 2] + 1);
+            }
+            cur[j] = v;
+            row_min = row_min.min(v);
+        }
+        if row_min > max {
+            return max + 1;
+        }
+        back = prev;
+        prev = cur;
+    }
+    prev[b.len()].min(max + 1)
+}
+
+/// The smaller edit distance of two spellings of a pair (by key, by text), each counted only
+/// within its own tolerance: folding shortens keys (ATABIJEW / ATABIYEV are two edits apart
+/// in 8 letters, their keys in 8 and 7).
+pub(crate) fn nearest_spelling(
+    key: (&str, &str, usize),
+    text: (&str, &str, usize),
+) -> Option<usize> {
+    [key, text]
+        .into_iter()
+        .filter_map(|(x, y, tolerance)| {
+            Some(bounded_osa(x, y, tolerance)).filter(|&d| d <= tolerance)
+        })
+        .min()
+}
+
+/// The one pair of bytes in which `a` and `b`, of one length, differ; `None` when they
+/// differ in none or in more.
+pub(crate) fn substitution(a: &[u8], b: &[u8]) -> Option<(u8, u8)> {
+    if a.len() != b.len() {
+        return None;
+    }
+    let mut differ = a.iter().zip(b).filter(|(x, y)| x != y);
+    match (differ.next(), differ.next()) {
+        (Some((&x, &y)), None) => Some((x, y)),
+        _ => None,
+    }
+}
+
+/// Whether `a` and `b`, of one length, differ in exactly one letter, a consonant for a
+/// consonant that is neither a neighbouring key nor a sound-alike (see [`keys_adjacent`],
+/// [`sound_alike`]). A vowel for a vowel is a romanisation (ANDRIY/ANDREY), not this.
+pub(crate) fn unlikely_swap(a: &str, b: &str) -> bool {
+    if !a.is_ascii() || !b.is_ascii() {
+        return false;
+    }
+    let Some((x, y)) = substitution(a.as_bytes(), b.as_bytes()) else {
+        return false;
+    };
+    let consonant = |c: u8| c.is_ascii_lowercase() && !b"aeiouy".contains(&c);
+    consonant(x) && consonant(y) && !keys_adjacent(x, y) && !sound_alike(x, y)
+}
+
+/// Whether `a` and `b` are one edit apart by an edit typing seldom makes: a letter for
+/// one that is no neighbouring key (OASIS/ORSIS, ROSTOK/ROSTEK), or a consonant added
+/// or left out that neither doubles nor neighbours a letter next to it (ANDINA/ANDIA).
+/// With [`unlikely_swap`], what a one-word name spelt otherwise must not be.
+pub(crate) fn unlikely_edit(a: &str, b: &str) -> bool {
+    if !a.bytes().chain(b.bytes()).all(|c| c.is_ascii_lowercase()) {
+        return false;
+    }
+    let vowel = |c: u8| b"aeiouy".contains(&c);
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() == b.len() {
+        return substitution(a, b).is_some_and(|(x, y)| !keys_adjacent(x, y));
+    }
+    let (long, short) = if a.len() > b.len() { (a, b) } else { (b, a) };
+    if long.len() != short.len() + 1 {
+        return false;
+    }
+    let at = long.iter().zip(short).take_while(|(x, y)| x == y).count();
+    if long.get(at + 1..) != short.get(at..) {
+        return false;
+    }
+    let added = long[at];
+    let explained = vowel(added)
+        || added == b'h'
+        || [at.checked_sub(1), Some(at + 1)]
+            .into_iter()
+            .flatten()
+            .filter_map(|k| long.get(k).copied())
+            .any(|n| n == added || keys_adjacent(n, added));
+    !explained
+}
+
+/// Whether `a` and `b`, of one length, differ in exactly one letter, a vowel for a vowel.
+pub(crate) fn vowel_changed(a: &str, b: &str) -> bool {
+    let vowel = |c: u8| b"aeiouy".contains(&c);
+    substitution(a.as_bytes(), b.as_bytes()).is_some_and(|(x, y)| vowel(x) && vowel(y))
+}
+
+/// Whether two letters sit side by side on a QWERTY keyboard (a typing slip). The rows are
+/// staggered: a key touches the two above it at its column and the next.
+pub(crate) fn keys_adjacent(a: u8, b: u8) -> bool {
+    const ROWS: [&[u8]; 3] = [b"qwertyuiop", b"asdfghjkl", b"zxcvbnm"];
+    let find = |c: u8| {
+        ROWS.iter().enumerate().find_map(|(r, row)| {
+            row.iter()
+                .position(|&k| k == c)
+                .map(|i| (r as i32, i as i32))
+        })
+    };
+    let (Some((ra, ca)), Some((rb, cb))) = (find(a), find(b)) else {
+        return false;
+    };
+    match rb - ra {
+        0 => (ca - cb).abs() == 1,
+        1 => ca == cb || ca == cb + 1,
+        -1 => cb == ca || cb == ca + 1,
+        _ => false,
+    }
+}
+
+/// Consonants that romanisations and ears confuse (C/K, S/Z, B/P, D/T, M/N, L/R, V/W…).
+pub(crate) fn sound_alike(a: u8, b: u8) -> bool {
+    const GROUPS: [&[u8]; 8] = [
+        b"bpvfw", b"ckqgx", b"szcx", b"dt", b"mn", b"lr", b"jyg", b"hkx",
+    ];
+    GROUPS.iter().any(|g| g.contains(&a) && g.contains(&b))
+}
+
+/// Whether `short` is `long` with one or more vowels left out, and nothing else changed.
+pub(crate) fn vowels_dropped(long: &str, short: &str) -> bool {
+    // A Y that starts a word is a consonant: YOUNG is not ONG.
+    if short.len() >= long.len() || (long.starts_with('y') && !short.starts_with('y')) {
+        return false;
+    }
+    let mut short_chars = short.chars().peekable();
+    for c in long.chars() {
+        if short_chars.peek() == Some(&c) {
+            short_chars.next();
+        } else if !"aeiouy".contains(c) {
+            return false;
+        }
+    }
+    short_chars.next().is_none()
+}
+
+/// Consonants only, doubled letters collapsed: dropped vowels and doubled letters vanish.
+pub(crate) fn consonants(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && "aeiouy".contains(c) {
+            continue;
+        }
+        if !out.ends_with(c) {
+            out.push(c);
+        }
+    }
+    out
+}

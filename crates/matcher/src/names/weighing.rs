@@ -1,0 +1,242 @@
+//! The score of an alignment: the model's [`Tally`] over the tokens met and left over, with
+//! the matcher's leniency rules (a person's given names left out, a patronymic the list
+//! lacks, a chain of names left out weighing two at most), then the rules that only lower a
+//! score.
+
+use super::alignment::{Alignment, cut_legal_word, inside_legal_form};
+use super::similarity::TokenFeatures;
+use super::spelling::{bounded_osa, unlikely_edit, unlikely_swap};
+use super::{NameTokens, RawMatch};
+use crate::How;
+use crate::model::{
+    self, DESCRIPTOR_LEFTOVER_WEIGHT, FIRST_INITIAL_SIMILARITY, INITIALS_ONLY_SCORE,
+    NAME_WORD_MIN_WEIGHT, NONE_SPELT_ALIKE, OTHER_LEGAL_FORM, SPELT_ALIKE_MIN,
+    STRAY_LEGAL_WORD_WEIGHT, Tally,
+};
+use sanctum_names::{NameToken, TokenKind};
+
+/// The score of an [`Alignment`]: each token at the best similarity it is aligned at, what is
+/// left over at the weight the leniency rules give it ([`crate::model`]), then the rules that
+/// lower a score (only initials or light words met, no word spelt alike, legal forms that
+/// differ).
+pub(super) fn weigh(
+    query: &NameTokens,
+    listed: &NameTokens,
+    family: &[String],
+    person: bool,
+    alignment: Alignment,
+) -> RawMatch {
+    let (q, l) = (&query.tokens, &listed.tokens);
+    let Alignment {
+        mut aligned,
+        q_used,
+        l_used,
+        mut lw,
+        cut,
+    } = alignment;
+    let qw = query.weights.clone();
+    // The listed first name (ABD AL- is none: it belongs to the name after it).
+    let first_given = l
+        .iter()
+        .position(|t| !family.contains(&t.key))
+        .filter(|&f| !sanctum_names::is_glued_particle(&l[f].text));
+    // An initial stands for a given name: the pair weighs what the initial weighs. The
+    // first name's initial is the one people write (H. KAMPETE for Hugues Raston KAMPETE).
+    for a in aligned.iter_mut() {
+        if a.3 == How::Initial {
+            lw[a.1] = lw[a.1].min(model::INITIAL_WEIGHT);
+            if person && Some(a.1) == first_given {
+                a.2 = a.2.max(FIRST_INITIAL_SIMILARITY);
+            }
+        }
+    }
+    // A legal form on one side makes the other side's leftover legal-form words (misspelt,
+    // or partly recognised: "LIMITED LIABILIRY COMPANY") that legal form, not a name.
+    let (mut qw, mut lw) = (qw, lw);
+    let mut stray_legal_words = false;
+    for (other_has_form, tokens, features, used, weights, may_be_cut, cut_away) in [
+        (
+            listed.legal_form.is_some(),
+            q,
+            &query.features,
+            &q_used,
+            &mut qw,
+            true,
+            false,
+        ),
+        (
+            query.legal_form.is_some(),
+            l,
+            &listed.features,
+            &l_used,
+            &mut lw,
+            false,
+            cut,
+        ),
+    ] {
+        let legal = |k: usize| {
+            tokens[k].kind == TokenKind::LegalForm
+                || features[k].org
+                || (may_be_cut && other_has_form && cut_legal_word(tokens, k, query.chars))
+        };
+        for k in 0..tokens.len() {
+            if used[k] {
+                continue;
+            }
+            if features[k].descriptor {
+                // (Unless the cut took it away: the query says nothing of it.)
+                if !cut_away {
+                    weights[k] = weights[k].max(DESCRIPTOR_LEFTOVER_WEIGHT);
+                }
+            } else if legal(k) || inside_legal_form(tokens, k, legal) {
+                stray_legal_words = true;
+                if other_has_form {
+                    weights[k] = STRAY_LEGAL_WORD_WEIGHT;
+                }
+            }
+        }
+    }
+    // Each token counts once, at the best similarity of the alignments it takes part in
+    // (a joined run aligns several tokens with one).
+    let mut q_sim = vec![0.0f64; q.len()];
+    let mut l_sim = vec![0.0f64; l.len()];
+    for &(i, j, s, _) in &aligned {
+        q_sim[i] = q_sim[i].max(s);
+        l_sim[j] = l_sim[j].max(s);
+    }
+    let matched_names = q_sim.iter().filter(|s| **s > 0.0).count();
+    // Leftovers are omissions (a middle name one side leaves out) only when the other side
+    // has no leftover name of its own; leftovers on both sides are names that differ.
+    let leftover = |tokens: &[NameToken], used: &[bool], weights: &[f64]| {
+        tokens
+            .iter()
+            .enumerate()
+            .any(|(k, _)| !used[k] && weights[k] >= NAME_WORD_MIN_WEIGHT)
+    };
+    let conflict = leftover(q, &q_used, &qw) && leftover(l, &l_used, &lw);
+    let lenient = person && matched_names >= 2 && !conflict;
+    // A query word taken for a listed initial (Ronald WILLIAMS / Ronald W. WISEMAN) leaves
+    // the listed words over as names the query does not have, not as omitted middle names.
+    let word_for_initial = aligned.iter().any(|&(i, j, _, how)| {
+        how == How::Initial && !query.features[i].initial && listed.features[j].initial
+    });
+    // A person is rarely known by a middle name alone: when the query's given name meets a
+    // later given name of the list (RAUL / Benjamin Raul HERNANDEZ; in Arabic name chains
+    // the second name is the father's: HASSAN / Adnan Hassan MAHMOUD), the listed first
+    // name it lacks is a name that differs, not one left out.
+    let skipped_first = first_given.filter(|&f| {
+        !l_used[f]
+            && aligned.iter().any(|&(_, j, ..)| {
+                j > f && !family.contains(&l[j].key) && lw[j] >= NAME_WORD_MIN_WEIGHT
+            })
+    });
+    // The query's own family name, its last word (ROBERT JOSEPH BROWN / Robert JOSEPH), is
+    // no middle name it may carry over the list's; a patronymic there is.
+    let query_family = (q.len() >= 3)
+        .then(|| q.len() - 1)
+        .filter(|&i| !query.features[i].patronymic);
+    let mut tally = Tally::default();
+    for i in 0..q.len() {
+        if q_used[i] {
+            tally.met(q_sim[i], qw[i]);
+        } else {
+            let excused = lenient && query_family != Some(i);
+            tally.left_over(model::query_leftover_weight(qw[i], excused));
+        }
+    }
+    // A middle name spelt like the family name (Suhayl Hasan AL-HASAN) is no family name
+    // left out when the family name itself is met.
+    let met = |key: &String| {
+        l.iter()
+            .zip(&l_used)
+            .any(|(o, used)| *used && o.key == *key)
+    };
+    for (j, t) in l.iter().enumerate() {
+        if l_used[j] {
+            tally.met(l_sim[j], lw[j]);
+        } else if !lenient
+            || word_for_initial
+            || skipped_first == Some(j)
+            || (family.contains(&t.key) && !met(&t.key))
+        {
+            tally.left_over(lw[j]);
+        } else {
+            tally.omitted(model::omitted_weight(lw[j]));
+        }
+    }
+    let mut score = tally.score();
+    // First letters alone are not a name: when every alignment pairs an initial with a word
+    // (A. MUNANDAR / Haji M. ASHRAF, Ruskan Ovsepovich MITIAEV / M.R.O.), no word agrees.
+    if aligned.iter().all(|a| a.3 == How::Initial) {
+        score = score.min(INITIALS_ONLY_SCORE);
+    }
+    // Nor are legal-form words, particles and function words: a query of them alone
+    // ("OBSHCHESTVO S OGRANICHENNOI OTVETST", a name cut inside its legal form) names no
+    // company, unless it is the listed name itself.
+    let name_word = |t: &NameToken, weight: f64, features: &TokenFeatures| {
+        weight >= NAME_WORD_MIN_WEIGHT
+            && !features.org
+            && !matches!(
+                t.kind,
+                TokenKind::LegalForm
+                    | TokenKind::Particle
+                    | TokenKind::Stopword
+                    | TokenKind::Initial
+            )
+    };
+    let names_met = aligned.iter().any(|&(i, j, ..)| {
+        name_word(&q[i], qw[i], &query.features[i])
+            && name_word(&l[j], listed.weights[j], &listed.features[j])
+    });
+    // Initials that agree letter for letter, two or more, are a name too (R.E.N.T.A.L,
+    // N.I.A. / NIA); the one S of OBSHCHESTVO S … is not.
+    let initials_met = aligned
+        .iter()
+        .filter(|a| query.features[a.0].initial && matches!(a.3, How::Exact | How::Joined))
+        .count()
+        >= 2;
+    let names_met = names_met || initials_met;
+    let whole =
+        q_used.iter().chain(&l_used).all(|u| *u) && aligned.iter().all(|a| a.2 >= SPELT_ALIKE_MIN);
+    if !whole && !names_met {
+        score = score.min(INITIALS_ONLY_SCORE);
+    }
+    // Words that all differ in spelling (HUANG FANG / PHONG HOANG) are less sure than any
+    // one spelt alike.
+    let spelt_alike = |a: &(usize, usize, f64, How)| {
+        matches!(a.3, How::Exact | How::Variant) || (a.3 == How::Joined && a.2 >= SPELT_ALIKE_MIN)
+    };
+    let words_aligned = q_used.iter().filter(|u| **u).count();
+    // A one-word name spelt otherwise by an edit typing seldom makes is another name.
+    let seldom_made = |i: usize, j: usize| {
+        let (a, b) = if bounded_osa(&q[i].text, &l[j].text, 1) <= 1 {
+            (&q[i].text, &l[j].text)
+        } else {
+            (&q[i].key, &l[j].key)
+        };
+        unlikely_edit(a, b) || unlikely_swap(a, b)
+    };
+    if let [(i, j, _, How::Fuzzy)] = aligned[..]
+        && query.features[i].ocr != listed.features[j].ocr
+        && seldom_made(i, j)
+    {
+        score *= NONE_SPELT_ALIKE;
+    }
+    if words_aligned >= 2 && !aligned.iter().any(spelt_alike) {
+        score *= NONE_SPELT_ALIKE;
+    }
+    // Different legal forms (LLC against JSC) make a different company more likely.
+    if let (Some(a), Some(b)) = (query.legal_form, listed.legal_form)
+        && a != b
+        && !stray_legal_words
+    {
+        score *= OTHER_LEGAL_FORM;
+    }
+    aligned.sort_by_key(|&(i, ..)| i);
+    RawMatch {
+        score: score.clamp(0.0, 1.0).max(0.0),
+        aligned,
+        q_used,
+        l_used,
+    }
+}
