@@ -73,7 +73,7 @@ echo "| GET /v1/alerts (first page of 50, counts per state) | $(figures -n "$req
 echo "| GET /v1/alerts, one client | $(figures -n "$requests" -c 1 -H "$auth" "$url/v1/alerts") |"
 echo "| GET /v1/alerts?state=open&min_score=0.9 (filtered) | $(figures -n "$requests" -c 4 -H "$auth" "$url/v1/alerts?state=open&min_score=0.9&limit=50") |"
 # A program is looked up in each alert's designations (JSON): a scan, so fewer requests.
-echo "| GET /v1/alerts?program=SDGT (a scan of the designations) | $(figures -n 100 -c 4 -H "$auth" "$url/v1/alerts?program=SDGT") |"
+echo "| GET /v1/alerts?program=SDGT (the alert_programs table) | $(figures -n 100 -c 4 -H "$auth" "$url/v1/alerts?program=SDGT") |"
 # Decisions: claim-next, then a false-positive proposal on the alert claimed, by one
 # analyst and by four at once (threads, each with its own connection).
 python3 - "$url" "$analyst" "$requests" <<'PY'

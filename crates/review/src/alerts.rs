@@ -204,25 +204,13 @@ impl AlertFilter {
             ));
         }
         if !self.programs.is_empty() {
-            // The designations are JSON: a text search for the program as JSON writes it
-            // passes over most alerts cheaply, then the JSON is read for the few it finds.
-            let texts: Vec<String> = self
-                .programs
-                .iter()
-                .map(|p| {
-                    let quoted = serde_json::Value::from(p.as_str()).to_string();
-                    format!("instr(alerts.designations, {}) > 0", mark(quoted.into()))
-                })
-                .collect();
             let marks: Vec<String> = self
                 .programs
                 .iter()
                 .map(|p| mark(p.clone().into()))
                 .collect();
             out.push(format!(
-                "({}) AND EXISTS (SELECT 1 FROM json_each(alerts.designations) d, \
-                 json_each(d.value, '$.programs') g WHERE g.value IN ({}))",
-                texts.join(" OR "),
+                "alerts.id IN (SELECT alert_id FROM alert_programs WHERE program IN ({}))",
                 marks.join(", ")
             ));
         }
@@ -501,6 +489,16 @@ fn set_parties(conn: &Connection, id: i64, designations: &[Designated]) -> Resul
         .prepare_cached("INSERT OR IGNORE INTO alert_parties (alert_id, party) VALUES (?1, ?2)")?;
     for d in designations {
         stmt.execute(params![id, d.party])?;
+    }
+    // The programs follow the alert's current designations (a re-raised alert may have
+    // gained or lost some).
+    conn.prepare_cached("DELETE FROM alert_programs WHERE alert_id = ?1")?
+        .execute(params![id])?;
+    let mut stmt = conn.prepare_cached(
+        "INSERT OR IGNORE INTO alert_programs (program, alert_id) VALUES (?1, ?2)",
+    )?;
+    for program in designations.iter().flat_map(|d| &d.programs) {
+        stmt.execute(params![program, id])?;
     }
     Ok(())
 }

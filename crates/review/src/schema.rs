@@ -8,7 +8,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 /// The name of this component's row in `schema_components`.
 pub const COMPONENT: &str = "review";
 /// The review schema version this build writes and reads.
-pub const REVIEW_SCHEMA_VERSION: i64 = 2;
+pub const REVIEW_SCHEMA_VERSION: i64 = 3;
 
 const SCHEMA_V1: &str = "
 CREATE TABLE IF NOT EXISTS schema_components (
@@ -177,6 +177,21 @@ CREATE INDEX IF NOT EXISTS alerts_by_state_score ON alerts (state, score);
 CREATE INDEX IF NOT EXISTS alerts_by_state_lease ON alerts (state, lease_until);
 ";
 
+/// Version 3: each alert's programs in a table of their own, so that a program filter
+/// (`GET /v1/alerts?program=`, the queue's) and its counts per state are an index lookup
+/// rather than a read of every alert's designations (1.5 s over 100k alerts). Filled from
+/// the designations of the alerts already stored.
+const SCHEMA_V3: &str = "
+CREATE TABLE IF NOT EXISTS alert_programs (
+    program  TEXT NOT NULL,
+    alert_id INTEGER NOT NULL REFERENCES alerts (id),
+    PRIMARY KEY (program, alert_id)
+) WITHOUT ROWID;
+INSERT OR IGNORE INTO alert_programs (program, alert_id)
+    SELECT g.value, a.id FROM alerts a, json_each(a.designations) d,
+        json_each(d.value, '$.programs') g;
+";
+
 fn component_version(conn: &Connection) -> Result<i64, ReviewError> {
     let has_table: bool = conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_components')",
@@ -219,6 +234,9 @@ pub fn migrate(conn: &mut Connection) -> Result<(), ReviewError> {
     }
     if found < 2 {
         tx.execute_batch(SCHEMA_V2)?;
+    }
+    if found < 3 {
+        tx.execute_batch(SCHEMA_V3)?;
     }
     tx.execute(
         "INSERT INTO schema_components (component, version) VALUES (?1, ?2)

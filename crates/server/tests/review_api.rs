@@ -365,6 +365,21 @@ fn only_a_known_user_acts_and_only_auditors_and_admins_read_the_trail() {
         .get("ana", &format!("/v1/alerts?program={program}&limit=500"))
         .json();
     assert!(!ids(&by_program).is_empty());
+    // Every alert with the program, and only those (the alert_programs table follows the
+    // designations).
+    let with_program = sdn["alerts"]
+        .as_array()
+        .expect("alerts")
+        .iter()
+        .filter(|a| {
+            a["programs"]
+                .as_array()
+                .expect("programs")
+                .iter()
+                .any(|p| p == program)
+        })
+        .count();
+    assert_eq!(ids(&by_program).len(), with_program);
     assert!(
         by_program["alerts"]
             .as_array()
