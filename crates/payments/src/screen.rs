@@ -614,12 +614,22 @@ impl PaymentFilter {
 /// The names a party is screened under. An MT name line holds 35 characters, and a longer
 /// name runs on into the next line, which the field's format cannot tell from the address:
 /// the name is screened alone and with the next line (joined without a space too when the
-/// name line is full, a word cut in two). ISO 20022 names (Nm, 140 characters) and MT
+/// name line is full, a word cut in two), unless that line reads as address (a digit, or
+/// `CC/TOWN`). ISO 20022 names (Nm, 140 characters) and MT
 /// option F names (`1/` lines, joined when read) are whole already.
 fn name_variants(party: &Party, name: &Text) -> Vec<Text> {
     let mut variants = vec![name.clone()];
     let mt_free_form = !party.location.contains('/') && !party.location.ends_with('F');
-    if let (true, Some(next)) = (mt_free_form, party.address.first()) {
+    // A line with a digit (a street number, a post code) or written `CC/TOWN` is address,
+    // not the rest of a name.
+    let address_like = |line: &str| {
+        line.bytes().any(|byte| byte.is_ascii_digit())
+            || line.as_bytes().get(2) == Some(&b'/')
+                && line.as_bytes()[..2].iter().all(u8::is_ascii_uppercase)
+    };
+    if let (true, Some(next)) = (mt_free_form, party.address.first())
+        && !address_like(&next.value)
+    {
         let span = name.span.start..next.span.end;
         variants.push(Text::new(
             format!("{} {}", name.value, next.value),

@@ -318,3 +318,37 @@ fn a_listed_persons_passport_number_holds_whatever_the_name() {
     assert_eq!(&raw[hit.span.clone()], "CCPT/RU/515731854");
     assert_eq!(hit.location, "50F");
 }
+
+#[test]
+fn a_name_running_on_into_the_next_line_is_screened_whole() {
+    let Some(lists) = lists("a_name_running_on_into_the_next_line_is_screened_whole") else {
+        return;
+    };
+    let screen = |raw: &str| {
+        let message = &read(raw.as_bytes(), &Limits::default()).unwrap()[0];
+        lists
+            .filter
+            .screen(&lists.screener, message, &mut Scratch::default())
+    };
+    // The name fills one line and goes on into the next: screened joined.
+    let raw = ":20:T\r\n:59:/BE71096123456769\r\nJOINT STOCK COMPANY KALASHNIKOV\r\nCONCERN\r\nIZHEVSK\r\n-";
+    let verdict = screen(raw);
+    let hit = verdict
+        .hits
+        .iter()
+        .find(|hit| hit.listed_name.as_deref() == Some("KALASHNIKOV CONCERN"))
+        .unwrap_or_else(|| panic!("{:#?}", verdict.hits));
+    assert_eq!(hit.text, "JOINT STOCK COMPANY KALASHNIKOV CONCERN");
+    assert_eq!(
+        &raw[hit.span.clone()],
+        "JOINT STOCK COMPANY KALASHNIKOV\r\nCONCERN"
+    );
+    // The first line alone is no match; an address line (a digit, or CC/TOWN) is never joined.
+    let alone = ":20:T\r\n:59:/BE71096123456769\r\nJOINT STOCK COMPANY KALASHNIKOV\r\n12 CONCERN STREET\r\n-";
+    assert_eq!(
+        screen(alone).decision,
+        Decision::Clean,
+        "{:#?}",
+        screen(alone).hits
+    );
+}
