@@ -42,7 +42,16 @@ use std::sync::Arc;
 pub struct Desk {
     state: AppState,
     pub sessions: Sessions,
+    /// Every book with its open customers, and when it was counted: counting a book of
+    /// 200k customers takes 80 ms, more than the page.
+    books: std::sync::Mutex<Option<(std::time::Instant, BookCounts)>>,
 }
+
+/// Each book's name and open customers.
+type BookCounts = Vec<(String, u64)>;
+
+/// How long the list of books on the book page is kept before it is counted again.
+const BOOKS_TTL: std::time::Duration = std::time::Duration::from_secs(5);
 
 impl Desk {
     /// `secure_cookies`: mark the session cookie `Secure` (the server is reached over HTTPS).
@@ -50,6 +59,7 @@ impl Desk {
         Desk {
             state,
             sessions: Sessions::new(secure_cookies),
+            books: std::sync::Mutex::new(None),
         }
     }
 }
@@ -351,6 +361,14 @@ async fn queue(
         limit: Some(PAGE_SIZE + 1),
         ..AlertFilter::default()
     };
+    // The counts per state are the server's, kept a moment per filter as the API keeps them
+    // (counting 100k alerts costs more than the page) and dropped when an alert changes.
+    let key = sanctum_server::review::counts_key(&filter);
+    let cached = if min_age_hours.is_none() {
+        desk.state.cached_counts(&key)
+    } else {
+        None
+    };
     let (alerts, counts, now) = with_review(&desk, &session.actor.name, false, move |review, _| {
         let mut filter = filter;
         if let Some(hours) = min_age_hours {
@@ -358,10 +376,17 @@ async fn queue(
             filter.state_since_until = Some(sanctum_review::timestamp_text(until));
         }
         let alerts = review.alerts(&filter)?;
-        let counts = pages::state_counts(review, &filter)?;
+        let counts = match cached {
+            Some(counts) => counts,
+            None => sanctum_review::alerts::count_by_state(review.conn(), &filter)?,
+        };
         Ok((alerts, counts, review.now()))
     })
     .await?;
+    if min_age_hours.is_none() {
+        desk.state.keep_counts(key, counts.clone());
+    }
+    let counts = pages::state_counts(&counts);
     let more = alerts.len() > PAGE_SIZE;
     let rows: Vec<pages::QueueRow> = alerts
         .iter()
@@ -627,8 +652,22 @@ async fn book(
     sanctum_review::book::check_book_name(&book)?;
     let after = field(&query.after);
     let shown = book.clone();
+    let kept = desk
+        .books
+        .lock()
+        .ok()
+        .and_then(|kept| kept.clone())
+        .filter(|(at, _)| at.elapsed() < BOOKS_TTL)
+        .map(|(_, books)| books);
+    let counted_before = kept.is_some();
     let (books, customers) = with_review(&desk, &session.actor.name, false, move |review, _| {
-        let books = sanctum_review::book::books(review.conn())?;
+        let books = match kept {
+            Some(books) => books,
+            None => sanctum_review::book::books(review.conn())?
+                .into_iter()
+                .map(|summary| (summary.book, summary.open))
+                .collect(),
+        };
         let customers = sanctum_review::book::open_customers(
             review.conn(),
             &shown,
@@ -638,10 +677,13 @@ async fn book(
         Ok((books, customers))
     })
     .await?;
+    if !counted_before && let Ok(mut kept) = desk.books.lock() {
+        *kept = Some((std::time::Instant::now(), books.clone()));
+    }
     Ok(render(&pages::BookPage::new(
         session.view(),
         book,
-        &books,
+        books,
         &customers,
         PAGE_SIZE,
     )))

@@ -4,7 +4,7 @@
 use askama::Template;
 use sanctum_review::alerts::AlertRecord;
 use sanctum_review::audit::Entry;
-use sanctum_review::{AlertState, Policy, ReviewError};
+use sanctum_review::{AlertState, Policy};
 use serde_json::Value;
 
 /// The states in the order of the workflow, for the queue's filter and counts.
@@ -186,12 +186,8 @@ pub struct ListsPage {
 }
 
 /// Alerts per state, in workflow order.
-pub fn state_counts(
-    review: &sanctum_review::Review,
-    filter: &sanctum_review::alerts::AlertFilter,
-) -> Result<Vec<(String, u64)>, ReviewError> {
-    let counts = sanctum_review::alerts::count_by_state(review.conn(), filter)?;
-    Ok(STATES
+pub fn state_counts(counts: &sanctum_server::review::Counts) -> Vec<(String, u64)> {
+    STATES
         .iter()
         .map(|state| {
             (
@@ -199,7 +195,7 @@ pub fn state_counts(
                 counts.get(state).copied().unwrap_or(0),
             )
         })
-        .collect())
+        .collect()
 }
 
 /// A facet of a fingerprint (`names`, `birth_dates`, `countries`, `identifiers`, `kind`) as
@@ -572,7 +568,7 @@ impl BookPage {
     pub fn new(
         user: UserView,
         book: String,
-        books: &[sanctum_review::book::BookSummary],
+        books: Vec<(String, u64)>,
         customers: &[sanctum_review::book::Customer],
         page: usize,
     ) -> BookPage {
@@ -599,7 +595,7 @@ impl BookPage {
         BookPage {
             user,
             book,
-            books: books.iter().map(|b| (b.book.clone(), b.open)).collect(),
+            books,
             rows,
             next_after,
         }

@@ -57,7 +57,8 @@ const COUNTS_TTL: Duration = Duration::from_secs(2);
 /// Filters whose counts are kept at most; past it, none more until some expire.
 const MAX_CACHED_COUNTS: usize = 256;
 
-type Counts = std::collections::BTreeMap<sanctum_review::AlertState, u64>;
+/// Alerts per state, as `count_by_state` gives them.
+pub type Counts = std::collections::BTreeMap<sanctum_review::AlertState, u64>;
 
 /// What the counts of a page depend on: its filters but the states and the page.
 pub fn counts_key(filter: &sanctum_review::alerts::AlertFilter) -> String {

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Server-side time of the analyst's pages (issue 15: p95 < 50 ms with every list and 100k
+# alerts), measured with `hey` on loopback with a signed-in session.
+# Usage: bench/ui_pages.sh   — uses the store bench/review_api.sh keeps (REVIEW_API_DIR,
+# default /tmp/sanctum-bench-review-api: 100k alerts; run that script first) and the release
+# binary (SANCTUM_BIN, default target/release/sanctum; built when absent).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dir=${REVIEW_API_DIR:-/tmp/sanctum-bench-review-api}
+[ -f "$dir/keys.env" ] || { echo "run bench/review_api.sh first (it makes $dir)" >&2; exit 2; }
+command -v hey >/dev/null || { echo "needs hey: apt-get install -y hey" >&2; exit 2; }
+[ -n "${SANCTUM_BIN:-}" ] || cargo build --release --locked -p sanctum >/dev/null 2>&1
+bin=${SANCTUM_BIN:-$PWD/target/release/sanctum}
+. "$dir/keys.env"
+data=$dir/data
+port=${BENCH_PORT:-18092}
+url=http://127.0.0.1:$port
+# A reviewer with a password (once), to sign in as.
+echo "bench pages pw" | SANCTUM_KEY=$admin "$bin" --data-dir "$data" users add pagesbench --role reviewer --password-stdin >/dev/null 2>&1 || true
+"$bin" --data-dir "$data" serve --bind 127.0.0.1:$port --rate-limit 0 >"$dir/pages.out" 2>"$dir/pages.err" &
+server=$!
+trap 'kill $server 2>/dev/null; wait $server 2>/dev/null' EXIT
+for _ in $(seq 1 600); do curl -sf "$url/healthz" >/dev/null && break; sleep 0.1; done
+jar=$(mktemp)
+form=$(curl -s -c "$jar" "$url/login")
+csrf=$(printf '%s' "$form" | sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' | head -n 1)
+curl -s -b "$jar" -c "$jar" -o /dev/null --data-urlencode "username=pagesbench" \
+  --data-urlencode "password=bench pages pw" --data-urlencode "csrf=$csrf" "$url/login"
+cookie=$(awk '$6 == "sanctum_session" {print "sanctum_session=" $7}' "$jar")
+[ -n "$cookie" ] || { echo "sign-in failed" >&2; exit 1; }
+alert=$(curl -s -H "Authorization: Bearer $analyst" "$url/v1/alerts?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["alerts"][0]["id"])')
+party=$(curl -s "$url/search/default?q=Rotenberg" -H "Authorization: Bearer $analyst" | python3 -c 'import json,sys; print(json.load(sys.stdin)["results"][0]["id"])')
+figures() {
+  hey -n 500 -c 4 -H "Cookie: $cookie" "$1" | python3 -c '
+import re, sys
+text = sys.stdin.read()
+p = lambda q: float(re.search(r"\b" + q + r"% in ([0-9.]+) secs", text).group(1)) * 1000
+rps = float(re.search(r"Requests/sec:\s+([0-9.]+)", text).group(1))
+ok = re.search(r"\[200\]\s+(\d+)", text)
+p50, p95, n = p("50"), p("95"), ok.group(1) if ok else 0
+print(f"{p50:.1f} ms | {p95:.1f} ms | {rps:.0f} | {n}")'
+}
+echo "| page (500 requests, 4 clients) | p50 | p95 | requests/s | 200s |"
+echo "|---|---:|---:|---:|---:|"
+echo "| /alerts (first page, counts per state) | $(figures "$url/alerts") |"
+echo "| /alerts?state=open&min_score=0.9 | $(figures "$url/alerts?state=open&min_score=0.9") |"
+echo "| /alerts?program=SDGT | $(figures "$url/alerts?program=SDGT") |"
+echo "| /alerts/$alert | $(figures "$url/alerts/$alert") |"
+echo "| /search?q=Arkady+Rotenberg | $(figures "$url/search?q=Arkady+Rotenberg") |"
+echo "| /parties/$party | $(figures "$url/parties/$party") |"
+echo "| /book | $(figures "$url/book") |"
