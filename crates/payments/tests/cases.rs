@@ -4,13 +4,12 @@
 //! SDN of 2022-05-08: a clean message stays clean, and each plant is found in the field it
 //! was planted in.
 
+mod common;
+
+use common::lists;
 use sanctum_limits::Limits;
-use sanctum_matcher::MatchOptions;
-use sanctum_payments::{Decision, Jurisdictions, PaymentFilter, Verdict, Via, read};
-use sanctum_screen::lists::Role as ListRole;
-use sanctum_screen::{Scratch, Screener};
-use sanctum_sources::{ParseOptions, detect};
-use std::sync::OnceLock;
+use sanctum_payments::{Decision, Verdict, Via, read};
+use sanctum_screen::Scratch;
 
 /// What a message of the case carries.
 struct Plant {
@@ -158,31 +157,6 @@ fn pain001(plant: &Plant) -> String {
         "<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:pain.001.001.09\"><CstmrCdtTrfInitn><GrpHdr><MsgId>C1</MsgId><NbOfTxs>1</NbOfTxs><InitgPty><Nm>Hans Mueller</Nm></InitgPty></GrpHdr><PmtInf><PmtInfId>B1</PmtInfId>{DEBTOR}<CdtTrfTxInf><PmtId><EndToEndId>E1</EndToEndId></PmtId><Amt><InstdAmt Ccy=\"EUR\">100</InstdAmt></Amt>{}</CdtTrfTxInf></PmtInf></CstmrCdtTrfInitn></Document>",
         creditor(plant)
     )
-}
-
-struct Lists {
-    screener: Screener,
-    filter: PaymentFilter,
-}
-
-fn lists(test: &str) -> Option<&'static Lists> {
-    static LISTS: OnceLock<Option<Lists>> = OnceLock::new();
-    let dir = sanctum_testkit::shared_lists(test)?;
-    LISTS
-        .get_or_init(|| {
-            let path = dir.join("ofac_sdn_csv/sdn_2022-05-08.csv");
-            let (publications, _) = detect::plan(&path, Some("us_ofac_sdn")).expect("plan");
-            let parsed = detect::read(&publications[0], &ParseOptions::default()).expect("parse");
-            let parties = parsed
-                .entities
-                .into_iter()
-                .map(|entity| (entity, ListRole::Listed))
-                .collect();
-            let screener = Screener::new(parties, MatchOptions::default());
-            let filter = PaymentFilter::new(&screener, Jurisdictions::default());
-            Some(Lists { screener, filter })
-        })
-        .as_ref()
 }
 
 #[test]

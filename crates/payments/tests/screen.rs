@@ -2,40 +2,12 @@
 //! real file): each planted hit of the fixtures in `tests/messages/` is found in the field
 //! it was planted in, and the clean messages are clean.
 
+mod common;
+
+use common::{Lists, lists};
 use sanctum_limits::Limits;
-use sanctum_matcher::MatchOptions;
-use sanctum_payments::{
-    Decision, FindingKind, Jurisdictions, PaymentFilter, Role, Verdict, Via, read,
-};
-use sanctum_screen::lists::Role as ListRole;
-use sanctum_screen::{Scratch, Screener};
-use sanctum_sources::{ParseOptions, detect};
-use std::sync::OnceLock;
-
-struct Lists {
-    screener: Screener,
-    filter: PaymentFilter,
-}
-
-fn lists(test: &str) -> Option<&'static Lists> {
-    static LISTS: OnceLock<Option<Lists>> = OnceLock::new();
-    let dir = sanctum_testkit::shared_lists(test)?;
-    LISTS
-        .get_or_init(|| {
-            let path = dir.join("ofac_sdn_csv/sdn_2022-05-08.csv");
-            let (publications, _) = detect::plan(&path, Some("us_ofac_sdn")).expect("plan");
-            let parsed = detect::read(&publications[0], &ParseOptions::default()).expect("parse");
-            let parties = parsed
-                .entities
-                .into_iter()
-                .map(|entity| (entity, ListRole::Listed))
-                .collect();
-            let screener = Screener::new(parties, MatchOptions::default());
-            let filter = PaymentFilter::new(&screener, Jurisdictions::default());
-            Some(Lists { screener, filter })
-        })
-        .as_ref()
-}
+use sanctum_payments::{Decision, FindingKind, Role, Verdict, Via, read};
+use sanctum_screen::Scratch;
 
 fn screen(lists: &Lists, fixture: &str) -> (Vec<u8>, Verdict) {
     let path = format!("{}/tests/messages/{fixture}", env!("CARGO_MANIFEST_DIR"));
