@@ -39,6 +39,10 @@ pub struct EvalReport {
     pub classes: Vec<ClassResult>,
 }
 
+/// The most customers of one locale may alert (issue 16: every locale, Chinese, Korean,
+/// Vietnamese, Japanese, Arabic, Persian and Russian included).
+pub const CUSTOMER_LOCALE_TARGET: f64 = 0.003;
+
 /// The group's name and target: recall floor for positives, alert-rate ceiling for negatives.
 pub fn group_target(group: Group) -> (&'static str, bool, f64) {
     match group {
@@ -130,30 +134,39 @@ pub fn run(
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(5);
-    let mut classes: BTreeMap<(&str, &'static str), ClassResult> = BTreeMap::new();
+    let mut classes: BTreeMap<(&str, String), ClassResult> = BTreeMap::new();
     for (i, hit, example) in outcomes {
         let case = &deck[i];
         let (group, positive, target) = group_target(case.group);
-        let entry = classes
-            .entry((group, case.class))
-            .or_insert_with(|| ClassResult {
-                class: case.class.to_string(),
-                group: group.to_string(),
-                cases: 0,
-                hits: 0,
-                rate: 0.0,
-                positive,
-                target,
-                meets_target: true,
-                examples: Vec::new(),
-            });
-        entry.cases += 1;
-        if hit {
-            entry.hits += 1;
-        }
-        let wrong = hit != positive;
-        if wrong && entry.examples.len() < max_examples {
-            entry.examples.push(example);
+        // Customers are counted per locale too: an alert rate that is low overall can hide
+        // one population (Chinese, Korean) that could not be screened.
+        let locale = (case.group == Group::Customer)
+            .then(|| case.source_name.trim_matches(['(', ')']))
+            .filter(|l| !l.is_empty())
+            .map(|l| (format!("customer_locale_{l}"), CUSTOMER_LOCALE_TARGET));
+        let keys = std::iter::once((case.class.to_string(), target)).chain(locale);
+        for (class, target) in keys {
+            let entry = classes
+                .entry((group, class.clone()))
+                .or_insert_with(|| ClassResult {
+                    class,
+                    group: group.to_string(),
+                    cases: 0,
+                    hits: 0,
+                    rate: 0.0,
+                    positive,
+                    target,
+                    meets_target: true,
+                    examples: Vec::new(),
+                });
+            entry.cases += 1;
+            if hit {
+                entry.hits += 1;
+            }
+            let wrong = hit != positive;
+            if wrong && entry.examples.len() < max_examples {
+                entry.examples.push(example.clone());
+            }
         }
     }
     let mut classes: Vec<ClassResult> = classes.into_values().collect();

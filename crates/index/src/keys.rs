@@ -14,6 +14,8 @@
 //! - `d` every one-letter deletion of the key, and of the spelling where it differs, for
 //!   tokens of four letters or more (one typo, OCR error or transposition: the deletion
 //!   neighbourhood of SymSpell);
+//! - `y` the classes of the syllables a Chinese or Korean word reads as, in each of its
+//!   readings (CHOL / CHEOL, ZHANG / CHANG: `sanctum_names::Syllables`);
 //! - `h` the first four letters of a token of eight or more (two edits near its end);
 //! - `x` the key's proper prefixes of three letters or more on the listed side, looked up by
 //!   the query's whole key of four letters or more, or three when the query was cut at a
@@ -31,7 +33,7 @@
 //! allocates no strings; a collision only adds a candidate.
 
 use sanctum_matcher::model::is_initial;
-use sanctum_names::{NameToken, TokenKind};
+use sanctum_names::{NameToken, Syllables, System, TokenKind};
 
 /// Tokens per name the bound tracks (bit masks of 32 keep a name's hits in 16 bytes); later
 /// tokens share the last position, and a name that long is a candidate whenever a key meets
@@ -223,6 +225,12 @@ pub fn token_keys(t: &NameToken, token: u8, side: Side, fuzzy: bool, out: &mut V
     if t.kind == TokenKind::Initial || t.kind == TokenKind::Number {
         return;
     }
+    // Another romanisation of the same syllables (CHOL / CHEOL, KIM / GIM, ZHANG / CHANG):
+    // the classes of the syllables read, the same for any two spellings the matcher takes
+    // for one. Vietnamese has one spelling per syllable: its text key serves.
+    if t.kind == TokenKind::Name {
+        syllable_keys(&t.text, &mut |h| push(h, false));
+    }
     if t.phonetic.len() >= 2 {
         push(hash(b'p', &[t.phonetic.as_bytes()]), false);
     }
@@ -384,6 +392,11 @@ fn joined_keys(tokens: &[NameToken], side: Side, out: &mut Vec<TokenKey>) {
                     if particle {
                         deletions(&[ta, tb].concat(), &mut |h| joined.push(h));
                     }
+                    // Syllables of a given name written apart (XIAO MING / HSIAOMING).
+                    if adjacent && a.kind == TokenKind::Name && b.kind == TokenKind::Name {
+                        let text = format!("{}{}", a.text, b.text);
+                        syllable_keys(&text, &mut |h| joined.push(h));
+                    }
                     for h in joined {
                         for token in [i, j] {
                             out.push(TokenKey {
@@ -411,6 +424,11 @@ fn joined_keys(tokens: &[NameToken], side: Side, out: &mut Vec<TokenKey>) {
                     push(hash(b'k', &[&by_key]), from, to);
                     deletions(&by_key, &mut |h| push(h, from, to));
                     push(hash(b't', &[&by_text]), from, to);
+                    if run.iter().all(|t| t.kind == TokenKind::Name)
+                        && let Ok(text) = std::str::from_utf8(&by_text)
+                    {
+                        syllable_keys(text, &mut |h| push(h, from, to));
+                    }
                     // The spelling's own keys only where folding changed it.
                     if by_text != by_key {
                         push(hash(b'k', &[&by_text]), from, to);
@@ -419,6 +437,19 @@ fn joined_keys(tokens: &[NameToken], side: Side, out: &mut Vec<TokenKey>) {
                 }
             }
         }
+    }
+}
+
+/// The `y` keys of a word, or of words joined (HSIAO MING / XIAOMING): per reading as
+/// Chinese or Korean syllables, the classes of its syllables. Vietnamese has one spelling
+/// per syllable: its text keys serve.
+fn syllable_keys(text: &str, push: &mut dyn FnMut(u64)) {
+    for (system, classes) in Syllables::of(text).keys() {
+        if system == System::Vietnamese {
+            continue;
+        }
+        let bytes: Vec<u8> = classes.iter().flat_map(|c| c.to_le_bytes()).collect();
+        push(hash(b'y', &[&[system as u8], &bytes]));
     }
 }
 

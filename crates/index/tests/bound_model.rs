@@ -3,7 +3,8 @@
 //! Both evaluate one model (`sanctum_matcher::model`): the matcher with the similarities it
 //! finds, the bound with the best its keys allow. This checks it holds where the keys and
 //! the bound's optimistic rules meet the matcher's: a listed name (persons, companies,
-//! vessels; initials, particles, legal forms, Cyrillic and Arabic script) and a query made
+//! vessels; initials, particles, legal forms, Cyrillic and Arabic script, Chinese and Korean
+//! names in other romanisations) and a query made
 //! of it the way names are really written otherwise (typos, OCR confusions, initials with and
 //! without stops, words joined and split, particles glued, vowels dropped, names left out or
 //! reordered, a field cut short). Whatever the matcher scores the pair, the index must
@@ -97,6 +98,31 @@ const SCRIPT: &[(&str, &str)] = &[
     ("Станислав НАУМОВ", "Stanislav NAUMOV"),
 ];
 
+/// Chinese and Korean names, and their words in other romanisations (a word of a query may
+/// be either side).
+const SYLLABIC_FAMILY: &[&str] = &["KIM", "LI", "PAK", "ZHANG", "XU", "JANG", "CHOE"];
+const SYLLABIC_GIVEN: &[&str] = &[
+    "Chol", "Yong", "Song", "Xiaoming", "Zhiming", "Jong", "Un", "Ho", "Nam", "Ki",
+];
+const ROMANISED: &[(&str, &str)] = &[
+    ("Chol", "Cheol"),
+    ("Chol", "Chul"),
+    ("Yong", "Yeong"),
+    ("Yong", "Young"),
+    ("Song", "Sung"),
+    ("KIM", "GIM"),
+    ("LI", "RHEE"),
+    ("PAK", "PARK"),
+    ("ZHANG", "CHANG"),
+    ("Xiaoming", "Hsiao-ming"),
+    ("Xiaoming", "Xiao Ming"),
+    ("XU", "HSU"),
+    ("Jong", "Jeong"),
+    ("Un", "Eun"),
+    ("Zhiming", "Chih-ming"),
+    ("CHOE", "CHOI"),
+];
+
 /// A listed name: its words, the family name's words where the publisher marks it, and the
 /// party's kind.
 #[derive(Debug, Clone)]
@@ -166,6 +192,24 @@ fn company(seeds: &[u16]) -> Listed {
     }
 }
 
+fn syllabic(seeds: &[u16]) -> Listed {
+    let family = pick(SYLLABIC_FAMILY, seeds[0]).to_string();
+    let mut given = vec![pick(SYLLABIC_GIVEN, seeds[1]).to_string()];
+    if !seeds[2].is_multiple_of(3) {
+        given.push(pick(SYLLABIC_GIVEN, seeds[3]).to_string());
+    }
+    let words = if seeds[4].is_multiple_of(2) {
+        std::iter::once(format!("{family},")).chain(given).collect()
+    } else {
+        std::iter::once(family).chain(given).collect()
+    };
+    Listed {
+        words,
+        family: None,
+        kind: EntityKind::Person,
+    }
+}
+
 fn scripted(seeds: &[u16]) -> Listed {
     let (native, _) = SCRIPT[usize::from(seeds[0]) % SCRIPT.len()];
     Listed {
@@ -200,7 +244,7 @@ fn perturb(words: &mut Vec<String>, op: u16, at: u16, arg: u16) {
     let word = words[i].clone();
     let chars: Vec<char> = word.chars().collect();
     let k = usize::from(arg) % chars.len().max(1);
-    match op % 14 {
+    match op % 15 {
         // A letter changed, left out, doubled, added; two letters swapped.
         0 if !chars.is_empty() => {
             let mut c = chars.clone();
@@ -265,6 +309,23 @@ fn perturb(words: &mut Vec<String>, op: u16, at: u16, arg: u16) {
                 *words = cut.split(' ').map(String::from).collect();
             }
         }
+        // Another romanisation of a Chinese or Korean word.
+        14 => {
+            let bare = word.trim_end_matches(',');
+            if let Some((a, b)) = ROMANISED
+                .iter()
+                .filter(|(a, b)| a.eq_ignore_ascii_case(bare) || b.eq_ignore_ascii_case(bare))
+                .nth(usize::from(arg) % 2)
+                .or_else(|| {
+                    ROMANISED
+                        .iter()
+                        .find(|(a, b)| a.eq_ignore_ascii_case(bare) || b.eq_ignore_ascii_case(bare))
+                })
+            {
+                let other = if a.eq_ignore_ascii_case(bare) { b } else { a };
+                words[i] = word.replace(bare, other);
+            }
+        }
         _ => {}
     }
     words.retain(|w| !w.trim().is_empty());
@@ -307,9 +368,10 @@ fn proposed_at_score(listed: &Listed, query: &str) -> Option<(bool, f64)> {
 }
 
 fn listed_name() -> impl Strategy<Value = Listed> {
-    (0u8..5, prop::collection::vec(any::<u16>(), 12)).prop_map(|(shape, seeds)| match shape {
+    (0u8..6, prop::collection::vec(any::<u16>(), 12)).prop_map(|(shape, seeds)| match shape {
         0 | 1 => person(&seeds),
         2 | 3 => company(&seeds),
+        4 => syllabic(&seeds),
         _ => scripted(&seeds),
     })
 }
@@ -386,6 +448,41 @@ proptest! {
                 listed.words.join(" "),
                 listed.family,
                 listed.kind
+            );
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 512,
+        rng_seed: if std::env::var_os("PROPTEST_RNG_SEED").is_some() {
+            ProptestConfig::default().rng_seed
+        } else {
+            RngSeed::Fixed(17)
+        },
+        ..ProptestConfig::default()
+    })]
+
+    /// A Chinese or Korean name with every word in another romanisation where one is known,
+    /// and one more change of any kind: the syllable keys meet whatever the matcher takes
+    /// for the same syllables.
+    #[test]
+    fn the_bound_holds_across_romanisations(
+        seeds in prop::collection::vec(any::<u16>(), 12),
+        arg in any::<u16>(),
+        other in (any::<u16>(), any::<u16>(), any::<u16>()),
+    ) {
+        let listed = syllabic(&seeds);
+        let mut edits: Vec<(u16, u16, u16)> =
+            (0..listed.words.len() as u16).map(|at| (14, at, arg)).collect();
+        edits.push(other);
+        let query = written(&listed, false, &edits);
+        if let Some((proposed, score)) = proposed_at_score(&listed, &query) {
+            prop_assert!(
+                proposed,
+                "{query:?} against {:?} scores {score} but is not proposed",
+                listed.words.join(" ")
             );
         }
     }

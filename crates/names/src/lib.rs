@@ -24,6 +24,10 @@
 //!    [`skeleton`] (consonants only, for vowel-less Arabic and Hebrew
 //!    romanisations).
 //!
+//! 5. [`Syllables`]: for Chinese, Korean and Vietnamese names, a token's readings as
+//!    syllables across romanisations (ZHANG = CHANG, CHOL = CHEOL), and [`name_systems`]
+//!    tells which names are written in syllables.
+//!
 //! [`analyze`] runs all of it and returns a [`NameAnalysis`] of
 //! [`NameToken`]s. Every function is deterministic, allocation-light and
 //! panic-free on any input.
@@ -32,6 +36,7 @@ mod legal;
 mod normalize;
 mod phonetic;
 mod script;
+mod syllables;
 mod tokens;
 mod translit;
 mod variant;
@@ -39,6 +44,7 @@ mod variant;
 pub use legal::{legal_form, tag as legal_tag};
 pub use normalize::normalize;
 pub use phonetic::{phonetic, skeleton};
+pub use syllables::{SyllableMatch, Syllables, System, Systems, name_systems, script_systems};
 pub use tokens::{
     TokenKind, classify, is_generation, is_glued_particle, is_honorific, is_particle, is_stopword,
     starts_with_glued_particle, strip_honorifics, tokens,

@@ -3,14 +3,14 @@
 //! tokens are left over or paired loosely, words joined or split, spelt across word
 //! boundaries, glued to a legal form, and a query cut short at a field limit.
 
-use super::similarity::token_similarity;
+use super::similarity::{SyllableMode, token_similarity};
 use super::spelling::{ORG_WORDS, bounded_osa, is_patronymic, nearest_spelling};
 use super::{NameTokens, spelling::allowed_edits};
 use crate::How;
 use crate::model::{
     ALIGN_MIN, CUT_AWAY_SHARE, CUT_SIMILARITY, JOINED_SIMILARITY, PER_EDIT_PENALTY, SPELT_ALIKE_MIN,
 };
-use sanctum_names::{NameToken, TokenKind};
+use sanctum_names::{NameToken, SyllableMatch, Syllables, Systems, TokenKind};
 
 /// The tokens of two names aligned: pairs by similarity, best first, then words joined or
 /// split, spelt across word boundaries, glued to a legal form, and a field cut short.
@@ -22,11 +22,22 @@ pub(super) fn align(
 ) -> Alignment {
     let (q, l) = (&query.tokens, &listed.tokens);
     let mut lw = listed.weights.clone();
+    let syllabic = SyllableMode {
+        both: query.systems.intersection(listed.systems),
+        either: query.systems.union(listed.systems),
+    };
     // Every pair worth aligning, best first; ties keep the published order.
     let mut pairs: Vec<(f64, How, usize, usize)> = Vec::with_capacity(q.len() * l.len());
     for (i, a) in q.iter().enumerate() {
         for (j, b) in l.iter().enumerate() {
-            let (s, how) = token_similarity(a, &query.features[i], b, &listed.features[j], person);
+            let (s, how) = token_similarity(
+                a,
+                &query.features[i],
+                b,
+                &listed.features[j],
+                person,
+                syllabic,
+            );
             if s >= ALIGN_MIN {
                 pairs.push((s, how, i, j));
             }
@@ -43,8 +54,26 @@ pub(super) fn align(
         .chain(&listed.features)
         .any(|f| f.initial);
     if initials || q.len() != l.len() {
-        join_leftovers(q, l, &mut q_used, &mut l_used, &mut aligned, false, true);
-        join_leftovers(l, q, &mut l_used, &mut q_used, &mut aligned, true, true);
+        join_leftovers(
+            q,
+            l,
+            &mut q_used,
+            &mut l_used,
+            &mut aligned,
+            false,
+            true,
+            Systems::NONE,
+        );
+        join_leftovers(
+            l,
+            q,
+            &mut l_used,
+            &mut q_used,
+            &mut aligned,
+            true,
+            true,
+            Systems::NONE,
+        );
     }
     for (s, how, i, j) in pairs {
         if !q_used[i] && !l_used[j] {
@@ -58,10 +87,40 @@ pub(super) fn align(
     let loose = aligned.iter().any(|a| a.2 < SPELT_ALIKE_MIN);
     let mut cut = false;
     if loose || q_used.iter().chain(&l_used).any(|u| !*u) {
-        join_leftovers(q, l, &mut q_used, &mut l_used, &mut aligned, false, false);
-        join_leftovers(l, q, &mut l_used, &mut q_used, &mut aligned, true, false);
+        let joined_at = aligned.len();
+        join_leftovers(
+            q,
+            l,
+            &mut q_used,
+            &mut l_used,
+            &mut aligned,
+            false,
+            false,
+            syllabic.both,
+        );
+        join_leftovers(
+            l,
+            q,
+            &mut l_used,
+            &mut q_used,
+            &mut aligned,
+            true,
+            false,
+            syllabic.both,
+        );
         absorb_neighbours(q, l, &mut q_used, &mut l_used, &mut aligned);
         leftovers_spelt_together(q, l, &mut q_used, &mut l_used, &mut aligned, person);
+        if !syllabic.either.is_empty() {
+            undo_other_syllables(
+                q,
+                l,
+                &mut q_used,
+                &mut l_used,
+                &mut aligned,
+                joined_at,
+                syllabic,
+            );
+        }
         glued_legal_forms(q, l, &mut q_used, &mut l_used, &mut aligned);
         cut = cut_short(
             query,
@@ -91,6 +150,57 @@ pub(super) struct Alignment {
     pub l_used: Vec<bool>,
     pub lw: Vec<f64>,
     pub cut: bool,
+}
+
+/// Undoes the loose joins made since `from` that spell other syllables (XIAO HONG /
+/// XIAOMING: two edits in eight letters, but HONG is not MING) in names written in
+/// syllables: there a join is the same name only letter for letter or syllable for syllable.
+fn undo_other_syllables(
+    q: &[NameToken],
+    l: &[NameToken],
+    q_used: &mut [bool],
+    l_used: &mut [bool],
+    aligned: &mut Vec<(usize, usize, f64, How)>,
+    from: usize,
+    syllabic: SyllableMode,
+) {
+    let joins: Vec<(usize, usize, f64, How)> = aligned[from..]
+        .iter()
+        .copied()
+        .filter(|a| a.3 == How::Joined && a.2 < JOINED_SIMILARITY)
+        .collect();
+    if joins.is_empty() {
+        return;
+    }
+    let spelt = |tokens: &[NameToken], at: &mut dyn Iterator<Item = usize>| -> String {
+        let mut at: Vec<usize> = at.collect();
+        at.sort_unstable();
+        at.dedup();
+        at.iter().map(|&k| tokens[k].text.as_str()).collect()
+    };
+    let q_text = spelt(q, &mut joins.iter().map(|a| a.0));
+    let l_text = spelt(l, &mut joins.iter().map(|a| a.1));
+    if Syllables::of(&q_text).compare(&Syllables::of(&l_text), syllabic.either)
+        != SyllableMatch::Different
+    {
+        return;
+    }
+    for (i, j, _, _) in &joins {
+        q_used[*i] = false;
+        l_used[*j] = false;
+    }
+    let mut kept = Vec::with_capacity(aligned.len());
+    for (n, a) in aligned.iter().enumerate() {
+        if n < from || !joins.contains(a) {
+            kept.push(*a);
+        }
+    }
+    *aligned = kept;
+    // A token still aligned elsewhere stays used.
+    for (i, j, _, _) in aligned.iter() {
+        q_used[*i] = true;
+        l_used[*j] = true;
+    }
 }
 
 /// Widths that customer files and payment messages cut a name at: a SWIFT field line holds
@@ -158,6 +268,7 @@ pub(crate) fn join_leftovers(
     aligned: &mut Vec<(usize, usize, f64, How)>,
     swapped: bool,
     exact: bool,
+    syllabic: Systems,
 ) {
     for len in (2..=JOINED_RUN_MAX).rev() {
         for i in 0..(run_side.len() + 1).saturating_sub(len) {
@@ -197,6 +308,16 @@ pub(crate) fn join_leftovers(
                         allowed_edits(a.len().min(b.len()))
                     }
                 };
+                // The syllables of a name written apart, in another romanisation (HSIAO
+                // MING / XIAOMING): as joined exactly.
+                let names = run.iter().chain([t]).all(|t| t.kind == TokenKind::Name);
+                if names
+                    && !syllabic.is_empty()
+                    && Syllables::of(&by_text).compare(&Syllables::of(&t.text), syllabic)
+                        == SyllableMatch::Same
+                {
+                    return Some((j, 0));
+                }
                 nearest_spelling(
                     (&by_key, &t.key, tolerated(&by_key, &t.key)),
                     (&by_text, &t.text, tolerated(&by_text, &t.text)),

@@ -34,7 +34,7 @@ pub use spelling::{allowed_edits, ocr_fold};
 
 use crate::model::{self, SPELT_ALIKE_MIN, base_weight};
 use crate::{Aligned, How};
-use sanctum_names::{NameAnalysis, NameToken, TokenKind};
+use sanctum_names::{NameAnalysis, NameToken, Syllables, Systems, TokenKind, name_systems};
 use similarity::TokenFeatures;
 use spelling::{is_org_word, is_patronymic};
 
@@ -51,6 +51,9 @@ pub struct NameTokens {
     form_at_end: bool,
     /// The length of the name as written, to recognise a field cut short.
     pub chars: usize,
+    /// The languages the name is written in syllables in (Chinese, Korean, Vietnamese), by
+    /// its script or its shape.
+    pub systems: Systems,
 }
 
 impl NameTokens {
@@ -76,7 +79,14 @@ impl NameTokens {
             .iter()
             .zip(&org)
             .map(|(t, &org)| TokenFeatures::of(t, org))
-            .collect();
+            .collect::<Vec<_>>();
+        let (words, syllables): (Vec<&str>, Vec<&Syllables>) = tokens
+            .iter()
+            .zip(&features)
+            .filter(|(t, _)| t.kind == TokenKind::Name)
+            .map(|(t, f)| (t.text.as_str(), &f.syllables))
+            .unzip();
+        let systems = name_systems(text, &words, &syllables);
         NameTokens {
             tokens,
             weights,
@@ -84,6 +94,7 @@ impl NameTokens {
             legal_form: analysis.legal_form,
             form_at_end: analysis.form_at_end,
             chars: text.chars().count(),
+            systems,
         }
     }
 }
@@ -617,6 +628,39 @@ mod tests {
         assert!(score("Robert Joseph BROWN", "Robert JOSEPH", true) < 0.85);
         // A patronymic the list lacks is.
         assert!(score("Kirill Sergeevich VASILYEV", "Kirill VASILYEV", true) > 0.85);
+    }
+
+    #[test]
+    fn syllables_are_the_unit_of_chinese_and_korean_names() {
+        // An edit into another valid syllable is another name, however short the edit.
+        for (query, listed) in [
+            ("陈芳", "WANG, Chen"),
+            ("Chen Fang", "WANG, Chen"),
+            ("黄芳", "HUANG, Wang-gen"),
+            ("徐颖", "Bing XU"),
+            ("张小红", "ZHANG, Xiaoming"),
+            ("Zhang Xiao Hong", "ZHANG, Xiaoming"),
+            ("장영철", "JANG, Song Chol"),
+            ("김영호", "KIM, Tong-ho"),
+            ("김상철", "KIM, Song Chol"),
+            ("Nguyen Van Minh", "NGUYEN, Van Linh"),
+        ] {
+            let s = score(query, listed, true);
+            assert!(s < 0.8, "{query} / {listed}: {s}");
+        }
+        // Another romanisation of the same syllables is the same name.
+        for (query, listed) in [
+            ("Kim Yeong Cheol", "KIM, Yong Chol"),
+            ("Jang Young Chul", "JANG, Yong Chol"),
+            ("Chang Hsiao-ming", "ZHANG, Xiaoming"),
+            ("Hsu Chih-ming", "XU, Zhiming"),
+            ("Gim Jeong Eun", "KIM, Jong Un"),
+            ("Rhee Song Ho", "LI, Song Ho"),
+            ("장영철", "JANG, Yong Chol"),
+        ] {
+            let s = score(query, listed, true);
+            assert!(s > 0.9, "{query} / {listed}: {s}");
+        }
     }
 
     #[test]

@@ -15,7 +15,7 @@ use crate::model::{
     UNLIKELY_SWAP_PENALTY, VARIANT_SIMILARITY, VOWEL_IN_FOUR_SIMILARITY, VOWELS_DROPPED_SIMILARITY,
     is_initial,
 };
-use sanctum_names::{NameToken, TokenKind};
+use sanctum_names::{NameToken, SyllableMatch, Syllables, Systems, TokenKind};
 
 /// What token comparisons need of a token beyond its analysis.
 #[derive(Debug, Clone)]
@@ -30,6 +30,16 @@ pub(crate) struct TokenFeatures {
     /// The text with its long vowels written single, where it has some (see
     /// [`single_vowels`]).
     pub(crate) single_vowels: Option<Box<str>>,
+    /// Its readings as Chinese, Korean or Vietnamese syllables.
+    pub(crate) syllables: Syllables,
+}
+
+/// The languages two names are written in syllables in: the syllable rules lower a pair's
+/// similarity where either name is syllabic, and raise it only where both are.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct SyllableMode {
+    pub(crate) both: Systems,
+    pub(crate) either: Systems,
 }
 
 impl TokenFeatures {
@@ -42,6 +52,11 @@ impl TokenFeatures {
             patronymic: is_patronymic(t),
             descriptor: org && is_descriptor(&t.text),
             single_vowels: single_vowels(&t.text),
+            syllables: if t.kind == TokenKind::Name {
+                Syllables::of(&t.text)
+            } else {
+                Syllables::default()
+            },
         }
     }
 }
@@ -55,12 +70,27 @@ pub(crate) fn token_similarity(
     b: &NameToken,
     fb: &TokenFeatures,
     person: bool,
+    syllabic: SyllableMode,
 ) -> (f64, How) {
     if a.text == b.text {
         return (EXACT_SIMILARITY, How::Exact);
     }
     if a.key == b.key && !a.key.is_empty() {
         return (VARIANT_SIMILARITY, How::Variant);
+    }
+    // Names written in syllables: another romanisation of the same syllables is the same
+    // name (CHOL / CHEOL, ZHANG / CHANG); an edit into other valid syllables is another
+    // name (FANG / WANG, SANG / SONG), however small.
+    if !syllabic.either.is_empty() {
+        match fa.syllables.compare(&fb.syllables, syllabic.either) {
+            SyllableMatch::Same
+                if fa.syllables.compare(&fb.syllables, syllabic.both) == SyllableMatch::Same =>
+            {
+                return (VARIANT_SIMILARITY, How::Variant);
+            }
+            SyllableMatch::Different => return (0.0, How::Fuzzy),
+            _ => {}
+        }
     }
     // Scanned documents confuse 1/I/l, 0/O, 5/S: the same after folding is the same token.
     if fa.ocr == fb.ocr {
