@@ -119,6 +119,9 @@ pub const CLASSES: &[&str] = &[
     "customer_company",
     "birth_year_far",
     "birth_date_same",
+    "vowelless",
+    "romanised_syllables",
+    "syllable_typo",
 ];
 
 /// The group a class belongs to. Unknown class names count as customers (negatives), so a
@@ -126,14 +129,20 @@ pub const CLASSES: &[&str] = &[
 pub fn group_of(class: &str) -> Group {
     match class {
         "as_listed" | "natural_order" => Group::Listed,
-        "name_order" | "transliteration" | "diacritics" | "token_drop" | "initials"
-        | "particles" | "titles" | "punctuation" | "case" => Group::Benign,
-        "homoglyphs" | "invisible" | "dropped_vowels" | "doubled_letters" | "phonetic" => {
-            Group::Adversarial
-        }
-        "ocr" | "keyboard_typo" | "transposition" | "truncation_20" | "truncation_35" => {
-            Group::Degraded
-        }
+        "name_order"
+        | "transliteration"
+        | "diacritics"
+        | "token_drop"
+        | "initials"
+        | "particles"
+        | "titles"
+        | "punctuation"
+        | "case"
+        | "romanised_syllables" => Group::Benign,
+        "homoglyphs" | "invisible" | "dropped_vowels" | "doubled_letters" | "phonetic"
+        | "vowelless" => Group::Adversarial,
+        "ocr" | "keyboard_typo" | "transposition" | "truncation_20" | "truncation_35"
+        | "syllable_typo" => Group::Degraded,
         "lookalike_cross" | "lookalike_swap" => Group::LookAlikePart,
         "lookalike_edits" => Group::LookAlikeEdits,
         "birth_year_far" => Group::BirthYearFar,
@@ -173,6 +182,9 @@ const VARIANT_CLASSES: &[(&str, VariantFn, bool)] = &[
     ("transposition", variants::transposition, false),
     ("truncation_20", |s, _| variants::truncation(s, 20), false),
     ("truncation_35", |s, _| variants::truncation(s, 35), false),
+    ("vowelless", variants::vowelless, false),
+    ("romanised_syllables", variants::romanised_syllables, false),
+    ("syllable_typo", variants::syllable_typo, false),
 ];
 
 /// Builds the deck. Deterministic for a given seed; never panics on any entity.

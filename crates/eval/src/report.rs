@@ -43,6 +43,15 @@ pub struct EvalReport {
 /// Vietnamese, Japanese, Arabic, Persian and Russian included).
 pub const CUSTOMER_LOCALE_TARGET: f64 = 0.003;
 
+/// A class whose target is not its group's: names stripped of every vowel are found at 90%
+/// (issue 16), as the skeleton of a short word is shared by many names.
+pub fn class_target(class: &str) -> Option<f64> {
+    match class {
+        "vowelless" => Some(0.90),
+        _ => None,
+    }
+}
+
 /// The group's name and target: recall floor for positives, alert-rate ceiling for negatives.
 pub fn group_target(group: Group) -> (&'static str, bool, f64) {
     match group {
@@ -144,6 +153,7 @@ pub fn run(
             .then(|| case.source_name.trim_matches(['(', ')']))
             .filter(|l| !l.is_empty())
             .map(|l| (format!("customer_locale_{l}"), CUSTOMER_LOCALE_TARGET));
+        let target = class_target(case.class).unwrap_or(target);
         let keys = std::iter::once((case.class.to_string(), target)).chain(locale);
         for (class, target) in keys {
             let entry = classes

@@ -16,6 +16,9 @@
 //!   neighbourhood of SymSpell);
 //! - `y` the classes of the syllables a Chinese or Korean word reads as, in each of its
 //!   readings (CHOL / CHEOL, ZHANG / CHANG: `sanctum_names::Syllables`);
+//! - `z` the deletions of a three-letter word, looked up by a query word of three letters
+//!   that reads as no syllable (NQM / NAM: the matcher forgives such a slip in a Chinese or
+//!   Korean name);
 //! - `h` the first four letters of a token of eight or more (two edits near its end);
 //! - `x` the key's proper prefixes of three letters or more on the listed side, looked up by
 //!   the query's whole key of four letters or more, or three when the query was cut at a
@@ -262,6 +265,17 @@ pub fn token_keys(t: &NameToken, token: u8, side: Side, fuzzy: bool, out: &mut V
     }
     if !t.key.is_ascii() || !t.text.is_ascii() {
         return;
+    }
+    // A slip in a three-letter syllable of a Chinese or Korean name that makes no syllable
+    // (NQM / NAM): listed words of three letters post their deletions, a query word of three
+    // letters that reads as no syllable looks its own up.
+    if t.kind == TokenKind::Name
+        && text.len() == 3
+        && (!query || Syllables::of(&t.text).systems().is_empty())
+    {
+        for k in 0..3 {
+            push(hash(b'z', &[&text[..k], &text[k + 1..]]), false);
+        }
     }
     deletions(key, &mut |h| push(h, false));
     // The spelling's deletions too where folding changed it: folding may take two spellings

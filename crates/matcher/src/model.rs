@@ -50,6 +50,9 @@ pub const ONE_EDIT_SIMILARITY: f64 = 0.93;
 pub const CHANGED_IN_FOUR_SIMILARITY: f64 = 0.88;
 /// A vowel changed in a word of four letters or less: another syllable (PENG / PANG).
 pub const VOWEL_IN_FOUR_SIMILARITY: f64 = 0.75;
+/// A slip in a syllable of a Chinese or Korean name that makes no syllable (NQM for NAM):
+/// as likely a slip as a letter changed in a word of four.
+pub const SYLLABLE_SLIP_SIMILARITY: f64 = CHANGED_IN_FOUR_SIMILARITY;
 /// What each edit beyond the first costs.
 pub const PER_EDIT_PENALTY: f64 = 0.05;
 /// What a different first letter costs: typos there are rarer (Iberia / Siberia).
@@ -61,8 +64,16 @@ pub const UNLIKELY_SWAP_PENALTY: f64 = 0.08;
 pub const PHONETIC_SIMILARITY: f64 = 0.9;
 /// Jaro-Winkler below which a phonetic match is taken for another name (Serrano / Sarina).
 pub const PHONETIC_MIN_JARO_WINKLER: f64 = 0.85;
-/// The shorter spelling is the longer with vowels left out (MHLLA / MAHALLA).
-pub const VOWELS_DROPPED_SIMILARITY: f64 = 0.88;
+/// The shorter spelling is the longer with vowels left out (MHLLA / MAHALLA, MHMD /
+/// MOHAMMED), by the letters the shorter keeps: a skeleton of three letters is shared by
+/// many names (MHD: Mahdi, Mahmoud, Muhammad), one of five by few (SHMRY: Shimiray).
+pub const VOWELS_DROPPED_SIMILARITY: [f64; 3] = [0.88, 0.91, 0.94];
+
+/// [`VOWELS_DROPPED_SIMILARITY`] for a skeleton that keeps `letters` letters: three or
+/// fewer, four, five or more.
+pub fn vowels_dropped_similarity(letters: usize) -> f64 {
+    VOWELS_DROPPED_SIMILARITY[letters.saturating_sub(3).min(2)]
+}
 /// One key the start of the other, with a remainder of two letters or less.
 pub const SHORT_PREFIX_SIMILARITY: f64 = 0.85;
 /// One key the start of the other, with a longer remainder: a name of its own

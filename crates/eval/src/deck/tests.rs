@@ -58,6 +58,21 @@ fn parties() -> Vec<Entity> {
     use NamePartKind::{Family, Given, Middle};
     vec![
         person(
+            "kim",
+            vec![
+                name(
+                    "KIM, Chol Yong",
+                    Primary,
+                    &[(Family, "KIM"), (Given, "Chol Yong")],
+                ),
+                name("KIM, Kyong Nam", Alias, &[]),
+                name("KIM, Song Il", Alias, &[]),
+                name("RI, Hong Sop", Alias, &[]),
+            ],
+            Some((1961, 4, 2)),
+            "KP",
+        ),
+        person(
             "putin",
             vec![
                 name(
@@ -733,8 +748,14 @@ fn deck_over_the_real_sdn_list() {
         counts["as_listed"]
     );
     assert!(counts["natural_order"] > 5000);
+    // Chinese and Korean names are a few hundred of the list's: their classes take every
+    // case there is.
     for &(class, _, _) in VARIANT_CLASSES {
-        assert_eq!(counts[class], 500, "{class}");
+        if matches!(class, "romanised_syllables" | "syllable_typo") {
+            assert!(counts[class] >= 150, "{class}: {}", counts[class]);
+        } else {
+            assert_eq!(counts[class], 500, "{class}");
+        }
     }
     for class in ["lookalike_cross", "lookalike_swap", "lookalike_edits"] {
         assert_eq!(counts[class], 500, "{class}");

@@ -1325,3 +1325,179 @@ pub(super) fn many_edits(base: &str, rng: &mut Rng) -> Option<String> {
     }
     (total >= 3).then(|| out.join(" "))
 }
+
+// ---------------------------------------------------------------------------------------
+// Names written in syllables, and names stripped of their vowels (issue 16)
+
+/// Every word of four letters or more written without its vowels, but for a vowel that
+/// starts it, as payment operators and evaders write names (`Gdn Shmry MWSSA` for Guidon
+/// Shimiray MWISSA): at least two words stripped.
+pub(super) fn vowelless(src: &Source, _rng: &mut Rng) -> Option<String> {
+    let ws = words(&src.base);
+    let mut stripped = 0;
+    let out: Vec<String> = ws
+        .iter()
+        .map(|w| {
+            if !w.is_ascii() || ascii_letters(w) < 4 || is_title(w) {
+                return w.clone();
+            }
+            let bare: String = w
+                .chars()
+                .enumerate()
+                .filter(|(i, c)| *i == 0 || !is_vowel(*c))
+                .map(|(_, c)| c)
+                .collect();
+            if ascii_letters(&bare) < 3 || bare == *w {
+                return w.clone();
+            }
+            stripped += 1;
+            bare
+        })
+        .collect();
+    (stripped >= 2).then(|| out.join(" "))
+}
+
+/// Korean syllables as McCune–Reischauer writes them (the DPRK's lists) and as Revised
+/// Romanization or the South's usage writes them; Chinese syllables in pinyin and in
+/// Wade–Giles (Taiwan, older lists). The deck's own table: the matcher's is not used to make
+/// its test cases.
+const ROMANISATIONS: &[(&str, &str)] = &[
+    ("chol", "cheol"),
+    ("yong", "yeong"),
+    ("song", "seong"),
+    ("jong", "jeong"),
+    ("chong", "jeong"),
+    ("un", "eun"),
+    ("pak", "park"),
+    ("ri", "lee"),
+    ("choe", "choi"),
+    ("chon", "jeon"),
+    ("hyon", "hyeon"),
+    ("sok", "seok"),
+    ("kwang", "gwang"),
+    ("kyong", "gyeong"),
+    ("myong", "myeong"),
+    ("tong", "dong"),
+    ("thae", "tae"),
+    ("pyong", "pyeong"),
+    ("chun", "jun"),
+    ("kum", "geum"),
+    ("kil", "gil"),
+    ("kon", "geon"),
+    ("zhang", "chang"),
+    ("zhou", "chou"),
+    ("zhao", "chao"),
+    ("zheng", "cheng"),
+    ("zhong", "chung"),
+    ("zhi", "chih"),
+    ("xu", "hsu"),
+    ("xiao", "hsiao"),
+    ("xie", "hsieh"),
+    ("xin", "hsin"),
+    ("xiang", "hsiang"),
+    ("xing", "hsing"),
+    ("qin", "chin"),
+    ("qiang", "chiang"),
+    ("jiang", "chiang"),
+    ("jin", "chin"),
+    ("jian", "chien"),
+    ("jun", "chun"),
+    ("zeng", "tseng"),
+    ("zou", "tsou"),
+    ("cai", "tsai"),
+    ("cao", "tsao"),
+    ("dong", "tung"),
+    ("hong", "hung"),
+    ("long", "lung"),
+    ("guo", "kuo"),
+    ("gao", "kao"),
+    ("guang", "kuang"),
+    ("deng", "teng"),
+    ("ren", "jen"),
+    ("rong", "jung"),
+];
+
+/// A word's syllables from [`ROMANISATIONS`], greedily from the start (XIAOMING: XIAO, MING).
+fn respelt(word: &str) -> Option<String> {
+    let lower = word.to_ascii_lowercase();
+    if let Some((_, other)) = ROMANISATIONS
+        .iter()
+        .find(|(a, b)| *a == lower || *b == lower)
+        .map(|(a, b)| if *a == lower { (a, b) } else { (b, a) })
+    {
+        return Some(recase(word, other));
+    }
+    // Two syllables of a given name written together: respell the first and hyphenate.
+    for (a, b) in ROMANISATIONS {
+        if let Some(rest) = lower.strip_prefix(a)
+            && rest.len() >= 2
+        {
+            return Some(recase(word, &format!("{b}-{rest}")));
+        }
+    }
+    None
+}
+
+/// A Chinese or Korean name in the other romanisation: every word the table knows respelt
+/// (`KIM Chol Yong` → `KIM Cheol Yeong`, `ZHANG Xiaoming` → `CHANG Hsiao-ming`).
+pub(super) fn romanised_syllables(src: &Source, _rng: &mut Rng) -> Option<String> {
+    if !src.person || !syllabic(&src.base) {
+        return None;
+    }
+    let ws = words(&src.base);
+    let mut changed = 0;
+    let out: Vec<String> = ws
+        .iter()
+        .map(|w| match respelt(w) {
+            Some(other) => {
+                changed += 1;
+                other
+            }
+            None => w.clone(),
+        })
+        .collect();
+    (changed > 0).then(|| out.join(" "))
+}
+
+/// A slip in a syllable of a Chinese or Korean name that makes no syllable (`Ki Nqm KIM`
+/// for KIM Ki Nam): a letter of a word of two to four letters changed for a neighbouring
+/// key, where the result reads as no syllable of the language.
+pub(super) fn syllable_typo(src: &Source, rng: &mut Rng) -> Option<String> {
+    if !src.person || !syllabic(&src.base) {
+        return None;
+    }
+    edit_one_word(
+        &src.base,
+        rng,
+        |w| (2..=4).contains(&ascii_letters(w)) && w.is_ascii(),
+        |w, rng| {
+            let mut chars: Vec<char> = w.chars().collect();
+            let i = rng.below(chars.len());
+            let c = *chars.get(i)?;
+            let (_, near) = QWERTY.iter().find(|(k, _)| *k == c.to_ascii_lowercase())?;
+            let near: Vec<char> = near.chars().filter(|n| n.is_ascii_alphabetic()).collect();
+            let n = *rng.pick(&near)?;
+            *chars.get_mut(i)? = if c.is_ascii_uppercase() {
+                n.to_ascii_uppercase()
+            } else {
+                n
+            };
+            let typo: String = chars.into_iter().collect();
+            let reads = sanctum_names::Syllables::of(&typo.to_ascii_lowercase());
+            reads.systems().is_empty().then_some(typo)
+        },
+    )
+}
+
+/// Whether a name is Chinese or Korean by its shape (every word syllables, a family name
+/// at an end).
+fn syllabic(name: &str) -> bool {
+    let latin = sanctum_names::to_latin(&sanctum_names::normalize(name));
+    let ws: Vec<&str> = latin.split_whitespace().collect();
+    let syllables: Vec<sanctum_names::Syllables> =
+        ws.iter().map(|w| sanctum_names::Syllables::of(w)).collect();
+    let refs: Vec<&sanctum_names::Syllables> = syllables.iter().collect();
+    let systems = sanctum_names::name_systems(name, &ws, &refs);
+    systems.contains(sanctum_names::System::Mandarin)
+        || systems.contains(sanctum_names::System::Korean)
+}

@@ -664,6 +664,34 @@ mod tests {
     }
 
     #[test]
+    fn names_stripped_of_their_vowels() {
+        // Every word stripped: a long skeleton is evidence, a short one less.
+        for (query, listed) in [
+            ("Gdn Shmry MWSSA", "Guidon Shimiray MWISSA"),
+            ("Vychslv FTSV", "Vyacheslav FETISOV"),
+            ("MHMD Al-Hmd", "Mohammed AL-HAMID"),
+        ] {
+            let s = score(query, listed, true);
+            assert!(s > 0.889, "{query} / {listed}: {s}");
+        }
+        // A doubled consonant is written once.
+        assert!(vowels_dropped("mohammed", "mhmd") && !vowels_dropped("mohammed", "mhnd"));
+        // Three letters kept say less than five.
+        assert!(
+            score("Gdn Smith", "Guidon Smith", true) < score("Shmry Smith", "Shimiray Smith", true)
+        );
+    }
+
+    #[test]
+    fn a_slip_that_makes_no_syllable() {
+        assert!(score("Ki Nqm KIM", "KIM Ki Nam", true) > 0.9);
+        // A slip into another syllable is another name.
+        assert!(score("Ki Nom KIM", "KIM Ki Nam", true) < 0.8);
+        // Not in a name that is not syllabic: three letters admit no edit there.
+        assert!(score("Jon Nqm Smith", "Jon Nam Smith", true) < 0.889);
+    }
+
+    #[test]
     fn field_limits() {
         assert!(at_field_limit(20) && at_field_limit(17) && at_field_limit(35));
         assert!(!at_field_limit(16) && !at_field_limit(21) && !at_field_limit(15));

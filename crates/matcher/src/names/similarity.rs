@@ -12,8 +12,8 @@ use crate::model::{
     CHANGED_IN_FOUR_SIMILARITY, EXACT_SIMILARITY, FIRST_LETTER_PENALTY, INITIAL_SIMILARITY_OTHER,
     INITIAL_SIMILARITY_PERSON, LONG_PREFIX_SIMILARITY, OCR_SIMILARITY, ONE_EDIT_SIMILARITY,
     PER_EDIT_PENALTY, PHONETIC_MIN_JARO_WINKLER, PHONETIC_SIMILARITY, SHORT_PREFIX_SIMILARITY,
-    UNLIKELY_SWAP_PENALTY, VARIANT_SIMILARITY, VOWEL_IN_FOUR_SIMILARITY, VOWELS_DROPPED_SIMILARITY,
-    is_initial,
+    SYLLABLE_SLIP_SIMILARITY, UNLIKELY_SWAP_PENALTY, VARIANT_SIMILARITY, VOWEL_IN_FOUR_SIMILARITY,
+    is_initial, vowels_dropped_similarity,
 };
 use sanctum_names::{NameToken, SyllableMatch, Syllables, Systems, TokenKind};
 
@@ -89,7 +89,30 @@ pub(crate) fn token_similarity(
                 return (VARIANT_SIMILARITY, How::Variant);
             }
             SyllableMatch::Different => return (0.0, How::Fuzzy),
-            _ => {}
+            SyllableMatch::Unknown => {
+                // A slip that makes no syllable, in a word too short for the spelling
+                // rules' edits (NQM for NAM): one letter changed (the index's `z` keys).
+                let a_reads = !fa
+                    .syllables
+                    .systems()
+                    .intersection(syllabic.either)
+                    .is_empty();
+                let b_reads = !fb
+                    .syllables
+                    .systems()
+                    .intersection(syllabic.either)
+                    .is_empty();
+                if a_reads != b_reads
+                    && a.text.len() == 3
+                    && b.text.len() == 3
+                    && a.kind == TokenKind::Name
+                    && b.kind == TokenKind::Name
+                    && bounded_osa(&a.text, &b.text, 1) == 1
+                {
+                    return (SYLLABLE_SLIP_SIMILARITY, How::Fuzzy);
+                }
+            }
+            SyllableMatch::Same => {}
         }
     }
     // Scanned documents confuse 1/I/l, 0/O, 5/S: the same after folding is the same token.
@@ -196,7 +219,13 @@ pub(crate) fn token_similarity(
     // Vowels dropped (MHLLA for MAHALLA, not Sarina for Serrano): the shorter spelling is the
     // longer one with some of its vowels left out.
     if short >= 3 && (vowels_dropped(&a.text, &b.text) || vowels_dropped(&b.text, &a.text)) {
-        consider(VOWELS_DROPPED_SIMILARITY, How::Skeleton);
+        let written = if a.text.len() < b.text.len() { a } else { b };
+        let kept = written
+            .text
+            .chars()
+            .filter(|c| !"aeiou".contains(*c))
+            .count();
+        consider(vowels_dropped_similarity(kept), How::Skeleton);
     }
     if short >= 4 && long > short && (ka.starts_with(kb) || kb.starts_with(ka)) {
         // A longer remainder is a name of its own (MAHMUD / MAHMOUDZADEH, KOVAL / KOVALENKO).

@@ -340,12 +340,16 @@ pub(crate) fn vowels_dropped(long: &str, short: &str) -> bool {
         return false;
     }
     let mut short_chars = short.chars().peekable();
+    let mut previous = None;
     for c in long.chars() {
         if short_chars.peek() == Some(&c) {
             short_chars.next();
-        } else if !"aeiouy".contains(c) {
+        } else if !"aeiouy".contains(c) && previous != Some(c) {
+            // A consonant the short spelling lacks, unless it doubles the one before
+            // (MHMD / MOHAMMED: the doubled M is written once).
             return false;
         }
+        previous = Some(c);
     }
     short_chars.next().is_none()
 }

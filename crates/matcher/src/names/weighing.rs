@@ -5,7 +5,7 @@
 
 use super::alignment::{Alignment, cut_legal_word, inside_legal_form};
 use super::similarity::TokenFeatures;
-use super::spelling::{bounded_osa, unlikely_edit, unlikely_swap};
+use super::spelling::{bounded_osa, unlikely_edit, unlikely_swap, vowels_dropped};
 use super::{NameTokens, RawMatch};
 use crate::How;
 use crate::model::{
@@ -222,7 +222,14 @@ pub(super) fn weigh(
     {
         score *= NONE_SPELT_ALIKE;
     }
-    if words_aligned >= 2 && !aligned.iter().any(spelt_alike) {
+    // A name written without its vowels throughout is one way of writing it (MHMD, Gdn
+    // Shmry MWSSA), not words that each differ.
+    let stripped = aligned
+        .iter()
+        .filter(|&&(i, j, ..)| vowels_dropped(&l[j].text, &q[i].text))
+        .count();
+    let stripped_throughout = stripped >= 2 && stripped == aligned.len();
+    if words_aligned >= 2 && !aligned.iter().any(spelt_alike) && !stripped_throughout {
         score *= NONE_SPELT_ALIKE;
     }
     // Different legal forms (LLC against JSC) make a different company more likely.
