@@ -122,6 +122,7 @@ pub const CLASSES: &[&str] = &[
     "vowelless",
     "romanised_syllables",
     "syllable_typo",
+    "one_family_name",
 ];
 
 /// The group a class belongs to. Unknown class names count as customers (negatives), so a
@@ -138,7 +139,8 @@ pub fn group_of(class: &str) -> Group {
         | "titles"
         | "punctuation"
         | "case"
-        | "romanised_syllables" => Group::Benign,
+        | "romanised_syllables"
+        | "one_family_name" => Group::Benign,
         "homoglyphs" | "invisible" | "dropped_vowels" | "doubled_letters" | "phonetic"
         | "vowelless" => Group::Adversarial,
         "ocr" | "keyboard_typo" | "transposition" | "truncation_20" | "truncation_35"
@@ -185,6 +187,7 @@ const VARIANT_CLASSES: &[(&str, VariantFn, bool)] = &[
     ("vowelless", variants::vowelless, false),
     ("romanised_syllables", variants::romanised_syllables, false),
     ("syllable_typo", variants::syllable_typo, false),
+    ("one_family_name", variants::one_family_name, true),
 ];
 
 /// Builds the deck. Deterministic for a given seed; never panics on any entity.

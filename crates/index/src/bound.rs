@@ -235,7 +235,11 @@ pub fn prepare(
         let lenient = if !listed {
             model::query_leftover_weight(w, true)
         } else if family.contains(&t.key) {
-            w
+            if model::double_family_name(family) {
+                model::ONE_OF_TWO_FAMILY_NAMES_SHARE * w
+            } else {
+                w
+            }
         } else {
             model::omitted_weight(w)
         };

@@ -154,6 +154,17 @@ pub const OMITTED_NAME_SHARE: f64 = 0.15;
 /// and grandfather's names (Yasir Sab'awi Ibrahim Hasan AL-TIKRITI) is routinely left out
 /// whole, so a third name left out tells no more than two.
 pub const OMITTED_NAMES_MAX: f64 = 0.3;
+/// One word of a listed two-word family name (CABELLO RONDON, PLANCARTE SOLIS) a query
+/// leaves out while it has the other, a share of its weight: Spanish and Portuguese names
+/// are written with one family name as often as with both, and with either one.
+pub const ONE_OF_TWO_FAMILY_NAMES_SHARE: f64 = 0.2;
+
+/// Whether a listed family name of these keys is a double one, either word of which a
+/// person may go by.
+pub fn double_family_name(family: &[String]) -> bool {
+    family.len() == 2 && family[0] != family[1]
+}
+
 /// A listed word a query cut at a field limit took away, a share of its weight: the query
 /// says nothing of it.
 pub const CUT_AWAY_SHARE: f64 = 0.03;

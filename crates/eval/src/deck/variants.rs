@@ -1501,3 +1501,23 @@ fn syllabic(name: &str) -> bool {
     systems.contains(sanctum_names::System::Mandarin)
         || systems.contains(sanctum_names::System::Korean)
 }
+
+/// A person with a double family name (CABELLO RONDON, Diosdado) written with one of the
+/// two, either one (`Diosdado RONDON`, `Diosdado CABELLO`), as Spanish and Portuguese names
+/// often are.
+pub(super) fn one_family_name(src: &Source, rng: &mut Rng) -> Option<String> {
+    if !src.person || src.family_words != Some(2) {
+        return None;
+    }
+    let mut ws = words(&src.base);
+    if ws.len() < 3
+        || ws
+            .iter()
+            .any(|w| sanctum_names::is_particle(&w.to_lowercase()))
+    {
+        return None;
+    }
+    let first_family = ws.len() - 2;
+    ws.remove(first_family + rng.below(2));
+    Some(ws.join(" "))
+}

@@ -462,8 +462,19 @@ mod tests {
         };
         assert!(cut("Jose Albino QUINTERO", &family) > 0.9);
         // Not at a field limit (22 characters as written), the family name's missing word
-        // weighs fully.
+        // weighs fully, unless it is one of two (either word of a double family name).
         let spaced = NameTokens::new("Jose  Albino  QUINTERO", analyze("Jose Albino QUINTERO"));
+        assert!(compare(&spaced, &listed, &family, true).score > 0.889);
+        let listed = NameTokens::new(
+            "QUINTERO MERAZ LOPEZ, Jose Albino",
+            analyze("QUINTERO MERAZ LOPEZ, Jose Albino"),
+        );
+        let family: Vec<String> = analyze("QUINTERO MERAZ LOPEZ")
+            .keys()
+            .map(String::from)
+            .collect();
+        let cut = NameTokens::new("Jose Albino QUINTERO", analyze("Jose Albino QUINTERO"));
+        assert!(compare(&cut, &listed, &family, true).score > 0.9);
         assert!(compare(&spaced, &listed, &family, true).score < 0.89);
     }
 
@@ -689,6 +700,38 @@ mod tests {
         assert!(score("Ki Nom KIM", "KIM Ki Nam", true) < 0.8);
         // Not in a name that is not syllabic: three letters admit no edit there.
         assert!(score("Jon Nqm Smith", "Jon Nam Smith", true) < 0.889);
+    }
+
+    #[test]
+    fn either_word_of_a_double_family_name() {
+        let family: Vec<String> = analyze("CABELLO RONDON").keys().map(String::from).collect();
+        let listed = "CABELLO RONDON, Diosdado";
+        let compared = |query: &str| {
+            compare(
+                &NameTokens::new(query, analyze(query)),
+                &NameTokens::new(listed, analyze(listed)),
+                &family,
+                true,
+            )
+            .score
+        };
+        assert!(
+            compared("Diosdado RONDON") > 0.889,
+            "{}",
+            compared("Diosdado RONDON")
+        );
+        assert!(compared("Diosdado CABELLO") > 0.889);
+        // Another given name with one of them is another person.
+        assert!(compared("Pedro RONDON") < 0.8);
+        // A single family name is not left out so.
+        let single = ["putin".to_string()];
+        let putin = compare(
+            &NameTokens::new("Vladimir", analyze("Vladimir")),
+            &NameTokens::new("PUTIN, Vladimir", analyze("PUTIN, Vladimir")),
+            &single,
+            true,
+        );
+        assert!(putin.score < 0.8);
     }
 
     #[test]

@@ -341,17 +341,20 @@ pub(crate) fn vowels_dropped(long: &str, short: &str) -> bool {
     }
     let mut short_chars = short.chars().peekable();
     let mut previous = None;
+    let mut vowel_dropped = false;
     for c in long.chars() {
         if short_chars.peek() == Some(&c) {
             short_chars.next();
-        } else if !"aeiouy".contains(c) && previous != Some(c) {
+        } else if "aeiouy".contains(c) {
+            vowel_dropped = true;
+        } else if previous != Some(c) {
             // A consonant the short spelling lacks, unless it doubles the one before
             // (MHMD / MOHAMMED: the doubled M is written once).
             return false;
         }
         previous = Some(c);
     }
-    short_chars.next().is_none()
+    vowel_dropped && short_chars.next().is_none()
 }
 
 /// Consonants only, doubled letters collapsed: dropped vowels and doubled letters vanish.

@@ -151,9 +151,19 @@ pub(super) fn weigh(
             .zip(&l_used)
             .any(|(o, used)| *used && o.key == *key)
     };
+    // One word of a double family name left out while the other is met (Diosdado RONDON /
+    // CABELLO RONDON, Diosdado) is a way of writing the name, not a name that differs.
+    let double_family = model::double_family_name(family);
     for (j, t) in l.iter().enumerate() {
         if l_used[j] {
             tally.met(l_sim[j], lw[j]);
+        } else if lenient
+            && double_family
+            && !word_for_initial
+            && family.contains(&t.key)
+            && family.iter().any(|k| *k != t.key && met(k))
+        {
+            tally.omitted(model::ONE_OF_TWO_FAMILY_NAMES_SHARE * lw[j]);
         } else if !lenient
             || word_for_initial
             || skipped_first == Some(j)
