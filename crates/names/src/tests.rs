@@ -144,3 +144,13 @@ proptest! {
     }
 
 }
+
+#[test]
+fn a_cyrillic_letter_alone_is_an_initial() {
+    let texts =
+        |name: &str| -> Vec<String> { analyze(name).tokens.into_iter().map(|t| t.text).collect() };
+    assert_eq!(texts("Ю. Ковальчук"), ["y", "kovalchuk"]);
+    assert_eq!(texts("Ж.Ю. Иванова"), ["z", "y", "ivanova"]);
+    // A word of Cyrillic letters is romanised whole.
+    assert_eq!(texts("Юрий"), ["yuriy"]);
+}

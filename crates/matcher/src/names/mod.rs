@@ -735,6 +735,12 @@ mod tests {
     }
 
     #[test]
+    fn cyrillic_initials() {
+        assert!(score("Ю. Ковальчук", "KOVALCHUK, Yuriy", true) > 0.889);
+        assert!(score("Ж. Иванова", "IVANOVA, Zhanna", true) > 0.889);
+    }
+
+    #[test]
     fn field_limits() {
         assert!(at_field_limit(20) && at_field_limit(17) && at_field_limit(35));
         assert!(!at_field_limit(16) && !at_field_limit(21) && !at_field_limit(15));

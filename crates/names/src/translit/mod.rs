@@ -60,6 +60,20 @@ pub fn to_latin(text: &str) -> String {
     let mut raw = String::with_capacity(text.len() + 16);
     let mut run: Vec<char> = Vec::with_capacity(16);
     for word in text.split(char::is_whitespace) {
+        // A Cyrillic letter alone is an initial (Ю. КОВАЛЬЧУК): its romanisation's first
+        // letter, as Yuriy's initial is Y, not the two letters YU.
+        let mut letters = word.chars();
+        if let (Some(c), None) = (letters.next(), letters.next())
+            && letter_script(c) == Script::Cyrillic
+        {
+            let mut latin = String::new();
+            cyrillic::transliterate(&[c], cyrillic_language, &mut latin);
+            if let Some(first) = latin.chars().next() {
+                raw.push(first);
+                raw.push(' ');
+                continue;
+            }
+        }
         let mut run_script = Script::Other;
         for c in word.chars() {
             let script = char_run_script(c, run_script);
