@@ -260,7 +260,10 @@ pub fn prepare(
         });
         let bit: Mask = 1 << i;
         shape.weight += w as f32;
-        if w >= NAME_WORD_MIN_WEIGHT && !legal_part {
+        // A query word that may be a misspelt particle (SL for AL) is light: the matcher
+        // weighs it as the particle it meets.
+        let particle_like = !listed && model::may_be_misspelt_particle(t);
+        if w >= NAME_WORD_MIN_WEIGHT && !legal_part && !particle_like {
             shape.heavy |= bit;
             shape.heavy_count += 1;
             shape.heavy_miss_lenient = shape.heavy_miss_lenient.min(cap(lenient) as f32);

@@ -125,6 +125,26 @@ pub fn is_initial(t: &NameToken) -> bool {
     t.kind == TokenKind::Initial || (t.text.len() == 1 && t.kind != TokenKind::Number)
 }
 
+/// A two-letter name word one letter from a two-letter particle (SL / AL, EK / EL): a
+/// misspelt particle where the other name has that particle, and weighed as one there. The
+/// bound counts such a word as met whatever it meets.
+pub fn may_be_misspelt_particle(t: &NameToken) -> bool {
+    t.kind == TokenKind::Name && t.text.len() == 2 && misspelt_particle_of(&t.text).is_some()
+}
+
+/// The two-letter particle a two-letter word is one letter from, if any (the first in
+/// order: AS is one from AD, AL, AR, AZ alike).
+pub fn misspelt_particle_of(word: &str) -> Option<&'static str> {
+    const TWO_LETTER_PARTICLES: [&str; 14] = [
+        "ad", "al", "ar", "az", "da", "de", "di", "do", "du", "el", "la", "le", "ud", "ul",
+    ];
+    let w = word.as_bytes();
+    TWO_LETTER_PARTICLES.into_iter().find(|p| {
+        let p = p.as_bytes();
+        w.len() == 2 && (w[0] == p[0]) != (w[1] == p[1])
+    })
+}
+
 /// What a token weighs. `org`: it is a word of company names (`names::is_org_word`).
 pub fn base_weight(t: &NameToken, org: bool) -> f64 {
     if is_initial(t) {

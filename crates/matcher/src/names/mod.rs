@@ -741,6 +741,14 @@ mod tests {
     }
 
     #[test]
+    fn misspelt_particles() {
+        assert!(score("Mohammed SL GHABRA", "Mohammed AL GHABRA", true) > 0.95);
+        assert!(score("Ahmad EK-SAYED", "Ahmad EL SAYED", true) > 0.95);
+        // A two-letter name is no particle where the other name has none.
+        assert!(score("Mohammed SL GHABRA", "Mohammed GHABRA", true) < 0.95);
+    }
+
+    #[test]
     fn field_limits() {
         assert!(at_field_limit(20) && at_field_limit(17) && at_field_limit(35));
         assert!(!at_field_limit(16) && !at_field_limit(21) && !at_field_limit(15));

@@ -9,11 +9,11 @@ use super::spelling::{
 };
 use crate::How;
 use crate::model::{
-    CHANGED_IN_FOUR_SIMILARITY, EXACT_SIMILARITY, FIRST_LETTER_PENALTY, INITIAL_SIMILARITY_OTHER,
-    INITIAL_SIMILARITY_PERSON, LONG_PREFIX_SIMILARITY, OCR_SIMILARITY, ONE_EDIT_SIMILARITY,
-    PER_EDIT_PENALTY, PHONETIC_MIN_JARO_WINKLER, PHONETIC_SIMILARITY, SHORT_PREFIX_SIMILARITY,
-    SYLLABLE_SLIP_SIMILARITY, UNLIKELY_SWAP_PENALTY, VARIANT_SIMILARITY, VOWEL_IN_FOUR_SIMILARITY,
-    is_initial, vowels_dropped_similarity,
+    self, CHANGED_IN_FOUR_SIMILARITY, EXACT_SIMILARITY, FIRST_LETTER_PENALTY,
+    INITIAL_SIMILARITY_OTHER, INITIAL_SIMILARITY_PERSON, LONG_PREFIX_SIMILARITY, OCR_SIMILARITY,
+    ONE_EDIT_SIMILARITY, PER_EDIT_PENALTY, PHONETIC_MIN_JARO_WINKLER, PHONETIC_SIMILARITY,
+    SHORT_PREFIX_SIMILARITY, SYLLABLE_SLIP_SIMILARITY, UNLIKELY_SWAP_PENALTY, VARIANT_SIMILARITY,
+    VOWEL_IN_FOUR_SIMILARITY, is_initial, vowels_dropped_similarity,
 };
 use sanctum_names::{NameToken, SyllableMatch, Syllables, Systems, TokenKind};
 
@@ -121,6 +121,15 @@ pub(crate) fn token_similarity(
     }
     if a.kind == TokenKind::Number || b.kind == TokenKind::Number {
         return (0.0, How::Fuzzy);
+    }
+    // A listed particle misspelt in the query (SL GHABRA for AL GHABRA): one letter of two
+    // changed.
+    if b.kind == TokenKind::Particle
+        && model::may_be_misspelt_particle(a)
+        && b.text.len() == 2
+        && bounded_osa(&a.text, &b.text, 1) == 1
+    {
+        return (ONE_EDIT_SIMILARITY, How::Fuzzy);
     }
     if fa.initial || fb.initial {
         let other = if fa.initial { b } else { a };

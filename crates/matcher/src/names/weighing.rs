@@ -96,6 +96,13 @@ pub(super) fn weigh(
             }
         }
     }
+    // A query word aligned with a listed particle as its misspelling weighs as the
+    // particle (the bound counts such a word met: `model::may_be_misspelt_particle`).
+    for &(i, j, ..) in &aligned {
+        if l[j].kind == TokenKind::Particle && q[i].kind == TokenKind::Name {
+            qw[i] = qw[i].min(model::PARTICLE_WEIGHT);
+        }
+    }
     // Each token counts once, at the best similarity of the alignments it takes part in
     // (a joined run aligns several tokens with one).
     let mut q_sim = vec![0.0f64; q.len()];
