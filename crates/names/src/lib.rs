@@ -12,7 +12,8 @@
 //!    Cyrillic, Greek, Arabic, Hebrew, Korean, Chinese, Japanese kana;
 //!    any_ascii for the rest).
 //! 3. [`tokens`]: the words, with glued Arabic particles split
-//!    (ALZAWAHIRI → al zawahiri). [`classify`] tells a name word from a
+//!    (ALZAWAHIRI → al zawahiri), and numbers written in words as digits
+//!    (FORTY-FOUR → 44). [`classify`] tells a name word from a
 //!    [`TokenKind::Particle`], [`TokenKind::Honorific`],
 //!    [`TokenKind::Generation`], [`TokenKind::Stopword`] or
 //!    [`TokenKind::LegalForm`]; [`strip_honorifics`] drops titles and
@@ -34,6 +35,7 @@
 
 mod legal;
 mod normalize;
+mod numbers;
 mod phonetic;
 mod script;
 mod syllables;

@@ -53,6 +53,7 @@ pub fn tokens(text: &str) -> Vec<String> {
         split_glued(&digits_as_letters(word), &mut out);
     }
     join_abd(&mut out);
+    crate::numbers::number_words(&mut out);
     out
 }
 

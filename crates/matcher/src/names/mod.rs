@@ -749,6 +749,12 @@ mod tests {
     }
 
     #[test]
+    fn numbers_in_words() {
+        assert!(score("Brigade Fourty-four", "Brigade 44", false) > 0.99);
+        assert!(score("Brigade Forty-five", "Brigade 44", false) < 0.8);
+    }
+
+    #[test]
     fn field_limits() {
         assert!(at_field_limit(20) && at_field_limit(17) && at_field_limit(35));
         assert!(!at_field_limit(16) && !at_field_limit(21) && !at_field_limit(15));
