@@ -19,6 +19,8 @@
 //! - `z` the deletions of a three-letter word, looked up by a query word of three letters
 //!   that reads as no syllable (NQM / NAM: the matcher forgives such a slip in a Chinese or
 //!   Korean name);
+//! - `n` the given names a familiar form stands for, and a given name some familiar form
+//!   stands for (TED / THEODORE: `sanctum_names::given_name_keys`);
 //! - `h` the first four letters of a token of eight or more (two edits near its end);
 //! - `x` the key's proper prefixes of three letters or more on the listed side, looked up by
 //!   the query's whole key of four letters or more, or three when the query was cut at a
@@ -233,6 +235,10 @@ pub fn token_keys(t: &NameToken, token: u8, side: Side, fuzzy: bool, out: &mut V
     // for one. Vietnamese has one spelling per syllable: its text key serves.
     if t.kind == TokenKind::Name {
         syllable_keys(&t.text, &mut |h| push(h, false));
+        // A given name and its familiar forms meet on the name (TED / Theodore).
+        for name in sanctum_names::given_name_keys(&t.key) {
+            push(hash(b'n', &[name.as_bytes()]), false);
+        }
     }
     if t.phonetic.len() >= 2 {
         push(hash(b'p', &[t.phonetic.as_bytes()]), false);

@@ -621,6 +621,8 @@ pub enum How {
     Prefix,
     /// Tokens split or joined (JSCARGUMENT / JSC ARGUMENT).
     Joined,
+    /// A given name and its familiar form (TED / Theodore, SASHA / Aleksandr).
+    Familiar,
 }
 
 /// One query token aligned with one listed token.

@@ -34,6 +34,9 @@ use sanctum_names::{NameToken, TokenKind};
 pub const EXACT_SIMILARITY: f64 = 1.0;
 /// The same variant key (Mohammed / Muhammad): another romanisation of one name.
 pub const VARIANT_SIMILARITY: f64 = 0.97;
+/// A given name and its familiar form (TED / Theodore, BOB / Robert): another name of the
+/// same person, less sure than a spelling (TED is also Edward's).
+pub const FAMILIAR_SIMILARITY: f64 = 0.9;
 /// The same text once OCR look-alikes are folded (1/I/l, 0/O, rn/m: `names::ocr_fold`).
 pub const OCR_SIMILARITY: f64 = 0.93;
 /// An initial and a word of its letter, in a person's name (V. / Vladimir).

@@ -34,6 +34,7 @@
 //! panic-free on any input.
 
 mod legal;
+mod nicknames;
 mod normalize;
 mod numbers;
 mod phonetic;
@@ -44,6 +45,7 @@ mod translit;
 mod variant;
 
 pub use legal::{legal_form, tag as legal_tag};
+pub use nicknames::given_name_keys;
 pub use normalize::normalize;
 pub use phonetic::{phonetic, skeleton};
 pub use syllables::{SyllableMatch, Syllables, System, Systems, name_systems, script_systems};

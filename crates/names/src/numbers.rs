@@ -78,7 +78,7 @@ pub(crate) fn number_words(tokens: &mut Vec<String>) {
             continue;
         };
         let (mut total, mut current) = (0u64, 0u64);
-        let mut add = |w: Word, total: &mut u64, current: &mut u64| match w {
+        let add = |w: Word, total: &mut u64, current: &mut u64| match w {
             Word::Unit(v) | Word::Teen(v) | Word::Ten(v) => *current += v,
             Word::Hundred => *current = (*current).max(1) * 100,
             Word::Thousand => {

@@ -543,6 +543,7 @@ fn how_label(how: sanctum_matcher::How) -> &'static str {
         H::Initial => "initial",
         H::Prefix => "cut short",
         H::Joined => "joined",
+        H::Familiar => "familiar form",
     }
 }
 

@@ -755,6 +755,13 @@ mod tests {
     }
 
     #[test]
+    fn familiar_forms_of_given_names() {
+        assert!(score("Ted Doe", "Theodore Doe", true) > 0.889);
+        assert!(score("Sasha Ivanov", "Aleksandr IVANOV", true) > 0.889);
+        assert!(score("Bob Doe", "William Doe", true) < 0.8);
+    }
+
+    #[test]
     fn field_limits() {
         assert!(at_field_limit(20) && at_field_limit(17) && at_field_limit(35));
         assert!(!at_field_limit(16) && !at_field_limit(21) && !at_field_limit(15));

@@ -78,6 +78,17 @@ pub(crate) fn token_similarity(
     if a.key == b.key && !a.key.is_empty() {
         return (VARIANT_SIMILARITY, How::Variant);
     }
+    // A given name and its familiar form, or two familiar forms of one name.
+    if a.kind == TokenKind::Name && b.kind == TokenKind::Name {
+        let names = sanctum_names::given_name_keys(&a.key);
+        if !names.is_empty()
+            && sanctum_names::given_name_keys(&b.key)
+                .iter()
+                .any(|k| names.contains(k))
+        {
+            return (model::FAMILIAR_SIMILARITY, How::Familiar);
+        }
+    }
     // Names written in syllables: another romanisation of the same syllables is the same
     // name (CHOL / CHEOL, ZHANG / CHANG); an edit into other valid syllables is another
     // name (FANG / WANG, SANG / SONG), however small.
