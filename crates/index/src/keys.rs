@@ -16,9 +16,9 @@
 //!   neighbourhood of SymSpell);
 //! - `y` the classes of the syllables a Chinese or Korean word reads as, in each of its
 //!   readings (CHOL / CHEOL, ZHANG / CHANG: `sanctum_names::Syllables`);
-//! - `z` the deletions of a three-letter word, looked up by a query word of three letters
-//!   that reads as no syllable (NQM / NAM: the matcher forgives such a slip in a Chinese or
-//!   Korean name);
+//! - `z` the deletions of a word of two or three letters, looked up by a query word of two
+//!   or three letters that reads as no syllable (NQM / NAM, FI / RI: the matcher forgives
+//!   such a slip in a Chinese or Korean name);
 //! - `n` the given names a familiar form stands for, and a given name some familiar form
 //!   stands for (TED / THEODORE: `sanctum_names::given_name_keys`);
 //! - `h` the first four letters of a token of eight or more (two edits near its end);
@@ -272,14 +272,14 @@ pub fn token_keys(t: &NameToken, token: u8, side: Side, fuzzy: bool, out: &mut V
     if !t.key.is_ascii() || !t.text.is_ascii() {
         return;
     }
-    // A slip in a three-letter syllable of a Chinese or Korean name that makes no syllable
-    // (NQM / NAM): listed words of three letters post their deletions, a query word of three
-    // letters that reads as no syllable looks its own up.
+    // A slip in a short syllable of a Chinese or Korean name that makes no syllable (NQM /
+    // NAM, FI / RI): listed words of two or three letters post their deletions, a query word
+    // of two or three letters that reads as no syllable looks its own up.
     if t.kind == TokenKind::Name
-        && text.len() == 3
+        && (2..=3).contains(&text.len())
         && (!query || Syllables::of(&t.text).systems().is_empty())
     {
-        for k in 0..3 {
+        for k in 0..text.len() {
             push(hash(b'z', &[&text[..k], &text[k + 1..]]), false);
         }
     }

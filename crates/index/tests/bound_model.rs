@@ -102,7 +102,7 @@ const SCRIPT: &[(&str, &str)] = &[
 /// be either side).
 const SYLLABIC_FAMILY: &[&str] = &["KIM", "LI", "PAK", "ZHANG", "XU", "JANG", "CHOE"];
 const SYLLABIC_GIVEN: &[&str] = &[
-    "Chol", "Yong", "Song", "Xiaoming", "Zhiming", "Jong", "Un", "Ho", "Nam", "Ki",
+    "Chol", "Yong", "Song", "Xiaoming", "Zhiming", "Jong", "Un", "Ho", "Nam", "Ki", "Guowei",
 ];
 const ROMANISED: &[(&str, &str)] = &[
     ("Chol", "Cheol"),
@@ -121,6 +121,7 @@ const ROMANISED: &[(&str, &str)] = &[
     ("Un", "Eun"),
     ("Zhiming", "Chih-ming"),
     ("CHOE", "CHOI"),
+    ("Guowei", "Kuo-wei"),
 ];
 
 /// A listed name: its words, the family name's words where the publisher marks it, and the

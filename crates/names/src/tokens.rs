@@ -139,7 +139,9 @@ fn split_glued(word: &str, out: &mut Vec<String>) {
                         && starts_with_consonant(&rest[2..]))
             }
         };
-        if plausible {
+        // A word written without its vowels (ALKSNDRVCH for Aleksandrovich) has no name
+        // glued to a particle: a name has vowels.
+        if plausible && rest.bytes().any(is_vowel) {
             out.push(particle.to_string());
             split_glued(rest, out);
             return;

@@ -1361,7 +1361,7 @@ pub(super) fn vowelless(src: &Source, _rng: &mut Rng) -> Option<String> {
 /// Romanization or the South's usage writes them; Chinese syllables in pinyin and in
 /// Wade–Giles (Taiwan, older lists). The deck's own table: the matcher's is not used to make
 /// its test cases.
-const ROMANISATIONS: &[(&str, &str)] = &[
+const KOREAN_ROMANISATIONS: &[(&str, &str)] = &[
     ("chol", "cheol"),
     ("yong", "yeong"),
     ("song", "seong"),
@@ -1384,6 +1384,8 @@ const ROMANISATIONS: &[(&str, &str)] = &[
     ("kum", "geum"),
     ("kil", "gil"),
     ("kon", "geon"),
+];
+const CHINESE_ROMANISATIONS: &[(&str, &str)] = &[
     ("zhang", "chang"),
     ("zhou", "chou"),
     ("zhao", "chao"),
@@ -1417,10 +1419,10 @@ const ROMANISATIONS: &[(&str, &str)] = &[
     ("rong", "jung"),
 ];
 
-/// A word's syllables from [`ROMANISATIONS`], greedily from the start (XIAOMING: XIAO, MING).
-fn respelt(word: &str) -> Option<String> {
+/// A word's syllables from `table`, greedily from the start (XIAOMING: XIAO, MING).
+fn respelt(word: &str, table: &[(&str, &str)]) -> Option<String> {
     let lower = word.to_ascii_lowercase();
-    if let Some((_, other)) = ROMANISATIONS
+    if let Some((_, other)) = table
         .iter()
         .find(|(a, b)| *a == lower || *b == lower)
         .map(|(a, b)| if *a == lower { (a, b) } else { (b, a) })
@@ -1428,7 +1430,7 @@ fn respelt(word: &str) -> Option<String> {
         return Some(recase(word, other));
     }
     // Two syllables of a given name written together: respell the first and hyphenate.
-    for (a, b) in ROMANISATIONS {
+    for (a, b) in table {
         if let Some(rest) = lower.strip_prefix(a)
             && rest.len() >= 2
         {
@@ -1441,14 +1443,19 @@ fn respelt(word: &str) -> Option<String> {
 /// A Chinese or Korean name in the other romanisation: every word the table knows respelt
 /// (`KIM Chol Yong` → `KIM Cheol Yeong`, `ZHANG Xiaoming` → `CHANG Hsiao-ming`).
 pub(super) fn romanised_syllables(src: &Source, _rng: &mut Rng) -> Option<String> {
-    if !src.person || !syllabic(&src.base) {
+    if !src.person {
         return None;
     }
+    // Each language's own romanisations: a Korean name is not respelt in Wade–Giles.
+    let table = match syllabic_language(&src.base)? {
+        sanctum_names::System::Korean => KOREAN_ROMANISATIONS,
+        _ => CHINESE_ROMANISATIONS,
+    };
     let ws = words(&src.base);
     let mut changed = 0;
     let out: Vec<String> = ws
         .iter()
-        .map(|w| match respelt(w) {
+        .map(|w| match respelt(w, table) {
             Some(other) => {
                 changed += 1;
                 other
@@ -1492,14 +1499,27 @@ pub(super) fn syllable_typo(src: &Source, rng: &mut Rng) -> Option<String> {
 /// Whether a name is Chinese or Korean by its shape (every word syllables, a family name
 /// at an end).
 fn syllabic(name: &str) -> bool {
+    syllabic_language(name).is_some()
+}
+
+/// The language a Chinese or Korean name is in by its shape: Korean where it reads as
+/// Korean only, else Chinese.
+fn syllabic_language(name: &str) -> Option<sanctum_names::System> {
     let latin = sanctum_names::to_latin(&sanctum_names::normalize(name));
     let ws: Vec<&str> = latin.split_whitespace().collect();
     let syllables: Vec<sanctum_names::Syllables> =
         ws.iter().map(|w| sanctum_names::Syllables::of(w)).collect();
     let refs: Vec<&sanctum_names::Syllables> = syllables.iter().collect();
     let systems = sanctum_names::name_systems(name, &ws, &refs);
-    systems.contains(sanctum_names::System::Mandarin)
-        || systems.contains(sanctum_names::System::Korean)
+    let chinese = systems.contains(sanctum_names::System::Mandarin)
+        || systems.contains(sanctum_names::System::WadeGiles);
+    if systems.contains(sanctum_names::System::Korean) && !chinese {
+        Some(sanctum_names::System::Korean)
+    } else if chinese {
+        Some(sanctum_names::System::Mandarin)
+    } else {
+        None
+    }
 }
 
 /// A person with a double family name (CABELLO RONDON, Diosdado) written with one of the

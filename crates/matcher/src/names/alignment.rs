@@ -22,10 +22,7 @@ pub(super) fn align(
 ) -> Alignment {
     let (q, l) = (&query.tokens, &listed.tokens);
     let mut lw = listed.weights.clone();
-    let syllabic = SyllableMode {
-        both: query.systems.intersection(listed.systems),
-        either: query.systems.union(listed.systems),
-    };
+    let syllabic = SyllableMode::of(query.systems, listed.systems);
     // Every pair worth aligning, best first; ties keep the published order.
     let mut pairs: Vec<(f64, How, usize, usize)> = Vec::with_capacity(q.len() * l.len());
     for (i, a) in q.iter().enumerate() {

@@ -15,7 +15,7 @@ use crate::model::{
     SHORT_PREFIX_SIMILARITY, SYLLABLE_SLIP_SIMILARITY, UNLIKELY_SWAP_PENALTY, VARIANT_SIMILARITY,
     VOWEL_IN_FOUR_SIMILARITY, is_initial, vowels_dropped_similarity,
 };
-use sanctum_names::{NameToken, SyllableMatch, Syllables, Systems, TokenKind};
+use sanctum_names::{NameToken, SyllableMatch, Syllables, System, Systems, TokenKind};
 
 /// What token comparisons need of a token beyond its analysis.
 #[derive(Debug, Clone)]
@@ -40,6 +40,25 @@ pub(crate) struct TokenFeatures {
 pub(crate) struct SyllableMode {
     pub(crate) both: Systems,
     pub(crate) either: Systems,
+}
+
+impl SyllableMode {
+    pub(crate) fn of(query: Systems, listed: Systems) -> SyllableMode {
+        let mut both = query.intersection(listed);
+        // One name written in Wade–Giles is read so against a Chinese name in pinyin (KUANG-FU
+        // / GUANGFU): the romanisation is the writer's, not the person's.
+        let chinese = |s: Systems| s.contains(System::Mandarin) || s.contains(System::WadeGiles);
+        if (query.contains(System::WadeGiles) || listed.contains(System::WadeGiles))
+            && chinese(query)
+            && chinese(listed)
+        {
+            both = both.union(Systems::of(System::WadeGiles));
+        }
+        SyllableMode {
+            both,
+            either: query.union(listed),
+        }
+    }
 }
 
 impl TokenFeatures {
@@ -102,7 +121,8 @@ pub(crate) fn token_similarity(
             SyllableMatch::Different => return (0.0, How::Fuzzy),
             SyllableMatch::Unknown => {
                 // A slip that makes no syllable, in a word too short for the spelling
-                // rules' edits (NQM for NAM): one letter changed (the index's `z` keys).
+                // rules' edits (NQM for NAM, FI for RI): one letter changed or two swapped
+                // (the index's `z` keys).
                 let a_reads = !fa
                     .syllables
                     .systems()
@@ -114,8 +134,8 @@ pub(crate) fn token_similarity(
                     .intersection(syllabic.either)
                     .is_empty();
                 if a_reads != b_reads
-                    && a.text.len() == 3
-                    && b.text.len() == 3
+                    && (2..=3).contains(&a.text.len())
+                    && a.text.len() == b.text.len()
                     && a.kind == TokenKind::Name
                     && b.kind == TokenKind::Name
                     && bounded_osa(&a.text, &b.text, 1) == 1

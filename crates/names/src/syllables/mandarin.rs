@@ -4,7 +4,7 @@
 // Hand-written: no crate of the registry maps romanisations of Mandarin onto each other;
 // the Wade–Giles rules are the standard's own, applied to the pinyin table below.
 
-use super::{Sets, Syllable};
+use super::{Sets, Syllable, System};
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -96,6 +96,9 @@ const WHOLE_WORDS: &[(&str, &[&str])] = &[
 struct Tables {
     /// Every spelling of a syllable, with the pinyin syllables (numbered from 1) it writes.
     spellings: HashMap<String, Vec<u16>>,
+    /// The same with every Wade–Giles reading, also those of spellings that are pinyin
+    /// syllables too (KUANG: kuang and guang).
+    wade_giles: HashMap<String, Vec<u16>>,
     whole_words: HashMap<&'static str, Vec<u16>>,
     /// Per syllable number, its class: syllables one spelling writes share one.
     class: Vec<u32>,
@@ -111,6 +114,16 @@ fn tables() -> &'static Tables {
         for (i, p) in pinyin.iter().enumerate() {
             let id = i as u16 + 1;
             spellings.entry(p.to_string()).or_default().push(id);
+        }
+        let mut all_readings = spellings.clone();
+        for (i, p) in pinyin.iter().enumerate() {
+            let id = i as u16 + 1;
+            for spelling in wade_giles(p) {
+                let ids = all_readings.entry(spelling).or_default();
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
         }
         for (i, p) in pinyin.iter().enumerate() {
             let id = i as u16 + 1;
@@ -144,7 +157,7 @@ fn tables() -> &'static Tables {
             }
             x
         }
-        for ids in spellings.values().chain(whole_words.values()) {
+        for ids in all_readings.values().chain(whole_words.values()) {
             for pair in ids.windows(2) {
                 let (a, b) = (
                     root(&mut parent, pair[0] as u32),
@@ -160,6 +173,7 @@ fn tables() -> &'static Tables {
         surnames.sort_unstable();
         Tables {
             spellings,
+            wade_giles: all_readings,
             whole_words,
             class,
             surnames,
@@ -180,12 +194,18 @@ fn syllable_of(ids: &[u16]) -> Option<Syllable> {
 }
 
 /// A spelling of one syllable, inside a word or a word of its own.
-pub(super) fn syllable(piece: &str) -> Option<Syllable> {
-    syllable_of(tables().spellings.get(piece)?)
+pub(super) fn syllable(piece: &str, system: System) -> Option<Syllable> {
+    let t = tables();
+    let table = if system == System::WadeGiles {
+        &t.wade_giles
+    } else {
+        &t.spellings
+    };
+    syllable_of(table.get(piece)?)
 }
 
 /// A word that is one syllable only as a whole (a Hong Kong surname spelling).
-pub(super) fn whole_word(word: &str) -> Option<Syllable> {
+pub(super) fn whole_word(word: &str, _system: System) -> Option<Syllable> {
     syllable_of(tables().whole_words.get(word)?)
 }
 

@@ -25,18 +25,28 @@ mod vietnamese;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum System {
     Mandarin,
+    /// Mandarin as Wade–Giles writes it without its apostrophes, where aspirated and plain
+    /// initials fall together (KUANG is GUANG and KUANG, PING is BING and PING): only for
+    /// names written so (a hyphenated given name, a spelling only Wade–Giles has).
+    WadeGiles,
     Korean,
     Vietnamese,
 }
 
 impl System {
-    const ALL: [System; 3] = [System::Mandarin, System::Korean, System::Vietnamese];
+    const ALL: [System; 4] = [
+        System::Mandarin,
+        System::WadeGiles,
+        System::Korean,
+        System::Vietnamese,
+    ];
 
     fn bit(self) -> u8 {
         match self {
             System::Mandarin => 1,
             System::Korean => 2,
             System::Vietnamese => 4,
+            System::WadeGiles => 8,
         }
     }
 }
@@ -209,7 +219,7 @@ impl Syllables {
 /// at most [`MAX_SYLLABLES`] syllables each).
 fn segment(token: &str, system: System) -> Vec<Reading> {
     let whole = match system {
-        System::Mandarin => mandarin::whole_word(token),
+        System::Mandarin | System::WadeGiles => mandarin::whole_word(token, system),
         System::Korean => korean::whole_word(token),
         System::Vietnamese => None,
     };
@@ -245,7 +255,7 @@ fn cut(bytes: &[u8], at: usize, system: System, current: &mut Reading, out: &mut
             continue;
         };
         let syllable = match system {
-            System::Mandarin => mandarin::syllable(piece),
+            System::Mandarin | System::WadeGiles => mandarin::syllable(piece, system),
             System::Korean => korean::syllable(piece),
             System::Vietnamese => vietnamese::syllable(piece),
         };
@@ -272,17 +282,31 @@ pub fn name_systems(text: &str, words: &[&str], syllables: &[&Syllables]) -> Sys
     for system in System::ALL {
         let every_word = syllables.iter().all(|s| s.in_system(system).is_some());
         let surname = |w: &&str| match system {
-            System::Mandarin => mandarin::is_surname(w),
+            System::Mandarin | System::WadeGiles => mandarin::is_surname(w),
             System::Korean => korean::is_surname(w),
             System::Vietnamese => vietnamese::is_surname(w),
         };
         let family_at_an_end =
             words.first().is_some_and(surname) || words.last().is_some_and(surname);
-        if every_word && family_at_an_end {
+        let written_so = system != System::WadeGiles || wade_giles_marks(text, words);
+        if every_word && family_at_an_end && written_so {
             systems.insert(system);
         }
     }
     systems
+}
+
+/// Whether a Chinese name is written in Wade–Giles: a given name hyphenated (KUANG-FU,
+/// HSIAO-MING), or a word only Wade–Giles spells (HSU, TSENG, CHIH).
+fn wade_giles_marks(text: &str, words: &[&str]) -> bool {
+    let hyphenated = text
+        .as_bytes()
+        .windows(3)
+        .any(|w| w[0].is_ascii_alphabetic() && w[1] == b'-' && w[2].is_ascii_alphabetic());
+    hyphenated
+        || words.iter().any(|w| {
+            segment(w, System::Mandarin).is_empty() && !segment(w, System::WadeGiles).is_empty()
+        })
 }
 
 /// The languages a name's script says it is in: Han without kana is Chinese, Hangul
