@@ -1490,7 +1490,12 @@ pub(super) fn syllable_typo(src: &Source, rng: &mut Rng) -> Option<String> {
                 n
             };
             let typo: String = chars.into_iter().collect();
-            let reads = sanctum_names::Syllables::of(&typo.to_ascii_lowercase());
+            let letters: String = typo
+                .chars()
+                .filter(char::is_ascii_alphabetic)
+                .map(|c| c.to_ascii_lowercase())
+                .collect();
+            let reads = sanctum_names::Syllables::of(&letters);
             reads.systems().is_empty().then_some(typo)
         },
     )

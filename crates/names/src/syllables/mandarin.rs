@@ -83,6 +83,12 @@ const WHOLE_WORDS: &[(&str, &[&str])] = &[
     ("hsu", &["xu"]),
     ("loh", &["luo"]),
     ("lim", &["lin"]),
+    ("chang", &["zhang"]),
+    ("cheng", &["zheng"]),
+    ("chou", &["zhou"]),
+    ("chao", &["zhao"]),
+    ("chu", &["zhu"]),
+    ("chen", &["zhen"]),
     ("kuo", &["guo"]),
     ("kao", &["gao"]),
     ("teng", &["deng"]),
@@ -129,9 +135,9 @@ fn tables() -> &'static Tables {
             let id = i as u16 + 1;
             for spelling in wade_giles(p) {
                 // A Wade–Giles spelling that is a pinyin syllable too is read as pinyin
-                // (PING is not BING), except CH for ZH, J and Q, which is how CHANG, CHENG
-                // and CHOU are written in names.
-                if number(&spelling).is_some() && !spelling.starts_with("ch") {
+                // (PING is not BING, CHUN is not JUN) unless the name is written in
+                // Wade–Giles (`System::WadeGiles`); family names are whole words below.
+                if number(&spelling).is_some() {
                     continue;
                 }
                 let ids = spellings.entry(spelling).or_default();
