@@ -727,8 +727,10 @@ mod tests {
             compared("Diosdado RONDON")
         );
         assert!(compared("Diosdado CABELLO") > 0.889);
-        // Another given name with one of them is another person.
+        // Another given name with one of them is another person, and so is a given name
+        // spelt otherwise.
         assert!(compared("Pedro RONDON") < 0.8);
+        assert!(compared("Diosdada RONDON") < 0.8);
         // A single family name is not left out so.
         let single = ["putin".to_string()];
         let putin = compare(

@@ -167,7 +167,10 @@ pub(super) fn weigh(
     };
     // One word of a double family name left out while the other is met (Diosdado RONDON /
     // CABELLO RONDON, Diosdado) is a way of writing the name, not a name that differs.
-    let double_family = model::double_family_name(family);
+    // Only where every word met is spelt alike: a family name left out and a given name spelt
+    // otherwise (ALEJANDRA / Alejandro REYES-BAEZ) is another person more often than not.
+    let double_family = model::double_family_name(family)
+        && aligned.iter().all(|a| a.2 >= SPELT_ALIKE_MIN);
     for (j, t) in l.iter().enumerate() {
         if l_used[j] {
             tally.met(l_sim[j], lw[j]);
