@@ -561,7 +561,9 @@ fn family_first(ws: &[String]) -> bool {
 /// Drops a middle name: never the first given name (titles before it aside) nor the family
 /// name.
 pub(super) fn token_drop(src: &Source, rng: &mut Rng) -> Option<String> {
-    if !src.person {
+    // A Chinese or Korean given name is its syllables together: KIM Kyong for KIM Kyong Hak
+    // is another name, not one left out.
+    if !src.person || syllabic(&src.base) {
         return None;
     }
     let mut ws = words(&src.base);
@@ -1535,14 +1537,25 @@ pub(super) fn one_family_name(src: &Source, rng: &mut Rng) -> Option<String> {
         return None;
     }
     let mut ws = words(&src.base);
-    if ws.len() < 3
-        || ws
-            .iter()
-            .any(|w| sanctum_names::is_particle(&w.to_lowercase()))
+    if ws.len() < 3 || syllabic(&src.base) {
+        return None;
+    }
+    // Two family names of one word each (no particle, suffix or hyphen: JUBAYR AL-RAWI and
+    // KINAHAN JUNIOR are not two family names).
+    let first_family = ws.len() - 2;
+    let plain = |w: &String| {
+        let lower = w.to_lowercase();
+        w.chars().all(char::is_alphabetic)
+            && !sanctum_names::is_particle(&lower)
+            && !sanctum_names::is_generation(&lower)
+    };
+    if !ws
+        .iter()
+        .all(|w| !sanctum_names::is_particle(&w.to_lowercase()))
+        || !ws[first_family..].iter().all(plain)
     {
         return None;
     }
-    let first_family = ws.len() - 2;
     ws.remove(first_family + rng.below(2));
     Some(ws.join(" "))
 }

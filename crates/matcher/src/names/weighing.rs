@@ -169,8 +169,8 @@ pub(super) fn weigh(
     // CABELLO RONDON, Diosdado) is a way of writing the name, not a name that differs.
     // Only where every word met is spelt alike: a family name left out and a given name spelt
     // otherwise (ALEJANDRA / Alejandro REYES-BAEZ) is another person more often than not.
-    let double_family = model::double_family_name(family)
-        && aligned.iter().all(|a| a.2 >= SPELT_ALIKE_MIN);
+    let double_family =
+        model::double_family_name(family) && aligned.iter().all(|a| a.2 >= SPELT_ALIKE_MIN);
     for (j, t) in l.iter().enumerate() {
         if l_used[j] {
             tally.met(l_sim[j], lw[j]);

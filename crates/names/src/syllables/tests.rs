@@ -37,13 +37,27 @@ fn mandarin_romanisations_are_one_syllable() {
 
 #[test]
 fn wade_giles_names_read_plain_and_aspirated_alike() {
-    for (a, b) in [("zhengzhong", "chengchung"), ("guangfu", "kuangfu"), ("jun", "chun")] {
-        assert_eq!(compare(a, b, System::WadeGiles), SyllableMatch::Same, "{a} {b}");
+    for (a, b) in [
+        ("zhengzhong", "chengchung"),
+        ("guangfu", "kuangfu"),
+        ("jun", "chun"),
+    ] {
+        assert_eq!(
+            compare(a, b, System::WadeGiles),
+            SyllableMatch::Same,
+            "{a} {b}"
+        );
         assert!(keys_meet(a, b), "{a} {b}");
     }
     // In pinyin they are other syllables.
-    assert_eq!(compare("jun", "chun", System::Mandarin), SyllableMatch::Different);
-    assert_eq!(compare("guang", "kuang", System::Mandarin), SyllableMatch::Different);
+    assert_eq!(
+        compare("jun", "chun", System::Mandarin),
+        SyllableMatch::Different
+    );
+    assert_eq!(
+        compare("guang", "kuang", System::Mandarin),
+        SyllableMatch::Different
+    );
 }
 
 #[test]
