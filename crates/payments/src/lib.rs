@@ -40,7 +40,8 @@ pub mod traffic;
 
 pub use jurisdictions::{Jurisdiction, Jurisdictions};
 pub use screen::{
-    Decision, Finding, FindingKind, Hit, ListMatch, Lists, PaymentFilter, Verdict, Via,
+    Decision, Finding, FindingKind, Hit, ListMatch, Lists, PaymentFilter, TransactionVerdict,
+    Verdict, Via,
 };
 
 use sanctum_limits::Limits;
@@ -165,6 +166,11 @@ pub struct Party {
     /// Every line of the party as written, for the free-text scan of names split over
     /// lines or written into the address.
     pub lines: Vec<Text>,
+    /// The transactions of the message the party belongs to (positions in
+    /// [`Message::transactions`]): one for a transaction's creditor, those of its payment
+    /// information block for a pain.001 debtor; `None`: the whole message (headers, group
+    /// header, MT).
+    pub transactions: Option<Range<usize>>,
 }
 
 impl Party {
@@ -182,6 +188,7 @@ impl Party {
             lei: None,
             identifiers: Vec::new(),
             lines: Vec::new(),
+            transactions: None,
         }
     }
 }
@@ -193,6 +200,20 @@ pub struct FreeText {
     pub underlying: bool,
     /// The field's lines as written (35 characters each in MT).
     pub lines: Vec<Text>,
+    /// The transactions it belongs to, as [`Party::transactions`].
+    pub transactions: Option<Range<usize>>,
+}
+
+/// One transaction of a message that carries several: an ISO 20022 CdtTrfTxInf (pacs.008,
+/// pacs.009, each of pain.001's payment information blocks).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Transaction {
+    /// Its element's path (`FIToFICstmrCdtTrf/CdtTrfTxInf`).
+    pub location: String,
+    /// Its end-to-end id (else its instruction or transaction id).
+    pub reference: Option<Text>,
+    /// Its element's bytes in the input.
+    pub span: Range<usize>,
 }
 
 /// One payment message.
@@ -210,6 +231,9 @@ pub struct Message {
     /// Every BIC written anywhere in the message: headers, parties, agents.
     pub bics: Vec<Text>,
     pub free_texts: Vec<FreeText>,
+    /// The transactions of an ISO 20022 message, each screened to a verdict of its own;
+    /// empty for MT (one transfer per message).
+    pub transactions: Vec<Transaction>,
 }
 
 impl Message {

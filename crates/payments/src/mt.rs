@@ -165,6 +165,7 @@ fn read_one(text: &str, span: std::ops::Range<usize>) -> Result<Message, Message
                 location: field.tag.clone(),
                 underlying: in_underlying,
                 lines: field.lines.clone(),
+                transactions: None,
             });
             continue;
         }
@@ -200,6 +201,7 @@ fn read_one(text: &str, span: std::ops::Range<usize>) -> Result<Message, Message
         parties,
         bics,
         free_texts,
+        transactions: Vec::new(),
     })
 }
 
