@@ -130,7 +130,10 @@ pub struct Finding {
     pub location: String,
 }
 
+/// A message's (or a transaction's) verdict. Named `MessageDecision` in the OpenAPI
+/// document: `Decision` there is a reviewer's (sanctum-review's).
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = MessageDecision))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Decision {

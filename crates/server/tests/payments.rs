@@ -355,6 +355,29 @@ fn a_held_payment_becomes_a_case_released_under_four_eyes_over_http() {
     );
     let verify = desk.get("aud", "/v1/audit/verify").json();
     assert_eq!(verify["broken"], serde_json::Value::Null, "{verify}");
+
+    // The document: `record` and its 503; a reviewer's decisions and a message's verdict
+    // are two schemas, not one name shared.
+    let doc = desk.server.get("/openapi.json", None).json();
+    let operation = &doc["paths"]["/v1/screen/message"]["post"];
+    let record = operation["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "record")
+        .expect("the record parameter");
+    assert_eq!(record["schema"]["type"], "boolean");
+    assert!(operation["responses"]["503"].is_object());
+    let schemas = &doc["components"]["schemas"];
+    let decisions = schemas["Decision"]["enum"].as_array().unwrap();
+    for decision in ["release", "block", "reject", "false_positive"] {
+        assert!(decisions.contains(&decision.into()), "{decisions:?}");
+    }
+    assert_eq!(
+        schemas["MessageDecision"]["enum"],
+        serde_json::json!(["clean", "hold"])
+    );
+    assert!(schemas["TransactionVerdict"]["properties"]["hits"].is_object());
 }
 
 /// The SDN of 2022-05-08 screened in this process, for cases decided on a fixed clock.
