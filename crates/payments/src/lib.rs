@@ -7,8 +7,10 @@
 //! with its role, the MT tag or MX path it came from, name, address lines, town, country,
 //! account, BIC, LEI and other identifiers), every BIC anywhere in it (headers included),
 //! and its [`FreeText`] fields (MT 70/72/77B, MX remittance information and
-//! instructions). Every value is a [`Text`]: the value and the byte span of the raw input it
-//! was read from, so a hit can be highlighted in the message the operator sees.
+//! instructions), and for ISO 20022 its [`Transaction`]s (each CdtTrfTxInf), which every
+//! party and text is placed in. Every value is a [`Text`]: the value and the byte span of
+//! the raw input it was read from, so a hit can be highlighted in the message the operator
+//! sees.
 //!
 //! - [`mt`]: the block and field reader for FIN messages (`{1:…}{2:…}{3:…}{4:…-}{5:…}`),
 //!   and the meaning of each field option (A: BIC, D: name and address, F: structured,
@@ -18,7 +20,8 @@
 //!   addresses and identifiers, and the free-text elements.
 //! - [`ident`]: BIC shape and country; IBAN checksum (mod 97) and country.
 //! - [`screen`]: a [`PaymentFilter`] over the screener's parties gives each message a
-//!   [`Verdict`] (clean or hold, each [`Hit`] with its field and byte span, R16 findings);
+//!   [`Verdict`] (clean or hold, each [`Hit`] with its field and byte span, R16 findings,
+//!   and a [`TransactionVerdict`] per transaction of an ISO 20022 message);
 //!   [`jurisdictions`]: sanctioned countries and regions by code and place name.
 //! - [`traffic`]: realistic clean MT103 traffic, to measure false holds and speed.
 //!
@@ -30,6 +33,9 @@
 //! Bad input is an error naming the byte offset and the reason ([`MessageError`]); input
 //! larger than `max_message_bytes` or deeper than `max_xml_depth` is refused; nothing
 //! panics.
+//!
+//! A held message becomes a review case in sanctum-review (`payments`), which this crate
+//! does not depend on: the server's `held_message` joins the two, for the CLI too.
 
 pub mod ident;
 pub mod jurisdictions;

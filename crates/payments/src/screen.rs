@@ -8,7 +8,13 @@
 //! listed name words with how many names use each. [`PaymentFilter::screen`] gives a
 //! [`Verdict`]: `hold` when anything hit, each [`Hit`] with the field and the byte span it
 //! was found in, and R16 completeness [`Finding`]s, which do not hold a payment on their
-//! own.
+//! own. An ISO 20022 message's transactions get a [`TransactionVerdict`] each: the hits of
+//! the fields read inside the transaction, inside its pain.001 block, and outside any (the
+//! headers).
+//!
+//! A party's name is scored with the party's country where the message gives one (MX
+//! `Ctry`, MT 50F/59F line 3, and the `CC/TOWN` line 50K and 59 end in), as a customer's
+//! name is with its country.
 //!
 //! Free text (MT 70/72/77B, MX remittance information and instructions, and every party's
 //! lines, where a name may run over two lines or sit in the address) is cut into words;
