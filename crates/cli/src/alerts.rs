@@ -34,7 +34,8 @@ pub enum AlertsCommand {
         #[command(flatten)]
         key: KeyArg,
     },
-    /// Propose a decision on an alert one holds.
+    /// Propose a decision on an alert one holds: false_positive, true_match or escalate
+    /// for a customer's; release, block, reject or escalate for a held payment's.
     Propose {
         id: i64,
         #[arg(long, value_parser = parse_decision)]
@@ -42,7 +43,8 @@ pub enum AlertsCommand {
         /// A reason code from [review] reason_codes (needed for a false positive).
         #[arg(long)]
         reason: Option<String>,
-        /// Needed with reason `other`, a true match or an escalation.
+        /// Needed with reason `other`, a true match, an escalation and every payment
+        /// decision.
         #[arg(long)]
         comment: Option<String>,
         #[command(flatten)]
@@ -145,7 +147,9 @@ pub fn run(ctx: &Context, command: AlertsCommand) -> Result<ExitCode> {
                 .into_iter()
                 .filter(|m| m.alert_id == id)
                 .collect();
-            let card = json!({"alert": alert, "history": history, "memory": memory});
+            let payment = sanctum_review::payments::message(review.conn(), id)?;
+            let card = json!({"alert": alert, "history": history, "memory": memory,
+                              "payment": payment});
             say!("{}", serde_json::to_string_pretty(&card)?)?;
         }
         AlertsCommand::Claim { id, key } => {

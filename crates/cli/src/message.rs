@@ -54,6 +54,12 @@ pub struct MessageScreenArgs {
     /// Write the summary here as JSON: messages, held, unreadable, time per message.
     #[arg(long, value_name = "FILE")]
     summary: Option<PathBuf>,
+    /// Record each held message as a payment case in the review tables (an alert of the
+    /// book `payments`, released, blocked or rejected under four eyes with `sanctum alerts
+    /// propose` and `approve`); its verdict gives the case id as `case`. A message recorded
+    /// before gives its case again.
+    #[arg(long)]
+    record: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -130,6 +136,16 @@ fn screen(ctx: &Context, args: MessageScreenArgs) -> Result<ExitCode> {
         },
     )?;
     drop(store);
+    let mut review = if args.record {
+        Some(ctx.open_review()?.1)
+    } else {
+        None
+    };
+    let versions: std::collections::BTreeMap<String, u32> = lists
+        .versions
+        .iter()
+        .map(|version| (version.source.clone(), version.seq))
+        .collect();
     if lists.versions.is_empty() {
         bail!("the store holds no list: run `sanctum update` first");
     }
@@ -188,6 +204,22 @@ fn screen(ctx: &Context, args: MessageScreenArgs) -> Result<ExitCode> {
                     let mut record = serde_json::to_value(&verdict)?;
                     record["file"] = name.clone().into();
                     record["message"] = index.into();
+                    if let Some(review) = review.as_mut()
+                        && verdict.decision == Decision::Hold
+                    {
+                        let held = sanctum_server::payments::held_message(
+                            &raw,
+                            message,
+                            &verdict,
+                            screener.parties(),
+                            &versions,
+                        )?;
+                        let recorded = review
+                            .record_held_payment(&held)
+                            .with_context(|| format!("{name}: recording the held message"))?;
+                        record["case"] = recorded.case.into();
+                        record["case_created"] = recorded.created.into();
+                    }
                     records.push(record);
                 }
             }

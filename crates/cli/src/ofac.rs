@@ -1,5 +1,6 @@
 //! `sanctum report ofac-blocked ALERT`: the draft of OFAC's blocked-property report for an
-//! alert closed as a true match, with its due date.
+//! alert closed as a true match or a payment blocked, or of the report on a rejected
+//! transaction for a payment rejected, with its due date.
 
 use crate::OutputFormat;
 use crate::config::Context;
@@ -9,7 +10,9 @@ use std::process::ExitCode;
 
 #[derive(Subcommand)]
 pub enum ReportCommand {
-    /// Draft the Report of Blocked Property (31 CFR 501.603), due in 10 US business days.
+    /// Draft the Report of Blocked Property (31 CFR 501.603) of a true match or a blocked
+    /// payment, or the report on a rejected transaction (501.604) of a rejected payment,
+    /// due in 10 US business days.
     OfacBlocked {
         alert: i64,
         #[arg(long, value_enum, default_value = "table")]
@@ -27,8 +30,18 @@ pub fn run(ctx: &Context, command: ReportCommand) -> Result<ExitCode> {
                 OutputFormat::Json => say!("{}", serde_json::to_string_pretty(&draft)?)?,
                 OutputFormat::Table => {
                     say!(
-                        "Report of Blocked Property (draft) for alert {}: blocked {}, due {}{}",
+                        "{} (draft) for alert {}: {} {}, due {}{}",
+                        match draft.report {
+                            sanctum_review::report::ReportKind::BlockedProperty =>
+                                "Report of Blocked Property",
+                            sanctum_review::report::ReportKind::RejectedTransaction =>
+                                "Report on Rejected Transaction",
+                        },
                         draft.alert,
+                        match draft.report {
+                            sanctum_review::report::ReportKind::BlockedProperty => "blocked",
+                            sanctum_review::report::ReportKind::RejectedTransaction => "rejected",
+                        },
                         draft.blocked_on,
                         draft.due,
                         if draft.overdue { " — OVERDUE" } else { "" }

@@ -239,3 +239,73 @@ fn four_eyes_are_enforced_at_the_command_line() {
         stderr(&out)
     );
 }
+
+#[test]
+fn a_held_message_is_recorded_as_a_case_and_blocked_under_four_eyes() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let data = data.path();
+    store_fixture(data);
+    let root = add_user(data, None, "root", "admin");
+    let ana = add_user(data, Some(&root), "ana", "analyst");
+    let rex = add_user(data, Some(&root), "rex", "reviewer");
+    let message = data.join("mt103.fin");
+    std::fs::write(
+        &message,
+        "{1:F01BANKDEFFAXXX0000000000}{2:I103BANKBEBBXXXXN}{4:\r\n:20:PAY-7\r\n:23B:CRED\r\n:32A:220301EUR100,\r\n:50K:/DE89370400440532013000\r\nHANS MUELLER\r\nDE/DUESSELDORF\r\n:59:/BE71096123456769\r\nIVAN PETROVICH SIDOROV\r\nBRUSSELS\r\n:71A:SHA\r\n-}",
+    )
+    .expect("message file");
+    let screen = || {
+        let out = run(sanctum(data)
+            .args(["message", "screen"])
+            .arg(&message)
+            .arg("--record"));
+        assert_eq!(out.status.code(), Some(4), "held: {}", stderr(&out));
+        let verdict: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON line");
+        assert_eq!(verdict["decision"], "hold");
+        (
+            verdict["case"].as_u64().expect("a case id"),
+            verdict["case_created"].clone(),
+        )
+    };
+    let (case, created) = screen();
+    assert_eq!(created, true);
+    assert_eq!(screen(), (case, serde_json::json!(false)), "recorded once");
+    let id = case.to_string();
+    let card = run(sanctum(data).args(["alerts", "show", &id]));
+    let card: serde_json::Value = serde_json::from_slice(&card.stdout).expect("card");
+    assert_eq!(card["alert"]["book"], "payments");
+    assert_eq!(card["payment"]["reference"], "PAY-7");
+
+    let out = run(acting(data, Some(&ana)).args(["alerts", "claim", &id]));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = run(acting(data, Some(&ana)).args([
+        "alerts",
+        "propose",
+        &id,
+        "--decision",
+        "true_match",
+        "--comment",
+        "x",
+    ]));
+    assert!(!out.status.success(), "a customer's decision on a payment");
+    let out = run(acting(data, Some(&ana)).args([
+        "alerts",
+        "propose",
+        &id,
+        "--decision",
+        "block",
+        "--comment",
+        "the listed person",
+    ]));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = run(acting(data, Some(&ana)).args(["alerts", "approve", &id]));
+    assert!(!out.status.success(), "an analyst does not approve");
+    let out = run(acting(data, Some(&rex)).args(["alerts", "approve", &id]));
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(alert_state(data, case as u32), "closed");
+    let out = run(sanctum(data).args(["report", "ofac-blocked", &id, "--format", "json"]));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let draft: serde_json::Value = serde_json::from_slice(&out.stdout).expect("draft");
+    assert_eq!(draft["report"], "blocked_property");
+    assert!(draft["due"].as_str().expect("due") > draft["blocked_on"].as_str().expect("day"));
+}

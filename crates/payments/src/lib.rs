@@ -7,8 +7,10 @@
 //! with its role, the MT tag or MX path it came from, name, address lines, town, country,
 //! account, BIC, LEI and other identifiers), every BIC anywhere in it (headers included),
 //! and its [`FreeText`] fields (MT 70/72/77B, MX remittance information and
-//! instructions). Every value is a [`Text`]: the value and the byte span of the raw input it
-//! was read from, so a hit can be highlighted in the message the operator sees.
+//! instructions), and for ISO 20022 its [`Transaction`]s (each CdtTrfTxInf), which every
+//! party and text is placed in. Every value is a [`Text`]: the value and the byte span of
+//! the raw input it was read from, so a hit can be highlighted in the message the operator
+//! sees.
 //!
 //! - [`mt`]: the block and field reader for FIN messages (`{1:…}{2:…}{3:…}{4:…-}{5:…}`),
 //!   and the meaning of each field option (A: BIC, D: name and address, F: structured,
@@ -18,7 +20,8 @@
 //!   addresses and identifiers, and the free-text elements.
 //! - [`ident`]: BIC shape and country; IBAN checksum (mod 97) and country.
 //! - [`screen`]: a [`PaymentFilter`] over the screener's parties gives each message a
-//!   [`Verdict`] (clean or hold, each [`Hit`] with its field and byte span, R16 findings);
+//!   [`Verdict`] (clean or hold, each [`Hit`] with its field and byte span, R16 findings,
+//!   and a [`TransactionVerdict`] per transaction of an ISO 20022 message);
 //!   [`jurisdictions`]: sanctioned countries and regions by code and place name.
 //! - [`traffic`]: realistic clean MT103 traffic, to measure false holds and speed.
 //!
@@ -30,6 +33,9 @@
 //! Bad input is an error naming the byte offset and the reason ([`MessageError`]); input
 //! larger than `max_message_bytes` or deeper than `max_xml_depth` is refused; nothing
 //! panics.
+//!
+//! A held message becomes a review case in sanctum-review (`payments`), which this crate
+//! does not depend on: the server's `held_message` joins the two, for the CLI too.
 
 pub mod ident;
 pub mod jurisdictions;
@@ -40,7 +46,8 @@ pub mod traffic;
 
 pub use jurisdictions::{Jurisdiction, Jurisdictions};
 pub use screen::{
-    Decision, Finding, FindingKind, Hit, ListMatch, Lists, PaymentFilter, Verdict, Via,
+    Decision, Finding, FindingKind, Hit, ListMatch, Lists, PaymentFilter, TransactionVerdict,
+    Verdict, Via,
 };
 
 use sanctum_limits::Limits;
@@ -165,6 +172,11 @@ pub struct Party {
     /// Every line of the party as written, for the free-text scan of names split over
     /// lines or written into the address.
     pub lines: Vec<Text>,
+    /// The transactions of the message the party belongs to (positions in
+    /// [`Message::transactions`]): one for a transaction's creditor, those of its payment
+    /// information block for a pain.001 debtor; `None`: the whole message (headers, group
+    /// header, MT).
+    pub transactions: Option<Range<usize>>,
 }
 
 impl Party {
@@ -182,6 +194,7 @@ impl Party {
             lei: None,
             identifiers: Vec::new(),
             lines: Vec::new(),
+            transactions: None,
         }
     }
 }
@@ -193,6 +206,20 @@ pub struct FreeText {
     pub underlying: bool,
     /// The field's lines as written (35 characters each in MT).
     pub lines: Vec<Text>,
+    /// The transactions it belongs to, as [`Party::transactions`].
+    pub transactions: Option<Range<usize>>,
+}
+
+/// One transaction of a message that carries several: an ISO 20022 CdtTrfTxInf (pacs.008,
+/// pacs.009, each of pain.001's payment information blocks).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Transaction {
+    /// Its element's path (`FIToFICstmrCdtTrf/CdtTrfTxInf`).
+    pub location: String,
+    /// Its end-to-end id (else its instruction or transaction id).
+    pub reference: Option<Text>,
+    /// Its element's bytes in the input.
+    pub span: Range<usize>,
 }
 
 /// One payment message.
@@ -210,6 +237,9 @@ pub struct Message {
     /// Every BIC written anywhere in the message: headers, parties, agents.
     pub bics: Vec<Text>,
     pub free_texts: Vec<FreeText>,
+    /// The transactions of an ISO 20022 message, each screened to a verdict of its own;
+    /// empty for MT (one transfer per message).
+    pub transactions: Vec<Transaction>,
 }
 
 impl Message {

@@ -165,6 +165,7 @@ fn read_one(text: &str, span: std::ops::Range<usize>) -> Result<Message, Message
                 location: field.tag.clone(),
                 underlying: in_underlying,
                 lines: field.lines.clone(),
+                transactions: None,
             });
             continue;
         }
@@ -200,6 +201,7 @@ fn read_one(text: &str, span: std::ops::Range<usize>) -> Result<Message, Message
         parties,
         bics,
         free_texts,
+        transactions: Vec::new(),
     })
 }
 
@@ -388,8 +390,24 @@ fn read_party(party: &mut Party, option: Option<char>, lines: &[Text]) {
                 party.name = Some(name.clone());
             }
             party.address.extend(lines.cloned());
+            party.country = party.address.iter().rev().find_map(country_of_town_line);
         }
     }
+}
+
+/// The country of an address line written `CC/TOWN`, as the free-format name and address
+/// of 50K and 59 end in practice: the structured options' line 3 (`3/CC/TOWN`) written
+/// without its number, which the translation rules between MT and ISO 20022 (CBPR+) map to
+/// the postal address's country and town. A line whose first two characters are letters
+/// before a slash and a place (`DE/DUESSELDORF`), not a code word (`/INV/`).
+fn country_of_town_line(line: &Text) -> Option<Text> {
+    let bytes = line.value.as_bytes();
+    let written = bytes.len() > 3
+        && bytes[..2].iter().all(u8::is_ascii_uppercase)
+        && bytes[2] == b'/'
+        && bytes[3..].iter().any(u8::is_ascii_alphabetic);
+    (written && sanctum_model::country::code(&line.value[..2]).is_some())
+        .then(|| Text::new(&line.value[..2], line.span.start..line.span.start + 2))
 }
 
 /// Option F (50F, 59F): a party identifier or account line, then numbered lines.
@@ -548,6 +566,26 @@ RUE DE LA LOI 16\r\n\
         );
         assert_eq!(originator.account.as_ref().unwrap().value, "12345678");
         assert_eq!(message.parties[1].town.as_ref().unwrap().value, "LONDON");
+    }
+
+    #[test]
+    fn a_free_format_address_ending_in_country_and_town_gives_the_country() {
+        let text = ":20:X\n:50K:/DE89370400440532013000\nHANS MUELLER\n12 HAUPTSTRASSE\nDE/HAMBURG\n:59:/BE71096123456769\nACME TRADING SPRL\nBRUSSELS\n-\n";
+        let message = &read_text(text).unwrap()[0];
+        let (originator, beneficiary) = (&message.parties[0], &message.parties[1]);
+        let country = originator.country.as_ref().expect("a country");
+        assert_eq!(
+            (country.value.as_str(), &text[country.span.clone()]),
+            ("DE", "DE")
+        );
+        assert_eq!(originator.address.len(), 2, "the line stays address");
+        assert_eq!(beneficiary.country, None, "a town alone names no country");
+        // Neither a code word nor two letters that are no country.
+        for line in ["/INV/77", "XX/SOMEWHERE", "DE/12"] {
+            let text = format!(":20:X\n:59:/BE71096123456769\nACME\n{line}\n-\n");
+            let message = &read_text(&text).unwrap()[0];
+            assert_eq!(message.parties[0].country, None, "{line}");
+        }
     }
 
     #[test]

@@ -11,13 +11,17 @@
 //! - an account (DbtrAcct, CdtrAcct, …) gives its IBAN or other id to the party it follows;
 //! - free text ([`FREE_TEXT`]): remittance information, instructions to agents, regulatory
 //!   reporting, proprietary purpose;
-//! - inside UndrlygCstmrCdtTrf (pacs.009 COV) everything is marked underlying.
+//! - inside UndrlygCstmrCdtTrf (pacs.009 COV) everything is marked underlying;
+//! - each CdtTrfTxInf is a [`Transaction`]: what is read inside it belongs to it, what a
+//!   pain.001 payment information block (PmtInf) says outside its transactions (the
+//!   debtor, its agent) belongs to each of the block's transactions, and the headers to
+//!   every transaction.
 //!
 //! A DOCTYPE is refused (ISO 20022 messages have none; it is how entity attacks start), as
 //! is nesting past `max_xml_depth` and a document that ends inside an element.
 
 use crate::ident;
-use crate::{FreeText, Message, MessageError, Party, Role, Syntax, Text};
+use crate::{FreeText, Message, MessageError, Party, Role, Syntax, Text, Transaction};
 use quick_xml::Reader;
 use quick_xml::events::Event;
 use sanctum_limits::Limits;
@@ -100,6 +104,29 @@ fn container_role(name: &str, parent: Option<&str>) -> Option<Role> {
     stem.ends_with("Agt").then_some(Role::OtherAgent)
 }
 
+/// A transaction element (CdtTrfTxInf) or a payment information block (PmtInf) being read:
+/// where it starts, and the first transaction, party and free text read inside it.
+struct Scope {
+    depth: usize,
+    first_transaction: usize,
+    first_party: usize,
+    first_text: usize,
+}
+
+impl Scope {
+    /// Gives the parties and free texts read inside the scope, not yet placed in a
+    /// narrower one, the transactions from its first to `transactions_end`.
+    fn close(&self, parties: &mut [Party], free_texts: &mut [FreeText], transactions_end: usize) {
+        let range = self.first_transaction..transactions_end;
+        for party in parties.iter_mut().skip(self.first_party) {
+            party.transactions.get_or_insert(range.clone());
+        }
+        for text in free_texts.iter_mut().skip(self.first_text) {
+            text.transactions.get_or_insert(range.clone());
+        }
+    }
+}
+
 /// An open container: its party and where it sits in the stack.
 struct Open {
     party: Party,
@@ -125,6 +152,10 @@ pub fn read(input: &[u8], limits: &Limits) -> Result<Message, MessageError> {
     let mut free_texts: Vec<FreeText> = Vec::new();
     let mut reference: Option<Text> = None;
     let mut kind: Option<String> = None;
+    let mut transactions: Vec<Transaction> = Vec::new();
+    // The open transaction (CdtTrfTxInf) and payment information block (PmtInf).
+    let mut transaction_scope: Option<Scope> = None;
+    let mut block_scope: Option<Scope> = None;
     let mut saw_document = false;
     let mut text = String::new();
     let mut text_span = 0..0;
@@ -173,6 +204,22 @@ pub fn read(input: &[u8], limits: &Limits) -> Result<Message, MessageError> {
                     Some(owner) => container_role(owner, None),
                     None => container_role(&name, parent),
                 };
+                let scope = || Scope {
+                    depth: stack.len(),
+                    first_transaction: transactions.len(),
+                    first_party: parties.len(),
+                    first_text: free_texts.len(),
+                };
+                if name == "CdtTrfTxInf" && transaction_scope.is_none() {
+                    transaction_scope = Some(scope());
+                    transactions.push(Transaction {
+                        location: path(&stack, &name),
+                        reference: None,
+                        span: before..after,
+                    });
+                } else if name == "PmtInf" && block_scope.is_none() {
+                    block_scope = Some(scope());
+                }
                 if let Some(role) = role {
                     let underlying = stack.iter().any(|element| element == "UndrlygCstmrCdtTrf");
                     let location = path(&stack, account_of.unwrap_or(&name));
@@ -233,6 +280,18 @@ pub fn read(input: &[u8], limits: &Limits) -> Result<Message, MessageError> {
                 if !value.is_empty() {
                     let leaf = Text::new(value, text_span.clone());
                     let parent = stack.last().map(String::as_str);
+                    if transaction_scope.is_some()
+                        && let Some(current) = transactions.last_mut()
+                        && parent == Some("PmtId")
+                    {
+                        match name.as_str() {
+                            "EndToEndId" => current.reference = Some(leaf.clone()),
+                            "InstrId" | "TxId" => {
+                                current.reference.get_or_insert(leaf.clone());
+                            }
+                            _ => {}
+                        }
+                    }
                     let into = Gathered {
                         open: &mut open,
                         bics: &mut bics,
@@ -258,6 +317,15 @@ pub fn read(input: &[u8], limits: &Limits) -> Result<Message, MessageError> {
                         Some(_) => attach_account(&mut parties, done.party),
                         None => parties.push(done.party),
                     }
+                }
+                if let Some(scope) = transaction_scope.take_if(|scope| scope.depth == stack.len()) {
+                    scope.close(&mut parties, &mut free_texts, transactions.len());
+                    if let Some(current) = transactions.last_mut() {
+                        current.span.end = after;
+                    }
+                }
+                if let Some(scope) = block_scope.take_if(|scope| scope.depth == stack.len()) {
+                    scope.close(&mut parties, &mut free_texts, transactions.len());
                 }
             }
             Event::Eof => {
@@ -286,6 +354,7 @@ pub fn read(input: &[u8], limits: &Limits) -> Result<Message, MessageError> {
         parties,
         bics,
         free_texts,
+        transactions,
     })
 }
 
@@ -406,6 +475,7 @@ fn place_leaf(
                 location,
                 underlying,
                 lines: vec![leaf],
+                transactions: None,
             });
         }
     }

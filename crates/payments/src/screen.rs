@@ -8,7 +8,13 @@
 //! listed name words with how many names use each. [`PaymentFilter::screen`] gives a
 //! [`Verdict`]: `hold` when anything hit, each [`Hit`] with the field and the byte span it
 //! was found in, and R16 completeness [`Finding`]s, which do not hold a payment on their
-//! own.
+//! own. An ISO 20022 message's transactions get a [`TransactionVerdict`] each: the hits of
+//! the fields read inside the transaction, inside its pain.001 block, and outside any (the
+//! headers).
+//!
+//! A party's name is scored with the party's country where the message gives one (MX
+//! `Ctry`, MT 50F/59F line 3, and the `CC/TOWN` line 50K and 59 end in), as a customer's
+//! name is with its country.
 //!
 //! Free text (MT 70/72/77B, MX remittance information and instructions, and every party's
 //! lines, where a name may run over two lines or sit in the address) is cut into words;
@@ -90,6 +96,19 @@ pub struct Hit {
     /// How the name scored (name hits and free text), as `/v1/screen` explains a match.
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub explanation: Option<Explanation>,
+    /// The transactions of the message the field belongs to ([`crate::Party::transactions`]);
+    /// `None`: every one.
+    #[serde(skip)]
+    pub transactions: Option<Range<usize>>,
+}
+
+impl Hit {
+    /// Whether the hit holds transaction `index` of its message.
+    pub fn concerns(&self, index: usize) -> bool {
+        self.transactions
+            .as_ref()
+            .is_none_or(|range| range.contains(&index))
+    }
 }
 
 /// What a completeness check found missing (FATF Recommendation 16: originator and
@@ -117,7 +136,10 @@ pub struct Finding {
     pub location: String,
 }
 
+/// A message's (or a transaction's) verdict. Named `MessageDecision` in the OpenAPI
+/// document: `Decision` there is a reviewer's (sanctum-review's).
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = MessageDecision))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Decision {
@@ -134,9 +156,52 @@ pub struct Verdict {
     /// The message's bytes in the input.
     #[cfg_attr(feature = "openapi", schema(value_type = crate::ByteSpan))]
     pub span: Range<usize>,
+    /// `hold` when any hit (any transaction held).
     pub decision: Decision,
     pub hits: Vec<Hit>,
     pub findings: Vec<Finding>,
+    /// For an ISO 20022 message, one verdict per transaction (CdtTrfTxInf), in order: its
+    /// own hits (those of its parties and texts, of its payment information block's, and of
+    /// the headers); empty for MT.
+    pub transactions: Vec<TransactionVerdict>,
+}
+
+/// The verdict of one transaction of a message ([`crate::Transaction`]).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TransactionVerdict {
+    /// Its position among the message's transactions, from 0.
+    pub index: usize,
+    /// Its element's path.
+    pub location: String,
+    /// Its end-to-end id (else its instruction or transaction id).
+    pub reference: Option<String>,
+    /// Its element's bytes in the input.
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::ByteSpan))]
+    pub span: Range<usize>,
+    pub decision: Decision,
+    pub hits: Vec<Hit>,
+}
+
+impl Verdict {
+    /// Keeps the hits `keep` admits, in the message and in each transaction, and decides
+    /// again (the server drops the hits of sources a request left out).
+    pub fn retain_hits(&mut self, mut keep: impl FnMut(&Hit) -> bool) {
+        self.hits.retain(&mut keep);
+        self.decision = decision_of(&self.hits);
+        for transaction in &mut self.transactions {
+            transaction.hits.retain(&mut keep);
+            transaction.decision = decision_of(&transaction.hits);
+        }
+    }
+}
+
+fn decision_of(hits: &[Hit]) -> Decision {
+    if hits.is_empty() {
+        Decision::Clean
+    } else {
+        Decision::Hold
+    }
 }
 
 /// The listed parties a message is screened against, and how a name is scored against them:
@@ -261,7 +326,11 @@ impl PaymentFilter {
     pub fn screen(&self, lists: &dyn Lists, message: &Message, scratch: &mut Scratch) -> Verdict {
         let mut hits = Vec::new();
         for party in &message.parties {
+            let from = hits.len();
             self.screen_party(lists, party, scratch, &mut hits);
+            for hit in &mut hits[from..] {
+                hit.transactions = party.transactions.clone();
+            }
         }
         for bic in &message.bics {
             // Party BICs were screened with their party; header BICs here.
@@ -274,20 +343,44 @@ impl PaymentFilter {
             }
         }
         for text in &message.free_texts {
+            let from = hits.len();
             self.screen_free_text(lists, text, scratch, &mut hits);
+            for hit in &mut hits[from..] {
+                hit.transactions = text.transactions.clone();
+            }
         }
         let findings = completeness(message);
+        let transactions = message
+            .transactions
+            .iter()
+            .enumerate()
+            .map(|(index, transaction)| {
+                let own: Vec<Hit> = hits
+                    .iter()
+                    .filter(|hit| hit.concerns(index))
+                    .cloned()
+                    .collect();
+                TransactionVerdict {
+                    index,
+                    location: transaction.location.clone(),
+                    reference: transaction
+                        .reference
+                        .as_ref()
+                        .map(|text| text.value.clone()),
+                    span: transaction.span.clone(),
+                    decision: decision_of(&own),
+                    hits: own,
+                }
+            })
+            .collect();
         Verdict {
             kind: message.kind.clone(),
             reference: message.reference.as_ref().map(|text| text.value.clone()),
             span: message.span.clone(),
-            decision: if hits.is_empty() {
-                Decision::Clean
-            } else {
-                Decision::Hold
-            },
+            decision: decision_of(&hits),
             hits,
             findings,
+            transactions,
         }
     }
 
@@ -311,6 +404,7 @@ impl PaymentFilter {
             jurisdiction: None,
             score: 1.0,
             explanation: None,
+            transactions: None,
         };
         if let Some(name) = &party.name {
             let variants = name_variants(party, name);
@@ -428,6 +522,7 @@ impl PaymentFilter {
             jurisdiction: None,
             score: 1.0,
             explanation: None,
+            transactions: None,
         };
         if let Some(listed) =
             ident::bic_institution(&value).and_then(|institution| self.bics.get(institution))
@@ -467,6 +562,7 @@ impl PaymentFilter {
             jurisdiction: None,
             score: 1.0,
             explanation: None,
+            transactions: None,
         };
         let words_read = text_words(text);
         // BICs and IMO numbers written into the text.
@@ -582,6 +678,7 @@ impl PaymentFilter {
                                 jurisdiction: None,
                                 score: alert.score,
                                 explanation: None,
+                                transactions: None,
                             };
                             found.push(list_hit(lists, hit, alert.party, Some(alert.explanation)));
                         }

@@ -324,3 +324,81 @@ fn a_name_running_on_into_the_next_line_is_screened_whole() {
         screen(alone).hits
     );
 }
+
+#[test]
+fn each_transaction_of_a_pacs008_gets_its_own_verdict() {
+    let Some(lists) = lists("each_transaction_of_a_pacs008_gets_its_own_verdict") else {
+        return;
+    };
+    let (raw, verdict) = screen(lists, "pacs008_two_transactions.xml");
+    assert_eq!(
+        verdict.decision,
+        Decision::Hold,
+        "any held transaction holds the message"
+    );
+    let transactions = &verdict.transactions;
+    assert_eq!(transactions.len(), 2, "{transactions:#?}");
+    let (first, second) = (&transactions[0], &transactions[1]);
+    assert_eq!(first.reference.as_deref(), Some("E2E-0001"));
+    assert_eq!(first.decision, Decision::Clean, "{:#?}", first.hits);
+    assert!(first.hits.is_empty());
+    assert_eq!(second.reference.as_deref(), Some("E2E-0002"));
+    assert_eq!(second.decision, Decision::Hold);
+    assert!(
+        second
+            .hits
+            .iter()
+            .all(|hit| first.span.end <= hit.span.start && hit.span.end <= second.span.end),
+        "every hit of the second lies inside it: {:#?}",
+        second.hits
+    );
+    let (hit, text) = hit_on(&raw, &verdict, Via::Name, "ROTENBERG, Arkady Romanovich");
+    assert_eq!(text, "Arkady Rotenberg");
+    assert!(second.hits.contains(hit));
+    let element = String::from_utf8_lossy(&raw[second.span.clone()]).into_owned();
+    assert!(
+        element.starts_with("<CdtTrfTxInf>") && element.ends_with("</CdtTrfTxInf>"),
+        "{element}"
+    );
+}
+
+#[test]
+fn a_listed_debtor_of_a_pain001_block_holds_that_blocks_transactions_only() {
+    let Some(lists) =
+        lists("a_listed_debtor_of_a_pain001_block_holds_that_blocks_transactions_only")
+    else {
+        return;
+    };
+    let (raw, verdict) = screen(lists, "pain001_two_blocks.xml");
+    assert_eq!(verdict.decision, Decision::Hold);
+    let decisions: Vec<(Option<&str>, Decision)> = verdict
+        .transactions
+        .iter()
+        .map(|t| (t.reference.as_deref(), t.decision))
+        .collect();
+    assert_eq!(
+        decisions,
+        [
+            (Some("E2E-A"), Decision::Clean),
+            (Some("E2E-B"), Decision::Clean),
+            (Some("E2E-C"), Decision::Hold),
+        ],
+        "{:#?}",
+        verdict.transactions
+    );
+    let (hit, text) = hit_on(&raw, &verdict, Via::Name, "TIMCHENKO, Gennady Nikolayevich");
+    assert_eq!(text, "Gennady Timchenko");
+    assert_eq!(hit.role, Some(Role::Originator));
+    assert!(verdict.transactions[2].hits.contains(hit));
+    assert!(
+        verdict.transactions[2]
+            .hits
+            .iter()
+            .all(|hit| hit.location.starts_with("CstmrCdtTrfInitn/PmtInf/")),
+        "{:#?}",
+        verdict.transactions[2].hits
+    );
+    // An MT message is one transfer: no transactions of its own.
+    let (_, mt) = screen(lists, "mt103_listed_beneficiary.txt");
+    assert!(mt.transactions.is_empty());
+}

@@ -202,6 +202,18 @@ pub fn check_book_name(book: &str) -> Result<(), ReviewError> {
     Ok(())
 }
 
+/// A book customers may be imported into and screened: a valid name, and not the book
+/// of held payments ([`crate::payments::PAYMENT_BOOK`]), whose alerts are messages.
+pub fn check_customer_book(book: &str) -> Result<(), ReviewError> {
+    check_book_name(book)?;
+    if book == crate::payments::PAYMENT_BOOK {
+        return Err(ReviewError::Usage(format!(
+            "book name {book:?} is reserved for held payment messages: choose another"
+        )));
+    }
+    Ok(())
+}
+
 /// One row read and checked.
 struct ReadRow {
     id: String,
@@ -236,7 +248,7 @@ pub fn import(
         options.replace,
     );
     check_may_change(actor)?;
-    check_book_name(book)?;
+    check_customer_book(book)?;
     let started = std::time::Instant::now();
     let mut reader =
         InputReader::open(path, format, map, limits).map_err(ReviewError::from_input)?;

@@ -18,8 +18,13 @@
 //! - [`workflow::decide`]: the one choke point every state change goes through.
 //! - [`alerts`]: alert rows read back and listed; [`audit`]: the chain, `verify`,
 //!   `export`, `head`; [`memory`]: the false-positive memory and its four-eyes revocation.
-//! - [`report`]: OFAC blocked-property report drafts, due 10 US business days after
-//!   blocking ([`calendar`]); [`alerts::stats`]: counts, age and SLA.
+//! - [`payments`]: a held payment message recorded as an alert of the book `payments`,
+//!   released, blocked or rejected under the same four eyes; [`payments::record`] takes
+//!   the payment filter's verdict as plain data (sanctum-payments and this crate do not
+//!   depend on each other: the CLI and the server join them).
+//! - [`report`]: OFAC report drafts (blocked property; rejected transactions), due 10 US
+//!   business days after the decision ([`calendar`]); [`alerts::stats`]: counts, age and
+//!   SLA.
 //! - [`users`]: users, roles, argon2 passwords; API keys name their user (the server's
 //!   key file), so every action resolves to an [`Actor`].
 
@@ -30,6 +35,7 @@ pub mod calendar;
 pub mod fingerprint;
 pub mod memory;
 pub mod model;
+pub mod payments;
 pub mod report;
 pub mod schema;
 pub mod screening;
@@ -202,6 +208,19 @@ impl Review {
 
     pub fn alerts(&self, filter: &alerts::AlertFilter) -> Result<Vec<alerts::AlertRecord>> {
         alerts::list(&self.conn, filter)
+    }
+
+    /// Records a held payment message as a case (see [`payments`]), in one transaction
+    /// with its audit entry.
+    pub fn record_held_payment(
+        &mut self,
+        held: &payments::HeldMessage,
+    ) -> Result<payments::Recorded> {
+        let at = timestamp_text(self.now());
+        let tx = self.write()?;
+        let recorded = payments::record(&tx, held, &at)?;
+        tx.commit()?;
+        Ok(recorded)
     }
 
     /// The actor a user name stands for (refused when unknown or disabled).

@@ -72,14 +72,36 @@ impl AlertState {
 }
 
 named_enum!(
-    /// What the analyst proposes.
+    /// What the analyst proposes. A customer's alert is a false positive or a true match; a
+    /// held payment's ([`crate::payments`]) is released, blocked or rejected; either may be
+    /// escalated.
     Decision, "decision" {
         FalsePositive => "false_positive",
         TrueMatch => "true_match",
         /// Hand the alert to a reviewer to investigate further.
         Escalate => "escalate",
+        /// A held payment goes on: the hit was no listed party.
+        Release => "release",
+        /// A held payment's funds are blocked (frozen in a blocked account): OFAC's report
+        /// of blocked property is due in 10 business days.
+        Block => "block",
+        /// A held payment is refused and returned unexecuted: OFAC's report on a rejected
+        /// transaction is due in 10 business days.
+        Reject => "reject",
     }
 );
+
+impl Decision {
+    /// Whether the decision is one a held payment takes (release, block, reject).
+    pub fn is_payment(self) -> bool {
+        matches!(self, Decision::Release | Decision::Block | Decision::Reject)
+    }
+
+    /// Whether the decision is one a customer's alert takes (false positive, true match).
+    pub fn is_customer(self) -> bool {
+        matches!(self, Decision::FalsePositive | Decision::TrueMatch)
+    }
+}
 
 named_enum!(
     /// What a user may do. Analysts claim and propose; reviewers also approve and return;

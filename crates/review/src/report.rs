@@ -1,9 +1,12 @@
-//! Drafts of OFAC's Report of Blocked Property (31 CFR 501.603) for a confirmed match: the
-//! fields the rule asks for, filled from the alert where the store knows them and marked
-//! to complete where only the institution does (value, account, holder), with the due
-//! date, 10 US business days after the property was blocked ([`crate::calendar`]).
+//! Drafts of OFAC's reports: the Report of Blocked Property (31 CFR 501.603) for a
+//! confirmed match or a blocked payment, and the report on a rejected transaction
+//! (31 CFR 501.604) for a rejected payment: the fields the rule asks for, filled from the
+//! alert where the store knows them and marked to complete where only the institution does
+//! (value, account, holder), with the due date, 10 US business days after the property was
+//! blocked or the transaction rejected ([`crate::calendar`]).
 //!
-//! The day the alert was closed as a true match stands for the day of blocking.
+//! The day the alert was closed (the decision approved) stands for the day of blocking or
+//! rejection.
 
 use crate::alerts::{self, AlertRecord};
 use crate::model::{AlertState, Decision};
@@ -13,8 +16,19 @@ use jiff::civil::Date;
 use rusqlite::Connection;
 use serde::Serialize;
 
-/// Business days OFAC allows for a blocked-property report.
+/// Business days OFAC allows for a blocked-property report, and for a report on a
+/// rejected transaction.
 pub const REPORT_DUE_BUSINESS_DAYS: u32 = 10;
+
+/// Which report a decision calls for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportKind {
+    /// 31 CFR 501.603: a confirmed match's property, or a blocked payment's funds.
+    BlockedProperty,
+    /// 31 CFR 501.604: a payment refused and returned unexecuted.
+    RejectedTransaction,
+}
 
 /// One field of the report.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -27,6 +41,8 @@ pub struct Field {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BlockedPropertyDraft {
     pub alert: i64,
+    pub report: ReportKind,
+    /// The day of blocking (or, for a rejected transaction, of rejection).
     pub blocked_on: Date,
     pub due: Date,
     pub overdue: bool,
@@ -39,36 +55,44 @@ fn day_of(at: &str) -> Result<Date, ReviewError> {
         .ok_or_else(|| ReviewError::Corrupt(format!("timestamp {at:?}")))
 }
 
-/// The draft for alert `id`, closed as a true match; `today` decides whether it is overdue.
+/// The draft for alert `id`, closed as a true match, or a held payment closed as blocked or
+/// rejected; `now` decides whether it is overdue.
 pub fn blocked_property(
     conn: &Connection,
     id: i64,
     now: Timestamp,
 ) -> Result<BlockedPropertyDraft, ReviewError> {
     let alert = alerts::get(conn, id)?;
-    if alert.state != AlertState::Closed || alert.decision != Some(Decision::TrueMatch) {
-        return Err(ReviewError::Usage(format!(
-            "alert {id} is {}{}: a blocked-property report is drafted for an alert closed as a true match",
-            alert.state,
-            alert
-                .decision
-                .map(|d| format!(" ({d})"))
-                .unwrap_or_default()
-        )));
-    }
+    let report = match (alert.state, alert.decision) {
+        (AlertState::Closed, Some(Decision::TrueMatch | Decision::Block)) => {
+            ReportKind::BlockedProperty
+        }
+        (AlertState::Closed, Some(Decision::Reject)) => ReportKind::RejectedTransaction,
+        _ => {
+            return Err(ReviewError::Usage(format!(
+                "alert {id} is {}{}: an OFAC report is drafted for an alert closed as a true match, or a payment closed as blocked or rejected",
+                alert.state,
+                alert
+                    .decision
+                    .map(|d| format!(" ({d})"))
+                    .unwrap_or_default()
+            )));
+        }
+    };
     let blocked_on = day_of(&alert.state_since)?;
     let due = calendar::add_business_days(blocked_on, REPORT_DUE_BUSINESS_DAYS);
     let today = day_of(&crate::timestamp_text(now))?;
     Ok(BlockedPropertyDraft {
         alert: id,
+        report,
         blocked_on,
         due,
         overdue: today > due,
-        fields: fields(&alert, blocked_on),
+        fields: fields(&alert, report, blocked_on),
     })
 }
 
-fn fields(alert: &AlertRecord, blocked_on: Date) -> Vec<Field> {
+fn fields(alert: &AlertRecord, report: ReportKind, blocked_on: Date) -> Vec<Field> {
     let join = |values: Vec<String>| {
         let mut values = values;
         values.sort();
@@ -108,36 +132,85 @@ fn fields(alert: &AlertRecord, blocked_on: Date) -> Vec<Field> {
                 .join("; ")
         })
         .unwrap_or_default();
+    let facet = |key: &str| {
+        alert
+            .customer_facets
+            .get(key)
+            .and_then(|value| value.as_str())
+            .unwrap_or("")
+            .to_string()
+    };
+    let payment = crate::payments::is_payment(alert);
+    let rejected = report == ReportKind::RejectedTransaction;
     vec![
         Field {
-            name: "holder of the blocked property (name, address)",
+            name: if rejected {
+                "financial institution rejecting the transaction (name, address)"
+            } else {
+                "holder of the blocked property (name, address)"
+            },
             value: None,
         },
         Field {
-            name: "owner or account party",
-            value: Some(format!(
-                "{customer_names} (customer {} in book {})",
-                alert.customer_id, alert.book
-            )),
+            name: if payment {
+                "parties to the transaction (originator, beneficiary, as written)"
+            } else {
+                "owner or account party"
+            },
+            value: Some(if payment {
+                format!("{customer_names} (payment case {})", alert.id)
+            } else {
+                format!(
+                    "{customer_names} (customer {} in book {})",
+                    alert.customer_id, alert.book
+                )
+            }),
         },
         Field {
             name: "blocked person (as listed)",
-            value: Some(captions),
+            value: Some(match facet("jurisdiction") {
+                // A payment held for a sanctioned jurisdiction alone names no listed person.
+                jurisdiction if captions.is_empty() && !jurisdiction.is_empty() => {
+                    format!("comprehensively sanctioned jurisdiction: {jurisdiction}")
+                }
+                _ => captions,
+            }),
         },
         Field {
             name: "lists and sanctions programs (legal authority)",
             value: Some(format!("{lists}: {programs}")),
         },
         Field {
-            name: "description of the property (type, account or reference number)",
-            value: None,
+            name: if rejected {
+                "description of the transaction (type, reference)"
+            } else {
+                "description of the property (type, account or reference number)"
+            },
+            value: payment.then(|| {
+                format!(
+                    "funds transfer, {} message, sender's reference {}",
+                    facet("kind"),
+                    match facet("reference") {
+                        reference if reference.is_empty() => "none".to_string(),
+                        reference => reference,
+                    }
+                )
+            }),
         },
         Field {
-            name: "date the property was blocked",
+            name: if rejected {
+                "date the transaction was rejected"
+            } else {
+                "date the property was blocked"
+            },
             value: Some(blocked_on.to_string()),
         },
         Field {
-            name: "value of the property (USD) as of the date blocked",
+            name: if rejected {
+                "amount of the transaction (USD)"
+            } else {
+                "value of the property (USD) as of the date blocked"
+            },
             value: None,
         },
         Field {

@@ -8,7 +8,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 /// The name of this component's row in `schema_components`.
 pub const COMPONENT: &str = "review";
 /// The review schema version this build writes and reads.
-pub const REVIEW_SCHEMA_VERSION: i64 = 3;
+pub const REVIEW_SCHEMA_VERSION: i64 = 4;
 
 const SCHEMA_V1: &str = "
 CREATE TABLE IF NOT EXISTS schema_components (
@@ -192,6 +192,20 @@ INSERT OR IGNORE INTO alert_programs (program, alert_id)
         json_each(d.value, '$.programs') g;
 ";
 
+/// Version 4: held payment messages ([`crate::payments`]). Each is an alert of the book
+/// `payments`; this table keeps the message as received (the analyst reads it, the hits'
+/// byte spans point into it) and its reference, beside the alert rather than in its facets
+/// so that a page of alerts never carries whole messages.
+const SCHEMA_V4: &str = "
+CREATE TABLE IF NOT EXISTS payment_messages (
+    alert_id  INTEGER PRIMARY KEY REFERENCES alerts (id),
+    kind      TEXT NOT NULL,                  -- MT103, pacs.008.001.08, ...
+    reference TEXT,                           -- MT field 20, MX MsgId or BizMsgIdr
+    sha256    TEXT NOT NULL UNIQUE,           -- of the raw message: recorded once
+    raw       TEXT NOT NULL                   -- the verdict is the alert's explanation
+);
+";
+
 fn component_version(conn: &Connection) -> Result<i64, ReviewError> {
     let has_table: bool = conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_components')",
@@ -237,6 +251,9 @@ pub fn migrate(conn: &mut Connection) -> Result<(), ReviewError> {
     }
     if found < 3 {
         tx.execute_batch(SCHEMA_V3)?;
+    }
+    if found < 4 {
+        tx.execute_batch(SCHEMA_V4)?;
     }
     tx.execute(
         "INSERT INTO schema_components (component, version) VALUES (?1, ?2)

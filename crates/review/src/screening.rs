@@ -282,7 +282,7 @@ struct TargetView {
     fingerprint: String,
 }
 
-fn designated(entity: &Entity, hit: bool) -> Designated {
+pub(crate) fn designated(entity: &Entity, hit: bool) -> Designated {
     Designated {
         party: entity.id(),
         caption: entity.caption().to_string(),
@@ -476,7 +476,7 @@ pub fn screen_book(
     options: &ScreenOptions,
 ) -> Result<RunSummary, ReviewError> {
     let started = std::time::Instant::now();
-    book::check_book_name(book)?;
+    book::check_customer_book(book)?;
     let versions = current_versions(store)?;
     ensure_targets(review, store, &versions)?;
     let versions_text = serde_json::to_string(&versions)

@@ -7,6 +7,11 @@
 //! approves or returns it), and the reason code and comment against the [`Policy`]. Any
 //! failure returns before anything is written: the caller drops the transaction.
 //!
+//! Held payments ([`crate::payments`]) are alerts of the book [`PAYMENT_BOOK`] and go
+//! through the same table: their decisions are release, block or reject (or escalate),
+//! each with a comment, and never closed by single review; an approved payment decision
+//! leaves no false-positive memory (every payment is a new message).
+//!
 //! | action   | who               | from                                         | to |
 //! |----------|-------------------|----------------------------------------------|----|
 //! | claim    | analyst, reviewer | open, reopened, returned; in_review with an expired lease (or one's own) | in_review |
@@ -18,6 +23,7 @@
 use crate::ReviewError;
 use crate::alerts::{self, AlertRecord};
 use crate::model::{Actor, AlertState, Cause, Decision, Role};
+use crate::payments::PAYMENT_BOOK;
 use crate::{memory, timestamp_text};
 use jiff::{SignedDuration, Timestamp};
 use rusqlite::{Connection, OptionalExtension, params};
@@ -277,6 +283,22 @@ pub fn decide(
             }
             let reason = non_empty(reason);
             let comment = non_empty(comment);
+            let payment = alert.book == PAYMENT_BOOK;
+            if (payment && decision.is_customer()) || (!payment && decision.is_payment()) {
+                return Err(ReviewError::Usage(format!(
+                    "alert {alert_id} is {}: decide it with {}",
+                    if payment {
+                        "a held payment"
+                    } else {
+                        "a customer's alert"
+                    },
+                    if payment {
+                        "release, block, reject or escalate"
+                    } else {
+                        "false_positive, true_match or escalate"
+                    }
+                )));
+            }
             if let Some(code) = reason
                 && !policy.reason_codes.iter().any(|c| c == code)
             {
@@ -292,7 +314,14 @@ pub fn decide(
                         policy.reason_codes.join(", ")
                     )));
                 }
-                (Decision::TrueMatch | Decision::Escalate, _) if comment.is_none() => {
+                (
+                    Decision::TrueMatch
+                    | Decision::Escalate
+                    | Decision::Release
+                    | Decision::Block
+                    | Decision::Reject,
+                    _,
+                ) if comment.is_none() => {
                     return Err(ReviewError::CommentRequired(format!(
                         "a {decision} proposal needs a comment saying why"
                     )));
@@ -367,7 +396,11 @@ pub fn decide(
                     )?;
                     AlertState::InReview
                 }
-                Decision::FalsePositive | Decision::TrueMatch => {
+                Decision::FalsePositive
+                | Decision::TrueMatch
+                | Decision::Release
+                | Decision::Block
+                | Decision::Reject => {
                     conn.execute(
                         "UPDATE alerts SET decided_by = ?2 WHERE id = ?1",
                         params![alert_id, actor.name],

@@ -6,6 +6,11 @@
 //! screened on the scoring pool (never on the async workers) with the snapshot's
 //! [`PaymentFilter`] (built on the first message a snapshot sees) and the same scoring loop
 //! as `/v1/screen`, so `threshold` and `source` mean what they mean there.
+//!
+//! With `record=true`, each held message also becomes a payment case in the review tables
+//! (sanctum-review's `payments`: an alert of the book `payments`, decided release, block
+//! or reject under four eyes through `/v1/alerts/{id}/proposals` and `/approvals`); the
+//! answer gives each case's id. [`held_message`] joins the two crates, for the CLI too.
 
 use crate::api::{Params, ScreenOptions, request_deadline, screen_options, versions_of};
 use crate::error::ApiError;
@@ -19,7 +24,8 @@ use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use sanctum_index::Scratch;
 use sanctum_matcher::{Matcher, PreparedEntity, PreparedQuery};
-use sanctum_payments::{ListMatch, Lists, PaymentFilter, Verdict};
+use sanctum_payments::{ListMatch, Lists, Message, PaymentFilter, Verdict};
+use sanctum_review::payments::{HeldMessage, Recorded};
 use serde::Serialize;
 use std::cell::Cell;
 use std::collections::BTreeMap;
@@ -32,6 +38,83 @@ pub struct MessageResponse {
     pub verdicts: Vec<Verdict>,
     pub threshold: f64,
     pub versions: BTreeMap<String, u32>,
+    /// With `record=true`: the case of each held message (empty otherwise).
+    pub cases: Vec<RecordedCase>,
+}
+
+/// A held message recorded as a payment case.
+#[derive(Serialize, ToSchema)]
+pub struct RecordedCase {
+    /// Its position in `verdicts`.
+    pub message: usize,
+    /// The case's alert id: `GET /v1/alerts/{id}`, decided through its proposals and
+    /// approvals.
+    pub case: i64,
+    /// false: the same message was recorded before, and this is its case.
+    pub created: bool,
+}
+
+/// A held message as the review tables record it: the message's own bytes (an RJE input
+/// holds several; the hits' spans are moved to count from the message's start), the names
+/// of its parties, the listed parties its hits name (best first) and the jurisdiction of
+/// a country or place hit.
+pub fn held_message(
+    input: &[u8],
+    message: &Message,
+    verdict: &Verdict,
+    parties: &[PreparedEntity],
+    versions: &BTreeMap<String, u32>,
+) -> Result<HeldMessage, serde_json::Error> {
+    let start = message.span.start;
+    let raw = input
+        .get(message.span.clone())
+        .map(|bytes| String::from_utf8_lossy(bytes).into_owned())
+        .unwrap_or_default();
+    let mut own = verdict.clone();
+    own.span = 0..own.span.len();
+    let rebase = |span: &mut std::ops::Range<usize>| {
+        *span = span.start.saturating_sub(start)..span.end.saturating_sub(start);
+    };
+    for hit in &mut own.hits {
+        rebase(&mut hit.span);
+    }
+    for transaction in &mut own.transactions {
+        rebase(&mut transaction.span);
+        for hit in &mut transaction.hits {
+            rebase(&mut hit.span);
+        }
+    }
+    let mut ranked: Vec<&sanctum_payments::Hit> = own.hits.iter().collect();
+    ranked.sort_by(|a, b| b.score.total_cmp(&a.score));
+    let mut designations: Vec<sanctum_review::alerts::Designated> = Vec::new();
+    for hit in &ranked {
+        if let Some(party) = hit.party.and_then(|p| parties.get(p as usize)) {
+            let designation = sanctum_review::payments::designation(&party.entity);
+            if !designations.iter().any(|d| d.party == designation.party) {
+                designations.push(designation);
+            }
+        }
+    }
+    let mut names: Vec<String> = Vec::new();
+    for party in &message.parties {
+        if let Some(name) = &party.name
+            && !party.role.is_agent()
+            && !names.contains(&name.value)
+        {
+            names.push(name.value.clone());
+        }
+    }
+    Ok(HeldMessage {
+        kind: own.kind.clone(),
+        reference: own.reference.clone(),
+        raw,
+        names,
+        designations,
+        jurisdiction: ranked.iter().find_map(|hit| hit.jurisdiction.clone()),
+        score: ranked.first().map_or(0.0, |hit| hit.score),
+        verdict: serde_json::to_value(&own)?,
+        list_versions: versions.clone(),
+    })
 }
 
 /// The syntax a content type announces.
@@ -115,6 +198,7 @@ impl Lists for SnapshotLists<'_> {
     params(
         ("threshold" = Option<f64>, Query, description = "Score at which a name is a match (default 0.80)"),
         ("source" = Option<Vec<String>>, Query, description = "Only these sources"),
+        ("record" = Option<bool>, Query, description = "Record each held message as a payment case in the review tables (default false); `cases` gives their ids. A message recorded before gives its case again"),
     ),
     request_body(
         content(
@@ -128,6 +212,7 @@ impl Lists for SnapshotLists<'_> {
         (status = 400, body = crate::error::Problem, content_type = "application/problem+json", description = "The message cannot be read (cut short, malformed, too deep): the problem names the byte offset and the reason"),
         (status = 413, body = crate::error::Problem, content_type = "application/problem+json", description = "The body is over `max_body_bytes` or `max_message_bytes`"),
         (status = 415, body = crate::error::Problem, content_type = "application/problem+json", description = "The body is not sent as text/plain (MT) or application/xml (ISO 20022)"),
+        (status = 503, body = crate::error::Problem, content_type = "application/problem+json", description = "`record=true` on a server without review tables (a store with no database file), or the review store is busy"),
     ),
     security(("api_key" = []))
 )]
@@ -152,12 +237,18 @@ pub async fn screen_message(
         ));
     }
     let snapshot = state.snapshot();
-    let options = screen_options(&snapshot, &Params::parse(raw))?;
+    let params = Params::parse(raw);
+    let options = screen_options(&snapshot, &params)?;
+    let record = params.flag("record", false)?;
+    if record {
+        state.check_review_tables()?;
+    }
     let threshold = options.threshold;
     let versions = versions_of(&snapshot);
     let jurisdictions = state.config.jurisdictions.clone();
     let counting = state.clone();
-    let verdicts = state
+    let recording_versions = versions.clone();
+    let (verdicts, held) = state
         .scoring
         .run(deadline, move |cancel| {
             let messages = match syntax {
@@ -179,15 +270,24 @@ pub async fn screen_message(
                 .get_or_init(|| PaymentFilter::new(&lists, jurisdictions));
             let mut scratch = Scratch::default();
             let mut verdicts = Vec::with_capacity(messages.len());
+            let mut held_messages = Vec::new();
             for message in &messages {
                 let mut verdict = filter.screen(&lists, message, &mut scratch);
                 // A listed BIC or IMO number of a source the request left out is no hit.
-                verdict.hits.retain(|hit| {
+                verdict.retain_hits(|hit| {
                     hit.party
                         .is_none_or(|party| options.filters.admits_at(&snapshot, party as usize))
                 });
-                if verdict.hits.is_empty() {
-                    verdict.decision = sanctum_payments::Decision::Clean;
+                if record && verdict.decision == sanctum_payments::Decision::Hold {
+                    let held = held_message(
+                        &body,
+                        message,
+                        &verdict,
+                        &snapshot.parties,
+                        &recording_versions,
+                    )
+                    .map_err(ApiError::internal)?;
+                    held_messages.push((verdicts.len(), held));
                 }
                 verdicts.push(verdict);
                 if lists.cancelled.get() || cancel.is_cancelled() {
@@ -205,12 +305,28 @@ pub async fn screen_message(
             metrics
                 .held_messages
                 .fetch_add(held as u64, Ordering::Relaxed);
-            Ok(verdicts)
+            Ok((verdicts, held_messages))
         })
         .await?;
+    let cases = if held.is_empty() {
+        Vec::new()
+    } else {
+        let (positions, messages): (Vec<usize>, Vec<HeldMessage>) = held.into_iter().unzip();
+        let recorded: Vec<Recorded> = state.record_held_payments(messages).await?;
+        positions
+            .into_iter()
+            .zip(recorded)
+            .map(|(message, recorded)| RecordedCase {
+                message,
+                case: recorded.case,
+                created: recorded.created,
+            })
+            .collect()
+    };
     Ok(Json(MessageResponse {
         verdicts,
         threshold,
         versions,
+        cases,
     }))
 }

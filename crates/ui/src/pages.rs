@@ -269,6 +269,8 @@ pub struct AlertPage {
     pub proposal: String,
     pub history: Vec<HistoryRow>,
     pub reasons: Vec<String>,
+    /// A held payment's alert: decided release, block or reject.
+    pub payment: bool,
     /// Which forms the page offers (the domain decides; these only spare a refused click).
     pub can_propose: bool,
     pub can_check: bool,
@@ -406,6 +408,7 @@ impl AlertPage {
                 })
                 .collect(),
             reasons: policy.reason_codes.clone(),
+            payment: sanctum_review::payments::is_payment(alert),
             can_propose: matches!(alert.state, AlertState::InReview | AlertState::Returned)
                 && mine
                 && matches!(role.as_str(), "analyst" | "reviewer"),

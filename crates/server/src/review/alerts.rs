@@ -209,6 +209,9 @@ pub struct AlertCard {
     pub history: Vec<Entry>,
     /// The false-positive memory its approvals created, newest first.
     pub memory: Vec<Memory>,
+    /// For a held payment (book `payments`): the message as received, which the hits'
+    /// spans in `alert.explanation` point into.
+    pub payment: Option<sanctum_review::payments::PaymentMessage>,
 }
 
 /// One alert: both sides, the explanation, what changed, its history and memory (any
@@ -234,6 +237,7 @@ pub async fn get_alert(
                 customer: sanctum_review::book::customer(conn, &alert.book, &alert.customer_id)?,
                 history: sanctum_review::audit::history(conn, &alert.subject())?,
                 memory: sanctum_review::memory::for_alert(conn, id)?,
+                payment: sanctum_review::payments::message(conn, id)?,
                 alert,
             })
         })
@@ -248,7 +252,8 @@ pub struct Proposal {
     pub decision: Decision,
     /// A reason code from `[review] reason_codes`; needed for a false positive.
     pub reason: Option<String>,
-    /// Needed with reason `other`, for a true match and for an escalation.
+    /// Needed with reason `other`, for a true match, an escalation and every payment
+    /// decision (release, block, reject).
     pub comment: Option<String>,
 }
 

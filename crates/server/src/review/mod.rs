@@ -311,6 +311,38 @@ impl AppState {
         .map_err(ApiError::internal)?
     }
 
+    /// Refuses (503) when this server has no review tables.
+    pub fn check_review_tables(&self) -> Result<(), ApiError> {
+        self.review_tables().map(|_| ())
+    }
+
+    /// Records held payment messages as cases, as the system (screening records, people
+    /// decide), in one transaction: every case or none.
+    pub async fn record_held_payments(
+        &self,
+        held: Vec<sanctum_review::payments::HeldMessage>,
+    ) -> Result<Vec<sanctum_review::payments::Recorded>, ApiError> {
+        let state = self.clone();
+        let recorded = tokio::task::spawn_blocking(move || {
+            let tables = state.review_tables()?;
+            let _turn = tables.writer.lock().unwrap_or_else(|e| e.into_inner());
+            tables.run(|review| {
+                let at = sanctum_review::timestamp_text(review.now());
+                let tx = review.write()?;
+                let mut recorded = Vec::with_capacity(held.len());
+                for message in &held {
+                    recorded.push(sanctum_review::payments::record(&tx, message, &at)?);
+                }
+                tx.commit().map_err(ReviewError::from)?;
+                Ok(recorded)
+            })
+        })
+        .await
+        .map_err(ApiError::internal)??;
+        self.forget_counts();
+        Ok(recorded)
+    }
+
     fn review_tables(&self) -> Result<&ReviewTables, ApiError> {
         self.review.as_ref().ok_or_else(|| {
             ApiError::new(
