@@ -126,7 +126,10 @@ impl Context {
 
     /// Where the lists are kept: `--database`, else the data directory.
     pub fn store_location(&self) -> Result<StoreLocation> {
-        Ok(StoreLocation::new(&self.data_dir, self.database.as_deref())?)
+        Ok(StoreLocation::new(
+            &self.data_dir,
+            self.database.as_deref(),
+        )?)
     }
 
     /// Opens the list store (migrating its schema when it is older than this build's).

@@ -155,8 +155,8 @@ enum OutputFormat {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result =
-        config::Context::load(cli.data_dir, cli.config, cli.database).and_then(|ctx| match cli.command {
+    let result = config::Context::load(cli.data_dir, cli.config, cli.database).and_then(|ctx| {
+        match cli.command {
             Command::Update(args) => update::run(&ctx, args),
             Command::Rollback(args) => rollback::run(&ctx, args),
             Command::Lists { json } => report::lists(&ctx, json),
@@ -179,7 +179,8 @@ fn main() -> ExitCode {
             Command::Memory(command) => memory::run(&ctx, command),
             Command::Audit(command) => audit::run(&ctx, command),
             Command::Report(command) => ofac::run(&ctx, command),
-        });
+        }
+    });
     match result {
         Ok(code) => code,
         // The reader of standard output has what it wanted (`| head`).

@@ -3,8 +3,8 @@
 
 use crate::backend::Session;
 use crate::{
-    IngestOutcome, IngestPolicy, NewVersion, Result, Store, StoreError, VersionInfo,
-    current_spans, current_version_of,
+    IngestOutcome, IngestPolicy, NewVersion, Result, Store, StoreError, VersionInfo, current_spans,
+    current_version_of,
 };
 use sanctum_model::Entity;
 use sha2::{Digest, Sha256};
@@ -275,10 +275,7 @@ fn encode_order<'a>(ids: impl Iterator<Item = &'a str>) -> std::io::Result<Vec<u
 
 /// The publication order of a version's parties; `None` for versions stored before the
 /// store kept it (schema version 1).
-fn version_order(
-    session: &mut (dyn Session + '_),
-    version_id: i64,
-) -> Result<Option<Vec<String>>> {
+fn version_order(session: &mut (dyn Session + '_), version_id: i64) -> Result<Option<Vec<String>>> {
     let row = session.row(
         "SELECT ids FROM version_order WHERE version_id = ?1",
         &[version_id.into()],

@@ -228,10 +228,11 @@ impl Diff {
     }
 }
 
-/// Result of [`Store::check`]: SQLite's integrity check plus the store's own invariants.
+/// Result of [`Store::check`]: the database's integrity check plus the store's own invariants.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoreHealth {
-    /// `PRAGMA integrity_check` output ("ok" when sound).
+    /// "ok" when sound: SQLite's `PRAGMA integrity_check` output; for PostgreSQL, which
+    /// guards its pages itself, whether the recorded migrations are this build's.
     pub integrity: String,
     pub versions: u64,
     pub parties: u64,
@@ -641,12 +642,12 @@ impl Store {
         let entity = party_from_row(row)?;
         let version = match to_seq {
             Some(end) => require_version(&mut *session, source, end.saturating_sub(1))?,
-            None => current_version_of(&mut *session, source)?.ok_or_else(|| {
-                StoreError::Corrupt {
+            None => {
+                current_version_of(&mut *session, source)?.ok_or_else(|| StoreError::Corrupt {
                     item: format!("spans of {source}"),
                     reason: "party listed but the source has no version".to_string(),
-                }
-            })?,
+                })?
+            }
         };
         Ok(Some((entity, version)))
     }
@@ -732,16 +733,40 @@ impl Store {
         let to = require_version(session, source, to_seq)?;
         let before = membership(session, source, from_seq)?;
         let after = membership(session, source, to_seq)?;
+        // Every record the diff shows, fetched at once.
+        let wanted: Vec<&str> = after
+            .iter()
+            .filter(|(id, hash)| before.get(*id) != Some(*hash))
+            .flat_map(|(id, hash)| {
+                std::iter::once(hash.as_str()).chain(before.get(id).map(String::as_str))
+            })
+            .chain(
+                before
+                    .iter()
+                    .filter(|(id, _)| !after.contains_key(*id))
+                    .map(|(_, hash)| hash.as_str()),
+            )
+            .collect();
+        let records = session.parties(&wanted)?;
+        let party = |hash: &str| -> Result<Entity> {
+            match records.get(hash) {
+                Some(data) => decode_party(hash, data),
+                None => Err(StoreError::Corrupt {
+                    item: format!("party record {hash}"),
+                    reason: "referenced by a span but missing".to_string(),
+                }),
+            }
+        };
         let mut added = BTreeMap::new();
         let mut amended = BTreeMap::new();
         for (id, hash) in &after {
             match before.get(id) {
                 None => {
-                    added.insert(id, party(session, hash)?);
+                    added.insert(id, party(hash)?);
                 }
                 Some(old) if old != hash => {
-                    let before = party(session, old)?;
-                    let after = party(session, hash)?;
+                    let before = party(old)?;
+                    let after = party(hash)?;
                     let fields = before.changed_fields(&after);
                     amended.insert(
                         id,
@@ -758,7 +783,7 @@ impl Store {
         let mut removed = BTreeMap::new();
         for (id, hash) in &before {
             if !after.contains_key(id) {
-                removed.insert(id, party(session, hash)?);
+                removed.insert(id, party(hash)?);
             }
         }
         Ok(Diff {
@@ -823,14 +848,4 @@ fn require_version(
         source_key: source.to_string(),
         seq,
     })
-}
-
-fn party(session: &mut (dyn Session + '_), hash: &str) -> Result<Entity> {
-    match session.row("SELECT hash, data FROM parties WHERE hash = ?1", &[hash.into()])? {
-        Some(row) => party_from_row(row),
-        None => Err(StoreError::Corrupt {
-            item: format!("party record {hash}"),
-            reason: "referenced by a span but missing".to_string(),
-        }),
-    }
 }

@@ -131,7 +131,10 @@ mod tests {
     #[test]
     fn passwords_never_show() {
         let url = DatabaseUrl::parse("postgres://app:s3cret@db.example:5432/sanctum").unwrap();
-        assert_eq!(url.to_string(), "postgres://app:***@db.example:5432/sanctum");
+        assert_eq!(
+            url.to_string(),
+            "postgres://app:***@db.example:5432/sanctum"
+        );
         assert!(!format!("{url:?}").contains("s3cret"));
         let url = DatabaseUrl::parse("postgresql://app@db/x?sslmode=disable&password=pw").unwrap();
         assert_eq!(

@@ -5,7 +5,9 @@
 //! new version reads exactly as the earlier one, and a diff against any version works as
 //! for a publication.
 
-use crate::{IngestOutcome, Result, Store, StoreError, current_spans, current_version_of, membership};
+use crate::{
+    IngestOutcome, Result, Store, StoreError, current_spans, current_version_of, membership,
+};
 
 impl Store {
     /// Makes the parties of version `seq` of `source` current again, as a new version made

@@ -77,7 +77,6 @@ CREATE TABLE IF NOT EXISTS fetch_confirmations (
 );
 ";
 
-
 /// The PostgreSQL schema, step by step as [`STEPS`] numbers them. Integers are `BIGINT`
 /// (read back as `i64` whatever they count); text the store sorts by is `COLLATE "C"`, so
 /// PostgreSQL orders ids byte by byte as SQLite does and both return parties in one order.
@@ -226,7 +225,11 @@ pub(crate) fn migrate_postgres(client: &mut postgres::Client) -> Result<Vec<i64>
         )?
         .get(0);
     let found = unsupported(found)?;
-    for (index, step) in STEPS.iter().enumerate().skip(usize::try_from(found).unwrap_or(0)) {
+    for (index, step) in STEPS
+        .iter()
+        .enumerate()
+        .skip(usize::try_from(found).unwrap_or(0))
+    {
         tx.batch_execute(step.postgres)?;
         let version = index as i64 + 1;
         tx.execute(

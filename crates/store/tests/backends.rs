@@ -176,7 +176,11 @@ fn real_lists_give_the_same_versions_parties_and_diffs_in_both_backends() {
     };
     let sqlite = TestStore::sqlite();
     let publications = real_publications(&lists);
-    assert!(publications.len() >= 7, "{} publications", publications.len());
+    assert!(
+        publications.len() >= 7,
+        "{} publications",
+        publications.len()
+    );
 
     let mut stores = [sqlite.open(), postgres.open()];
     let outcomes: Vec<Vec<String>> = stores
@@ -218,7 +222,9 @@ fn real_lists_give_the_same_versions_parties_and_diffs_in_both_backends() {
             version.seq
         );
         if version.seq > 1 {
-            let diff = sqlite.diff("us_ofac_sdn", version.seq - 1, version.seq).unwrap();
+            let diff = sqlite
+                .diff("us_ofac_sdn", version.seq - 1, version.seq)
+                .unwrap();
             assert_eq!(
                 (diff.added.len(), diff.removed.len(), diff.amended.len()),
                 (

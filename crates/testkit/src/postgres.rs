@@ -116,11 +116,13 @@ impl TestDatabase {
 impl Drop for TestDatabase {
     fn drop(&mut self) {
         // FORCE ends the connections a store's pool still holds.
-        let dropped = postgres::Client::connect(&self.admin_url, postgres::NoTls).and_then(
-            |mut admin| {
-                admin.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name))
-            },
-        );
+        let dropped =
+            postgres::Client::connect(&self.admin_url, postgres::NoTls).and_then(|mut admin| {
+                admin.batch_execute(&format!(
+                    "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                    self.name
+                ))
+            });
         if let Err(e) = dropped {
             eprintln!("dropping the test database {}: {}", self.name, describe(&e));
         }

@@ -10,9 +10,9 @@
 //!   PostgreSQL: an advisory lock per source, so two processes never hand out one version
 //!   number twice while ingests of different sources run at once);
 //! - placeholders (`?1` in the shared SQL, `$1` for PostgreSQL) and value types;
-//! - the bulk writes of an ingest ([`Session::insert_parties`] and its siblings): one
-//!   prepared statement per row for SQLite, one `UNNEST` statement per batch for PostgreSQL,
-//!   where each statement is a network round trip;
+//! - the bulk reads and writes ([`Session::insert_parties`], [`Session::parties`] and their
+//!   siblings): one prepared statement per row for SQLite, one `UNNEST` or `ANY` statement per
+//!   batch for PostgreSQL, where each statement is a network round trip;
 //! - the integrity check.
 //!
 //! A [`Session`] is a connection for a run of statements: autocommit for reads, or a write
@@ -23,6 +23,7 @@ pub(crate) mod pg;
 pub(crate) mod sqlite;
 
 use crate::{Result, StoreError};
+use std::collections::HashMap;
 use std::path::Path;
 
 /// A statement parameter, bound by position (`?1` is the first).
@@ -157,6 +158,8 @@ pub(crate) trait Session {
     fn insert_parties(&mut self, parties: &[(&str, &[u8])]) -> Result<()>;
     /// Opens a span from version `seq` for each `(source_id, hash)` of `source`.
     fn open_spans(&mut self, source: &str, seq: u32, spans: &[(&str, &str)]) -> Result<()>;
+    /// The stored JSON of the party records with these hashes (those found).
+    fn parties(&mut self, hashes: &[&str]) -> Result<HashMap<String, Vec<u8>>>;
     /// Ends the spans with these ids before version `seq`.
     fn close_spans(&mut self, seq: u32, span_ids: &[i64]) -> Result<()>;
     /// Commits a write session (a no-op for a read session).

@@ -6,15 +6,17 @@
 //! the review crate) call it so; the pool lets each read take a connection of its own.
 //!
 //! The blocking client runs a small tokio runtime per connection, which tokio refuses to
-//! start inside an async task: a session opened there is an error, never a panic.
+//! start on an async worker thread: inside a tokio runtime, call the store from a blocking
+//! thread (`tokio::task::spawn_blocking`), as the server does for every store call.
 
 use super::{Param, Row, Session, Value};
 use crate::location::DatabaseUrl;
 use crate::{Result, StoreError, schema};
-use postgres::types::{IsNull, ToSql, Type, to_sql_checked};
 use postgres::NoTls;
+use postgres::types::{IsNull, ToSql, Type, to_sql_checked};
 use r2d2_postgres::PostgresConnectionManager;
 use r2d2_postgres::r2d2::{Pool, PooledConnection};
+use std::collections::HashMap;
 use std::time::Duration;
 
 /// How long opening a connection may take before the store reports the database
@@ -51,18 +53,6 @@ impl From<postgres::Error> for StoreError {
     }
 }
 
-/// Refuses to run a blocking call on an async worker (see the module doc).
-fn not_in_async_task() -> Result<()> {
-    if tokio::runtime::Handle::try_current().is_ok() {
-        return Err(StoreError::Postgres(
-            "the PostgreSQL store was called from an async task; call it from a blocking \
-             thread (tokio::task::spawn_blocking)"
-                .to_string(),
-        ));
-    }
-    Ok(())
-}
-
 pub(crate) struct PostgresDb {
     pool: Pool<Manager>,
 }
@@ -71,7 +61,6 @@ impl PostgresDb {
     /// Connects, runs the migrations, and keeps a pool. An unreachable database is reported
     /// at once, with the URL less its password.
     pub(crate) fn connect(url: &DatabaseUrl) -> Result<(PostgresDb, Vec<i64>)> {
-        not_in_async_task()?;
         let mut config: postgres::Config =
             url.secret()
                 .parse()
@@ -101,7 +90,6 @@ impl PostgresDb {
     }
 
     fn connection(&self) -> Result<PooledConnection<Manager>> {
-        not_in_async_task()?;
         self.pool
             .get()
             .map_err(|e| StoreError::Postgres(format!("no connection from the pool: {e}")))
@@ -136,7 +124,10 @@ impl PostgresDb {
     pub(crate) fn integrity(&self) -> Result<String> {
         let mut conn = self.connection()?;
         let recorded: Vec<i64> = conn
-            .query("SELECT version FROM schema_migrations ORDER BY version", &[])?
+            .query(
+                "SELECT version FROM schema_migrations ORDER BY version",
+                &[],
+            )?
             .iter()
             .map(|row| row.get(0))
             .collect();
@@ -244,7 +235,9 @@ impl Session for PgSession {
     fn execute(&mut self, sql: &str, params: &[Param<'_>]) -> Result<u64> {
         let refs: Vec<&(dyn ToSql + Sync)> =
             params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
-        Ok(self.conn.execute(dollar_placeholders(sql).as_str(), &refs)?)
+        Ok(self
+            .conn
+            .execute(dollar_placeholders(sql).as_str(), &refs)?)
     }
 
     fn query_each(
@@ -289,6 +282,19 @@ impl Session for PgSession {
             )?;
         }
         Ok(())
+    }
+
+    fn parties(&mut self, hashes: &[&str]) -> Result<HashMap<String, Vec<u8>>> {
+        let mut out = HashMap::with_capacity(hashes.len());
+        for batch in hashes.chunks(BULK_BATCH) {
+            for row in self.conn.query(
+                "SELECT hash, data FROM parties WHERE hash = ANY ($1::text[])",
+                &[&batch],
+            )? {
+                out.insert(row.try_get(0)?, row.try_get(1)?);
+            }
+        }
+        Ok(out)
     }
 
     fn close_spans(&mut self, seq: u32, span_ids: &[i64]) -> Result<()> {

@@ -8,7 +8,8 @@
 use super::{Param, Row, Session, Value};
 use crate::{Result, StoreError, modes, schema};
 use rusqlite::types::ValueRef;
-use rusqlite::{Connection, ToSql, TransactionBehavior};
+use rusqlite::{Connection, OptionalExtension, ToSql, TransactionBehavior};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -67,10 +68,9 @@ impl SqliteDb {
     /// `BEGIN IMMEDIATE` takes the write lock now, so what the transaction reads is still
     /// current when it commits, even with another process writing.
     pub(crate) fn write(&mut self) -> Result<SqliteSession<'_>> {
-        Ok(SqliteSession::Write(
-            self.conn
-                .transaction_with_behavior(TransactionBehavior::Immediate)?,
-        ))
+        Ok(SqliteSession::Write(self.conn.transaction_with_behavior(
+            TransactionBehavior::Immediate,
+        )?))
     }
 
     pub(crate) fn integrity(&self) -> Result<String> {
@@ -139,12 +139,12 @@ fn read_row(row: &rusqlite::Row<'_>, columns: usize) -> Result<Row> {
         values.push(match row.get_ref(index)? {
             ValueRef::Null => Value::Null,
             ValueRef::Integer(v) => Value::Int(v),
-            ValueRef::Text(bytes) => Value::Text(
-                String::from_utf8(bytes.to_vec()).map_err(|e| StoreError::Corrupt {
+            ValueRef::Text(bytes) => Value::Text(String::from_utf8(bytes.to_vec()).map_err(
+                |e| StoreError::Corrupt {
                     item: format!("result column {index}"),
                     reason: e.to_string(),
-                })?,
-            ),
+                },
+            )?),
             ValueRef::Blob(bytes) => Value::Bytes(bytes.to_vec()),
             ValueRef::Real(v) => {
                 return Err(StoreError::Corrupt {
@@ -199,6 +199,22 @@ impl Session for SqliteSession<'_> {
             stmt.execute(rusqlite::params![source, source_id, hash, seq])?;
         }
         Ok(())
+    }
+
+    fn parties(&mut self, hashes: &[&str]) -> Result<HashMap<String, Vec<u8>>> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT data FROM parties WHERE hash = ?1")?;
+        let mut out = HashMap::with_capacity(hashes.len());
+        for hash in hashes {
+            if let Some(data) = stmt
+                .query_row([hash], |row| row.get::<_, Vec<u8>>(0))
+                .optional()?
+            {
+                out.insert(hash.to_string(), data);
+            }
+        }
+        Ok(out)
     }
 
     fn close_spans(&mut self, seq: u32, span_ids: &[i64]) -> Result<()> {

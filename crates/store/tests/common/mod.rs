@@ -44,6 +44,11 @@ impl TestStore {
             .unwrap_or_else(|e| panic!("opening the store at {}: {e}", self.location))
     }
 
+    /// The PostgreSQL database's URL (with any password: for a child process of the test).
+    pub fn url(&self) -> Option<&str> {
+        self._database.as_ref().map(TestDatabase::url)
+    }
+
     pub fn is_postgres(&self) -> bool {
         matches!(self.location, StoreLocation::Postgres(_))
     }
