@@ -138,17 +138,22 @@ impl Context {
         Store::connect(&location).with_context(|| format!("opening the store in {location}"))
     }
 
-    /// The list store and the review tables: in the store's SQLite file, or, when the lists
-    /// are in PostgreSQL, in the SQLite file of the data directory (until they move too).
-    pub fn open_review(&self) -> Result<(Store, Review)> {
-        let store = self.open_store()?;
-        let path = match store.path() {
-            Some(path) => path.to_path_buf(),
+    /// The review tables' database file: the store's SQLite file, or, when the lists are in
+    /// PostgreSQL, the SQLite file of the data directory (until the review tables move too).
+    pub fn review_db_path(&self, store: &Store) -> Result<PathBuf> {
+        match store.path() {
+            Some(path) => Ok(path.to_path_buf()),
             None => {
                 self.ensure_data_dir()?;
-                self.data_dir.join(sanctum_store::DB_FILE_NAME)
+                Ok(self.data_dir.join(sanctum_store::DB_FILE_NAME))
             }
-        };
+        }
+    }
+
+    /// The list store and the review tables ([`Context::review_db_path`]).
+    pub fn open_review(&self) -> Result<(Store, Review)> {
+        let store = self.open_store()?;
+        let path = self.review_db_path(&store)?;
         let review = Review::open(&path, self.config.review.clone())
             .with_context(|| format!("opening the review tables in {}", path.display()))?;
         Ok((store, review))
