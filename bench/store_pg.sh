@@ -13,6 +13,7 @@ lists=${SANCTUM_SHARED_LISTS:-../shared/data/lists}
 [ -d "$lists" ] || { echo "SKIP: $lists is absent"; exit 0; }
 ./scripts/postgres.sh
 admin=${SANCTUM_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/postgres}
+export PGOPTIONS="-c client_min_messages=warning"
 base=${admin%/*}
 cargo build --release --locked -p sanctum >/dev/null 2>&1
 bin=$PWD/target/release/sanctum

@@ -30,6 +30,11 @@ const POOL_SIZE: u32 = 4;
 /// How long a read waits for a free pooled connection.
 const POOL_WAIT: Duration = Duration::from_secs(30);
 
+/// How long a write waits for another process's write lock on the same source (an ingest
+/// of the largest lists commits within seconds) before failing, rather than hang behind a
+/// stuck process; SQLite's busy timeout plays the same part.
+const WRITE_LOCK_WAIT: Duration = Duration::from_secs(120);
+
 /// Rows per bulk statement of an ingest: a batch of party records is a few MB.
 const BULK_BATCH: usize = 2_000;
 
@@ -54,7 +59,24 @@ impl From<postgres::Error> for StoreError {
 }
 
 pub(crate) struct PostgresDb {
-    pool: Pool<Manager>,
+    /// `None` only while being dropped.
+    pool: Option<Pool<Manager>>,
+}
+
+impl Drop for PostgresDb {
+    /// A blocking client closes its connection through its own small runtime, which tokio
+    /// refuses to start on an async worker, where a server may drop its last reference to
+    /// the store at shutdown: the pool is closed on a thread of its own.
+    fn drop(&mut self) {
+        if let Some(pool) = self.pool.take() {
+            if let Ok(closer) = std::thread::Builder::new()
+                .name("sanctum-pg-close".to_string())
+                .spawn(move || drop(pool))
+            {
+                let _ = closer.join();
+            }
+        }
+    }
 }
 
 impl PostgresDb {
@@ -86,11 +108,13 @@ impl PostgresDb {
             .min_idle(Some(0))
             .connection_timeout(POOL_WAIT)
             .build_unchecked(PostgresConnectionManager::new(config, NoTls));
-        Ok((PostgresDb { pool }, applied))
+        Ok((PostgresDb { pool: Some(pool) }, applied))
     }
 
     fn connection(&self) -> Result<PooledConnection<Manager>> {
         self.pool
+            .as_ref()
+            .ok_or_else(|| StoreError::Postgres("the store is closed".to_string()))?
             .get()
             .map_err(|e| StoreError::Postgres(format!("no connection from the pool: {e}")))
     }
@@ -112,6 +136,10 @@ impl PostgresDb {
             conn,
             in_transaction: true,
         };
+        session.conn.batch_execute(&format!(
+            "SET LOCAL lock_timeout = '{}ms'",
+            WRITE_LOCK_WAIT.as_millis()
+        ))?;
         session.conn.execute(
             "SELECT pg_advisory_xact_lock($1, hashtext($2))",
             &[&WRITE_LOCK_SPACE, &source],
