@@ -68,13 +68,12 @@ impl Drop for PostgresDb {
     /// refuses to start on an async worker, where a server may drop its last reference to
     /// the store at shutdown: the pool is closed on a thread of its own.
     fn drop(&mut self) {
-        if let Some(pool) = self.pool.take() {
-            if let Ok(closer) = std::thread::Builder::new()
+        if let Some(pool) = self.pool.take()
+            && let Ok(closer) = std::thread::Builder::new()
                 .name("sanctum-pg-close".to_string())
                 .spawn(move || drop(pool))
-            {
-                let _ = closer.join();
-            }
+        {
+            let _ = closer.join();
         }
     }
 }
