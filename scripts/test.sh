@@ -12,6 +12,9 @@ mkdir -p target
     >target/contract-prepare.log 2>&1 &
 prepare=$!
 cargo clippy --workspace --all-targets --locked -- -D warnings
+# The PostgreSQL store's tests need a server (each creates and drops its own database):
+# started here when none runs (installed with apt on a machine without one).
+./scripts/postgres.sh
 # A bound well under CI's limit, so a hung test fails here with its name printed
 # ("has been running for over 60 seconds") instead of eating the whole CI run.
 timeout --kill-after=30s 45m cargo test --workspace --locked

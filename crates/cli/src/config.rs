@@ -29,7 +29,7 @@ use anyhow::{Context as _, Result};
 use sanctum_review::{Actor, Review};
 use sanctum_server::auth::KeyStore;
 use sanctum_sources::detect::Role;
-use sanctum_store::Store;
+use sanctum_store::{Store, StoreLocation};
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -73,6 +73,9 @@ pub struct UpdateConfig {
 
 pub struct Context {
     pub data_dir: PathBuf,
+    /// The PostgreSQL URL given by `--database` / `SANCTUM_DATABASE_URL`; `None`: the
+    /// SQLite file in the data directory.
+    pub database: Option<String>,
     pub config: Config,
     /// The configuration file named by `--config` / `SANCTUM_CONFIG`, if any (a child
     /// `sanctum update` run by `serve` is given the same).
@@ -80,7 +83,11 @@ pub struct Context {
 }
 
 impl Context {
-    pub fn load(data_dir: Option<PathBuf>, config: Option<PathBuf>) -> Result<Context> {
+    pub fn load(
+        data_dir: Option<PathBuf>,
+        config: Option<PathBuf>,
+        database: Option<String>,
+    ) -> Result<Context> {
         let data_dir = match data_dir {
             Some(d) => d,
             None => dirs::data_dir().map(|d| d.join("sanctum")).context(
@@ -104,6 +111,7 @@ impl Context {
         };
         Ok(Context {
             data_dir,
+            database,
             config,
             config_path,
         })
@@ -116,18 +124,36 @@ impl Context {
             .with_context(|| format!("creating the data directory {}", self.data_dir.display()))
     }
 
-    pub fn open_store(&self) -> Result<Store> {
-        Store::open(&self.data_dir)
-            .with_context(|| format!("opening the store in {}", self.data_dir.display()))
+    /// Where the lists are kept: `--database`, else the data directory.
+    pub fn store_location(&self) -> Result<StoreLocation> {
+        Ok(StoreLocation::new(
+            &self.data_dir,
+            self.database.as_deref(),
+        )?)
     }
 
-    /// The list store and the review tables in its database file.
+    /// Opens the list store (migrating its schema when it is older than this build's).
+    pub fn open_store(&self) -> Result<Store> {
+        let location = self.store_location()?;
+        Store::connect(&location).with_context(|| format!("opening the store in {location}"))
+    }
+
+    /// The review tables' database file: the store's SQLite file, or, when the lists are in
+    /// PostgreSQL, the SQLite file of the data directory (until the review tables move too).
+    pub fn review_db_path(&self, store: &Store) -> Result<PathBuf> {
+        match store.path() {
+            Some(path) => Ok(path.to_path_buf()),
+            None => {
+                self.ensure_data_dir()?;
+                Ok(self.data_dir.join(sanctum_store::DB_FILE_NAME))
+            }
+        }
+    }
+
+    /// The list store and the review tables ([`Context::review_db_path`]).
     pub fn open_review(&self) -> Result<(Store, Review)> {
         let store = self.open_store()?;
-        let path = store
-            .path()
-            .context("the store has no database file")?
-            .to_path_buf();
+        let path = self.review_db_path(&store)?;
         let review = Review::open(&path, self.config.review.clone())
             .with_context(|| format!("opening the review tables in {}", path.display()))?;
         Ok((store, review))

@@ -2,7 +2,7 @@
 //!
 //! - `update`: fetch (or read `--from`) publications, parse them, store them as versions.
 //! - `rollback`: make an earlier version's parties current again, as a new version.
-//! - `lists`, `diff`, `show`: read the store.
+//! - `lists`, `diff`, `show`: read the store; `check` verifies it, `migrate` updates its schema.
 //! - `export`: write the current lists as FollowTheMoney JSON lines.
 //! - `eval`: measure the matcher on a deck generated from the lists.
 //! - `search`: look one name up in every current list (ranked hits, why).
@@ -52,6 +52,16 @@ struct Cli {
     /// Configuration file (default: sanctum.toml in the data directory, if present).
     #[arg(long, global = true, env = "SANCTUM_CONFIG", value_name = "FILE")]
     config: Option<PathBuf>,
+    /// Keep the lists in this PostgreSQL database (postgres://user:password@host/db) instead
+    /// of the SQLite file in the data directory. The review tables stay in the data directory.
+    #[arg(
+        long,
+        global = true,
+        env = "SANCTUM_DATABASE_URL",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
+    database: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -85,8 +95,11 @@ enum Command {
     Show(report::ShowArgs),
     /// Write the current lists in another format.
     Export(export::ExportArgs),
-    /// Verify the store: SQLite integrity and the version history's invariants.
+    /// Verify the store: the database's integrity and the version history's invariants.
     Check,
+    /// Bring the store's schema up to date (every command does this on start) and say
+    /// which migrations ran: the SQLite file in the data directory, or --database.
+    Migrate,
     /// Measure the matcher on a deck of name variants, look-alikes and customers generated
     /// from the lists in the store: recall per class, alert rates.
     Eval(eval::EvalArgs),
@@ -142,8 +155,8 @@ enum OutputFormat {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result =
-        config::Context::load(cli.data_dir, cli.config).and_then(|ctx| match cli.command {
+    let result = config::Context::load(cli.data_dir, cli.config, cli.database).and_then(|ctx| {
+        match cli.command {
             Command::Update(args) => update::run(&ctx, args),
             Command::Rollback(args) => rollback::run(&ctx, args),
             Command::Lists { json } => report::lists(&ctx, json),
@@ -151,6 +164,7 @@ fn main() -> ExitCode {
             Command::Show(args) => report::show(&ctx, args),
             Command::Export(args) => export::run(&ctx, args),
             Command::Check => report::check(&ctx),
+            Command::Migrate => report::migrate(&ctx),
             Command::Eval(args) => eval::run(&ctx, args),
             Command::Align(args) => align::run(&ctx, args),
             Command::Search(args) => search::run(&ctx, args),
@@ -165,7 +179,8 @@ fn main() -> ExitCode {
             Command::Memory(command) => memory::run(&ctx, command),
             Command::Audit(command) => audit::run(&ctx, command),
             Command::Report(command) => ofac::run(&ctx, command),
-        });
+        }
+    });
     match result {
         Ok(code) => code,
         // The reader of standard output has what it wanted (`| head`).

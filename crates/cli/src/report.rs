@@ -41,6 +41,24 @@ pub fn check(ctx: &Context) -> Result<ExitCode> {
     })
 }
 
+/// `sanctum migrate`: opening the store runs the migrations it lacks; this says which.
+pub fn migrate(ctx: &Context) -> Result<ExitCode> {
+    let location = ctx.store_location()?;
+    let store = ctx.open_store()?;
+    let migrated = store.migrated_on_open();
+    let done = match (migrated.first(), migrated.last()) {
+        (Some(first), Some(last)) if first == last => format!("migration {first} applied"),
+        (Some(first), Some(last)) => format!("migrations {first} to {last} applied"),
+        _ => "already up to date".to_string(),
+    };
+    say!(
+        "{} store at {location}: schema version {}, {done}",
+        store.backend_name(),
+        sanctum_store::SCHEMA_VERSION
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
 pub fn lists(ctx: &Context, json: bool) -> Result<ExitCode> {
     let store = ctx.open_store()?;
     let summaries = store.sources()?;
@@ -67,7 +85,7 @@ pub fn lists(ctx: &Context, json: bool) -> Result<ExitCode> {
     if summaries.is_empty() {
         say!(
             "The store in {} holds no list yet: run `sanctum update`.",
-            ctx.data_dir.display()
+            ctx.store_location()?
         )?;
         return Ok(ExitCode::SUCCESS);
     }

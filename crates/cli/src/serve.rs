@@ -83,9 +83,16 @@ fn update_hook(ctx: &Context) -> Result<UpdateHook> {
     let exe = std::env::current_exe().context("finding the sanctum executable")?;
     let data_dir = ctx.data_dir.clone();
     let config_path = ctx.config_path.clone();
+    let database = ctx.database.clone();
     Ok(Arc::new(move |deadline: Instant| {
         let mut command = Command::new(&exe);
         command.arg("--data-dir").arg(&data_dir);
+        // By the environment, not the command line, where any user's `ps` would show its
+        // password.
+        match &database {
+            Some(url) => command.env("SANCTUM_DATABASE_URL", url),
+            None => command.env_remove("SANCTUM_DATABASE_URL"),
+        };
         if let Some(path) = &config_path {
             command.arg("--config").arg(path);
         }
@@ -140,6 +147,7 @@ pub fn run(ctx: Context, args: ServeArgs) -> Result<ExitCode> {
     }
     let config = ServerConfig {
         data_dir: ctx.data_dir.clone(),
+        store: ctx.store_location()?,
         anonymous_scopes: anonymous,
         rate_limit_per_second: args.rate_limit,
         rate_limit_burst: args.rate_burst,

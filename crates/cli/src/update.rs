@@ -161,10 +161,7 @@ fn current_seqs(store: &Store) -> Result<Vec<(String, u32)>> {
 /// After a new version: every customer book screened against what changed since its last
 /// run (a delta; a book never screened is screened in full).
 fn rescreen_books(ctx: &Context, store: &Store) -> Result<()> {
-    let path = store
-        .path()
-        .context("the store has no database file")?
-        .to_path_buf();
+    let path = ctx.review_db_path(store)?;
     let mut review = sanctum_review::Review::open(&path, ctx.config.review.clone())?;
     for book in sanctum_review::book::books(review.conn())? {
         if book.open == 0 {

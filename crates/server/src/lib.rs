@@ -47,7 +47,7 @@ use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use sanctum_limits::Limits;
-use sanctum_store::Store;
+use sanctum_store::{Store, StoreLocation};
 use std::collections::HashMap;
 use std::marker::PhantomData;
 use std::net::SocketAddr;
@@ -60,7 +60,10 @@ use std::time::{Duration, Instant};
 /// flags.
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
+    /// The keys, and the review tables when the lists are not in SQLite.
     pub data_dir: PathBuf,
+    /// Where the lists are: the SQLite file in `data_dir` (the default) or PostgreSQL.
+    pub store: StoreLocation,
     /// Scopes granted to requests without a key (never admin). Empty: every API call needs a key.
     pub anonymous_scopes: Vec<Scope>,
     /// Requests per second per key (or per client address when anonymous); 0 disables.
@@ -85,6 +88,7 @@ pub struct ServerConfig {
 impl ServerConfig {
     pub fn new(data_dir: PathBuf) -> Self {
         ServerConfig {
+            store: StoreLocation::Directory(data_dir.clone()),
             data_dir,
             anonymous_scopes: Vec::new(),
             rate_limit_per_second: 100,
@@ -142,7 +146,10 @@ fn epoch_seconds(text: &str) -> Option<i64> {
 impl AppState {
     /// Opens the store and keys in the data directory and loads the current lists.
     pub fn open(config: ServerConfig, updater: Option<UpdateHook>) -> anyhow::Result<AppState> {
-        let store = Store::open(&config.data_dir)?;
+        // The keys (and, beside a PostgreSQL store, the review tables) are in the data
+        // directory, whichever database holds the lists.
+        sanctum_store::create_data_dir(&config.data_dir)?;
+        let store = Store::connect(&config.store)?;
         let snapshot = Snapshot::load(&store, &config.limits)?;
         let keys = KeyStore::open(&config.data_dir)?;
         Ok(Self::with_parts(config, store, keys, snapshot, updater))
@@ -155,8 +162,17 @@ impl AppState {
         snapshot: Snapshot,
         updater: Option<UpdateHook>,
     ) -> AppState {
-        let review = store.path().and_then(|db| {
-            review::ReviewTables::open(db.to_path_buf(), config.review.clone())
+        // The review tables live in the store's SQLite file, or in the data directory's when
+        // the lists are in PostgreSQL.
+        let review_db = match (&config.store, store.path()) {
+            (_, Some(db)) => Some(db.to_path_buf()),
+            (StoreLocation::Postgres(_), None) => {
+                Some(config.data_dir.join(sanctum_store::DB_FILE_NAME))
+            }
+            (StoreLocation::Directory(_), None) => None,
+        };
+        let review = review_db.and_then(|db| {
+            review::ReviewTables::open(db, config.review.clone())
                 .map_err(|e| eprintln!("sanctum serve: review API unavailable: {e}"))
                 .ok()
         });

@@ -233,11 +233,11 @@ impl AppState {
             }
         }
         let current = self.snapshot();
-        let data_dir = self.config.data_dir.clone();
+        let location = self.config.store.clone();
         let current_sources = current.sources.clone();
         let limits = self.config.limits.clone();
         let next = tokio::task::spawn_blocking(move || -> anyhow::Result<Option<Snapshot>> {
-            let store = sanctum_store::Store::open(&data_dir)?;
+            let store = sanctum_store::Store::connect(&location)?;
             if snapshot::source_states(&store)? == current_sources {
                 return Ok(None);
             }

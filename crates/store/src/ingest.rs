@@ -1,25 +1,19 @@
 //! Ingesting a publication as a new version: checks, then one transaction that writes only
 //! what changed.
 
+use crate::backend::Session;
 use crate::{
-    IngestOutcome, IngestPolicy, NewVersion, Result, Store, StoreError, VersionInfo,
+    IngestOutcome, IngestPolicy, NewVersion, Result, Store, StoreError, VersionInfo, current_spans,
     current_version_of,
 };
-use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use sanctum_model::Entity;
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 /// A party of the incoming publication, serialised and hashed.
 struct Incoming {
     entity: Entity,
     json: Vec<u8>,
-    hash: String,
-}
-
-/// A span that is current before the ingest.
-struct CurrentSpan {
-    span_id: i64,
     hash: String,
 }
 
@@ -50,7 +44,7 @@ impl Store {
         };
         // Cheap early answer for a file already stored, before any serialising.
         if !policy.force
-            && let Some(current) = current_version_of(&self.conn, &new.source)?
+            && let Some(current) = self.current_version(&new.source)?
             && current.sha256 == new.sha256
         {
             return Ok(IngestOutcome::Unchanged { version: current });
@@ -92,12 +86,10 @@ impl Store {
             })
             .collect::<Result<Vec<_>>>()?;
 
-        // IMMEDIATE takes the write lock now, so the current version read below is still
-        // current when this transaction commits, even with another process ingesting.
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let current = current_version_of(&tx, &new.source)?;
+        // The write lock is taken now, so the current version read below is still current
+        // when this transaction commits, even with another process ingesting.
+        let mut tx = self.db.write(&new.source)?;
+        let current = current_version_of(&mut *tx, &new.source)?;
         if let Some(current) = current
             .as_ref()
             .filter(|c| c.sha256 == new.sha256 && !policy.force)
@@ -118,21 +110,7 @@ impl Store {
             )));
         }
 
-        let current_spans: HashMap<String, CurrentSpan> = {
-            let mut stmt = tx.prepare_cached(
-                "SELECT id, source_id, hash FROM spans WHERE source = ?1 AND to_seq IS NULL",
-            )?;
-            stmt.query_map(params![new.source], |row| {
-                Ok((
-                    row.get::<_, String>(1)?,
-                    CurrentSpan {
-                        span_id: row.get(0)?,
-                        hash: row.get(2)?,
-                    },
-                ))
-            })?
-            .collect::<rusqlite::Result<_>>()?
-        };
+        let current_spans = current_spans(&mut *tx, &new.source)?;
 
         // The plan: parties new to the source, parties whose record changed (their old span
         // closes), and parties no longer listed (their span closes).
@@ -173,7 +151,7 @@ impl Store {
         if !removed.is_empty()
             && !policy.force
             && let Some(current) = &current
-            && let Some(order) = version_order(&tx, current.id)?
+            && let Some(order) = version_order(&mut *tx, current.id)?
         {
             let gone: HashSet<&str> = current_spans
                 .keys()
@@ -232,48 +210,52 @@ impl Store {
             restores: None,
         };
 
-        tx.prepare_cached(
+        let version_id = tx.int(
             "INSERT INTO versions (source, seq, published, fetched_at, sha256, file_name, \
              party_count, added, removed, amended, counts_json) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        )?
-        .execute(params![
-            info.source,
-            info.seq,
-            info.published.map(|d| d.to_string()),
-            info.fetched_at,
-            info.sha256,
-            info.file_name,
-            // Counts come from in-memory lengths, far below i64::MAX.
-            info.party_count as i64,
-            info.added as i64,
-            info.removed as i64,
-            info.amended as i64,
-            counts_json,
-        ])?;
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) RETURNING id",
+            &[
+                info.source.as_str().into(),
+                info.seq.into(),
+                info.published.map(|d| d.to_string()).as_ref().into(),
+                info.fetched_at.as_str().into(),
+                info.sha256.as_str().into(),
+                info.file_name.as_str().into(),
+                // Counts come from in-memory lengths, far below i64::MAX.
+                (info.party_count as i64).into(),
+                (info.added as i64).into(),
+                (info.removed as i64).into(),
+                (info.amended as i64).into(),
+                counts_json.as_str().into(),
+            ],
+        )?;
         let info = VersionInfo {
-            id: tx.last_insert_rowid(),
+            id: version_id,
             ..info
         };
         let order = encode_order(incoming.iter().map(|p| p.entity.source_id.as_str()))
             .map_err(|e| reject(format!("the party order cannot be stored: {e}")))?;
-        tx.prepare_cached("INSERT INTO version_order (version_id, ids) VALUES (?1, ?2)")?
-            .execute(params![info.id, order])?;
-        {
-            let mut insert_party =
-                tx.prepare_cached("INSERT OR IGNORE INTO parties (hash, data) VALUES (?1, ?2)")?;
-            let mut open_span = tx.prepare_cached(
-                "INSERT INTO spans (source, source_id, hash, from_seq) VALUES (?1, ?2, ?3, ?4)",
-            )?;
-            let mut close_span = tx.prepare_cached("UPDATE spans SET to_seq = ?1 WHERE id = ?2")?;
-            for span_id in amended.iter().map(|(_, id)| *id).chain(removed) {
-                close_span.execute(params![seq, span_id])?;
-            }
-            for party in added.iter().copied().chain(amended.iter().map(|(p, _)| *p)) {
-                insert_party.execute(params![party.hash, party.json])?;
-                open_span.execute(params![new.source, party.entity.source_id, party.hash, seq])?;
-            }
-        }
+        tx.execute(
+            "INSERT INTO version_order (version_id, ids) VALUES (?1, ?2)",
+            &[info.id.into(), order.as_slice().into()],
+        )?;
+        let closing: Vec<i64> = amended.iter().map(|(_, id)| *id).chain(removed).collect();
+        tx.close_spans(seq, &closing)?;
+        let opening: Vec<&Incoming> = added
+            .iter()
+            .copied()
+            .chain(amended.iter().map(|(p, _)| *p))
+            .collect();
+        let records: Vec<(&str, &[u8])> = opening
+            .iter()
+            .map(|p| (p.hash.as_str(), p.json.as_slice()))
+            .collect();
+        tx.insert_parties(&records)?;
+        let spans: Vec<(&str, &str)> = opening
+            .iter()
+            .map(|p| (p.entity.source_id.as_str(), p.hash.as_str()))
+            .collect();
+        tx.open_spans(&new.source, seq, &spans)?;
         tx.commit()?;
         Ok(IngestOutcome::Created {
             version: info,
@@ -293,14 +275,15 @@ fn encode_order<'a>(ids: impl Iterator<Item = &'a str>) -> std::io::Result<Vec<u
 
 /// The publication order of a version's parties; `None` for versions stored before the
 /// store kept it (schema version 1).
-fn version_order(conn: &rusqlite::Connection, version_id: i64) -> Result<Option<Vec<String>>> {
-    let data: Option<Vec<u8>> = conn
-        .prepare_cached("SELECT ids FROM version_order WHERE version_id = ?1")?
-        .query_row(params![version_id], |row| row.get(0))
-        .optional()?;
-    let Some(data) = data else {
+fn version_order(session: &mut (dyn Session + '_), version_id: i64) -> Result<Option<Vec<String>>> {
+    let row = session.row(
+        "SELECT ids FROM version_order WHERE version_id = ?1",
+        &[version_id.into()],
+    )?;
+    let Some(mut row) = row else {
         return Ok(None);
     };
+    let data = row.take_bytes(0)?;
     let corrupt = |reason: String| StoreError::Corrupt {
         item: format!("party order of version id {version_id}"),
         reason,

@@ -1,10 +1,14 @@
 //! The sanctum store: every ingested publication of every list, kept as a version.
 //!
-//! Data passes `parser → Vec<Entity> → Store::ingest → SQLite → queries → screening`.
+//! Data passes `parser → Vec<Entity> → Store::ingest → database → queries → screening`.
 //!
-//! - [`Store`] is one SQLite database (`sanctum.db` in a data directory). [`Store::ingest`]
-//!   takes a parsed publication ([`NewVersion`] metadata plus its entities) and, in one
-//!   transaction, records it as the next version of its source, or rejects it
+//! - [`Store`] is one database: by default the SQLite file `sanctum.db` in a data directory
+//!   ([`Store::open`]), or a PostgreSQL database several processes and machines share
+//!   ([`Store::connect`] with a [`StoreLocation::Postgres`] URL). Both hold the same tables
+//!   and run the same rules: the store's logic is written once, over a narrow session
+//!   interface (`backend`), which alone decides what differs between the two databases.
+//! - [`Store::ingest`] takes a parsed publication ([`NewVersion`] metadata plus its entities)
+//!   and, in one transaction, records it as the next version of its source, or rejects it
 //!   ([`StoreError::Rejected`]) leaving the store exactly as it was. Records repeating a
 //!   publisher id are merged into one party ([`merge_duplicates`]).
 //! - A version ([`VersionInfo`]) records source, publication date, fetch time, file sha256 and
@@ -21,37 +25,34 @@
 //!   and last-changed version at once: [`Store::current_party_history`]) and the
 //!   [`Diff`] between any two versions ([`Store::diff`], [`Store::changes_since`]).
 //!
-//! Opening: a data directory the store creates is 0700 and its files 0600 (umask or not);
-//! several processes may open a new directory at once, one creates the schema
-//! ([`SCHEMA_VERSION`]) while the others wait for it.
+//! Opening: the schema is migrated on open ([`SCHEMA_VERSION`]; each migration runs once, in
+//! one transaction, however many processes open a new store at once). A data directory the
+//! store creates is 0700 and its files 0600 (umask or not). A PostgreSQL database that
+//! cannot be reached is an error naming its URL without the password.
 //!
-//! Durability: WAL journal with `synchronous=FULL`. Ingests are rare and large, so one fsync
-//! per commit costs nothing noticeable, and in exchange a version reported as stored survives
-//! a power loss (with `NORMAL` the last commits could silently roll back, while the caller
-//! already logged them as done).
+//! Concurrency: several processes may ingest at once. Each ingest holds a write lock (SQLite:
+//! the file's; PostgreSQL: an advisory lock per source) from reading the current version to
+//! committing the next, so a version number is never handed out twice.
 
+mod backend;
 mod ingest;
+mod location;
 mod modes;
 mod rollback;
 mod schema;
 
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use backend::{Backend, Param, Row, Session};
 use sanctum_model::{Entity, PartialDate};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
+pub use location::{DatabaseUrl, StoreLocation};
 pub use modes::create_data_dir;
 pub use sanctum_model::merge_duplicates;
 pub use schema::SCHEMA_VERSION;
 
 /// The database file name inside the data directory.
 pub const DB_FILE_NAME: &str = "sanctum.db";
-
-/// How long a connection waits for another process's write lock (an ingest, a rollback, the
-/// first open's schema creation) before failing: ingests of the largest lists commit within
-/// seconds, so 30 s waits out any of them and still fails a process stuck behind a hung one.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Everything that can go wrong in the store. No store operation panics.
 #[derive(Debug, thiserror::Error)]
@@ -71,6 +72,14 @@ pub enum StoreError {
     UnsupportedSchema { found: i64, supported: i64 },
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    #[error("PostgreSQL: {0}")]
+    Postgres(String),
+    /// The database could not be reached; `location` is its URL without the password.
+    #[error("cannot reach the database {location}: {reason}")]
+    Unreachable { location: String, reason: String },
+    /// A `--database` value that is no database URL sanctum can use.
+    #[error("{location}: {reason}")]
+    BadLocation { location: String, reason: String },
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,
@@ -219,10 +228,11 @@ impl Diff {
     }
 }
 
-/// Result of [`Store::check`]: SQLite's integrity check plus the store's own invariants.
+/// Result of [`Store::check`]: the database's integrity check plus the store's own invariants.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoreHealth {
-    /// `PRAGMA integrity_check` output ("ok" when sound).
+    /// "ok" when sound: SQLite's `PRAGMA integrity_check` output; for PostgreSQL, which
+    /// guards its pages itself, whether the recorded migrations are this build's.
     pub integrity: String,
     pub versions: u64,
     pub parties: u64,
@@ -239,11 +249,12 @@ impl StoreHealth {
     }
 }
 
-/// The versioned store. One connection; ingests take `&mut self`, and a write lock on the
-/// database, so concurrent processes serialise their ingests.
+/// The versioned store. Ingests take `&mut self` and a write lock in the database, so
+/// concurrent processes serialise their ingests of a source.
 pub struct Store {
-    conn: Connection,
-    path: Option<PathBuf>,
+    db: Backend,
+    /// The schema versions the open migrated the database to (empty when it was current).
+    migrated: Vec<i64>,
 }
 
 const VERSION_COLUMNS: &str = "id, source, seq, published, fetched_at, sha256, file_name, \
@@ -273,21 +284,21 @@ struct VersionRow {
 }
 
 impl VersionRow {
-    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+    fn from_row(row: &mut Row) -> Result<Self> {
         Ok(VersionRow {
-            id: row.get(0)?,
-            source: row.get(1)?,
-            seq: row.get(2)?,
-            published: row.get(3)?,
-            fetched_at: row.get(4)?,
-            sha256: row.get(5)?,
-            file_name: row.get(6)?,
-            party_count: get_count(row, 7)?,
-            added: get_count(row, 8)?,
-            removed: get_count(row, 9)?,
-            amended: get_count(row, 10)?,
-            counts_json: row.get(11)?,
-            restores: row.get(12)?,
+            id: row.int(0)?,
+            source: row.take_text(1)?,
+            seq: row.seq(2)?,
+            published: row.take_opt_text(3)?,
+            fetched_at: row.take_text(4)?,
+            sha256: row.take_text(5)?,
+            file_name: row.take_text(6)?,
+            party_count: row.count(7)?,
+            added: row.count(8)?,
+            removed: row.count(9)?,
+            amended: row.count(10)?,
+            counts_json: row.take_text(11)?,
+            restores: row.opt_seq(12)?,
         })
     }
 
@@ -323,12 +334,6 @@ impl VersionRow {
     }
 }
 
-/// A non-negative count column (rusqlite reads no `u64` without its `fallible_uint` feature).
-fn get_count(row: &Row<'_>, index: usize) -> rusqlite::Result<u64> {
-    let value: i64 = row.get(index)?;
-    u64::try_from(value).map_err(|_| rusqlite::Error::IntegralValueOutOfRange(index, value))
-}
-
 fn decode_party(hash: &str, data: &[u8]) -> Result<Entity> {
     serde_json::from_slice(data).map_err(|e| StoreError::Corrupt {
         item: format!("party record {hash}"),
@@ -336,115 +341,156 @@ fn decode_party(hash: &str, data: &[u8]) -> Result<Entity> {
     })
 }
 
+/// A `(hash, data)` row of `parties`, decoded.
+fn party_from_row(mut row: Row) -> Result<Entity> {
+    let hash = row.take_text(0)?;
+    decode_party(&hash, &row.take_bytes(1)?)
+}
+
 /// Reads one version row with the given `WHERE … ` tail (`?` params bound by the caller).
 fn query_version(
-    conn: &Connection,
+    session: &mut (dyn Session + '_),
     tail: &str,
-    params: impl rusqlite::Params,
+    params: &[Param<'_>],
 ) -> Result<Option<VersionInfo>> {
     let sql = format!("SELECT {VERSION_COLUMNS} FROM versions {tail}");
-    let row = conn
-        .prepare_cached(&sql)?
-        .query_row(params, VersionRow::from_row)
-        .optional()?;
-    row.map(VersionRow::into_info).transpose()
-}
-
-fn current_version_of(conn: &Connection, source: &str) -> Result<Option<VersionInfo>> {
-    query_version(
-        conn,
-        "WHERE source = ?1 ORDER BY seq DESC LIMIT 1",
-        params![source],
-    )
-}
-
-/// Puts the database in WAL mode, which lets readers (a screening server) keep reading the
-/// previous version while an ingest writes the next one. The mode is stored in the file.
-///
-/// When two connections switch a new database together, SQLite answers "busy" at once
-/// rather than through the busy handler (each holds the read lock the other must see
-/// released), so the switch is retried here, for as long as the busy timeout.
-fn enable_wal(conn: &Connection) -> Result<()> {
-    let started = Instant::now();
-    loop {
-        match conn.query_row("PRAGMA journal_mode = WAL", [], |row| {
-            row.get::<_, String>(0)
-        }) {
-            Ok(_mode) => return Ok(()),
-            Err(rusqlite::Error::SqliteFailure(e, _))
-                if e.code == rusqlite::ErrorCode::DatabaseBusy
-                    && started.elapsed() < BUSY_TIMEOUT =>
-            {
-                std::thread::sleep(WAL_SWITCH_PAUSE);
-            }
-            Err(e) => return Err(e.into()),
-        }
+    match session.row(&sql, params)? {
+        Some(mut row) => Ok(Some(VersionRow::from_row(&mut row)?.into_info()?)),
+        None => Ok(None),
     }
 }
 
-/// The pause between two attempts at the WAL switch: the other connection's switch takes
-/// about a millisecond.
-const WAL_SWITCH_PAUSE: Duration = Duration::from_millis(5);
+fn current_version_of(
+    session: &mut (dyn Session + '_),
+    source: &str,
+) -> Result<Option<VersionInfo>> {
+    query_version(
+        session,
+        "WHERE source = ?1 ORDER BY seq DESC LIMIT 1",
+        &[source.into()],
+    )
+}
+
+/// `source_id → record hash` of one version.
+fn membership(
+    session: &mut (dyn Session + '_),
+    source: &str,
+    seq: u32,
+) -> Result<HashMap<String, String>> {
+    let sql = format!("SELECT s.source_id, s.hash FROM spans s WHERE {MEMBER_FILTER}");
+    let mut map = HashMap::new();
+    session.query_each(&sql, &[source.into(), seq.into()], &mut |mut row| {
+        map.insert(row.take_text(0)?, row.take_text(1)?);
+        Ok(())
+    })?;
+    Ok(map)
+}
+
+/// A span that is current: its row id and record hash.
+struct CurrentSpan {
+    span_id: i64,
+    hash: String,
+}
+
+/// `source_id →` its current span, for the parties `source` lists now.
+fn current_spans(
+    session: &mut (dyn Session + '_),
+    source: &str,
+) -> Result<HashMap<String, CurrentSpan>> {
+    let mut map = HashMap::new();
+    session.query_each(
+        "SELECT id, source_id, hash FROM spans WHERE source = ?1 AND to_seq IS NULL",
+        &[source.into()],
+        &mut |mut row| {
+            let span = CurrentSpan {
+                span_id: row.int(0)?,
+                hash: row.take_text(2)?,
+            };
+            map.insert(row.take_text(1)?, span);
+            Ok(())
+        },
+    )?;
+    Ok(map)
+}
 
 impl Store {
-    /// Opens (creating if needed) the store in `dir`, in the file [`DB_FILE_NAME`].
+    /// Opens (creating if needed) the SQLite store in `dir`, in the file [`DB_FILE_NAME`].
     ///
     /// A directory it creates is private to the user (0700, see [`create_data_dir`]); the
     /// database and SQLite's `-wal` and `-shm` files are 0600, whatever the umask, and an
     /// older store's files are narrowed to that on open.
     pub fn open(dir: &Path) -> Result<Store> {
         create_data_dir(dir)?;
-        let path = dir.join(DB_FILE_NAME);
-        modes::private_store_files(&path)?;
-        let conn = Connection::open(&path)?;
-        // Before anything takes a lock: a second process opening a new store waits for the
-        // first one's journal-mode switch and schema instead of failing with "locked".
-        conn.busy_timeout(BUSY_TIMEOUT)?;
-        enable_wal(&conn)?;
-        Self::configure(conn, Some(path))
+        let (db, migrated) = backend::sqlite::SqliteDb::open(&dir.join(DB_FILE_NAME))?;
+        Ok(Store {
+            db: Backend::Sqlite(db),
+            migrated,
+        })
     }
 
-    /// A private in-memory store, for tests and one-off runs.
+    /// Opens the store at `location`: [`Store::open`] for a directory; for a PostgreSQL URL,
+    /// connects (an unreachable server is [`StoreError::Unreachable`], naming the URL
+    /// without its password) and migrates the schema.
+    pub fn connect(location: &StoreLocation) -> Result<Store> {
+        match location {
+            StoreLocation::Directory(dir) => Store::open(dir),
+            StoreLocation::Postgres(url) => {
+                let (db, migrated) = backend::pg::PostgresDb::connect(url)?;
+                Ok(Store {
+                    db: Backend::Postgres(db),
+                    migrated,
+                })
+            }
+        }
+    }
+
+    /// A private in-memory SQLite store, for tests and one-off runs.
     pub fn open_in_memory() -> Result<Store> {
-        Self::configure(Connection::open_in_memory()?, None)
+        let (db, migrated) = backend::sqlite::SqliteDb::open_in_memory()?;
+        Ok(Store {
+            db: Backend::Sqlite(db),
+            migrated,
+        })
     }
 
-    fn configure(mut conn: Connection, path: Option<PathBuf>) -> Result<Store> {
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.pragma_update(None, "foreign_keys", true)?;
-        // 32 MiB page cache: a full list version fits, so ingest and diff stay in memory.
-        conn.pragma_update(None, "cache_size", -32_768)?;
-        conn.busy_timeout(BUSY_TIMEOUT)?;
-        conn.set_prepared_statement_cache_capacity(64);
-        schema::migrate(&mut conn)?;
-        Ok(Store { conn, path })
-    }
-
-    /// The database file, `None` for an in-memory store.
+    /// The SQLite database file; `None` for an in-memory or a PostgreSQL store.
     pub fn path(&self) -> Option<&Path> {
-        self.path.as_deref()
+        self.db.path()
+    }
+
+    /// Which kind of database holds the store: "sqlite" or "postgresql".
+    pub fn backend_name(&self) -> &'static str {
+        match self.db {
+            Backend::Sqlite(_) => "sqlite",
+            Backend::Postgres(_) => "postgresql",
+        }
+    }
+
+    /// The schema versions this open migrated the database through, oldest first (empty
+    /// when it was already at [`SCHEMA_VERSION`]).
+    pub fn migrated_on_open(&self) -> &[i64] {
+        &self.migrated
     }
 
     /// Whether `sha256` is the file of `source`'s current version, so the caller can skip
     /// parsing a file it has already ingested.
     pub fn is_current_sha(&self, source: &str, sha256: &str) -> Result<bool> {
-        Ok(current_version_of(&self.conn, source)?.is_some_and(|v| v.sha256 == sha256))
+        Ok(current_version_of(&mut *self.db.read()?, source)?.is_some_and(|v| v.sha256 == sha256))
     }
 
     /// Records that a fetch of `source` at `at` (RFC 3339) found the file `sha256`, when that
     /// is the current version's file: the version is confirmed current and its source's age
     /// restarts. Returns false (and records nothing) when `sha256` is not the current file.
     pub fn record_fetch_confirmed(&mut self, source: &str, sha256: &str, at: &str) -> Result<bool> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        if current_version_of(&tx, source)?.is_none_or(|v| v.sha256 != sha256) {
+        let mut tx = self.db.write(source)?;
+        if current_version_of(&mut *tx, source)?.is_none_or(|v| v.sha256 != sha256) {
             return Ok(false);
         }
         tx.execute(
             "INSERT INTO fetch_confirmations (source, sha256, confirmed_at) VALUES (?1, ?2, ?3)
-             ON CONFLICT (source) DO UPDATE SET sha256 = ?2, confirmed_at = ?3",
-            params![source, sha256, at],
+             ON CONFLICT (source) DO UPDATE SET sha256 = excluded.sha256, \
+             confirmed_at = excluded.confirmed_at",
+            &[source.into(), sha256.into(), at.into()],
         )?;
         tx.commit()?;
         Ok(true)
@@ -454,39 +500,32 @@ impl Store {
     /// file's sha256, RFC 3339 time). Sources whose current version no fetch confirmed yet
     /// are absent.
     pub fn confirmed_fetches(&self) -> Result<BTreeMap<String, (String, String)>> {
-        let mut stmt = self.conn.prepare_cached(
+        let mut out = BTreeMap::new();
+        self.db.read()?.query_each(
             "SELECT c.source, c.sha256, c.confirmed_at FROM fetch_confirmations c
              JOIN versions v ON v.source = c.source AND v.sha256 = c.sha256
              WHERE v.seq = (SELECT MAX(seq) FROM versions WHERE source = c.source)",
+            &[],
+            &mut |mut row| {
+                out.insert(row.take_text(0)?, (row.take_text(1)?, row.take_text(2)?));
+                Ok(())
+            },
         )?;
-        let rows = stmt
-            .query_map([], |row| {
-                Ok((
-                    row.get::<_, String>(0)?,
-                    (row.get::<_, String>(1)?, row.get::<_, String>(2)?),
-                ))
-            })?
-            .collect::<rusqlite::Result<BTreeMap<_, _>>>()?;
-        Ok(rows)
+        Ok(out)
     }
 
     /// Every source with at least one version, by source key.
     pub fn sources(&self) -> Result<Vec<SourceSummary>> {
-        let mut stmt = self.conn.prepare_cached(
+        let mut session = self.db.read()?;
+        let heads = session.rows(
             "SELECT source, MAX(seq), COUNT(*) FROM versions GROUP BY source ORDER BY source",
+            &[],
         )?;
-        let heads = stmt
-            .query_map([], |row| {
-                Ok((
-                    row.get::<_, String>(0)?,
-                    row.get::<_, u32>(1)?,
-                    row.get::<_, u32>(2)?,
-                ))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
         let mut out = Vec::with_capacity(heads.len());
-        for (source, seq, version_count) in heads {
-            let current = self.require_version(&source, seq)?;
+        for mut head in heads {
+            let (source, seq) = (head.take_text(0)?, head.seq(1)?);
+            let version_count = u32::try_from(head.count(2)?).unwrap_or(u32::MAX);
+            let current = require_version(&mut *session, &source, seq)?;
             out.push(SourceSummary {
                 source,
                 current,
@@ -499,32 +538,25 @@ impl Store {
     /// All versions of `source`, oldest first.
     pub fn versions(&self, source: &str) -> Result<Vec<VersionInfo>> {
         let sql = format!("SELECT {VERSION_COLUMNS} FROM versions WHERE source = ?1 ORDER BY seq");
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt
-            .query_map(params![source], VersionRow::from_row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        rows.into_iter().map(VersionRow::into_info).collect()
+        self.db
+            .read()?
+            .rows(&sql, &[source.into()])?
+            .into_iter()
+            .map(|mut row| VersionRow::from_row(&mut row)?.into_info())
+            .collect()
     }
 
     pub fn version(&self, source: &str, seq: u32) -> Result<Option<VersionInfo>> {
         query_version(
-            &self.conn,
+            &mut *self.db.read()?,
             "WHERE source = ?1 AND seq = ?2",
-            params![source, seq],
+            &[source.into(), seq.into()],
         )
-    }
-
-    fn require_version(&self, source: &str, seq: u32) -> Result<VersionInfo> {
-        self.version(source, seq)?
-            .ok_or_else(|| StoreError::NoSuchVersion {
-                source_key: source.to_string(),
-                seq,
-            })
     }
 
     /// The latest version of `source`, the one screening uses by default.
     pub fn current_version(&self, source: &str) -> Result<Option<VersionInfo>> {
-        current_version_of(&self.conn, source)
+        current_version_of(&mut *self.db.read()?, source)
     }
 
     /// The version of `source` that stood on `date`: the latest one whose publication date
@@ -550,53 +582,44 @@ impl Store {
     /// Streams the parties of version `seq` of `source`, by `source_id`, without holding
     /// them all in memory.
     pub fn for_each_entity(&self, source: &str, seq: u32, mut f: impl FnMut(Entity)) -> Result<()> {
-        self.require_version(source, seq)?;
+        let mut session = self.db.read()?;
+        require_version(&mut *session, source, seq)?;
         let sql = format!(
             "SELECT p.hash, p.data FROM spans s JOIN parties p ON p.hash = s.hash \
              WHERE {MEMBER_FILTER} ORDER BY s.source_id"
         );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let mut rows = stmt.query(params![source, seq])?;
-        while let Some(row) = rows.next()? {
-            let hash: String = row.get(0)?;
-            let data: Vec<u8> = row.get(1)?;
-            f(decode_party(&hash, &data)?);
-        }
-        Ok(())
+        session.query_each(&sql, &[source.into(), seq.into()], &mut |row| {
+            f(party_from_row(row)?);
+            Ok(())
+        })
     }
 
     /// The current parties of the given sources (all sources when `None`), by source then
     /// `source_id`.
     pub fn current_entities(&self, sources: Option<&[String]>) -> Result<Vec<Entity>> {
+        let mut session = self.db.read()?;
         let mut out = Vec::new();
-        let mut read = |sql: &str, source: Option<&str>| -> Result<()> {
-            let mut stmt = self.conn.prepare_cached(sql)?;
-            let mut rows = match source {
-                Some(source) => stmt.query(params![source])?,
-                None => stmt.query([])?,
-            };
-            while let Some(row) = rows.next()? {
-                let hash: String = row.get(0)?;
-                let data: Vec<u8> = row.get(1)?;
-                out.push(decode_party(&hash, &data)?);
-            }
+        let mut push = |row: Row| -> Result<()> {
+            out.push(party_from_row(row)?);
             Ok(())
         };
         match sources {
-            None => read(
+            None => session.query_each(
                 "SELECT p.hash, p.data FROM spans s JOIN parties p ON p.hash = s.hash \
                  WHERE s.to_seq IS NULL ORDER BY s.source, s.source_id",
-                None,
+                &[],
+                &mut push,
             )?,
             Some(sources) => {
                 let mut sorted: Vec<&String> = sources.iter().collect();
                 sorted.sort();
                 sorted.dedup();
                 for source in sorted {
-                    read(
+                    session.query_each(
                         "SELECT p.hash, p.data FROM spans s JOIN parties p ON p.hash = s.hash \
                          WHERE s.source = ?1 AND s.to_seq IS NULL ORDER BY s.source_id",
-                        Some(source),
+                        &[source.into()],
+                        &mut push,
                     )?;
                 }
             }
@@ -606,30 +629,25 @@ impl Store {
 
     /// A party's record as currently listed, else as last listed, with that version.
     pub fn entity(&self, source: &str, source_id: &str) -> Result<Option<(Entity, VersionInfo)>> {
-        let latest = self
-            .conn
-            .prepare_cached(
-                "SELECT s.to_seq, p.hash, p.data FROM spans s JOIN parties p ON p.hash = s.hash \
-                 WHERE s.source = ?1 AND s.source_id = ?2 ORDER BY s.from_seq DESC LIMIT 1",
-            )?
-            .query_row(params![source, source_id], |row| {
-                Ok((
-                    row.get::<_, Option<u32>>(0)?,
-                    row.get::<_, String>(1)?,
-                    row.get::<_, Vec<u8>>(2)?,
-                ))
-            })
-            .optional()?;
-        let Some((to_seq, hash, data)) = latest else {
+        let mut session = self.db.read()?;
+        let latest = session.row(
+            "SELECT p.hash, p.data, s.to_seq FROM spans s JOIN parties p ON p.hash = s.hash \
+             WHERE s.source = ?1 AND s.source_id = ?2 ORDER BY s.from_seq DESC LIMIT 1",
+            &[source.into(), source_id.into()],
+        )?;
+        let Some(row) = latest else {
             return Ok(None);
         };
-        let entity = decode_party(&hash, &data)?;
+        let to_seq = row.opt_seq(2)?;
+        let entity = party_from_row(row)?;
         let version = match to_seq {
-            Some(end) => self.require_version(source, end.saturating_sub(1))?,
-            None => current_version_of(&self.conn, source)?.ok_or_else(|| StoreError::Corrupt {
-                item: format!("spans of {source}"),
-                reason: "party listed but the source has no version".to_string(),
-            })?,
+            Some(end) => require_version(&mut *session, source, end.saturating_sub(1))?,
+            None => {
+                current_version_of(&mut *session, source)?.ok_or_else(|| StoreError::Corrupt {
+                    item: format!("spans of {source}"),
+                    reason: "party listed but the source has no version".to_string(),
+                })?
+            }
         };
         Ok(Some((entity, version)))
     }
@@ -638,12 +656,15 @@ impl Store {
     /// the record as currently (else last) listed.
     pub fn find_by_source_id(&self, source_id: &str) -> Result<Vec<(String, Entity)>> {
         let sources = self
-            .conn
-            .prepare_cached(
+            .db
+            .read()?
+            .rows(
                 "SELECT DISTINCT source FROM spans WHERE source_id = ?1 ORDER BY source",
+                &[source_id.into()],
             )?
-            .query_map(params![source_id], |row| row.get::<_, String>(0))?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+            .into_iter()
+            .map(|mut row| row.take_text(0))
+            .collect::<Result<Vec<_>>>()?;
         let mut out = Vec::with_capacity(sources.len());
         for source in sources {
             if let Some((entity, _)) = self.entity(&source, source_id)? {
@@ -667,17 +688,14 @@ impl Store {
               AND (s.to_seq IS NULL OR v.seq < s.to_seq) \
              WHERE s.source = ?1 AND s.source_id = ?2 ORDER BY v.seq"
         );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt
-            .query_map(params![source, source_id], |row| {
-                Ok((
-                    VersionRow::from_row(row)?,
-                    row.get::<_, String>(VERSION_COLUMN_COUNT)?,
-                ))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        rows.into_iter()
-            .map(|(version, hash)| Ok((version.into_info()?, hash)))
+        self.db
+            .read()?
+            .rows(&sql, &[source.into(), source_id.into()])?
+            .into_iter()
+            .map(|mut row| {
+                let hash = row.take_text(VERSION_COLUMN_COUNT)?;
+                Ok((VersionRow::from_row(&mut row)?.into_info()?, hash))
+            })
             .collect()
     }
 
@@ -686,67 +704,69 @@ impl Store {
     /// (a party's first span starts where it was first listed, its open span where its
     /// current record began), for a server to compute once per snapshot.
     pub fn current_party_history(&self) -> Result<HashMap<(String, String), PartyHistory>> {
-        let mut stmt = self.conn.prepare_cached(
+        let mut out = HashMap::new();
+        // `COUNT(to_seq) < COUNT(*)`: the party has an open span (a NULL end), so it is
+        // current; written so in both dialects (PostgreSQL has no MAX of a boolean).
+        self.db.read()?.query_each(
             "SELECT source, source_id, MIN(from_seq), \
                     MAX(CASE WHEN to_seq IS NULL THEN from_seq END) \
                FROM spans GROUP BY source, source_id \
-             HAVING MAX(to_seq IS NULL) = 1",
+             HAVING COUNT(to_seq) < COUNT(*)",
+            &[],
+            &mut |mut row| {
+                let history = PartyHistory {
+                    first_seen: row.seq(2)?,
+                    last_change: row.seq(3)?,
+                };
+                out.insert((row.take_text(0)?, row.take_text(1)?), history);
+                Ok(())
+            },
         )?;
-        let rows = stmt
-            .query_map([], |row| {
-                Ok((
-                    (row.get::<_, String>(0)?, row.get::<_, String>(1)?),
-                    PartyHistory {
-                        first_seen: row.get(2)?,
-                        last_change: row.get(3)?,
-                    },
-                ))
-            })?
-            .collect::<rusqlite::Result<HashMap<_, _>>>()?;
-        Ok(rows)
-    }
-
-    /// `source_id → record hash` for one version.
-    fn membership(&self, source: &str, seq: u32) -> Result<HashMap<String, String>> {
-        let sql = format!("SELECT s.source_id, s.hash FROM spans s WHERE {MEMBER_FILTER}");
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let map = stmt
-            .query_map(params![source, seq], |row| Ok((row.get(0)?, row.get(1)?)))?
-            .collect::<rusqlite::Result<HashMap<String, String>>>()?;
-        Ok(map)
-    }
-
-    fn party(&self, hash: &str) -> Result<Entity> {
-        let data: Option<Vec<u8>> = self
-            .conn
-            .prepare_cached("SELECT data FROM parties WHERE hash = ?1")?
-            .query_row(params![hash], |row| row.get(0))
-            .optional()?;
-        match data {
-            Some(data) => decode_party(hash, &data),
-            None => Err(StoreError::Corrupt {
-                item: format!("party record {hash}"),
-                reason: "referenced by a span but missing".to_string(),
-            }),
-        }
+        Ok(out)
     }
 
     /// What changed from version `from_seq` to version `to_seq` of `source` (either order).
     pub fn diff(&self, source: &str, from_seq: u32, to_seq: u32) -> Result<Diff> {
-        let from = self.require_version(source, from_seq)?;
-        let to = self.require_version(source, to_seq)?;
-        let before = self.membership(source, from_seq)?;
-        let after = self.membership(source, to_seq)?;
+        let mut session = self.db.read()?;
+        let session = &mut *session;
+        let from = require_version(session, source, from_seq)?;
+        let to = require_version(session, source, to_seq)?;
+        let before = membership(session, source, from_seq)?;
+        let after = membership(session, source, to_seq)?;
+        // Every record the diff shows, fetched at once.
+        let wanted: Vec<&str> = after
+            .iter()
+            .filter(|(id, hash)| before.get(*id) != Some(*hash))
+            .flat_map(|(id, hash)| {
+                std::iter::once(hash.as_str()).chain(before.get(id).map(String::as_str))
+            })
+            .chain(
+                before
+                    .iter()
+                    .filter(|(id, _)| !after.contains_key(*id))
+                    .map(|(_, hash)| hash.as_str()),
+            )
+            .collect();
+        let records = session.parties(&wanted)?;
+        let party = |hash: &str| -> Result<Entity> {
+            match records.get(hash) {
+                Some(data) => decode_party(hash, data),
+                None => Err(StoreError::Corrupt {
+                    item: format!("party record {hash}"),
+                    reason: "referenced by a span but missing".to_string(),
+                }),
+            }
+        };
         let mut added = BTreeMap::new();
         let mut amended = BTreeMap::new();
         for (id, hash) in &after {
             match before.get(id) {
                 None => {
-                    added.insert(id, self.party(hash)?);
+                    added.insert(id, party(hash)?);
                 }
                 Some(old) if old != hash => {
-                    let before = self.party(old)?;
-                    let after = self.party(hash)?;
+                    let before = party(old)?;
+                    let after = party(hash)?;
                     let fields = before.changed_fields(&after);
                     amended.insert(
                         id,
@@ -763,7 +783,7 @@ impl Store {
         let mut removed = BTreeMap::new();
         for (id, hash) in &before {
             if !after.contains_key(id) {
-                removed.insert(id, self.party(hash)?);
+                removed.insert(id, party(hash)?);
             }
         }
         Ok(Diff {
@@ -778,25 +798,25 @@ impl Store {
     /// What changed from version `seq` to the current version of `source`: the input of
     /// delta screening.
     pub fn changes_since(&self, source: &str, seq: u32) -> Result<Diff> {
-        let current =
-            current_version_of(&self.conn, source)?.ok_or_else(|| StoreError::NoSuchVersion {
+        let current = self
+            .current_version(source)?
+            .ok_or_else(|| StoreError::NoSuchVersion {
                 source_key: source.to_string(),
                 seq,
             })?;
         self.diff(source, seq, current.seq)
     }
 
-    /// Runs SQLite's integrity check and the store's own consistency checks.
+    /// Runs the database's integrity check and the store's own consistency checks.
     pub fn check(&self) -> Result<StoreHealth> {
-        let integrity = {
-            let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
-            let lines = stmt
-                .query_map([], |row| row.get::<_, String>(0))?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            lines.join("\n")
+        let integrity = self.db.integrity()?;
+        let mut session = self.db.read()?;
+        let mut count = |sql: &str| -> Result<u64> {
+            u64::try_from(session.int(sql, &[])?).map_err(|_| StoreError::Corrupt {
+                item: "a count".to_string(),
+                reason: format!("negative from {sql}"),
+            })
         };
-        let count =
-            |sql: &str| -> Result<u64> { Ok(self.conn.query_row(sql, [], |r| get_count(r, 0))?) };
         Ok(StoreHealth {
             integrity,
             versions: count("SELECT COUNT(*) FROM versions")?,
@@ -812,4 +832,20 @@ impl Store {
             )?,
         })
     }
+}
+
+fn require_version(
+    session: &mut (dyn Session + '_),
+    source: &str,
+    seq: u32,
+) -> Result<VersionInfo> {
+    query_version(
+        session,
+        "WHERE source = ?1 AND seq = ?2",
+        &[source.into(), seq.into()],
+    )?
+    .ok_or_else(|| StoreError::NoSuchVersion {
+        source_key: source.to_string(),
+        seq,
+    })
 }

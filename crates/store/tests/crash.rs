@@ -2,19 +2,22 @@
 //! committed version, sound and with nothing of the interrupted version in it.
 //!
 //! The test re-runs its own binary as a child that ingests large versions in a loop; the
-//! parent kills it part-way through an ingest, then inspects the store.
+//! parent kills it part-way through an ingest, then inspects the store. On both backends:
+//! for PostgreSQL the server rolls back the transaction of the connection that died.
 
+#[macro_use]
 mod common;
 
-use common::{SOURCE, new_version, party};
+use common::{SOURCE, TestStore, new_version, party};
 use sanctum_model::Entity;
-use sanctum_store::{IngestPolicy, Store};
+use sanctum_store::{IngestPolicy, Store, StoreLocation};
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Child, ChildStdout, Command, Stdio};
 use std::time::{Duration, Instant};
 
 const STORE_DIR_ENV: &str = "SANCTUM_STORE_CRASH_DIR";
+const STORE_URL_ENV: &str = "SANCTUM_STORE_CRASH_DATABASE";
 const CHILD_TEST: &str = "crash_child_ingests_until_killed";
 
 /// The publication the child ingests as version `seq`: its size varies with `seq`, so a
@@ -29,10 +32,15 @@ fn publication(seq: u32) -> Vec<Entity> {
 #[test]
 #[ignore = "child process of a_killed_ingest_leaves_the_last_committed_version"]
 fn crash_child_ingests_until_killed() {
-    let Some(dir) = std::env::var_os(STORE_DIR_ENV) else {
-        return;
+    let location = match (
+        std::env::var_os(STORE_DIR_ENV),
+        std::env::var(STORE_URL_ENV).ok(),
+    ) {
+        (Some(dir), _) => StoreLocation::Directory(dir.into()),
+        (None, Some(url)) => StoreLocation::new(Path::new("."), Some(&url)).unwrap(),
+        (None, None) => return,
     };
-    let mut store = Store::open(Path::new(&dir)).unwrap();
+    let mut store = Store::connect(&location).unwrap();
     // Sizes vary by more than the 10% removal limit.
     let force = IngestPolicy {
         force: true,
@@ -56,8 +64,14 @@ fn crash_child_ingests_until_killed() {
     }
 }
 
-fn spawn_child(dir: &Path) -> (Child, BufReader<ChildStdout>) {
-    let mut child = Command::new(std::env::current_exe().unwrap())
+fn spawn_child(at: &TestStore, url: Option<&str>) -> (Child, BufReader<ChildStdout>) {
+    let mut command = Command::new(std::env::current_exe().unwrap());
+    match (&at.location, url) {
+        (StoreLocation::Directory(dir), _) => command.env(STORE_DIR_ENV, dir),
+        (StoreLocation::Postgres(_), Some(url)) => command.env(STORE_URL_ENV, url),
+        (StoreLocation::Postgres(_), None) => panic!("no URL for the child"),
+    };
+    let mut child = command
         .args([
             CHILD_TEST,
             "--exact",
@@ -65,7 +79,11 @@ fn spawn_child(dir: &Path) -> (Child, BufReader<ChildStdout>) {
             "--nocapture",
             "--test-threads=1",
         ])
-        .env(STORE_DIR_ENV, dir)
+        .env_remove(if url.is_some() {
+            STORE_DIR_ENV
+        } else {
+            STORE_URL_ENV
+        })
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -88,8 +106,8 @@ fn next_ingest(lines: &mut BufReader<ChildStdout>) -> u32 {
 }
 
 /// Checks the store after a kill; returns its current version number.
-fn check_store(dir: &Path) -> u32 {
-    let store = Store::open(dir).unwrap();
+fn check_store(at: &TestStore) -> u32 {
+    let store = at.open();
     let health = store.check().unwrap();
     assert_eq!(health.integrity, "ok");
     assert_eq!(
@@ -117,13 +135,12 @@ fn check_store(dir: &Path) -> u32 {
     current.seq
 }
 
-#[test]
-fn a_killed_ingest_leaves_the_last_committed_version() {
-    let dir = tempfile::tempdir().unwrap();
+fn a_killed_ingest_leaves_the_last_committed_version(at: &TestStore) {
+    let url = at.url();
     let mut interrupted = 0;
     // Kill at different points of the ingest: while hashing, writing, near the commit.
     for fraction in [0.15, 0.5, 0.85] {
-        let (mut child, mut lines) = spawn_child(dir.path());
+        let (mut child, mut lines) = spawn_child(at, url);
         // Time one complete ingest to aim the kill inside the next one.
         let first = next_ingest(&mut lines);
         let started = Instant::now();
@@ -137,7 +154,7 @@ fn a_killed_ingest_leaves_the_last_committed_version() {
         child.kill().unwrap();
         child.wait().unwrap();
 
-        let current = check_store(dir.path());
+        let current = check_store(at);
         assert!(
             current == target || current + 1 == target,
             "current version {current} after killing the ingest of {target}"
@@ -153,3 +170,5 @@ fn a_killed_ingest_leaves_the_last_committed_version() {
     }
     assert!(interrupted > 0, "no kill landed inside an ingest");
 }
+
+on_both_backends!(a_killed_ingest_leaves_the_last_committed_version);

@@ -2,18 +2,18 @@
 //! last parties of the current version, in publication order. Rejected however few they are,
 //! unless forced; removals elsewhere in the list are delistings, judged by the percentage.
 
+#[macro_use]
 mod common;
 
-use common::{SOURCE, new_version, parties};
+use common::{SOURCE, TestStore, new_version, parties};
 use sanctum_store::{IngestOutcome, IngestPolicy, Store, StoreError};
 
 fn policy() -> IngestPolicy {
     IngestPolicy::default()
 }
 
-#[test]
-fn removing_only_the_last_parties_is_rejected_however_few() {
-    let mut store = Store::open_in_memory().unwrap();
+fn removing_only_the_last_parties_is_rejected_however_few(at: &TestStore) {
+    let mut store = at.open();
     let first = parties(SOURCE, 200, 0);
     store
         .ingest(
@@ -56,9 +56,8 @@ fn removing_only_the_last_parties_is_rejected_however_few() {
     assert!(err.to_string().contains("cut short"), "{err}");
 }
 
-#[test]
-fn removals_elsewhere_are_delistings_and_force_accepts_a_tail_removal() {
-    let mut store = Store::open_in_memory().unwrap();
+fn removals_elsewhere_are_delistings_and_force_accepts_a_tail_removal(at: &TestStore) {
+    let mut store = at.open();
     let first = parties(SOURCE, 200, 0);
     store
         .ingest(
@@ -155,3 +154,8 @@ fn a_store_without_party_order_migrates_and_checks_from_its_next_version_on() {
     assert!(err.to_string().contains("cut short"), "{err}");
     assert!(store.check().unwrap().is_ok());
 }
+
+on_both_backends!(
+    removing_only_the_last_parties_is_rejected_however_few,
+    removals_elsewhere_are_delistings_and_force_accepts_a_tail_removal,
+);

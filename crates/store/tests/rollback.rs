@@ -1,9 +1,10 @@
 //! Going back to an earlier list: a publisher's A→B→A, the current file stored again with
 //! force, and `Store::rollback`, which appends a version and deletes nothing.
 
+#[macro_use]
 mod common;
 
-use common::{SOURCE, new_version, parties, party};
+use common::{SOURCE, TestStore, new_version, parties, party};
 use sanctum_model::{Entity, PartialDate};
 use sanctum_store::{IngestOutcome, IngestPolicy, Store, StoreError, VersionInfo};
 
@@ -34,8 +35,8 @@ fn publication_b() -> Vec<Entity> {
 }
 
 /// A store holding A (2025-01-10) then B (2025-02-10).
-fn store_a_then_b() -> Store {
-    let mut store = Store::open_in_memory().unwrap();
+fn store_a_then_b(at: &TestStore) -> Store {
+    let mut store = at.open();
     let policy = IngestPolicy::default();
     for (tag, date, list) in [
         ("a", "2025-01-10", publication_a()),
@@ -59,9 +60,8 @@ fn counts(version: &VersionInfo) -> (u64, u64, u64, u64) {
     )
 }
 
-#[test]
-fn a_publishers_revert_to_an_earlier_file_is_a_new_version_with_its_parties() {
-    let mut store = store_a_then_b();
+fn a_publishers_revert_to_an_earlier_file_is_a_new_version_with_its_parties(at: &TestStore) {
+    let mut store = store_a_then_b(at);
     // The publisher serves A's file again (undated here; a dated stale copy needs force).
     let again = created(
         store
@@ -78,9 +78,8 @@ fn a_publishers_revert_to_an_earlier_file_is_a_new_version_with_its_parties() {
     assert_eq!(store.current_version(SOURCE).unwrap(), Some(again));
 }
 
-#[test]
-fn force_stores_the_current_file_again_as_a_new_version() {
-    let mut store = store_a_then_b();
+fn force_stores_the_current_file_again_as_a_new_version(at: &TestStore) {
+    let mut store = store_a_then_b(at);
     let force = IngestPolicy {
         force: true,
         ..IngestPolicy::default()
@@ -105,9 +104,8 @@ fn force_stores_the_current_file_again_as_a_new_version() {
     assert_eq!(unchanged, IngestOutcome::Unchanged { version: again });
 }
 
-#[test]
-fn rollback_makes_an_earlier_versions_parties_current_as_a_new_version() {
-    let mut store = store_a_then_b();
+fn rollback_makes_an_earlier_versions_parties_current_as_a_new_version(at: &TestStore) {
+    let mut store = store_a_then_b(at);
     let before = store.check().unwrap();
     let a = store.version(SOURCE, 1).unwrap().unwrap();
 
@@ -170,9 +168,8 @@ fn rollback_makes_an_earlier_versions_parties_current_as_a_new_version() {
     assert!(store.check().unwrap().is_ok());
 }
 
-#[test]
-fn the_lists_as_of_a_day_after_a_rollback_are_the_rolled_back_ones() {
-    let mut store = store_a_then_b();
+fn the_lists_as_of_a_day_after_a_rollback_are_the_rolled_back_ones(at: &TestStore) {
+    let mut store = store_a_then_b(at);
     created(store.rollback(SOURCE, 1, ROLLED_BACK_AT).unwrap());
     let as_of = |day: &str| {
         store
@@ -186,9 +183,8 @@ fn the_lists_as_of_a_day_after_a_rollback_are_the_rolled_back_ones() {
     assert_eq!(as_of("2026"), Some(3));
 }
 
-#[test]
-fn rollback_to_an_unknown_source_or_version_is_refused_and_writes_nothing() {
-    let mut store = store_a_then_b();
+fn rollback_to_an_unknown_source_or_version_is_refused_and_writes_nothing(at: &TestStore) {
+    let mut store = store_a_then_b(at);
     let before = store.check().unwrap();
     for (source, seq) in [("other_list", 1), (SOURCE, 0), (SOURCE, 3), (SOURCE, 99)] {
         match store.rollback(source, seq, ROLLED_BACK_AT) {
@@ -202,9 +198,8 @@ fn rollback_to_an_unknown_source_or_version_is_refused_and_writes_nothing() {
     assert_eq!(store.current_version(SOURCE).unwrap().unwrap().seq, 2);
 }
 
-#[test]
-fn rollback_to_the_parties_already_current_writes_nothing() {
-    let mut store = store_a_then_b();
+fn rollback_to_the_parties_already_current_writes_nothing(at: &TestStore) {
+    let mut store = store_a_then_b(at);
     let current = store.current_version(SOURCE).unwrap().unwrap();
     assert_eq!(
         store.rollback(SOURCE, 2, ROLLED_BACK_AT).unwrap(),
@@ -221,12 +216,10 @@ fn rollback_to_the_parties_already_current_writes_nothing() {
     assert_eq!(store.check().unwrap(), before);
 }
 
-/// A rollback is written to disk like an ingest and survives reopening.
-#[test]
-fn a_rollback_persists_in_a_store_directory() {
-    let dir = tempfile::tempdir().unwrap();
+/// A rollback is committed like an ingest and survives reopening.
+fn a_rollback_persists_in_the_store(at: &TestStore) {
     {
-        let mut store = Store::open(dir.path()).unwrap();
+        let mut store = at.open();
         let policy = IngestPolicy::default();
         store
             .ingest(new_version(SOURCE, "a", None), publication_a(), &policy)
@@ -236,9 +229,19 @@ fn a_rollback_persists_in_a_store_directory() {
             .unwrap();
         created(store.rollback(SOURCE, 1, ROLLED_BACK_AT).unwrap());
     }
-    let store = Store::open(dir.path()).unwrap();
+    let store = at.open();
     let current = store.current_version(SOURCE).unwrap().unwrap();
     assert_eq!((current.seq, current.restores), (3, Some(1)));
     assert_eq!(store.entities(SOURCE, 3).unwrap(), publication_a());
     assert!(store.check().unwrap().is_ok());
 }
+
+on_both_backends!(
+    a_publishers_revert_to_an_earlier_file_is_a_new_version_with_its_parties,
+    force_stores_the_current_file_again_as_a_new_version,
+    rollback_makes_an_earlier_versions_parties_current_as_a_new_version,
+    the_lists_as_of_a_day_after_a_rollback_are_the_rolled_back_ones,
+    rollback_to_an_unknown_source_or_version_is_refused_and_writes_nothing,
+    rollback_to_the_parties_already_current_writes_nothing,
+    a_rollback_persists_in_the_store,
+);

@@ -1,8 +1,9 @@
 //! Versions, diffs, rejections, sharing and as-of queries over synthetic parties.
 
+#[macro_use]
 mod common;
 
-use common::{SOURCE, new_version, parties, party};
+use common::{SOURCE, TestStore, new_version, parties, party};
 use sanctum_model::{Address, Designation, Entity, EntityKind, Name, NameKind, PartialDate};
 use sanctum_store::{
     IngestOutcome, IngestPolicy, SCHEMA_VERSION, Store, StoreError, StoreHealth, VersionInfo,
@@ -57,9 +58,8 @@ fn second_publication() -> Vec<Entity> {
     next
 }
 
-#[test]
-fn versions_and_diffs_name_added_removed_and_amended_parties() {
-    let mut store = Store::open_in_memory().unwrap();
+fn versions_and_diffs_name_added_removed_and_amended_parties(at: &TestStore) {
+    let mut store = at.open();
     let policy = IngestPolicy::default();
     let first = created(
         store
@@ -179,9 +179,8 @@ fn versions_and_diffs_name_added_removed_and_amended_parties() {
     health(&store);
 }
 
-#[test]
-fn sources_are_versioned_separately_and_searchable_by_publisher_id() {
-    let mut store = Store::open_in_memory().unwrap();
+fn sources_are_versioned_separately_and_searchable_by_publisher_id(at: &TestStore) {
+    let mut store = at.open();
     let policy = IngestPolicy::default();
     store
         .ingest(
@@ -226,9 +225,8 @@ fn sources_are_versioned_separately_and_searchable_by_publisher_id() {
     );
 }
 
-#[test]
-fn unchanged_file_or_content_writes_nothing() {
-    let mut store = Store::open_in_memory().unwrap();
+fn unchanged_file_or_content_writes_nothing(at: &TestStore) {
+    let mut store = at.open();
     let policy = IngestPolicy::default();
     let first = created(
         store
@@ -273,9 +271,8 @@ fn unchanged_file_or_content_writes_nothing() {
     );
 }
 
-#[test]
-fn versions_share_unchanged_party_records() {
-    let mut store = Store::open_in_memory().unwrap();
+fn versions_share_unchanged_party_records(at: &TestStore) {
+    let mut store = at.open();
     let policy = IngestPolicy::default();
     store
         .ingest(
@@ -318,9 +315,8 @@ fn assert_rejected(result: Result<IngestOutcome, StoreError>, needles: &[&str]) 
     }
 }
 
-#[test]
-fn rejected_publications_leave_the_store_unchanged() {
-    let mut store = Store::open_in_memory().unwrap();
+fn rejected_publications_leave_the_store_unchanged(at: &TestStore) {
+    let mut store = at.open();
     let policy = IngestPolicy::default();
     let current = created(
         store
@@ -429,9 +425,8 @@ fn rejected_publications_leave_the_store_unchanged() {
     assert_eq!((tenth.seq, tenth.removed), (2, 10));
 }
 
-#[test]
-fn force_accepts_large_removals_and_stale_dates() {
-    let mut store = Store::open_in_memory().unwrap();
+fn force_accepts_large_removals_and_stale_dates(at: &TestStore) {
+    let mut store = at.open();
     let force = IngestPolicy {
         force: true,
         ..IngestPolicy::default()
@@ -475,9 +470,8 @@ fn force_accepts_large_removals_and_stale_dates() {
     health(&store);
 }
 
-#[test]
-fn version_as_of_picks_the_list_as_it_stood_on_a_date() {
-    let mut store = Store::open_in_memory().unwrap();
+fn version_as_of_picks_the_list_as_it_stood_on_a_date(at: &TestStore) {
+    let mut store = at.open();
     let policy = IngestPolicy::default();
     let date = |text: &str| text.parse::<PartialDate>().unwrap();
     store
@@ -538,9 +532,8 @@ fn version_as_of_picks_the_list_as_it_stood_on_a_date() {
     assert_eq!(delta.amended[0].fields, ["remarks"]);
 }
 
-#[test]
-fn repeated_publisher_ids_are_merged_into_one_party() {
-    let mut store = Store::open_in_memory().unwrap();
+fn repeated_publisher_ids_are_merged_into_one_party(at: &TestStore) {
+    let mut store = at.open();
     let mut sdn = party(SOURCE, 1, 0);
     sdn.kind = EntityKind::Unknown;
     let mut ssi = party(SOURCE, 1, 0);
@@ -711,9 +704,8 @@ fn ingest_speed_for_a_csl_sized_list() {
     assert!(same_file_time.as_secs_f64() < 0.3);
 }
 
-#[test]
-fn only_a_fetch_of_the_current_file_is_recorded_as_confirmed() {
-    let mut store = Store::open_in_memory().unwrap();
+fn only_a_fetch_of_the_current_file_is_recorded_as_confirmed(at: &TestStore) {
+    let mut store = at.open();
     let policy = IngestPolicy::default();
     let first = created(
         store
@@ -796,9 +788,8 @@ fn a_version_3_store_gains_the_fetch_confirmations() {
     health(&store);
 }
 
-#[test]
-fn party_history_gives_first_listing_and_last_change_of_current_parties() {
-    let mut store = Store::open_in_memory().unwrap();
+fn party_history_gives_first_listing_and_last_change_of_current_parties(at: &TestStore) {
+    let mut store = at.open();
     let policy = IngestPolicy {
         max_removed_fraction: 1.0,
         force: false,
@@ -839,3 +830,16 @@ fn party_history_gives_first_listing_and_last_change_of_current_parties() {
     assert_eq!(seqs("ID-000020"), None, "delisted: not current");
     assert_eq!(history.len(), 103);
 }
+
+on_both_backends!(
+    versions_and_diffs_name_added_removed_and_amended_parties,
+    sources_are_versioned_separately_and_searchable_by_publisher_id,
+    unchanged_file_or_content_writes_nothing,
+    versions_share_unchanged_party_records,
+    rejected_publications_leave_the_store_unchanged,
+    force_accepts_large_removals_and_stale_dates,
+    version_as_of_picks_the_list_as_it_stood_on_a_date,
+    repeated_publisher_ids_are_merged_into_one_party,
+    only_a_fetch_of_the_current_file_is_recorded_as_confirmed,
+    party_history_gives_first_listing_and_last_change_of_current_parties,
+);

@@ -5,6 +5,11 @@
 //! without it a test prints a `SKIP` notice and returns; in CI (the `CI` environment
 //! variable set, as `.ci/run` sets it) a missing folder panics instead, so that a test run
 //! can never pass while the tests that read real data did not run.
+//!
+//! [`postgres::TestDatabase`] gives a test a throwaway PostgreSQL database, under the same
+//! rule: a `SKIP` notice without a server, a failure in CI.
+
+pub mod postgres;
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};

@@ -12,7 +12,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 pub fn sanctum(data_dir: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_sanctum"));
     cmd.arg("--data-dir").arg(data_dir);
-    for var in ["SANCTUM_LISTS_DIR", "SANCTUM_CONFIG", "SANCTUM_DATA_DIR"] {
+    for var in [
+        "SANCTUM_LISTS_DIR",
+        "SANCTUM_CONFIG",
+        "SANCTUM_DATA_DIR",
+        "SANCTUM_DATABASE_URL",
+    ] {
         cmd.env_remove(var);
     }
     cmd

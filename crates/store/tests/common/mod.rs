@@ -5,7 +5,82 @@ use sanctum_model::{
     Address, DateSpec, DateValue, Designation, Entity, EntityKind, IdKind, Identifier, Name,
     NameKind, PartialDate, Text,
 };
-use sanctum_store::NewVersion;
+use sanctum_store::{NewVersion, Store, StoreLocation};
+use sanctum_testkit::postgres::TestDatabase;
+
+/// Where one test keeps its store: a fresh SQLite data directory or a fresh PostgreSQL
+/// database, both removed when this is dropped. Every [`TestStore::open`] opens the same
+/// store again, as another process would.
+pub struct TestStore {
+    pub location: StoreLocation,
+    _dir: tempfile::TempDir,
+    _database: Option<TestDatabase>,
+}
+
+impl TestStore {
+    pub fn sqlite() -> TestStore {
+        let dir = tempfile::tempdir().unwrap();
+        TestStore {
+            location: StoreLocation::Directory(dir.path().join("data")),
+            _dir: dir,
+            _database: None,
+        }
+    }
+
+    /// `None` (a SKIP notice) without a PostgreSQL server, outside CI.
+    pub fn postgres(test: &str) -> Option<TestStore> {
+        let database = TestDatabase::create(test)?;
+        let location = StoreLocation::new(std::path::Path::new("."), Some(database.url()))
+            .expect("test database URL");
+        Some(TestStore {
+            location,
+            _dir: tempfile::tempdir().unwrap(),
+            _database: Some(database),
+        })
+    }
+
+    pub fn open(&self) -> Store {
+        Store::connect(&self.location)
+            .unwrap_or_else(|e| panic!("opening the store at {}: {e}", self.location))
+    }
+
+    /// The PostgreSQL database's URL (with any password: for a child process of the test).
+    pub fn url(&self) -> Option<&str> {
+        self._database.as_ref().map(TestDatabase::url)
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self.location, StoreLocation::Postgres(_))
+    }
+}
+
+/// Runs each named test, a `fn(&TestStore)`, once per backend: as `sqlite::NAME` on a fresh
+/// SQLite directory and as `postgres::NAME` on a fresh PostgreSQL database. One suite, two
+/// instantiations: the backends cannot drift apart on a rule without a test failing.
+#[allow(unused_macros)] // each test binary that uses it has `#[macro_use]`
+macro_rules! on_both_backends {
+    ($($test:ident),+ $(,)?) => {
+        mod sqlite {
+            $(
+                #[test]
+                fn $test() {
+                    super::$test(&crate::common::TestStore::sqlite())
+                }
+            )+
+        }
+        mod postgres {
+            $(
+                #[test]
+                fn $test() {
+                    let name = concat!("postgres::", stringify!($test));
+                    if let Some(store) = crate::common::TestStore::postgres(name) {
+                        super::$test(&store)
+                    }
+                }
+            )+
+        }
+    };
+}
 
 pub const SOURCE: &str = "test_list";
 
