@@ -57,13 +57,13 @@ fn word(w: &str) -> Option<Word> {
 /// FOUR FOUR, which are two).
 fn follows(previous: Word, next: Word) -> bool {
     use Word::*;
-    match (previous, next) {
-        (Ten(_), Unit(_)) => true,
-        (Unit(_) | Teen(_) | Ten(_), Hundred | Thousand) => true,
-        (Hundred, Unit(_) | Teen(_) | Ten(_) | Thousand) => true,
-        (Thousand, Unit(_) | Teen(_) | Ten(_)) => true,
-        _ => false,
-    }
+    matches!(
+        (previous, next),
+        (Ten(_), Unit(_))
+            | (Unit(_) | Teen(_) | Ten(_), Hundred | Thousand)
+            | (Hundred, Unit(_) | Teen(_) | Ten(_) | Thousand)
+            | (Thousand, Unit(_) | Teen(_) | Ten(_))
+    )
 }
 
 /// Replaces each run of number words in `tokens` by its digits: runs of two words or more,

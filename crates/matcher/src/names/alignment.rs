@@ -51,26 +51,8 @@ pub(super) fn align(
         .chain(&listed.features)
         .any(|f| f.initial);
     if initials || q.len() != l.len() {
-        join_leftovers(
-            q,
-            l,
-            &mut q_used,
-            &mut l_used,
-            &mut aligned,
-            false,
-            true,
-            Systems::NONE,
-        );
-        join_leftovers(
-            l,
-            q,
-            &mut l_used,
-            &mut q_used,
-            &mut aligned,
-            true,
-            true,
-            Systems::NONE,
-        );
+        join_leftovers(q, l, &mut q_used, &mut l_used, &mut aligned, false, None);
+        join_leftovers(l, q, &mut l_used, &mut q_used, &mut aligned, true, None);
     }
     for (s, how, i, j) in pairs {
         if !q_used[i] && !l_used[j] {
@@ -92,8 +74,7 @@ pub(super) fn align(
             &mut l_used,
             &mut aligned,
             false,
-            false,
-            syllabic.both,
+            Some(syllabic.both),
         );
         join_leftovers(
             l,
@@ -102,8 +83,7 @@ pub(super) fn align(
             &mut q_used,
             &mut aligned,
             true,
-            false,
-            syllabic.both,
+            Some(syllabic.both),
         );
         absorb_neighbours(q, l, &mut q_used, &mut l_used, &mut aligned);
         leftovers_spelt_together(q, l, &mut q_used, &mut l_used, &mut aligned, person);
@@ -264,9 +244,12 @@ pub(crate) fn join_leftovers(
     one_used: &mut [bool],
     aligned: &mut Vec<(usize, usize, f64, How)>,
     swapped: bool,
-    exact: bool,
-    syllabic: Systems,
+    loose: Option<Systems>,
 ) {
+    // Exact joins only, or also joins within the spelling tolerance and joins of the same
+    // syllables in the languages given (Chinese, Korean).
+    let exact = loose.is_none();
+    let syllabic = loose.unwrap_or(Systems::NONE);
     for len in (2..=JOINED_RUN_MAX).rev() {
         for i in 0..(run_side.len() + 1).saturating_sub(len) {
             if run_used[i..i + len].iter().any(|u| *u) {
