@@ -96,12 +96,12 @@ pub struct TokenKey {
 }
 
 /// The keys of every token of a name, then its [`group_keys`].
-pub fn name_keys(tokens: &[NameToken], side: Side, out: &mut Vec<TokenKey>) {
+pub fn name_keys(tokens: &[NameToken], side: Side, syllabic: bool, out: &mut Vec<TokenKey>) {
     out.clear();
     for (i, t) in tokens.iter().enumerate() {
-        token_keys(t, pos(i), side, fuzzy(tokens, t), out);
+        token_keys(t, pos(i), side, fuzzy(tokens, t), syllabic, out);
     }
-    group_keys(tokens, side, out);
+    group_keys(tokens, side, syllabic, out);
 }
 
 /// Whether a token of this name gets the fuzzy keys: names, numbers and initials do;
@@ -113,8 +113,8 @@ pub fn fuzzy(name: &[NameToken], t: &NameToken) -> bool {
 /// The keys that belong to several tokens of a name: pairs and runs joined (a joined key
 /// belongs to every token it joins), acronyms, and on the query side words glued to a legal
 /// form.
-pub fn group_keys(tokens: &[NameToken], side: Side, out: &mut Vec<TokenKey>) {
-    joined_keys(tokens, side, out);
+pub fn group_keys(tokens: &[NameToken], side: Side, syllabic: bool, out: &mut Vec<TokenKey>) {
+    joined_keys(tokens, side, syllabic, out);
     acronyms(tokens, out);
     if side == Side::Query {
         glued_legal_forms(tokens, out);
@@ -182,7 +182,14 @@ fn acronyms(tokens: &[NameToken], out: &mut Vec<TokenKey>) {
 }
 
 /// The keys of one token (at position `token`), from its spellings alone.
-pub fn token_keys(t: &NameToken, token: u8, side: Side, fuzzy: bool, out: &mut Vec<TokenKey>) {
+pub fn token_keys(
+    t: &NameToken,
+    token: u8,
+    side: Side,
+    fuzzy: bool,
+    syllabic: bool,
+    out: &mut Vec<TokenKey>,
+) {
     let mut push = |hash: u64, prefix: bool| {
         out.push(TokenKey {
             hash,
@@ -234,7 +241,9 @@ pub fn token_keys(t: &NameToken, token: u8, side: Side, fuzzy: bool, out: &mut V
     // the classes of the syllables read, the same for any two spellings the matcher takes
     // for one. Vietnamese has one spelling per syllable: its text key serves.
     if t.kind == TokenKind::Name {
-        syllable_keys(&t.text, &mut |h| push(h, false));
+        if syllabic {
+            syllable_keys(&t.text, &mut |h| push(h, false));
+        }
         // A given name and its familiar forms meet on the name (TED / Theodore).
         for name in sanctum_names::given_name_keys(&t.key) {
             push(hash(b'n', &[name.as_bytes()]), false);
@@ -273,11 +282,17 @@ pub fn token_keys(t: &NameToken, token: u8, side: Side, fuzzy: bool, out: &mut V
         return;
     }
     // A slip in a short syllable of a Chinese or Korean name that makes no syllable (NQM /
-    // NAM, FI / RI): listed words of two or three letters post their deletions, a query word
-    // of two or three letters that reads as no syllable looks its own up.
+    // NAM, FI / RI): words of two or three letters of a syllabic listed name post their
+    // deletions, a query word of two or three letters that reads as no syllable looks its
+    // own up. `syllabic`: the name is Chinese or Korean (`NameTokens::syllabic`); only such
+    // names get the syllable keys, as only they are compared by syllables.
     if t.kind == TokenKind::Name
         && (2..=3).contains(&text.len())
-        && (!query || Syllables::of(&t.text).systems().is_empty())
+        && if query {
+            Syllables::of(&t.text).systems().is_empty()
+        } else {
+            syllabic
+        }
     {
         for k in 0..text.len() {
             push(hash(b'z', &[&text[..k], &text[k + 1..]]), false);
@@ -365,7 +380,7 @@ fn deletions(key: &[u8], push: &mut impl FnMut(u64)) {
 /// ordered pair of its tokens joined (names of up to six tokens; the matcher joins leftovers
 /// in any order: ALALI / ALI … AL); the query looks up adjacent pairs and triples joined, as
 /// keys, as spellings and with one letter deleted (O.F. / OF, YU JONG 2 / YUJONG1).
-fn joined_keys(tokens: &[NameToken], side: Side, out: &mut Vec<TokenKey>) {
+fn joined_keys(tokens: &[NameToken], side: Side, syllabic: bool, out: &mut Vec<TokenKey>) {
     let n = tokens.len();
     let mut push = |hash: u64, from: usize, to: usize| {
         for token in from..=to {
@@ -413,7 +428,11 @@ fn joined_keys(tokens: &[NameToken], side: Side, out: &mut Vec<TokenKey>) {
                         deletions(&[ta, tb].concat(), &mut |h| joined.push(h));
                     }
                     // Syllables of a given name written apart (XIAO MING / HSIAOMING).
-                    if adjacent && a.kind == TokenKind::Name && b.kind == TokenKind::Name {
+                    if syllabic
+                        && adjacent
+                        && a.kind == TokenKind::Name
+                        && b.kind == TokenKind::Name
+                    {
                         let text = format!("{}{}", a.text, b.text);
                         syllable_keys(&text, &mut |h| joined.push(h));
                     }
@@ -444,7 +463,8 @@ fn joined_keys(tokens: &[NameToken], side: Side, out: &mut Vec<TokenKey>) {
                     push(hash(b'k', &[&by_key]), from, to);
                     deletions(&by_key, &mut |h| push(h, from, to));
                     push(hash(b't', &[&by_text]), from, to);
-                    if run.iter().all(|t| t.kind == TokenKind::Name)
+                    if syllabic
+                        && run.iter().all(|t| t.kind == TokenKind::Name)
                         && let Ok(text) = std::str::from_utf8(&by_text)
                     {
                         syllable_keys(text, &mut |h| push(h, from, to));

@@ -247,7 +247,7 @@ impl CandidateIndex {
             ..CandidateIndex::default()
         };
         // A spelling is what its keys are made of: text, key, kind and whether it is fuzzy.
-        let mut vocabulary: HashMap<(&str, &str, TokenKind, bool), u32> = HashMap::new();
+        let mut vocabulary: HashMap<(&str, &str, TokenKind, bool, bool), u32> = HashMap::new();
         let mut uses: Vec<Vec<(u32, u8)>> = Vec::new();
         // (key, spelling, SPELLING) or (key, name, position), laid out once all is known: a
         // flat list takes a fifth of the memory a list per key would at the build's peak.
@@ -292,11 +292,12 @@ impl CandidateIndex {
                 });
                 for (i, t) in toks.tokens.iter().enumerate() {
                     let fuzzy = keys::fuzzy(&toks.tokens, t);
-                    let identity = (t.text.as_str(), t.key.as_str(), t.kind, fuzzy);
+                    let syllabic = toks.syllabic();
+                    let identity = (t.text.as_str(), t.key.as_str(), t.kind, fuzzy, syllabic);
                     let next = uses.len() as u32;
                     let spelling = *vocabulary.entry(identity).or_insert_with(|| {
                         keys.clear();
-                        keys::token_keys(t, 0, keys::Side::Listed, fuzzy, &mut keys);
+                        keys::token_keys(t, 0, keys::Side::Listed, fuzzy, syllabic, &mut keys);
                         keys.sort_unstable();
                         keys.dedup_by_key(|k| k.hash);
                         for key in &keys {
@@ -311,7 +312,7 @@ impl CandidateIndex {
                     }
                 }
                 keys.clear();
-                keys::group_keys(&toks.tokens, keys::Side::Listed, &mut keys);
+                keys::group_keys(&toks.tokens, keys::Side::Listed, toks.syllabic(), &mut keys);
                 keys.sort_unstable();
                 keys.dedup_by_key(|k| (k.hash, k.token));
                 for k in &keys {
@@ -504,7 +505,12 @@ impl CandidateIndex {
     fn collect_hits(&self, name: &PreparedName, scratch: &mut Scratch) -> Shape {
         let toks = &name.tokens;
         // Keys met twice only set the same bits twice: no need to sort them out.
-        name_keys(&toks.tokens, keys::Side::Query, &mut scratch.keys);
+        name_keys(
+            &toks.tokens,
+            keys::Side::Query,
+            toks.syllabic(),
+            &mut scratch.keys,
+        );
         if sanctum_matcher::names::at_field_limit(toks.chars) {
             keys::cut_word_keys(&toks.tokens, &mut scratch.keys);
         }

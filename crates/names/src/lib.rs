@@ -48,7 +48,9 @@ pub use legal::{legal_form, tag as legal_tag};
 pub use nicknames::given_name_keys;
 pub use normalize::normalize;
 pub use phonetic::{phonetic, skeleton};
-pub use syllables::{SyllableMatch, Syllables, System, Systems, name_systems, script_systems};
+pub use syllables::{
+    SyllableMatch, Syllables, System, Systems, is_syllabic_surname, name_systems, script_systems,
+};
 pub use tokens::{
     TokenKind, classify, is_generation, is_glued_particle, is_honorific, is_particle, is_stopword,
     starts_with_glued_particle, strip_honorifics, tokens,

@@ -34,7 +34,7 @@ pub use spelling::{allowed_edits, ocr_fold};
 
 use crate::model::{self, SPELT_ALIKE_MIN, base_weight};
 use crate::{Aligned, How};
-use sanctum_names::{NameAnalysis, NameToken, Syllables, Systems, TokenKind, name_systems};
+use sanctum_names::{NameAnalysis, NameToken, Syllables, System, Systems, TokenKind, name_systems};
 use similarity::TokenFeatures;
 use spelling::{is_org_word, is_patronymic};
 
@@ -80,13 +80,8 @@ impl NameTokens {
             .zip(&org)
             .map(|(t, &org)| TokenFeatures::of(t, org))
             .collect::<Vec<_>>();
-        let (words, syllables): (Vec<&str>, Vec<&Syllables>) = tokens
-            .iter()
-            .zip(&features)
-            .filter(|(t, _)| t.kind == TokenKind::Name)
-            .map(|(t, f)| (t.text.as_str(), &f.syllables))
-            .unzip();
-        let systems = name_systems(text, &words, &syllables);
+        let mut features = features;
+        let systems = syllabic_systems(text, &tokens, &mut features);
         NameTokens {
             tokens,
             weights,
@@ -96,6 +91,47 @@ impl NameTokens {
             chars: text.chars().count(),
             systems,
         }
+    }
+}
+
+/// The languages a name is written in syllables in (see [`sanctum_names::name_systems`]),
+/// reading its words as syllables only where it may be one of them: written in their script,
+/// or with one of their family names at an end. Most names are neither, and cost nothing.
+fn syllabic_systems(text: &str, tokens: &[NameToken], features: &mut [TokenFeatures]) -> Systems {
+    let words: Vec<&str> = tokens
+        .iter()
+        .filter(|t| t.kind == TokenKind::Name)
+        .map(|t| t.text.as_str())
+        .collect();
+    let candidate = !sanctum_names::script_systems(text).is_empty()
+        || [words.first(), words.last()]
+            .into_iter()
+            .flatten()
+            .any(|w| sanctum_names::is_syllabic_surname(w));
+    if !candidate {
+        return Systems::NONE;
+    }
+    for (t, f) in tokens.iter().zip(features.iter_mut()) {
+        if t.kind == TokenKind::Name {
+            f.syllables = Some(Syllables::of(&t.text));
+        }
+    }
+    let syllables: Vec<&Syllables> = tokens
+        .iter()
+        .zip(features.iter())
+        .filter(|(t, _)| t.kind == TokenKind::Name)
+        .filter_map(|(_, f)| f.syllables.as_ref())
+        .collect();
+    name_systems(text, &words, &syllables)
+}
+
+impl NameTokens {
+    /// Whether the name is compared syllable by syllable as Chinese or Korean (and keyed so
+    /// by the index).
+    pub fn syllabic(&self) -> bool {
+        [System::Mandarin, System::WadeGiles, System::Korean]
+            .into_iter()
+            .any(|s| self.systems.contains(s))
     }
 }
 

@@ -30,8 +30,9 @@ pub(crate) struct TokenFeatures {
     /// The text with its long vowels written single, where it has some (see
     /// [`single_vowels`]).
     pub(crate) single_vowels: Option<Box<str>>,
-    /// Its readings as Chinese, Korean or Vietnamese syllables.
-    pub(crate) syllables: Syllables,
+    /// Its readings as Chinese, Korean or Vietnamese syllables, where its name may be one
+    /// of theirs (`None`: not read; read on demand against such a name).
+    pub(crate) syllables: Option<Syllables>,
 }
 
 /// The languages two names are written in syllables in: the syllable rules lower a pair's
@@ -40,6 +41,9 @@ pub(crate) struct TokenFeatures {
 pub(crate) struct SyllableMode {
     pub(crate) both: Systems,
     pub(crate) either: Systems,
+    /// The listed name's: a slip is forgiven only in a syllabic listed name (the index keys
+    /// only those names' short words for slips).
+    pub(crate) listed: Systems,
 }
 
 impl SyllableMode {
@@ -57,6 +61,7 @@ impl SyllableMode {
         SyllableMode {
             both,
             either: query.union(listed),
+            listed,
         }
     }
 }
@@ -71,11 +76,7 @@ impl TokenFeatures {
             patronymic: is_patronymic(t),
             descriptor: org && is_descriptor(&t.text),
             single_vowels: single_vowels(&t.text),
-            syllables: if t.kind == TokenKind::Name {
-                Syllables::of(&t.text)
-            } else {
-                Syllables::default()
-            },
+            syllables: None,
         }
     }
 }
@@ -111,11 +112,26 @@ pub(crate) fn token_similarity(
     // Names written in syllables: another romanisation of the same syllables is the same
     // name (CHOL / CHEOL, ZHANG / CHANG); an edit into other valid syllables is another
     // name (FANG / WANG, SANG / SONG), however small.
-    if !syllabic.either.is_empty() {
-        match fa.syllables.compare(&fb.syllables, syllabic.either) {
-            SyllableMatch::Same
-                if fa.syllables.compare(&fb.syllables, syllabic.both) == SyllableMatch::Same =>
-            {
+    if !syllabic.either.is_empty() && a.kind == TokenKind::Name && b.kind == TokenKind::Name {
+        // Tokens of a name that is none of these languages' are read here, against one that
+        // is: rarely, and only then.
+        let (read_a, read_b);
+        let sa = match &fa.syllables {
+            Some(s) => s,
+            None => {
+                read_a = Syllables::of(&a.text);
+                &read_a
+            }
+        };
+        let sb = match &fb.syllables {
+            Some(s) => s,
+            None => {
+                read_b = Syllables::of(&b.text);
+                &read_b
+            }
+        };
+        match sa.compare(sb, syllabic.either) {
+            SyllableMatch::Same if sa.compare(sb, syllabic.both) == SyllableMatch::Same => {
                 return (VARIANT_SIMILARITY, How::Variant);
             }
             SyllableMatch::Different => return (0.0, How::Fuzzy),
@@ -123,17 +139,15 @@ pub(crate) fn token_similarity(
                 // A slip that makes no syllable, in a word too short for the spelling
                 // rules' edits (NQM for NAM, FI for RI): one letter changed or two swapped
                 // (the index's `z` keys).
-                let a_reads = !fa
-                    .syllables
-                    .systems()
-                    .intersection(syllabic.either)
-                    .is_empty();
-                let b_reads = !fb
-                    .syllables
-                    .systems()
-                    .intersection(syllabic.either)
-                    .is_empty();
-                if a_reads != b_reads
+                // As the index's `z` keys tell: a word that reads as syllables of any of
+                // the languages is no slip.
+                let a_reads = !sa.systems().is_empty();
+                let b_reads = !sb.systems().is_empty();
+                let listed_syllabic = [System::Mandarin, System::WadeGiles, System::Korean]
+                    .into_iter()
+                    .any(|s| syllabic.listed.contains(s));
+                if listed_syllabic
+                    && a_reads != b_reads
                     && (2..=3).contains(&a.text.len())
                     && a.text.len() == b.text.len()
                     && a.kind == TokenKind::Name

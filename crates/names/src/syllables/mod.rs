@@ -309,6 +309,12 @@ fn wade_giles_marks(text: &str, words: &[&str]) -> bool {
         })
 }
 
+/// Whether a word is a family name of Chinese, Korean or Vietnamese in one of its spellings:
+/// a name with one at an end may be written in syllables.
+pub fn is_syllabic_surname(word: &str) -> bool {
+    mandarin::is_surname(word) || korean::is_surname(word) || vietnamese::is_surname(word)
+}
+
 /// The languages a name's script says it is in: Han without kana is Chinese, Hangul
 /// Korean, the letters only Vietnamese uses Vietnamese.
 pub fn script_systems(text: &str) -> Systems {
