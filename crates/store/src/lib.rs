@@ -20,6 +20,8 @@
 //!   ([`Store::version_as_of`]), one party's history ([`Store::appearances`]; every current party's first
 //!   and last-changed version at once: [`Store::current_party_history`]) and the
 //!   [`Diff`] between any two versions ([`Store::diff`], [`Store::changes_since`]).
+//! - The cross-list alignment sanctum-align computes, kept with the list versions it was
+//!   computed from ([`StoredAlignment`], [`Store::store_alignment`]; `alignment.rs`).
 //!
 //! Opening: a data directory the store creates is 0700 and its files 0600 (umask or not);
 //! several processes may open a new directory at once, one creates the schema
@@ -30,6 +32,7 @@
 //! a power loss (with `NORMAL` the last commits could silently roll back, while the caller
 //! already logged them as done).
 
+mod alignment;
 mod ingest;
 mod modes;
 mod rollback;
@@ -41,6 +44,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+pub use alignment::{StoredAlignment, StoredTarget};
 pub use modes::create_data_dir;
 pub use sanctum_model::merge_duplicates;
 pub use schema::SCHEMA_VERSION;
@@ -651,6 +655,16 @@ impl Store {
             }
         }
         Ok(out)
+    }
+
+    /// A party record by the hash [`Store::appearances`] gives (`None` when no record has it).
+    pub fn party_record(&self, hash: &str) -> Result<Option<Entity>> {
+        let data: Option<Vec<u8>> = self
+            .conn
+            .prepare_cached("SELECT data FROM parties WHERE hash = ?1")?
+            .query_row(params![hash], |row| row.get(0))
+            .optional()?;
+        data.map(|data| decode_party(hash, &data)).transpose()
     }
 
     /// Every version a party appears in, oldest first, with the hash of its record there

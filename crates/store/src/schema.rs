@@ -7,7 +7,7 @@ use crate::StoreError;
 use rusqlite::{Connection, TransactionBehavior};
 
 /// The schema version this build writes and reads.
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 
 /// Version 1: publications, content-addressed party records, and membership spans.
 /// `IF NOT EXISTS` throughout, so the step is harmless on a database that already has it.
@@ -74,6 +74,27 @@ CREATE TABLE IF NOT EXISTS fetch_confirmations (
 );
 ";
 
+/// Version 5: the cross-list alignment (which records of different publishers are one
+/// target), kept with the list versions it was computed from (see `alignment.rs`). The
+/// store holds each target's summary as JSON it does not read: its shape belongs to
+/// sanctum-align, which computes it.
+const SCHEMA_V5: &str = "
+CREATE TABLE IF NOT EXISTS alignment_basis (
+    id            INTEGER PRIMARY KEY CHECK (id = 1),
+    list_versions TEXT NOT NULL,           -- `source:seq` of every source, comma-separated
+    computed_at   TEXT NOT NULL            -- RFC 3339 UTC
+);
+CREATE TABLE IF NOT EXISTS alignment_targets (
+    id      INTEGER PRIMARY KEY,           -- 0.. in the order stored
+    summary TEXT NOT NULL                  -- JSON, sanctum-align's target summary
+);
+-- Each record of a target, `source:source_id`.
+CREATE TABLE IF NOT EXISTS alignment_parties (
+    party  TEXT PRIMARY KEY,
+    target INTEGER NOT NULL REFERENCES alignment_targets (id)
+) WITHOUT ROWID;
+";
+
 fn user_version(conn: &Connection) -> Result<i64, StoreError> {
     let found: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
     if found > SCHEMA_VERSION {
@@ -115,7 +136,10 @@ pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     if found < 4 {
         tx.execute_batch(SCHEMA_V4)?;
     }
-    // Later versions add their steps here: `if found < 5 { ... }`.
+    if found < 5 {
+        tx.execute_batch(SCHEMA_V5)?;
+    }
+    // Later versions add their steps here: `if found < 6 { ... }`.
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     tx.commit()?;
     Ok(())
