@@ -22,7 +22,7 @@ fn ingest(store: &mut Store, dir: &Path, source: &str, file: &str, published: &s
         file_name: file.to_string(),
     };
     store
-        .ingest(version, entities, IngestPolicy::default())
+        .ingest(version, entities, &IngestPolicy::default())
         .expect("ingested");
 }
 

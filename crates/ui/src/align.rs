@@ -211,6 +211,13 @@ fn day_text(day: i64) -> String {
         .unwrap_or_default()
 }
 
+/// Whether a listing has a date of its own: a record already in the first stored version
+/// of its list has only "on or before" that version's date, which is no designation day
+/// (it would pile every such record on the first version's day).
+fn dated(listed: sanctum_align::timeline::Listed) -> bool {
+    !listed.on_or_before
+}
+
 fn listed_day(date: sanctum_model::PartialDate) -> i64 {
     let (y, m, d) = date.earliest();
     days_from_civil(i64::from(y), m, d)
@@ -336,6 +343,10 @@ fn look(j: Jurisdiction) -> Look {
     }
 }
 
+/// Where a line's code is written, from its end (pixels right and up): clear of the
+/// last marker.
+const LABEL_OFFSET: (i32, i32) = (8, -16);
+
 /// Chart size in SVG units (the stylesheet scales it to the page's width).
 const CHART_SIZE: (u32, u32) = (960, 420);
 
@@ -369,7 +380,7 @@ fn chart(series: &[(Jurisdiction, Vec<(i64, u32)>)], window: (i64, i64)) -> Resu
             .x_desc("listing date")
             .y_desc("targets designated")
             .label_style(("sans-serif", 13))
-            .light_line_style(RGBColor(235, 235, 235))
+            .light_line_style(TRANSPARENT)
             .draw()
             .map_err(|e| e.to_string())?;
         for (j, points) in series {
@@ -420,11 +431,14 @@ fn chart(series: &[(Jurisdiction, Vec<(i64, u32)>)], window: (i64, i64)) -> Resu
             .map_err(|e| e.to_string())?;
             // The code at the line's end: the series reads without colour or legend.
             chart
-                .draw_series(std::iter::once(Text::new(
-                    format!("{} {}", j.as_str(), last),
-                    (to.max(last_day), last),
-                    ("sans-serif", 15).into_font().color(&BLACK),
-                )))
+                .draw_series(std::iter::once(
+                    EmptyElement::at((to.max(last_day), last))
+                        + Text::new(
+                            format!("{} {}", j.as_str(), last),
+                            LABEL_OFFSET,
+                            ("sans-serif", 15).into_font().color(&BLACK),
+                        ),
+                ))
                 .map_err(|e| e.to_string())?;
         }
         root.present().map_err(|e| e.to_string())?;
@@ -478,17 +492,31 @@ pub fn page(
     let in_window = |day: i64| from.is_none_or(|f| day >= f) && to.is_none_or(|t| day <= t);
     let compared = &cache.aligned.compared;
 
-    let targets: Vec<&TargetSummary> = cache
+    let mut targets: Vec<&TargetSummary> = cache
         .of_program(&program)
         .filter(|t| t.row.jurisdictions.len() >= min)
         .filter(|t| {
             (from.is_none() && to.is_none())
                 || t.row.jurisdictions.iter().any(|j| {
                     j.first_listed
-                        .is_some_and(|l| in_window(listed_day(l.date)))
+                        .is_some_and(|l| dated(l) && in_window(listed_day(l.date)))
                 })
         })
         .collect();
+
+    // In a window, the targets by their first designation in it (they are stored by
+    // their first listing of all, often an "on or before" bound).
+    if from.is_some() || to.is_some() {
+        targets.sort_by_key(|t| {
+            t.row
+                .jurisdictions
+                .iter()
+                .filter_map(|j| j.first_listed.filter(|l| dated(*l)))
+                .map(|l| listed_day(l.date))
+                .filter(|day| in_window(*day))
+                .min()
+        });
+    }
 
     // Per jurisdiction: designations by day (in the window), lags, firsts, gaps.
     let mut by_day: BTreeMap<Jurisdiction, BTreeMap<i64, u32>> = BTreeMap::new();
@@ -499,7 +527,7 @@ pub fn page(
     for target in &targets {
         for row in &target.row.jurisdictions {
             *designated.entry(row.jurisdiction).or_default() += 1;
-            if let Some(listed) = row.first_listed {
+            if let Some(listed) = row.first_listed.filter(|l| dated(*l)) {
                 let day = listed_day(listed.date);
                 if in_window(day) {
                     *by_day
@@ -511,6 +539,7 @@ pub fn page(
             }
             if let Some(lag) = row.lag_days
                 && target.row.jurisdictions.len() > 1
+                && row.first_listed.is_some_and(dated)
             {
                 lags.entry(row.jurisdiction).or_default().push(lag);
             }
@@ -556,7 +585,8 @@ pub fn page(
     );
     let chart_caption = format!(
         "Targets of programs matching “{program}” designated by each jurisdiction, \
-         cumulative, {} to {}: {}.",
+         cumulative, {} to {}: {}. Records already in the first stored version of their \
+         list (listed on or before its date) are not counted.",
         day_text(window.0),
         day_text(window.1),
         series
@@ -648,7 +678,9 @@ pub fn page(
                                 .delisted_on
                                 .map(|d| format!(", delisted {d}"))
                                 .unwrap_or_default();
-                            match r.lag_days {
+                            // A lag from an "on or before" date measures nothing.
+                            let lag = r.lag_days.filter(|_| r.first_listed.is_some_and(dated));
+                            match lag {
                                 Some(lag) if lag > 0 => format!("{date} (+{lag} d){delisted}"),
                                 _ => format!("{date}{delisted}"),
                             }

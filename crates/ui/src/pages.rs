@@ -308,7 +308,11 @@ pub struct OtherListRow {
 }
 
 impl OtherListRow {
+    /// The target's records; none when it has only the one (linked to no other list).
     pub fn rows(target: &sanctum_align::TargetSummary, hit: &[String]) -> Vec<OtherListRow> {
+        if target.records.len() < 2 {
+            return Vec::new();
+        }
         target
             .records
             .iter()
