@@ -120,6 +120,13 @@ assert.ok(await rex.locator('td:text-is("UK")').count() > 0 && await rex.locator
 await rex.screenshot({ path: `${shots}/12-party-across.png`, fullPage: true });
 const putinUrl = rex.url();
 
+// A card with an amended record: each field that changed, with what came and what went.
+await rex.goto(`${url}/parties/us-ofac-sdn-31123`);
+assert.ok(await rex.isVisible('td:has-text("amended since version 1")'), 'the amendment is marked');
+assert.ok(await rex.isVisible('dl.fieldchanges dt:text-is("designations")'), 'the field that changed');
+assert.ok(await rex.isVisible('dl.fieldchanges ins:has-text("RUSSIA-EO14024")'), 'the program it gained');
+await rex.screenshot({ path: `${shots}/07b-party-amended.png`, fullPage: true });
+
 // The queue filtered: no alert scores 0.95 or more here.
 await rex.goto(`${url}/alerts?min_score=0.95`);
 assert.ok(await rex.isVisible('text=No alert here.'), 'the score filter applies');
