@@ -71,8 +71,13 @@ assert.ok(await rex.isVisible('h1 .state-closed'), 'closed after the second pair
 assert.ok(await rex.isVisible('h2:has-text("False-positive memory")'), 'the memory section');
 assert.ok(await rex.isVisible('td:has-text("suppresses")'), 'the approval made a memory that suppresses');
 assert.ok(await rex.isVisible('h2:has-text("The same target on other lists")'));
-// Which Rotenberg record the oldest alert is about varies; the US–UK link shows on the
-// cards below.
+// The other alert's target is on two lists: the US and the UK records, with their link.
+await rex.goto(`${url}/alerts`);
+await rex.click('tr:has-text("UK OFSI Consolidated List, US OFAC SDN") td:first-child a');
+assert.ok(await rex.locator('td:text-is("UK")').count() > 0 && await rex.locator('td:text-is("US")').count() > 0,
+  'the same target on the UK and US lists');
+assert.ok(await rex.isVisible('td small:has-text("birth date agrees")'), 'the evidence of the link');
+await rex.screenshot({ path: `${shots}/05b-alert-linked.png`, fullPage: true });
 
 // Search in another script, then the listed party's card.
 await rex.goto(`${url}/search`);
