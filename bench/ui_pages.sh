@@ -3,7 +3,9 @@
 # alerts), measured with `hey` on loopback with a signed-in session.
 # Usage: bench/ui_pages.sh   — uses the store bench/review_api.sh keeps (REVIEW_API_DIR,
 # default /tmp/sanctum-bench-review-api: 100k alerts; run that script first) and the release
-# binary (SANCTUM_BIN, default target/release/sanctum; built when absent).
+# binary (SANCTUM_BIN, default target/release/sanctum; built when absent). Once, it adds
+# every list of the shared folder to that store (`update --no-screen`: the alerts stay those
+# of the book), and times `sanctum align` linking them and then reading the kept links.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=${REVIEW_API_DIR:-/tmp/sanctum-bench-review-api}
@@ -13,10 +15,22 @@ command -v hey >/dev/null || { echo "needs hey: apt-get install -y hey" >&2; exi
 bin=${SANCTUM_BIN:-$PWD/target/release/sanctum}
 . "$dir/keys.env"
 data=$dir/data
+lists=${SANCTUM_SHARED_LISTS:-../shared/data/lists}
+if [ ! -f "$dir/all-lists" ] && [ -d "$lists" ]; then
+  "$bin" --data-dir "$data" update --from "$lists" --no-screen >/dev/null 2>&1 || true
+  touch "$dir/all-lists"
+fi
+"$bin" --data-dir "$data" lists 2>/dev/null | tail -n +1 >&2 || true
+# `sanctum align` twice: the first run links the lists when they changed since the links
+# were kept, the second reads them from the store (what the page and the CLI do after).
+for run in first second; do
+  "$bin" --data-dir "$data" align --program russia --format csv 2>&1 >/dev/null |
+    sed -n "s/^/align ($run run): /p" | grep targets >&2
+done
 port=${BENCH_PORT:-18092}
 url=http://127.0.0.1:$port
-# A reviewer with a password (once), to sign in as.
-echo "bench pages pw" | SANCTUM_KEY=$admin "$bin" --data-dir "$data" users add pagesbench --role reviewer --password-stdin >/dev/null 2>&1 || true
+# An admin with a password (once), to sign in as: every page is open to it.
+echo "bench pages pw" | SANCTUM_KEY=$admin "$bin" --data-dir "$data" users add pagesbench --role admin --password-stdin >/dev/null 2>&1 || true
 "$bin" --data-dir "$data" serve --bind 127.0.0.1:$port --rate-limit 0 >"$dir/pages.out" 2>"$dir/pages.err" &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null' EXIT
@@ -49,3 +63,8 @@ echo "| /alerts/$alert | $(figures "$url/alerts/$alert") |"
 echo "| /search?q=Arkady+Rotenberg | $(figures "$url/search?q=Arkady+Rotenberg") |"
 echo "| /parties/$party | $(figures "$url/parties/$party") |"
 echo "| /book | $(figures "$url/book") |"
+echo "| /align?program=russia (chart, lags, first 50 targets) | $(figures "$url/align?program=russia") |"
+echo "| /align?program=russia&from=2022-02-01&to=2022-03-31&min=3 | $(figures "$url/align?program=russia&from=2022-02-01&to=2022-03-31&min=3") |"
+echo "| /search?q=Arkady+Rotenberg&source=us_ofac_sdn (facet chosen) | $(figures "$url/search?q=Arkady+Rotenberg&source=us_ofac_sdn") |"
+echo "| /parties/us-ofac-sdn-31123 (amended: field changes, across lists) | $(figures "$url/parties/us-ofac-sdn-31123") |"
+echo "| /lists (admin: versions, last changes, update state) | $(figures "$url/lists") |"

@@ -2,8 +2,11 @@
 // Usage: node ui-tests/flow.mjs URL SCREENSHOT_DIR   (scripts/ui-browser.sh sets up the store)
 // Flow: sign in as the analyst, the queue, claim the next alert, review it (the matched name
 // parts are marked), propose false positive; the maker is refused her own check; sign in as
-// the reviewer and approve; a form posted without its CSRF token is refused; markup in the
-// data shows as text. Each page is kept as a screenshot for a person to look at.
+// the reviewer and approve (the memory and the target's other lists shown); search with
+// facets; the Russia alignment chart with the US, the UK and Canada; a card's designations
+// across jurisdictions; the update button (admins only); a form posted without its CSRF
+// token is refused; markup in the data shows as text. Each page is kept as a screenshot
+// for a person to look at.
 import { chromium } from 'playwright-core';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
@@ -65,6 +68,16 @@ await rex.fill('#approve-comment', 'Agreed: birth years 37 apart.');
 await rex.click('button:has-text("Approve")');
 await rex.screenshot({ path: `${shots}/05-alert-closed.png`, fullPage: true });
 assert.ok(await rex.isVisible('h1 .state-closed'), 'closed after the second pair of eyes');
+assert.ok(await rex.isVisible('h2:has-text("False-positive memory")'), 'the memory section');
+assert.ok(await rex.isVisible('td:has-text("suppresses")'), 'the approval made a memory that suppresses');
+assert.ok(await rex.isVisible('h2:has-text("The same target on other lists")'));
+// The other alert's target is on two lists: the US and the UK records, with their link.
+await rex.goto(`${url}/alerts`);
+await rex.click('tr:has-text("UK OFSI Consolidated List, US OFAC SDN") td:first-child a');
+assert.ok(await rex.locator('td:text-is("UK")').count() > 0 && await rex.locator('td:text-is("US")').count() > 0,
+  'the same target on the UK and US lists');
+assert.ok(await rex.isVisible('td small:has-text("birth date agrees")'), 'the evidence of the link');
+await rex.screenshot({ path: `${shots}/05b-alert-linked.png`, fullPage: true });
 
 // Search in another script, then the listed party's card.
 await rex.goto(`${url}/search`);
@@ -72,11 +85,52 @@ await rex.fill('#q', 'Аркадий Ротенберг');
 await rex.click('button:has-text("Search")');
 await rex.screenshot({ path: `${shots}/06-search.png`, fullPage: true });
 assert.ok(await rex.isVisible('a:has-text("ROTENBERG, Arkady")'), 'Cyrillic finds the listed party');
+// Facets with counts, each result with why; choosing one narrows the results.
+for (const facet of ['source', 'program', 'kind', 'country']) {
+  assert.ok(await rex.isVisible(`nav.facets h2:has-text("${facet}")`), `the ${facet} facet`);
+}
+assert.ok(await rex.isVisible('nav.facets a:has-text("uk_ofsi")'), 'the UK list among the sources');
+assert.ok(await rex.isVisible('td small:has-text("words aligned")'), 'each result says why');
+await rex.click('nav.facets a:has-text("uk_ofsi")');
+assert.ok(await rex.isVisible('caption:has-text("with source uk_ofsi")'), 'the facet narrows');
+assert.equal(await rex.locator('table.results td:has-text("us_ofac_sdn")').count(), 0, 'only the UK list left');
+await rex.screenshot({ path: `${shots}/06b-search-facet.png`, fullPage: true });
+await rex.goBack();
 await rex.click('a:has-text("ROTENBERG, Arkady")');
 assert.match(rex.url(), /\/parties\/us-ofac-sdn-\d+$/);
 assert.ok(await rex.isVisible('text=UKRAINE-EO13661'), 'the card lists the programme');
 assert.ok(await rex.isVisible('td:has-text("listed")'), 'the card lists the versions it appears in');
 await rex.screenshot({ path: `${shots}/07-party.png`, fullPage: true });
+
+// Who designated whom: the Russia chart of February–March 2022 with the US, the UK and
+// Canada, each written at its line's end; a target's card from the table.
+await rex.goto(`${url}/align?program=russia&from=2022-02-01&to=2022-03-31&min=3`);
+assert.ok(await rex.isVisible('figure.chart svg'), 'the chart renders');
+const labels = await rex.locator('figure.chart svg text').allTextContents();
+for (const code of ['US', 'UK', 'CA']) {
+  assert.ok(labels.some((t) => new RegExp(`^${code} \\d+$`).test(t.trim())), `${code} in the chart: ${labels.join('|')}`);
+}
+assert.ok(await rex.isVisible('figcaption:has-text("UK (▲ filled triangle)")'), 'the caption names each marker');
+assert.ok(await rex.isVisible('tr:has(a:text-is("Vladimir Vladimirovich PUTIN")) td:text-is("2022-02-25")'),
+  'the table: the UK listed him on 2022-02-25');
+assert.ok(await rex.isVisible('tr:has(a:text-is("Vladimir Vladimirovich PUTIN")) td:text-is("2022-02-28 (+3 d)")'),
+  'the table: the US and Canada 3 days later');
+await rex.screenshot({ path: `${shots}/11-align.png`, fullPage: true });
+await rex.click('a:text-is("Vladimir Vladimirovich PUTIN")');
+assert.match(rex.url(), /\/parties\//);
+assert.ok(await rex.isVisible('h2:has-text("Its designations across jurisdictions")'));
+assert.ok(await rex.isVisible('td:has-text("2022-02-25")'), 'the UK listing date on the card');
+assert.ok(await rex.locator('td:text-is("UK")').count() > 0 && await rex.locator('td:text-is("CA")').count() > 0,
+  'the UK and Canadian records of the same target');
+await rex.screenshot({ path: `${shots}/12-party-across.png`, fullPage: true });
+const putinUrl = rex.url();
+
+// A card with an amended record: each field that changed, with what came and what went.
+await rex.goto(`${url}/parties/us-ofac-sdn-31123`);
+assert.ok(await rex.isVisible('td:has-text("amended since version 1")'), 'the amendment is marked');
+assert.ok(await rex.isVisible('dl.fieldchanges dt:text-is("designations")'), 'the field that changed');
+assert.ok(await rex.isVisible('dl.fieldchanges ins:has-text("RUSSIA-EO14024")'), 'the program it gained');
+await rex.screenshot({ path: `${shots}/07b-party-amended.png`, fullPage: true });
 
 // The queue filtered: no alert scores 0.95 or more here.
 await rex.goto(`${url}/alerts?min_score=0.95`);
@@ -92,6 +146,15 @@ const boss = await session('boss', 'admin pass boss');
 await boss.goto(`${url}/lists`);
 assert.ok(await boss.isVisible('td:has-text("us_ofac_sdn")'));
 await boss.screenshot({ path: `${shots}/08-lists.png`, fullPage: true });
+await boss.click('button:has-text("Update every list now")');
+assert.match(boss.url(), /\/lists$/);
+assert.ok(await boss.isVisible('p[role=status]'), 'the update is reported');
+await boss.screenshot({ path: `${shots}/08b-lists-update.png`, fullPage: true });
+await ana.goto(`${url}/alerts`);
+const refusedUpdate = await ana.request.post(`${url}/lists/update`, {
+  form: { csrf: await ana.inputValue('input[name=csrf]') }, maxRedirects: 0,
+});
+assert.equal(refusedUpdate.status(), 403, 'an analyst may not update the lists');
 await boss.goto(`${url}/book`);
 assert.ok(await boss.isVisible('td:has-text("c2")'), 'the book lists its customers');
 await boss.screenshot({ path: `${shots}/09-book.png`, fullPage: true });
@@ -108,7 +171,8 @@ assert.deepEqual(errors, [], 'no console error (a blocked script or style)');
 // axe's script in (bypassCSP); the pages themselves run none.
 const checker = await session('boss', 'admin pass boss', { bypassCSP: true });
 const partyUrl = rex.url();
-for (const path of ['/alerts', new URL(alertUrl).pathname, '/search?q=Rotenberg', new URL(partyUrl).pathname, '/lists', '/book', '/audit']) {
+for (const path of ['/alerts', new URL(alertUrl).pathname, '/search?q=Arkady+Rotenberg', new URL(partyUrl).pathname,
+  new URL(putinUrl).pathname, '/align?program=russia&from=2022-02-01&to=2022-03-31', '/lists', '/book', '/audit']) {
   await checker.goto(`${url}${path}`);
   await checker.addScriptTag({ path: axePath });
   const result = await checker.evaluate(() => window.axe.run());

@@ -9,11 +9,15 @@
 //! - [`timeline::target_row`]: for one target, which jurisdictions designated it and when,
 //!   the lag of each behind the first, the gaps and the delistings.
 //!
-//! Links are computed on demand from the records loaded from the store (a few seconds
-//! for every list), never stored, so they always follow the current versions.
+//! - [`stored`]: the alignment kept in the store with the list versions it follows
+//!   ([`stored::TargetSummary`] per target): computed after an update (a few seconds for
+//!   every list) or when a reader finds it behind the current versions, then read back at
+//!   once by `sanctum align`, `sanctum show`, the `/align` page and alert review.
 
 pub mod link;
+pub mod stored;
 pub mod timeline;
 
 pub use link::{Alignment, Link, LinkOptions, Record, Target, align};
+pub use stored::{Aligned, TargetSummary};
 pub use timeline::{Jurisdiction, TargetRow, target_row};

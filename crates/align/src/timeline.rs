@@ -10,10 +10,10 @@
 
 use crate::link::{Alignment, Record, Target};
 use sanctum_model::{Entity, EntityKind, PartialDate};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The jurisdictions compared, in display order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Jurisdiction {
     US,
     UK,
@@ -81,7 +81,7 @@ pub fn jurisdiction(e: &Entity) -> Option<Jurisdiction> {
 }
 
 /// When one record says its party was listed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Listed {
     pub date: PartialDate,
     /// Only known to be on or before `date` (present in the first stored version).
@@ -122,7 +122,7 @@ pub fn listed(record: &Record) -> Option<Listed> {
 }
 
 /// One jurisdiction's part in a target.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct JurisdictionRow {
     pub jurisdiction: Jurisdiction,
     /// Designated by a current or delisted record.
@@ -137,7 +137,7 @@ pub struct JurisdictionRow {
 }
 
 /// A target's row in `sanctum align`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TargetRow {
     pub caption: String,
     pub kind: EntityKind,

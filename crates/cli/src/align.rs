@@ -1,21 +1,26 @@
 //! `sanctum align`: one target across lists — who designated it, when, who lags, who has
 //! not, who delisted. Also the linked designations of `sanctum show`.
 //!
-//! Links are computed on demand from the store (every current record, plus records that
-//! left a source with a history, as delistings); nothing is cached, so they always follow
-//! the current versions. See `sanctum_align::link` for the linking and
-//! `sanctum_align::timeline` for the dates.
+//! The links are kept in the store with the list versions they follow
+//! (`sanctum_align::stored`): read back at once, or linked again first when the lists
+//! changed since (every current record, plus records that left a source with a history,
+//! as delistings). `--name` finds names with the matcher, as `sanctum search` does. See
+//! `sanctum_align::link` for the linking and `sanctum_align::timeline` for the dates.
 
 use crate::config::Context;
 use anyhow::{Result, bail};
 use clap::{Args, ValueEnum};
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
-use sanctum_align::timeline::{self, JURISDICTIONS, Jurisdiction, TargetRow};
-use sanctum_align::{Alignment, LinkOptions, Record, align};
-use sanctum_model::{Entity, PartialDate};
-use sanctum_store::{Store, VersionInfo};
+use sanctum_align::stored;
+use sanctum_align::timeline::{Jurisdiction, TargetRow};
+use sanctum_align::{Aligned, TargetSummary};
+use sanctum_matcher::{MatchOptions, Query};
+use sanctum_model::Entity;
+use sanctum_screen::Screener;
+use sanctum_screen::lists::{self, Selection};
+use sanctum_store::Store;
 use serde_json::json;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -32,7 +37,9 @@ pub struct AlignArgs {
     /// `russia` meets RUSSIA-EO14024 and the UK and Canadian "Russia" regimes.
     #[arg(long)]
     program: Option<String>,
-    /// Only targets with a name containing this text (case-insensitive).
+    /// Only targets with a record whose name the matcher finds for this one: each of its
+    /// words aligned with a word of the listed name ("putin" meets PUTIN and a typo of
+    /// it, never COMPUTING).
     #[arg(long)]
     name: Option<String>,
     /// Only targets designated by at least this many jurisdictions.
@@ -42,103 +49,65 @@ pub struct AlignArgs {
     format: AlignFormat,
 }
 
-fn version_date(v: &VersionInfo) -> Option<PartialDate> {
-    v.published.or_else(|| {
-        let (y, m, d) = v.effective_date()?;
-        PartialDate::new(y, Some(m), Some(d)).ok()
-    })
-}
-
-/// Every current record of the store, with its first appearance in its source's history,
-/// plus the records that left a source (delisted, with the date of the version they left).
-pub fn load_records(store: &Store) -> Result<Vec<Record>> {
-    let mut records = Vec::new();
-    for summary in store.sources()? {
-        let source = summary.source.as_str();
-        let versions = store.versions(source)?;
-        let Some(first) = versions.first() else {
-            continue;
-        };
-        let current = &summary.current;
-        // source_id → (first version date, in the first version)
-        let mut first_seen: HashMap<String, (Option<PartialDate>, bool)> = HashMap::new();
-        let mut left: HashMap<String, (PartialDate, Entity)> = HashMap::new();
-        store.for_each_entity(source, first.seq, |e| {
-            first_seen.insert(e.source_id, (version_date(first), true));
-        })?;
-        for pair in versions.windows(2) {
-            let (before, after) = (&pair[0], &pair[1]);
-            let diff = store.diff(source, before.seq, after.seq)?;
-            let date = version_date(after);
-            for e in diff.added {
-                left.remove(&e.source_id);
-                first_seen
-                    .entry(e.source_id.clone())
-                    .or_insert((date, false));
-            }
-            if let Some(date) = date {
-                for e in diff.removed {
-                    left.insert(e.source_id.clone(), (date, e));
-                }
-            }
-        }
-        store.for_each_entity(source, current.seq, |e| {
-            let (seen, bound) = first_seen.get(&e.source_id).copied().unwrap_or_default();
-            records.push(Record {
-                entity: e,
-                first_seen: seen,
-                first_seen_is_bound: bound,
-                delisted_on: None,
-            });
-        })?;
-        let mut gone: Vec<(PartialDate, Entity)> = left.into_values().collect();
-        gone.sort_by(|a, b| a.1.source_id.cmp(&b.1.source_id));
-        for (date, e) in gone {
-            let (seen, bound) = first_seen.get(&e.source_id).copied().unwrap_or_default();
-            records.push(Record {
-                entity: e,
-                first_seen: seen,
-                first_seen_is_bound: bound,
-                delisted_on: Some(date),
-            });
-        }
-    }
-    Ok(records)
-}
-
-/// Loads and links every record of the store, reporting the time taken on stderr.
-pub fn compute(store: &Store) -> Result<Alignment> {
+/// The alignment of the current lists, from the store (linked again first when the lists
+/// changed since it was kept), with the time taken on stderr.
+pub fn aligned(store: &mut Store) -> Result<Aligned> {
     let started = Instant::now();
-    let records = load_records(store)?;
-    let loaded = started.elapsed();
-    eprintln!("{} records loaded in {loaded:.1?}", records.len());
-    let alignment = align(records, &LinkOptions::default());
+    let fresh = !stored::is_current(store)?;
+    let aligned = stored::current(store)?;
     eprintln!(
-        "{} records loaded in {:.1?}, {} pairs scored, {} links, {} targets in {:.1?}",
-        alignment.records.len(),
-        loaded,
-        alignment.scored_pairs,
-        alignment.links.len(),
-        alignment.targets.len(),
-        started.elapsed()
+        "{} targets {} in {:.1?} (lists {})",
+        aligned.targets.len(),
+        if fresh {
+            "linked and stored"
+        } else {
+            "read from the store"
+        },
+        started.elapsed(),
+        aligned.basis
     );
-    for (stage, took) in &alignment.timings {
-        eprintln!("  {stage}: {took:.1?}");
-    }
-    Ok(alignment)
+    Ok(aligned)
 }
 
-fn compared(alignment: &Alignment) -> Vec<Jurisdiction> {
-    let present: HashSet<Jurisdiction> = alignment
-        .records
+/// The least similarity of each word of `--name` to the listed word the matcher aligned it
+/// with: a typo or a transliteration meets it ("putin" ~ "PUTINA"), a word that only
+/// contains the other ("putin" in "COMPUTING") does not.
+const NAME_WORD_MIN_SIMILARITY: f64 = 0.85;
+
+/// The records whose names the matcher finds for `name` in the current lists, as
+/// `source:source_id`: every word of `name` aligned with a word of one of the record's
+/// names (the listed name may have more words: "putin" meets "PUTIN, Vladimir
+/// Vladimirovich"), never a substring ("putin" does not meet "COMPUTING").
+fn records_named(ctx: &Context, store: &Store, name: &str) -> Result<HashSet<String>> {
+    let limits = &ctx.config.limits;
+    let query = Query::name(name)
+        .prepare_within(limits)
+        .map_err(|e| anyhow::anyhow!("--name {:?}: {e}", crate::term::safe(name)))?
+        .query;
+    let lists = lists::load(store, &Selection::default())?;
+    // Every candidate the index finds is scored; the words decide, not the score (a
+    // surname alone scores low against a full name).
+    let options = MatchOptions {
+        threshold: f64::MIN_POSITIVE,
+        ..MatchOptions::default()
+    };
+    let mut screener = Screener::within(lists.parties, options, limits);
+    screener.max_alerts_per_row = usize::MAX;
+    let mut scratch = Default::default();
+    let alerts = screener.screen(&query, &mut scratch);
+    Ok(alerts
         .iter()
-        .filter_map(|r| timeline::jurisdiction(&r.entity))
-        .collect();
-    JURISDICTIONS
-        .iter()
-        .copied()
-        .filter(|j| present.contains(j))
-        .collect()
+        .filter(|a| {
+            let e = &a.explanation;
+            e.unmatched_query.is_empty()
+                && !e.alignment.is_empty()
+                && e.alignment
+                    .iter()
+                    .all(|pair| pair.similarity >= NAME_WORD_MIN_SIMILARITY)
+        })
+        .filter_map(|a| screener.parties().get(a.party as usize))
+        .map(|p| p.entity.id())
+        .collect())
 }
 
 fn cell(row: &TargetRow, j: Jurisdiction) -> (String, String) {
@@ -171,46 +140,29 @@ fn delistings(row: &TargetRow) -> String {
 }
 
 pub fn run(ctx: &Context, args: AlignArgs) -> Result<ExitCode> {
-    let store = ctx.open_store()?;
-    let alignment = compute(&store)?;
-    if alignment.records.is_empty() {
+    let mut store = ctx.open_store()?;
+    if store.sources()?.is_empty() {
         bail!("the store holds no parties: run `sanctum update` first");
     }
-    let compared = compared(&alignment);
-    let name = args.name.as_ref().map(|n| n.to_lowercase());
-    let mut rows: Vec<TargetRow> = alignment
+    let aligned = aligned(&mut store)?;
+    let named = match args.name.as_deref() {
+        Some(name) => Some(records_named(ctx, &store, name)?),
+        None => None,
+    };
+    let compared = aligned.compared.clone();
+    // Stored in order of first listing date, then caption.
+    let rows: Vec<TargetRow> = aligned
         .targets
-        .iter()
+        .into_iter()
+        .filter(|t| args.program.as_deref().is_none_or(|p| t.has_program(p)))
         .filter(|t| {
-            args.program
-                .as_deref()
-                .is_none_or(|p| timeline::has_program(&alignment, t, p))
+            named
+                .as_ref()
+                .is_none_or(|named| t.records.iter().any(|r| named.contains(&r.id)))
         })
-        .filter(|t| {
-            name.as_deref().is_none_or(|n| {
-                t.records.iter().any(|i| {
-                    alignment.records[*i]
-                        .entity
-                        .names
-                        .iter()
-                        .any(|x| x.full.to_lowercase().contains(n))
-                })
-            })
-        })
-        .map(|t| timeline::target_row(&alignment, t, &compared))
+        .map(|t| t.row)
         .filter(|r| r.jurisdictions.len() >= args.min_jurisdictions)
         .collect();
-    rows.sort_by(|a, b| {
-        let first = |r: &TargetRow| {
-            r.jurisdictions
-                .iter()
-                .filter_map(|j| j.first_listed.map(|l| l.date.earliest()))
-                .min()
-        };
-        first(a)
-            .cmp(&first(b))
-            .then_with(|| a.caption.cmp(&b.caption))
-    });
 
     match args.format {
         AlignFormat::Json => {
@@ -276,48 +228,26 @@ pub fn run(ctx: &Context, args: AlignArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `sanctum show`'s linked designations: every record of the party's target, with its
-/// authority, list, programs, listing date and the evidence of its link. Empty when the
-/// party is linked to nothing.
+/// `sanctum show`'s linked designations: every record of the party's target (from the
+/// stored alignment), with its authority, list, programs, listing date and the evidence of
+/// its link. Empty when the party is linked to nothing.
 pub fn linked_designations(
-    alignment: &Alignment,
+    target: Option<&TargetSummary>,
     entity: &Entity,
 ) -> (Vec<String>, Vec<serde_json::Value>) {
-    let Some(me) = alignment.position(&entity.source, &entity.source_id) else {
+    let Some(target) = target.filter(|t| t.records.len() >= 2) else {
         return (Vec::new(), Vec::new());
     };
-    let Some(target) = alignment.target(me) else {
-        return (Vec::new(), Vec::new());
-    };
-    if target.records.len() < 2 {
-        return (Vec::new(), Vec::new());
-    }
+    let me = entity.id();
     let mut lines = Vec::new();
     let mut values = Vec::new();
-    for &i in &target.records {
-        let record = &alignment.records[i];
-        let e = &record.entity;
-        let evidence: Vec<String> = target
-            .links
-            .iter()
-            .filter_map(|l| alignment.links.get(*l))
-            .filter(|l| l.a == i || l.b == i)
-            .map(|l| {
-                let other = if l.a == i { l.b } else { l.a };
-                format!(
-                    "{} ({:.2}) with {}",
-                    l.describe(),
-                    l.confidence,
-                    alignment.records[other].entity.id()
-                )
-            })
-            .collect();
-        let listed = timeline::listed(record);
-        for d in &e.designations {
+    for record in &target.records {
+        let this = record.id == me;
+        for d in &record.designations {
             let date = d
                 .listed_on
                 .map(|l| l.to_string())
-                .or_else(|| listed.map(|l| format!("{l} (first seen)")))
+                .or_else(|| record.listed.map(|l| format!("{l} (first seen)")))
                 .unwrap_or_else(|| "-".into());
             let delisted = record
                 .delisted_on
@@ -328,21 +258,21 @@ pub fn linked_designations(
                 d.authority,
                 d.list,
                 d.programs.join(", "),
-                e.id(),
-                if i == me { "  (this record)" } else { "" }
+                record.id,
+                if this { "  (this record)" } else { "" }
             ));
             values.push(json!({
-                "record": e.id(),
+                "record": record.id,
                 "authority": d.authority,
                 "list": d.list,
                 "programs": d.programs,
                 "listed_on": d.listed_on.map(|l| l.to_string()),
-                "first_seen": record.first_seen.map(|l| l.to_string()),
+                "first_seen": record.listed.filter(|l| l.from_history).map(|l| l.date.to_string()),
                 "delisted_on": record.delisted_on.map(|l| l.to_string()),
-                "evidence": evidence,
+                "evidence": record.evidence,
             }));
         }
-        for ev in evidence.iter().filter(|_| i != me) {
+        for ev in record.evidence.iter().filter(|_| !this) {
             lines.push(format!("    linked by {ev}"));
         }
     }

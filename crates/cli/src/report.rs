@@ -253,14 +253,14 @@ pub struct ShowArgs {
     /// Print JSON instead of a card.
     #[arg(long)]
     json: bool,
-    /// Skip the linked designations (the same party on other lists), which links every
-    /// list in the store first (a few seconds).
+    /// Skip the linked designations (the same party on other lists), which link every
+    /// list in the store first (a few seconds) when the lists changed since they were kept.
     #[arg(long)]
     no_links: bool,
 }
 
 pub fn show(ctx: &Context, args: ShowArgs) -> Result<ExitCode> {
-    let store = ctx.open_store()?;
+    let mut store = ctx.open_store()?;
     let found: Vec<(Entity, Option<VersionInfo>)> = match args.id.split_once(':') {
         Some((source, id)) => store
             .entity(source, id)?
@@ -276,17 +276,17 @@ pub fn show(ctx: &Context, args: ShowArgs) -> Result<ExitCode> {
     if found.is_empty() {
         bail!("no party {} in the store", args.id);
     }
-    let alignment = if args.no_links {
-        None
-    } else {
-        Some(crate::align::compute(&store)?)
-    };
+    if !args.no_links && !sanctum_align::stored::is_current(&store)? {
+        crate::align::aligned(&mut store)?;
+    }
     for (entity, _) in &found {
         let appearances = store.appearances(&entity.source, &entity.source_id)?;
-        let (linked, linked_json) = alignment
-            .as_ref()
-            .map(|a| crate::align::linked_designations(a, entity))
-            .unwrap_or_default();
+        let (linked, linked_json) = if args.no_links {
+            Default::default()
+        } else {
+            let target = sanctum_align::stored::target_of(&store, &entity.id())?;
+            crate::align::linked_designations(target.as_ref(), entity)
+        };
         if args.json {
             let versions: Vec<_> = appearances
                 .iter()

@@ -65,21 +65,7 @@ struct SearchHit<'a> {
     explanation: &'a sanctum_matcher::Explanation,
 }
 
-/// Why a party scored what it scored, in one line: the names compared and how their words
-/// met, then each feature that counted.
-pub fn why(explanation: &sanctum_matcher::Explanation) -> String {
-    let mut results = sanctum_server::api::yente_explanations(explanation);
-    let name = results.remove("name");
-    name.and_then(|r| Some(format!("{} ({:.2})", r.detail?, r.score)))
-        .into_iter()
-        .chain(
-            results.into_iter().filter_map(|(feature, r)| {
-                Some(format!("{feature} {:+.2}: {}", r.score, r.detail?))
-            }),
-        )
-        .collect::<Vec<_>>()
-        .join("; ")
-}
+pub use sanctum_server::query::why;
 
 pub fn run(ctx: &Context, args: SearchArgs) -> Result<ExitCode> {
     let name = args.name.join(" ");

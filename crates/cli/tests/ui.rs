@@ -34,8 +34,12 @@ struct Page {
 
 impl Server {
     fn start(data: &Path) -> Server {
+        // The update button's fetch reads this empty mirror: it fails at once, offline.
+        let mirror = data.join("empty-mirror");
+        std::fs::create_dir_all(&mirror).expect("mirror dir");
         let mut child = sanctum(data)
             .args(["serve", "--bind", "127.0.0.1:0", "--rate-limit", "0"])
+            .env("SANCTUM_LISTS_DIR", &mirror)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -237,6 +241,15 @@ fn an_alert_reviewed_under_four_eyes_through_the_pages() {
         String::from_utf8_lossy(&out.stderr)
     );
 
+    user(data, Some(&root), "boss", "admin", Some("admin pass boss"));
+    // The links between the lists, kept in the store for the alignment page.
+    let out = run(sanctum(data).args(["align", "--program", "ukraine"]));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
     let server = Server::start(data);
     // No session: to the sign-in page.
     let page = server.page("GET", "/alerts", "", &[]);
@@ -358,6 +371,74 @@ fn an_alert_reviewed_under_four_eyes_through_the_pages() {
         closed.body.contains("alert.approve"),
         "the history shows the approval"
     );
+
+    // Who designated whom: the chart is SVG in the page, the table links to the cards.
+    let align = server.page("GET", "/align?program=ukraine", &rex_session, &[]);
+    assert_eq!(align.status, 200, "{}", align.body);
+    assert!(align.body.contains("<svg role=\"img\""), "{}", align.body);
+    assert!(align.body.contains("<polyline"), "a line drawn");
+    assert!(align.body.contains("href=\"/parties/us-ofac-sdn-"));
+    assert!(!align.body.contains("<script"), "no script in the chart");
+    assert!(
+        rex_alert.body.contains("href=\"/align\""),
+        "linked from the nav"
+    );
+    let bad = server.page("GET", "/align?from=yesterday", &rex_session, &[]);
+    assert_eq!(bad.status, 422, "{}", bad.body);
+
+    // Search: facets with counts, each result with why; a facet value narrows.
+    let search = server.page("GET", "/search?q=Arkady+Rotenberg", &rex_session, &[]);
+    assert!(search.body.contains("aria-label=\"Narrow the results\""));
+    assert!(
+        search
+            .body
+            .contains("/search?q=Arkady%20Rotenberg&#38;kind=person\">person"),
+        "{}",
+        search.body
+    );
+    assert!(
+        search.body.contains("words aligned"),
+        "why: {}",
+        search.body
+    );
+    let people = server.page(
+        "GET",
+        "/search?q=Arkady+Rotenberg&kind=person",
+        &rex_session,
+        &[],
+    );
+    assert!(people.body.contains("with kind person"), "{}", people.body);
+    assert!(
+        !people.body.contains("<td>organization</td>"),
+        "{}",
+        people.body
+    );
+
+    // The update button: an analyst is refused, an admin starts it.
+    let refused = server.page("POST", "/lists/update", &ana_session, &[("csrf", &csrf)]);
+    assert_eq!(refused.status, 403);
+    let boss = server.sign_in("boss", "admin pass boss");
+    let lists = server.page("GET", "/lists", &boss, &[]);
+    assert!(
+        lists.body.contains("Update every list now"),
+        "{}",
+        lists.body
+    );
+    let boss_csrf = hidden(&lists.body, "csrf");
+    let forged = server.page("POST", "/lists/update", &boss, &[]);
+    assert_eq!(forged.status, 403, "no token, no update");
+    let started = server.page("POST", "/lists/update", &boss, &[("csrf", &boss_csrf)]);
+    assert_eq!((started.status, started.location.as_str()), (303, "/lists"));
+    let mut status = String::new();
+    for _ in 0..100 {
+        let lists = server.page("GET", "/lists", &boss, &[]);
+        if lists.body.contains("The last update ended") {
+            status = lists.body;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(status.contains("The last update ended"), "the update ran");
 
     // Signing out ends the session.
     let out = server.page("POST", "/logout", &rex_session, &[("csrf", &rex_csrf)]);

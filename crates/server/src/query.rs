@@ -277,6 +277,22 @@ impl Filters {
     }
 }
 
+/// Why a party scored what it scored, in one line: the names compared and how their words
+/// met, then each feature that counted (`sanctum search` and the search page print it).
+pub fn why(explanation: &sanctum_matcher::Explanation) -> String {
+    let mut results = crate::api::yente_explanations(explanation);
+    let name = results.remove("name");
+    name.and_then(|r| Some(format!("{} ({:.2})", r.detail?, r.score)))
+        .into_iter()
+        .chain(
+            results.into_iter().filter_map(|(feature, r)| {
+                Some(format!("{feature} {:+.2}: {}", r.score, r.detail?))
+            }),
+        )
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 /// FtM topics of a party: a designated party is a `sanction` target.
 pub fn topics_of(e: &Entity) -> Vec<&'static str> {
     if e.designations.is_empty() {

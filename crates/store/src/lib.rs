@@ -24,6 +24,8 @@
 //!   ([`Store::version_as_of`]), one party's history ([`Store::appearances`]; every current party's first
 //!   and last-changed version at once: [`Store::current_party_history`]) and the
 //!   [`Diff`] between any two versions ([`Store::diff`], [`Store::changes_since`]).
+//! - The cross-list alignment sanctum-align computes, kept with the list versions it was
+//!   computed from ([`StoredAlignment`], [`Store::store_alignment`]; `alignment.rs`).
 //!
 //! Opening: the schema is migrated on open ([`SCHEMA_VERSION`]; each migration runs once, in
 //! one transaction, however many processes open a new store at once). A data directory the
@@ -34,6 +36,7 @@
 //! the file's; PostgreSQL: an advisory lock per source) from reading the current version to
 //! committing the next, so a version number is never handed out twice.
 
+mod alignment;
 mod backend;
 mod ingest;
 mod location;
@@ -46,6 +49,7 @@ use sanctum_model::{Entity, PartialDate};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
+pub use alignment::{StoredAlignment, StoredTarget};
 pub use location::{DatabaseUrl, StoreLocation};
 pub use modes::create_data_dir;
 pub use sanctum_model::merge_duplicates;
@@ -672,6 +676,17 @@ impl Store {
             }
         }
         Ok(out)
+    }
+
+    /// A party record by the hash [`Store::appearances`] gives (`None` when no record has it).
+    pub fn party_record(&self, hash: &str) -> Result<Option<Entity>> {
+        let data = self
+            .db
+            .read()?
+            .row("SELECT data FROM parties WHERE hash = ?1", &[hash.into()])?
+            .map(|mut row| row.take_bytes(0))
+            .transpose()?;
+        data.map(|data| decode_party(hash, &data)).transpose()
     }
 
     /// Every version a party appears in, oldest first, with the hash of its record there

@@ -10,7 +10,7 @@ use crate::StoreError;
 use rusqlite::{Connection, TransactionBehavior};
 
 /// The schema version this build writes and reads.
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 
 /// Version 1: publications, content-addressed party records, and membership spans.
 /// `IF NOT EXISTS` throughout, so the step is harmless on a database that already has it.
@@ -77,6 +77,27 @@ CREATE TABLE IF NOT EXISTS fetch_confirmations (
 );
 ";
 
+/// Version 5: the cross-list alignment (which records of different publishers are one
+/// target), kept with the list versions it was computed from (see `alignment.rs`). The
+/// store holds each target's summary as JSON it does not read: its shape belongs to
+/// sanctum-align, which computes it.
+const SCHEMA_V5: &str = "
+CREATE TABLE IF NOT EXISTS alignment_basis (
+    id            INTEGER PRIMARY KEY CHECK (id = 1),
+    list_versions TEXT NOT NULL,           -- `source:seq` of every source, comma-separated
+    computed_at   TEXT NOT NULL            -- RFC 3339 UTC
+);
+CREATE TABLE IF NOT EXISTS alignment_targets (
+    id      INTEGER PRIMARY KEY,           -- 0.. in the order stored
+    summary TEXT NOT NULL                  -- JSON, sanctum-align's target summary
+);
+-- Each record of a target, `source:source_id`.
+CREATE TABLE IF NOT EXISTS alignment_parties (
+    party  TEXT PRIMARY KEY,
+    target INTEGER NOT NULL REFERENCES alignment_targets (id)
+) WITHOUT ROWID;
+";
+
 /// The PostgreSQL schema, step by step as [`STEPS`] numbers them. Integers are `BIGINT`
 /// (read back as `i64` whatever they count); text the store sorts by is `COLLATE "C"`, so
 /// PostgreSQL orders ids byte by byte as SQLite does and both return parties in one order.
@@ -128,6 +149,23 @@ CREATE TABLE fetch_confirmations (
 );
 ";
 
+/// Version 5 in PostgreSQL: see [`SCHEMA_V5`].
+const PG_V5: &str = "
+CREATE TABLE alignment_basis (
+    id            BIGINT PRIMARY KEY CHECK (id = 1),
+    list_versions TEXT NOT NULL,
+    computed_at   TEXT NOT NULL
+);
+CREATE TABLE alignment_targets (
+    id      BIGINT PRIMARY KEY,
+    summary TEXT NOT NULL
+);
+CREATE TABLE alignment_parties (
+    party  TEXT COLLATE \"C\" PRIMARY KEY,
+    target BIGINT NOT NULL REFERENCES alignment_targets (id)
+);
+";
+
 /// One migration: what it adds, in each dialect.
 pub(crate) struct Step {
     pub description: &'static str,
@@ -156,6 +194,11 @@ pub(crate) const STEPS: [Step; SCHEMA_VERSION as usize] = [
         description: "fetches that confirmed a source's current file",
         sqlite: SCHEMA_V4,
         postgres: PG_V4,
+    },
+    Step {
+        description: "the cross-list alignment, with the list versions it was computed from",
+        sqlite: SCHEMA_V5,
+        postgres: PG_V5,
     },
 ];
 

@@ -831,6 +831,75 @@ fn party_history_gives_first_listing_and_last_change_of_current_parties(at: &Tes
     assert_eq!(history.len(), 103);
 }
 
+fn an_alignment_is_kept_whole_with_the_versions_it_follows_and_replaced_whole(at: &TestStore) {
+    use sanctum_store::StoredTarget;
+    let mut store = at.open();
+    assert_eq!(store.list_versions_basis().unwrap(), "");
+    assert_eq!(store.stored_alignment().unwrap(), None);
+    store
+        .ingest(
+            new_version(SOURCE, "a", Some("2025-01-01")),
+            parties(SOURCE, 3, 0),
+            &IngestPolicy::default(),
+        )
+        .unwrap();
+    store
+        .ingest(
+            new_version("other_list", "b", Some("2025-01-02")),
+            parties("other_list", 2, 0),
+            &IngestPolicy::default(),
+        )
+        .unwrap();
+    let basis = store.list_versions_basis().unwrap();
+    assert_eq!(basis, format!("other_list:1,{SOURCE}:1"));
+
+    let target = |parties: &[&str], summary: &str| StoredTarget {
+        parties: parties.iter().map(|p| p.to_string()).collect(),
+        summary: summary.to_string(),
+    };
+    let first = vec![
+        target(
+            &["other_list:ID-000000", "test_list:ID-000000"],
+            "{\"t\":0}",
+        ),
+        target(&["test_list:ID-000001"], "{\"t\":1}"),
+    ];
+    store
+        .store_alignment(&basis, "2025-01-03T00:00:00Z", &first)
+        .unwrap();
+    assert_eq!(
+        store.alignment_basis().unwrap().as_deref(),
+        Some(basis.as_str())
+    );
+    let kept = store.stored_alignment().unwrap().unwrap();
+    assert_eq!(kept.targets, first);
+    assert_eq!(kept.computed_at, "2025-01-03T00:00:00Z");
+    assert_eq!(
+        store.stored_target_of("test_list:ID-000000").unwrap(),
+        Some(first[0].clone()),
+        "a record finds its target and the target's other records"
+    );
+    assert_eq!(store.stored_target_of("test_list:ID-000002").unwrap(), None);
+
+    // A new version changes the basis; storing again replaces every target.
+    store
+        .ingest(
+            new_version(SOURCE, "c", Some("2025-02-01")),
+            parties(SOURCE, 3, 1),
+            &IngestPolicy::default(),
+        )
+        .unwrap();
+    let next = store.list_versions_basis().unwrap();
+    assert_ne!(next, basis);
+    let second = vec![target(&["test_list:ID-000002"], "{\"t\":2}")];
+    store
+        .store_alignment(&next, "2025-02-02T00:00:00Z", &second)
+        .unwrap();
+    assert_eq!(store.stored_alignment().unwrap().unwrap().targets, second);
+    assert_eq!(store.stored_target_of("test_list:ID-000000").unwrap(), None);
+    assert_eq!(health(&store).versions, 3);
+}
+
 on_both_backends!(
     versions_and_diffs_name_added_removed_and_amended_parties,
     sources_are_versioned_separately_and_searchable_by_publisher_id,
@@ -842,4 +911,5 @@ on_both_backends!(
     repeated_publisher_ids_are_merged_into_one_party,
     only_a_fetch_of_the_current_file_is_recorded_as_confirmed,
     party_history_gives_first_listing_and_last_change_of_current_parties,
+    an_alignment_is_kept_whole_with_the_versions_it_follows_and_replaced_whole,
 );

@@ -16,8 +16,10 @@
 //! designations, what changed, the history) with the decision forms; search over every list
 //! (any script, each result with its score and the names that met); a listed party's card;
 //! the customer book; the audit trail with its verification (auditors, admins); the lists
-//! served (admins).
+//! served (admins); who designated whom and when ([`align`], from the cross-list links
+//! kept in the store).
 
+pub mod align;
 pub mod pages;
 pub mod sessions;
 
@@ -45,6 +47,8 @@ pub struct Desk {
     /// Every book with its open customers, and when it was counted: counting a book of
     /// 200k customers takes 80 ms, more than the page.
     books: std::sync::Mutex<Option<(std::time::Instant, BookCounts)>>,
+    /// The cross-list alignment read from the store, kept per set of list versions.
+    pub align: align::AlignState,
 }
 
 /// Each book's name and open customers.
@@ -60,6 +64,7 @@ impl Desk {
             state,
             sessions: Sessions::new(secure_cookies),
             books: std::sync::Mutex::new(None),
+            align: align::AlignState::default(),
         }
     }
 }
@@ -164,6 +169,9 @@ async fn with_review<T: Send + 'static>(
 
 /// The pages, with their security headers.
 pub fn router(desk: Arc<Desk>) -> Router {
+    // The alignment read (or linked, when the lists changed since it was kept) before the
+    // first page asks for it.
+    align::start_linking(&desk);
     Router::new()
         .route("/", get(|| async { Redirect::to("/alerts") }))
         .route("/login", get(login_form).post(login))
@@ -175,7 +183,9 @@ pub fn router(desk: Arc<Desk>) -> Router {
         .route("/alerts/{id}/approve", post(approve))
         .route("/alerts/{id}/return", post(give_back))
         .route("/search", get(search))
+        .route("/align", get(alignment))
         .route("/lists", get(lists))
+        .route("/lists/update", post(update_lists))
         .route("/book", get(book))
         .route("/audit", get(audit))
         .route("/parties/{id}", get(party))
@@ -427,17 +437,66 @@ async fn alert(
     session: Session,
     Path(id): Path<i64>,
 ) -> Result<Html<String>, PageError> {
-    let (record, history) = with_review(&desk, &session.actor.name, false, move |review, _| {
-        let record = review.alert(id)?;
-        let history = sanctum_review::audit::history(review.conn(), &record.subject())?;
-        Ok((record, history))
-    })
-    .await?;
+    let (record, history, memories) =
+        with_review(&desk, &session.actor.name, false, move |review, _| {
+            let record = review.alert(id)?;
+            let history = sanctum_review::audit::history(review.conn(), &record.subject())?;
+            let parties: Vec<String> = record
+                .designations
+                .iter()
+                .map(|d| d.party.clone())
+                .collect();
+            // The memory of this customer against this target, and any this alert made.
+            let mut memories = sanctum_review::memory::for_alert(review.conn(), id)?;
+            if let Some(latest) = sanctum_review::memory::latest_for(
+                review.conn(),
+                &record.book,
+                &record.customer_id,
+                &parties,
+            )? && !memories.iter().any(|m| m.id == latest.id)
+            {
+                memories.push(latest);
+            }
+            let now = sanctum_review::timestamp_text(review.now());
+            let memories = memories
+                .iter()
+                .map(|m| pages::MemoryRow::new(m, &now))
+                .collect::<Vec<_>>();
+            Ok((record, history, memories))
+        })
+        .await?;
+    // The target on every list, from the alignment kept in the store (none while the
+    // lists changed since it was linked: the alignment page links them again).
+    let hit: Vec<String> = record
+        .designations
+        .iter()
+        .filter(|d| d.hit)
+        .map(|d| d.party.clone())
+        .collect();
+    let first = hit
+        .first()
+        .cloned()
+        .or_else(|| record.designations.first().map(|d| d.party.clone()));
+    let target = match first {
+        Some(party) => desk
+            .state
+            .with_store(move |store| {
+                sanctum_align::stored::target_of(store, &party).map_err(ApiError::internal)
+            })
+            .await
+            .map_err(PageError::Api)?,
+        None => None,
+    };
+    let others = target
+        .map(|t| pages::OtherListRow::rows(&t, &hit))
+        .unwrap_or_default();
     Ok(render(&pages::AlertPage::new(
         session.view(),
         &record,
         &history,
         &desk.state.config.review,
+        memories,
+        others,
     )))
 }
 
@@ -524,27 +583,60 @@ async fn decide(
     Ok(Redirect::to(&format!("/alerts/{id}")).into_response())
 }
 
-#[derive(Deserialize)]
-struct SearchQuery {
+/// Who designated the targets of a program, when, the lags and the gaps (see [`align`]).
+async fn alignment(
+    State(desk): State<Shared>,
+    session: Session,
+    Query(query): Query<align::AlignQuery>,
+) -> Result<Html<String>, PageError> {
+    match align::current(&desk).await? {
+        align::Ready::Aligned(cache) => Ok(render(&align::page(session.view(), &cache, &query)?)),
+        align::Ready::Linking => Ok(render(&align::WaitPage {
+            user: session.view(),
+        })),
+    }
+}
+
+/// The search box and its filters, as the form and the facet links send them.
+#[derive(Deserialize, Default)]
+pub struct SearchQuery {
     q: Option<String>,
+    source: Option<String>,
+    program: Option<String>,
+    kind: Option<String>,
+    country: Option<String>,
 }
 
 /// Most results a search shows.
 const SEARCH_RESULTS: usize = 25;
 
+/// Most hits a search scores and counts in its facets: far more than a name has listed
+/// look-alikes, so the counts are those of every hit.
+const SEARCH_CANDIDATES: usize = 1000;
+
 /// One box over every list: the name in any script, matched by the matcher (not a
-/// substring), each result with its score and the names that met.
+/// substring), each result with its score and why; facets (source, program, kind,
+/// country) count the hits, and a chosen value narrows them.
 async fn search(
     State(desk): State<Shared>,
     session: Session,
     Query(query): Query<SearchQuery>,
 ) -> Result<Html<String>, PageError> {
-    let text = query.q.unwrap_or_default().trim().to_string();
+    let text = query.q.clone().unwrap_or_default().trim().to_string();
+    let chosen = pages::SearchFilters {
+        source: field(&query.source),
+        program: field(&query.program),
+        kind: field(&query.kind),
+        country: field(&query.country),
+    };
     let mut page = pages::SearchPage {
         user: session.view(),
         q: text.clone(),
         error: None,
         results: Vec::new(),
+        total: 0,
+        facets: Vec::new(),
+        filters: chosen.describe(),
         threshold: format!("{:.2}", sanctum_matcher::DEFAULT_THRESHOLD),
     };
     if text.is_empty() {
@@ -560,7 +652,7 @@ async fn search(
     };
     let snapshot = desk.state.snapshot();
     let deadline = tokio::time::Instant::now() + limits.request_timeout;
-    let scored = desk
+    let (rows, total, facets) = desk
         .state
         .scoring
         .run(deadline, move |cancel| {
@@ -570,21 +662,34 @@ async fn search(
                 &prepared,
                 &sanctum_server::query::Filters::default(),
                 sanctum_matcher::SEARCH_THRESHOLD,
-                SEARCH_RESULTS,
+                SEARCH_CANDIDATES,
                 cancel,
             )?
             .1;
-            Ok(hits
+            let hits: Vec<(&sanctum_model::Entity, sanctum_matcher::Hit)> = hits
                 .into_iter()
                 .filter_map(|(position, hit)| {
-                    let party = &snapshot.parties.get(position as usize)?.entity;
-                    Some(pages::SearchRow::new(party, &hit))
+                    Some((&snapshot.parties.get(position as usize)?.entity, hit))
                 })
-                .collect::<Vec<_>>())
+                .collect();
+            let facets = pages::search_facets(&hits, &chosen, &text);
+            let kept: Vec<_> = hits
+                .iter()
+                .filter(|(party, _)| chosen.admits(party))
+                .collect();
+            let total = kept.len();
+            let rows = kept
+                .into_iter()
+                .take(SEARCH_RESULTS)
+                .map(|(party, hit)| pages::SearchRow::new(party, hit))
+                .collect::<Vec<_>>();
+            Ok((rows, total, facets))
         })
         .await
         .map_err(PageError::Api)?;
-    page.results = scored;
+    page.results = rows;
+    page.total = total;
+    page.facets = facets;
     Ok(render(&page))
 }
 
@@ -601,38 +706,72 @@ async fn party(
         .ok_or_else(|| PageError::Review(ReviewError::NotFound(format!("listed party {id:?}"))))?;
     let entity = snapshot.parties[position].entity.clone();
     let (source, source_id) = (entity.source.clone(), entity.source_id.clone());
-    let appearances = desk
+    let record_id = entity.id();
+    // Every version it appears in, each amended record read back to say what changed,
+    // and its target on the other lists (the alignment kept in the store).
+    let (versions, target) = desk
         .state
         .with_store(move |store| {
-            store
+            let appearances = store
                 .appearances(&source, &source_id)
-                .map_err(ApiError::internal)
+                .map_err(ApiError::internal)?;
+            let mut rows: Vec<pages::AppearanceRow> = Vec::with_capacity(appearances.len());
+            let read = |hash: &str| {
+                store
+                    .party_record(hash)
+                    .map_err(ApiError::internal)?
+                    .ok_or_else(|| ApiError::internal("a version's party record is missing"))
+            };
+            // The version before and its record.
+            let mut previous: Option<(u32, &str, sanctum_model::Entity)> = None;
+            for (version, hash) in &appearances {
+                let published = version
+                    .published
+                    .map(|date| date.to_string())
+                    .unwrap_or_else(|| version.fetched_at.clone());
+                let (change, fields, record) = match previous.take() {
+                    None => ("listed".to_string(), Vec::new(), read(hash)?),
+                    Some((seq, before_hash, before)) => {
+                        let again = seq + 1 < version.seq;
+                        if before_hash == hash.as_str() {
+                            let change = if again { "listed again" } else { "" };
+                            (change.to_string(), Vec::new(), before)
+                        } else {
+                            let record = read(hash)?;
+                            let fields = pages::field_changes(&before, &record);
+                            let change = if again {
+                                format!("listed again, amended since version {seq}")
+                            } else {
+                                format!("amended since version {seq}")
+                            };
+                            (change, fields, record)
+                        }
+                    }
+                };
+                previous = Some((version.seq, hash.as_str(), record));
+                rows.push(pages::AppearanceRow {
+                    version: version.seq,
+                    published,
+                    change,
+                    fields,
+                });
+            }
+            let target =
+                sanctum_align::stored::target_of(store, &record_id).map_err(ApiError::internal)?;
+            Ok((rows, target))
         })
         .await
         .map_err(PageError::Api)?;
-    let versions = appearances
-        .iter()
-        .enumerate()
-        .map(|(index, (version, hash))| pages::AppearanceRow {
-            version: version.seq,
-            published: version
-                .published
-                .map(|date| date.to_string())
-                .unwrap_or_else(|| version.fetched_at.clone()),
-            change: if index == 0 {
-                "listed".to_string()
-            } else if appearances[index - 1].1 != *hash {
-                "amended".to_string()
-            } else {
-                String::new()
-            },
-        })
-        .collect();
+    let me = vec![entity.id()];
+    let across = target
+        .map(|t| pages::OtherListRow::rows(&t, &me))
+        .unwrap_or_default();
     Ok(render(&pages::PartyPage::new(
         session.view(),
         &entity,
         snapshot.seen.get(position),
         versions,
+        across,
     )))
 }
 
@@ -726,36 +865,119 @@ async fn audit(
         PAGE_SIZE,
     )))
 }
-/// The lists served: sources, versions, age. Admins only: an analyst is refused (403).
+/// The lists served: sources, versions, age, the last version's changes, and the update
+/// button. Admins only: an analyst is refused (403).
 async fn lists(State(desk): State<Shared>, session: Session) -> Result<Html<String>, PageError> {
-    if session.actor.role != Some(sanctum_review::Role::Admin) {
-        return Err(PageError::Forbidden(format!(
-            "{} may not open the lists page: that needs admin",
-            session.actor.name
-        )));
-    }
+    require_admin(&session, "open the lists page")?;
     let snapshot = desk.state.snapshot();
     let ages: std::collections::HashMap<String, i64> =
         desk.state.source_ages().into_iter().collect();
+    // What each current version changed against the one before.
+    let changes: std::collections::HashMap<String, (u64, u64, u64)> = desk
+        .state
+        .with_store(|store| {
+            Ok(store
+                .sources()
+                .map_err(ApiError::internal)?
+                .into_iter()
+                .map(|s| {
+                    let v = s.current;
+                    (s.source, (v.added, v.removed, v.amended))
+                })
+                .collect())
+        })
+        .await
+        .map_err(PageError::Api)?;
     let rows = snapshot
         .sources
         .values()
-        .map(|source| pages::ListRow {
-            source: source.source.clone(),
-            version: source.seq,
-            versions: source.version_count,
-            published: source.published.clone().unwrap_or_default(),
-            fetched: source.fetched_at.clone(),
-            parties: source.party_count,
-            age_hours: ages
-                .get(&source.source)
-                .filter(|age| **age < i64::MAX)
-                .map(|age| format!("{:.1}", *age as f64 / 3600.0))
-                .unwrap_or_else(|| "unknown".into()),
+        .map(|source| {
+            let (added, removed, amended) =
+                changes.get(&source.source).copied().unwrap_or_default();
+            pages::ListRow {
+                source: source.source.clone(),
+                version: source.seq,
+                versions: source.version_count,
+                published: source.published.clone().unwrap_or_default(),
+                fetched: source.fetched_at.clone(),
+                parties: source.party_count,
+                last_change: if source.seq == 1 {
+                    "first version".to_string()
+                } else {
+                    format!("+{added} −{removed} ~{amended}")
+                },
+                age_hours: ages
+                    .get(&source.source)
+                    .filter(|age| **age < i64::MAX)
+                    .map(|age| format!("{:.1}", *age as f64 / 3600.0))
+                    .unwrap_or_else(|| "unknown".into()),
+            }
         })
         .collect();
+    let update = desk.state.update_state();
+    let status = if update.running {
+        format!(
+            "An update is running since {}.",
+            update.started_at.as_deref().unwrap_or("now")
+        )
+    } else {
+        match &update.last {
+            Some(last) => match (&last.outcome, &last.error) {
+                (Some(outcome), _) => format!(
+                    "The last update ended {}: {}{}.",
+                    last.finished_at,
+                    outcome.message,
+                    if outcome.swapped {
+                        format!("; {} parties now served", outcome.parties)
+                    } else {
+                        "; nothing new to serve".to_string()
+                    }
+                ),
+                (None, Some(error)) => {
+                    format!(
+                        "The last update ended {} and failed: {error}",
+                        last.finished_at
+                    )
+                }
+                (None, None) => format!("The last update ended {}.", last.finished_at),
+            },
+            None => "No update has run since the server started.".to_string(),
+        }
+    };
     Ok(render(&pages::ListsPage {
         user: session.view(),
         rows,
+        update_running: update.running,
+        update_status: status,
     }))
+}
+
+/// Admins only: anyone else is refused (403) with what they tried.
+fn require_admin(session: &Session, what: &str) -> Result<(), PageError> {
+    if session.actor.role != Some(sanctum_review::Role::Admin) {
+        return Err(PageError::Forbidden(format!(
+            "{} may not {what}: that needs admin",
+            session.actor.name
+        )));
+    }
+    Ok(())
+}
+
+/// The lists page's update button: the update `POST /v1/admin/update` and the schedule run
+/// (fetch every source, ingest, swap the new lists in), started on its own task; the page
+/// shows how it goes. One at a time: while one runs, the button starts nothing.
+async fn update_lists(
+    State(desk): State<Shared>,
+    session: Session,
+    Form(form): Form<CsrfOnly>,
+) -> Result<Response, PageError> {
+    require_admin(&session, "update the lists")?;
+    session.check_csrf(&form.csrf)?;
+    if desk.state.start_update(true).is_ok() {
+        eprintln!(
+            "sanctum serve: update started from the lists page by {}",
+            session.actor.name
+        );
+    }
+    Ok(Redirect::to("/lists").into_response())
 }

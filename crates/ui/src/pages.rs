@@ -175,6 +175,8 @@ pub struct ListRow {
     pub published: String,
     pub fetched: String,
     pub parties: u64,
+    /// The current version against the one before: `+added −removed ~amended`.
+    pub last_change: String,
     pub age_hours: String,
 }
 
@@ -183,6 +185,9 @@ pub struct ListRow {
 pub struct ListsPage {
     pub user: UserView,
     pub rows: Vec<ListRow>,
+    pub update_running: bool,
+    /// How the running or the last update goes, in a sentence.
+    pub update_status: String,
 }
 
 /// Alerts per state, in workflow order.
@@ -239,6 +244,170 @@ pub struct DesignationRow {
     pub hit: bool,
 }
 
+/// One facet that changed since an alert was decided.
+pub struct ChangeRow {
+    /// "Listed record" or "Customer".
+    pub side: &'static str,
+    pub facet: String,
+    pub added: String,
+    pub removed: String,
+}
+
+/// A false-positive memory entry, as the alert shows it.
+pub struct MemoryRow {
+    pub id: i64,
+    pub alert_id: i64,
+    pub made: String,
+    pub expires_at: String,
+    /// "suppresses", "expired", "revoked", "revocation proposed".
+    pub status: String,
+}
+
+impl MemoryRow {
+    pub fn new(memory: &sanctum_review::memory::Memory, now: &str) -> MemoryRow {
+        let status = if memory.revoked_at.is_some() {
+            format!(
+                "revoked by {}",
+                memory.revoked_by.as_deref().unwrap_or("a reviewer")
+            )
+        } else if !memory.is_live(now) {
+            "expired".to_string()
+        } else if let Some(by) = &memory.revocation_proposed_by {
+            format!("suppresses; revocation proposed by {by}")
+        } else {
+            "suppresses".to_string()
+        };
+        MemoryRow {
+            id: memory.id,
+            alert_id: memory.alert_id,
+            made: format!(
+                "{}: proposed by {}, approved by {}",
+                memory.created_at.chars().take(10).collect::<String>(),
+                memory.proposed_by,
+                memory.approved_by
+            ),
+            expires_at: memory.expires_at.chars().take(10).collect(),
+            status,
+        }
+    }
+}
+
+/// One record of the alert's target on a list, from the stored alignment.
+pub struct OtherListRow {
+    pub jurisdiction: String,
+    pub record: String,
+    /// Its card's id; empty when the record left its list.
+    pub card: String,
+    pub caption: String,
+    pub lists: String,
+    pub programs: String,
+    pub listed: String,
+    pub evidence: String,
+    /// The record the customer's name hit.
+    pub hit: bool,
+}
+
+impl OtherListRow {
+    /// The target's records; none when it has only the one (linked to no other list).
+    pub fn rows(target: &sanctum_align::TargetSummary, hit: &[String]) -> Vec<OtherListRow> {
+        if target.records.len() < 2 {
+            return Vec::new();
+        }
+        target
+            .records
+            .iter()
+            .map(|record| OtherListRow {
+                jurisdiction: record
+                    .jurisdiction
+                    .map(|j| j.as_str().to_string())
+                    .unwrap_or_default(),
+                record: record.id.clone(),
+                card: if record.delisted_on.is_none() {
+                    record.ftm_id.clone()
+                } else {
+                    String::new()
+                },
+                caption: record.caption.clone(),
+                lists: record
+                    .designations
+                    .iter()
+                    .map(|d| format!("{} {}", d.authority, d.list))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                programs: record
+                    .designations
+                    .iter()
+                    .flat_map(|d| d.programs.iter().map(String::as_str))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                listed: match (record.listed, record.delisted_on) {
+                    (Some(l), Some(d)) => format!("{l}, delisted {d}"),
+                    (Some(l), None) => l.to_string(),
+                    (None, Some(d)) => format!("delisted {d}"),
+                    (None, None) => String::new(),
+                },
+                evidence: record.evidence.join("; "),
+                hit: hit.contains(&record.id),
+            })
+            .collect()
+    }
+}
+
+/// The rows of a re-alert's `changes` (`{"listed": {facet: {added, removed}}, "customer":
+/// …, "memory": {…}}`), and what reads as no facet.
+fn change_rows(changes: &Value) -> (Vec<ChangeRow>, String) {
+    let mut rows = Vec::new();
+    let mut note = Vec::new();
+    let list = |value: Option<&Value>| {
+        value
+            .and_then(Value::as_array)
+            .map(|items| {
+                items
+                    .iter()
+                    .map(|item| match item {
+                        Value::String(text) => text.clone(),
+                        other => other.to_string(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            })
+            .unwrap_or_default()
+    };
+    let Some(map) = changes.as_object() else {
+        return (
+            rows,
+            serde_json::to_string_pretty(changes).unwrap_or_default(),
+        );
+    };
+    for (key, value) in map {
+        let side = match key.as_str() {
+            "listed" => "Listed record",
+            "customer" => "Customer",
+            "memory" => {
+                note.push(format!(
+                    "The false-positive memory {} expired on {}.",
+                    text_of(value, "id"),
+                    text_of(value, "expired_at")
+                ));
+                continue;
+            }
+            _ => {
+                note.push(format!("{key}: {value}"));
+                continue;
+            }
+        };
+        for (facet, change) in value.as_object().into_iter().flatten() {
+            rows.push(ChangeRow {
+                side,
+                facet: facet.clone(),
+                added: list(change.get("added")),
+                removed: list(change.get("removed")),
+            });
+        }
+    }
+    (rows, note.join(" "))
+}
+
 pub struct HistoryRow {
     pub at: String,
     pub actor: String,
@@ -265,7 +434,14 @@ pub struct AlertPage {
     pub unmatched_listed: String,
     pub designations: Vec<DesignationRow>,
     pub versions: String,
-    pub changes: String,
+    /// On a re-alert, what changed since the decision: one row per facet and side.
+    pub changes: Vec<ChangeRow>,
+    /// What changed that reads as no facet (a memory that expired), or the raw record.
+    pub changes_note: String,
+    /// The false-positive memory of this customer against this target.
+    pub memories: Vec<MemoryRow>,
+    /// The target's records on every list, from the alignment kept in the store.
+    pub others: Vec<OtherListRow>,
     pub proposal: String,
     pub history: Vec<HistoryRow>,
     pub reasons: Vec<String>,
@@ -290,7 +466,10 @@ impl AlertPage {
         alert: &AlertRecord,
         history: &[Entry],
         policy: &Policy,
+        memories: Vec<MemoryRow>,
+        others: Vec<OtherListRow>,
     ) -> AlertPage {
+        let (changes, changes_note) = alert.changes.as_ref().map(change_rows).unwrap_or_default();
         let explanation = &alert.explanation;
         let aligned = explanation
             .get("alignment")
@@ -371,11 +550,10 @@ impl AlertPage {
                 .map(|(source, seq)| format!("{source} v{seq}"))
                 .collect::<Vec<_>>()
                 .join(", "),
-            changes: alert
-                .changes
-                .as_ref()
-                .map(|changes| serde_json::to_string_pretty(changes).unwrap_or_default())
-                .unwrap_or_default(),
+            changes,
+            changes_note,
+            memories,
+            others,
             proposal: match (&alert.decision, &alert.proposed_by) {
                 (Some(decision), Some(maker)) => format!(
                     "{} by {maker}{}{}",
@@ -430,6 +608,9 @@ pub struct SearchRow {
     pub score: String,
     pub alerts: bool,
     pub matched: String,
+    /// Why it scored what it scored: the names compared, how their words met, each
+    /// feature that counted.
+    pub why: String,
 }
 
 impl SearchRow {
@@ -443,8 +624,164 @@ impl SearchRow {
             score: format!("{:.2}", hit.score),
             alerts: hit.score >= sanctum_matcher::DEFAULT_THRESHOLD,
             matched: hit.explanation.matched_name.clone(),
+            why: sanctum_server::query::why(&hit.explanation),
         }
     }
+}
+
+/// The facet values a search is narrowed to (each optional).
+#[derive(Clone, Default)]
+pub struct SearchFilters {
+    pub source: Option<String>,
+    pub program: Option<String>,
+    pub kind: Option<String>,
+    pub country: Option<String>,
+}
+
+/// A party's countries: nationalities, citizenships and the others, each once.
+fn countries_of(party: &sanctum_model::Entity) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    for c in party
+        .nationalities
+        .iter()
+        .chain(&party.citizenships)
+        .chain(&party.countries)
+    {
+        if !out.contains(&c.code.as_str()) {
+            out.push(&c.code);
+        }
+    }
+    out
+}
+
+/// The facets, in the order the page shows them.
+const FACETS: [&str; 4] = ["source", "program", "kind", "country"];
+
+impl SearchFilters {
+    fn chosen(&self, facet: &str) -> Option<&str> {
+        match facet {
+            "source" => self.source.as_deref(),
+            "program" => self.program.as_deref(),
+            "kind" => self.kind.as_deref(),
+            _ => self.country.as_deref(),
+        }
+    }
+
+    /// A party's values of one facet.
+    fn values<'a>(party: &'a sanctum_model::Entity, facet: &str) -> Vec<&'a str> {
+        match facet {
+            "source" => vec![party.source.as_str()],
+            "program" => party.programs(),
+            "kind" => vec![party.kind.as_str()],
+            _ => countries_of(party),
+        }
+    }
+
+    /// Whether a party has every chosen value, leaving out one facet (`except`), so that
+    /// a facet counts what choosing another of its values would show.
+    fn admits_except(&self, party: &sanctum_model::Entity, except: Option<&str>) -> bool {
+        FACETS.iter().filter(|f| Some(**f) != except).all(|facet| {
+            self.chosen(facet)
+                .is_none_or(|value| Self::values(party, facet).contains(&value))
+        })
+    }
+
+    pub fn admits(&self, party: &sanctum_model::Entity) -> bool {
+        self.admits_except(party, None)
+    }
+
+    /// The chosen values in words, for the results' caption.
+    pub fn describe(&self) -> String {
+        FACETS
+            .iter()
+            .filter_map(|facet| self.chosen(facet).map(|v| format!("{facet} {v}")))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// The query string of the search with `facet` set to `value` (`None`: left out).
+    fn link(&self, q: &str, facet: &str, value: Option<&str>) -> String {
+        let mut out = format!("/search?q={}", encode(q));
+        for f in FACETS {
+            let v = if f == facet { value } else { self.chosen(f) };
+            if let Some(v) = v {
+                out.push_str(&format!("&{f}={}", encode(v)));
+            }
+        }
+        out
+    }
+}
+
+/// One facet value with its count and the link that chooses (or drops) it.
+pub struct FacetValue {
+    pub value: String,
+    pub count: usize,
+    pub link: String,
+    pub chosen: bool,
+}
+
+pub struct Facet {
+    pub name: &'static str,
+    pub values: Vec<FacetValue>,
+    /// The link that drops this facet's choice; empty when nothing is chosen.
+    pub clear: String,
+}
+
+/// Values shown per facet.
+const FACET_VALUES: usize = 12;
+
+/// Each facet's values among the hits, with counts (of the hits that meet the other
+/// facets' choices), most first.
+pub fn search_facets(
+    hits: &[(&sanctum_model::Entity, sanctum_matcher::Hit)],
+    chosen: &SearchFilters,
+    q: &str,
+) -> Vec<Facet> {
+    FACETS
+        .iter()
+        .map(|facet| {
+            let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
+            for (party, _) in hits
+                .iter()
+                .filter(|(party, _)| chosen.admits_except(party, Some(facet)))
+            {
+                for value in SearchFilters::values(party, facet) {
+                    *counts.entry(value).or_default() += 1;
+                }
+            }
+            let mut values: Vec<(&str, usize)> = counts.into_iter().collect();
+            values.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+            let current = chosen.chosen(facet);
+            let mut shown: Vec<(&str, usize)> = values.iter().take(FACET_VALUES).copied().collect();
+            // The chosen value stays in view even when others outnumber it.
+            if let Some(current) = current
+                && !shown.iter().any(|(v, _)| *v == current)
+            {
+                let n = values
+                    .iter()
+                    .find(|(v, _)| *v == current)
+                    .map_or(0, |(_, n)| *n);
+                shown.push((current, n));
+            }
+            Facet {
+                name: facet,
+                values: shown
+                    .into_iter()
+                    .map(|(value, count)| FacetValue {
+                        value: value.to_string(),
+                        count,
+                        link: chosen.link(q, facet, Some(value)),
+                        chosen: current == Some(value),
+                    })
+                    .collect(),
+                clear: if current.is_some() {
+                    chosen.link(q, facet, None)
+                } else {
+                    String::new()
+                },
+            }
+        })
+        .collect()
 }
 
 #[derive(Template)]
@@ -454,6 +791,11 @@ pub struct SearchPage {
     pub q: String,
     pub error: Option<String>,
     pub results: Vec<SearchRow>,
+    /// Hits meeting the chosen facets (the results show the best of them).
+    pub total: usize,
+    pub facets: Vec<Facet>,
+    /// The chosen facet values in words; empty for none.
+    pub filters: String,
     pub threshold: String,
 }
 
@@ -483,14 +825,79 @@ pub struct PartyPage {
     pub last_change: String,
     pub fields: Vec<FieldRow>,
     pub versions: Vec<AppearanceRow>,
+    /// Its target's records on every list (itself included), from the stored alignment.
+    pub across: Vec<OtherListRow>,
 }
 
 /// A version of its list a party appears in.
 pub struct AppearanceRow {
     pub version: u32,
     pub published: String,
-    /// `listed` for its first, `amended` where its record changed, empty otherwise.
+    /// `listed` for its first, `amended since version N` where its record changed,
+    /// `listed again` after an absence, empty otherwise.
     pub change: String,
+    /// Where it was amended: each field that changed, with what came and what went.
+    pub fields: Vec<FieldChange>,
+}
+
+/// One field of a party record that changed between two versions.
+pub struct FieldChange {
+    pub field: &'static str,
+    pub added: Vec<String>,
+    pub removed: Vec<String>,
+}
+
+/// A value of a record in a line: a text as it is, an object as its non-empty values.
+fn brief(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        Value::Null => String::new(),
+        Value::Array(items) => items
+            .iter()
+            .map(brief)
+            .filter(|t| !t.is_empty())
+            .collect::<Vec<_>>()
+            .join(", "),
+        Value::Object(map) => map
+            .iter()
+            .filter_map(|(key, value)| {
+                let text = brief(value);
+                (!text.is_empty()).then(|| format!("{key}: {text}"))
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+        other => other.to_string(),
+    }
+}
+
+/// Per changed field of `after` against `before`: the values added and removed (for a
+/// list, its items; for a single value, the value before and after).
+pub fn field_changes(
+    before: &sanctum_model::Entity,
+    after: &sanctum_model::Entity,
+) -> Vec<FieldChange> {
+    let (Ok(Value::Object(b)), Ok(Value::Object(a))) =
+        (serde_json::to_value(before), serde_json::to_value(after))
+    else {
+        return Vec::new();
+    };
+    before
+        .changed_fields(after)
+        .into_iter()
+        .map(|field| {
+            let items = |map: &serde_json::Map<String, Value>| match map.get(field) {
+                Some(Value::Array(items)) => items.iter().map(brief).collect::<Vec<_>>(),
+                Some(Value::Null) | None => Vec::new(),
+                Some(other) => vec![brief(other)],
+            };
+            let (was, now) = (items(&b), items(&a));
+            FieldChange {
+                field,
+                added: now.iter().filter(|v| !was.contains(v)).cloned().collect(),
+                removed: was.iter().filter(|v| !now.contains(v)).cloned().collect(),
+            }
+        })
+        .collect()
 }
 
 impl PartyPage {
@@ -499,6 +906,7 @@ impl PartyPage {
         party: &sanctum_model::Entity,
         seen: Option<&sanctum_server::snapshot::Seen>,
         versions: Vec<AppearanceRow>,
+        across: Vec<OtherListRow>,
     ) -> PartyPage {
         let fields = match serde_json::to_value(party) {
             Ok(Value::Object(map)) => map
@@ -543,6 +951,7 @@ impl PartyPage {
             last_change: seen.and_then(|s| s.last_change.clone()).unwrap_or_default(),
             fields,
             versions,
+            across,
         }
     }
 }
