@@ -132,7 +132,11 @@ pub fn is_initial(t: &NameToken) -> bool {
 /// misspelt particle where the other name has that particle, and weighed as one there. The
 /// bound counts such a word as met whatever it meets.
 pub fn may_be_misspelt_particle(t: &NameToken) -> bool {
-    t.kind == TokenKind::Name && t.text.len() == 2 && misspelt_particle_of(&t.text).is_some()
+    t.kind == TokenKind::Name
+        && t.text.len() == 2
+        && misspelt_particle_of(&t.text).is_some()
+        // A Chinese syllable is a name of its own (LI, MA, WU, DU), not a particle misspelt.
+        && !sanctum_names::Syllables::of(&t.text).systems().contains(sanctum_names::System::Mandarin)
 }
 
 /// The two-letter particle a two-letter word is one letter from, if any (the first in
