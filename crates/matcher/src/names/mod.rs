@@ -113,14 +113,14 @@ fn syllabic_systems(text: &str, tokens: &[NameToken], features: &mut [TokenFeatu
     }
     for (t, f) in tokens.iter().zip(features.iter_mut()) {
         if t.kind == TokenKind::Name {
-            f.syllables = Some(Syllables::of(&t.text));
+            f.syllables.get_or_init(|| Syllables::of(&t.text));
         }
     }
     let syllables: Vec<&Syllables> = tokens
         .iter()
         .zip(features.iter())
         .filter(|(t, _)| t.kind == TokenKind::Name)
-        .filter_map(|(_, f)| f.syllables.as_ref())
+        .filter_map(|(_, f)| f.syllables.get())
         .collect();
     name_systems(text, &words, &syllables)
 }

@@ -16,6 +16,7 @@ use crate::model::{
     VOWEL_IN_FOUR_SIMILARITY, is_initial, vowels_dropped_similarity,
 };
 use sanctum_names::{NameToken, SyllableMatch, Syllables, System, Systems, TokenKind};
+use std::sync::OnceLock;
 
 /// What token comparisons need of a token beyond its analysis.
 #[derive(Debug, Clone)]
@@ -30,9 +31,9 @@ pub(crate) struct TokenFeatures {
     /// The text with its long vowels written single, where it has some (see
     /// [`single_vowels`]).
     pub(crate) single_vowels: Option<Box<str>>,
-    /// Its readings as Chinese, Korean or Vietnamese syllables, where its name may be one
-    /// of theirs (`None`: not read; read on demand against such a name).
-    pub(crate) syllables: Option<Syllables>,
+    /// Its readings as Chinese, Korean or Vietnamese syllables: read with the name where
+    /// the name may be one of theirs, else once on demand, against such a name.
+    pub(crate) syllables: OnceLock<Syllables>,
 }
 
 /// The languages two names are written in syllables in: the syllable rules lower a pair's
@@ -76,7 +77,7 @@ impl TokenFeatures {
             patronymic: is_patronymic(t),
             descriptor: org && is_descriptor(&t.text),
             single_vowels: single_vowels(&t.text),
-            syllables: None,
+            syllables: OnceLock::new(),
         }
     }
 }
@@ -114,22 +115,9 @@ pub(crate) fn token_similarity(
     // name (FANG / WANG, SANG / SONG), however small.
     if !syllabic.either.is_empty() && a.kind == TokenKind::Name && b.kind == TokenKind::Name {
         // Tokens of a name that is none of these languages' are read here, against one that
-        // is: rarely, and only then.
-        let (read_a, read_b);
-        let sa = match &fa.syllables {
-            Some(s) => s,
-            None => {
-                read_a = Syllables::of(&a.text);
-                &read_a
-            }
-        };
-        let sb = match &fb.syllables {
-            Some(s) => s,
-            None => {
-                read_b = Syllables::of(&b.text);
-                &read_b
-            }
-        };
+        // is: once, and only then.
+        let sa = fa.syllables.get_or_init(|| Syllables::of(&a.text));
+        let sb = fb.syllables.get_or_init(|| Syllables::of(&b.text));
         match sa.compare(sb, syllabic.either) {
             SyllableMatch::Same if sa.compare(sb, syllabic.both) == SyllableMatch::Same => {
                 return (VARIANT_SIMILARITY, How::Variant);

@@ -276,5 +276,8 @@ pub(super) fn whole_word(word: &str) -> Option<Syllable> {
 }
 
 pub(super) fn is_surname(word: &str) -> bool {
-    SURNAMES.split_whitespace().any(|s| s == word)
+    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    SET.get_or_init(|| SURNAMES.split_whitespace().collect())
+        .contains(word)
 }
