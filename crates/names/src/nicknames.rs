@@ -108,7 +108,7 @@ fn table() -> &'static Table {
 /// familiar form or be: a familiar form gives the names it stands for, a name some familiar
 /// form stands for gives itself, any other token nothing. Two tokens that share one are a
 /// name and its familiar form, or two familiar forms of one name.
-pub fn given_name_keys(key: &str) -> &[String] {
+pub fn given_name_keys(key: &str) -> &'static [String] {
     let t = table();
     if let Some(names) = t.familiar.get(key) {
         return names;

@@ -34,6 +34,9 @@ pub(crate) struct TokenFeatures {
     /// Its readings as Chinese, Korean or Vietnamese syllables: read with the name where
     /// the name may be one of theirs, else once on demand, against such a name.
     pub(crate) syllables: OnceLock<Syllables>,
+    /// The given names it is or is a familiar form of (`sanctum_names::given_name_keys`),
+    /// looked up once.
+    pub(crate) given_names: &'static [String],
 }
 
 /// The languages two names are written in syllables in: the syllable rules lower a pair's
@@ -78,6 +81,11 @@ impl TokenFeatures {
             descriptor: org && is_descriptor(&t.text),
             single_vowels: single_vowels(&t.text),
             syllables: OnceLock::new(),
+            given_names: if t.kind == TokenKind::Name {
+                sanctum_names::given_name_keys(&t.key)
+            } else {
+                &[]
+            },
         }
     }
 }
@@ -100,15 +108,8 @@ pub(crate) fn token_similarity(
         return (VARIANT_SIMILARITY, How::Variant);
     }
     // A given name and its familiar form, or two familiar forms of one name.
-    if a.kind == TokenKind::Name && b.kind == TokenKind::Name {
-        let names = sanctum_names::given_name_keys(&a.key);
-        if !names.is_empty()
-            && sanctum_names::given_name_keys(&b.key)
-                .iter()
-                .any(|k| names.contains(k))
-        {
-            return (model::FAMILIAR_SIMILARITY, How::Familiar);
-        }
+    if !fa.given_names.is_empty() && fa.given_names.iter().any(|k| fb.given_names.contains(k)) {
+        return (model::FAMILIAR_SIMILARITY, How::Familiar);
     }
     // Names written in syllables: another romanisation of the same syllables is the same
     // name (CHOL / CHEOL, ZHANG / CHANG); an edit into other valid syllables is another
