@@ -34,7 +34,7 @@ pub use spelling::{allowed_edits, ocr_fold};
 
 use crate::model::{self, SPELT_ALIKE_MIN, base_weight};
 use crate::{Aligned, How};
-use sanctum_names::{NameAnalysis, NameToken, Syllables, System, Systems, TokenKind, name_systems};
+use sanctum_names::{NameAnalysis, NameToken, Syllables, Systems, TokenKind, name_systems};
 use similarity::TokenFeatures;
 use spelling::{is_org_word, is_patronymic};
 
@@ -129,9 +129,7 @@ impl NameTokens {
     /// Whether the name is compared syllable by syllable as Chinese or Korean (and keyed so
     /// by the index).
     pub fn syllabic(&self) -> bool {
-        [System::Mandarin, System::WadeGiles, System::Korean]
-            .into_iter()
-            .any(|s| self.systems.contains(s))
+        self.systems.chinese_or_korean()
     }
 }
 

@@ -132,10 +132,7 @@ pub(crate) fn token_similarity(
                 // the languages is no slip.
                 let a_reads = !sa.systems().is_empty();
                 let b_reads = !sb.systems().is_empty();
-                let listed_syllabic = [System::Mandarin, System::WadeGiles, System::Korean]
-                    .into_iter()
-                    .any(|s| syllabic.listed.contains(s));
-                if listed_syllabic
+                if syllabic.listed.chinese_or_korean()
                     && a_reads != b_reads
                     && (2..=3).contains(&a.text.len())
                     && a.text.len() == b.text.len()

@@ -4,7 +4,7 @@
 //! score.
 
 use super::alignment::{Alignment, cut_legal_word, inside_legal_form};
-use super::similarity::{SyllableMode, TokenFeatures};
+use super::similarity::TokenFeatures;
 use super::spelling::{bounded_osa, unlikely_edit, unlikely_swap, vowels_dropped};
 use super::{NameTokens, RawMatch};
 use crate::How;
@@ -13,7 +13,7 @@ use crate::model::{
     NAME_WORD_MIN_WEIGHT, NONE_SPELT_ALIKE, OTHER_LEGAL_FORM, SPELT_ALIKE_MIN,
     STRAY_LEGAL_WORD_WEIGHT, Tally,
 };
-use sanctum_names::{NameToken, System, TokenKind};
+use sanctum_names::{NameToken, TokenKind};
 
 /// The score of an [`Alignment`]: each token at the best similarity it is aligned at, what is
 /// left over at the weight the leniency rules give it ([`crate::model`]), then the rules that
@@ -124,10 +124,7 @@ pub(super) fn weigh(
     // A Chinese or Korean given name is its syllables together: one syllable of it left out
     // (PENG Yan / PENG Yen-ching, KIM Jong / KIM Jong Un) is another name, not a name left
     // out.
-    let syllabic = SyllableMode::of(query.systems, listed.systems).either;
-    let given_name_of_syllables = [System::Mandarin, System::WadeGiles, System::Korean]
-        .into_iter()
-        .any(|s| syllabic.contains(s));
+    let given_name_of_syllables = query.systems.union(listed.systems).chinese_or_korean();
     let lenient = person && matched_names >= 2 && !conflict && !given_name_of_syllables;
     // A query word taken for a listed initial (Ronald WILLIAMS / Ronald W. WISEMAN) leaves
     // the listed words over as names the query does not have, not as omitted middle names.

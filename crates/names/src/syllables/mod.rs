@@ -78,6 +78,14 @@ impl Systems {
         Systems(self.0 & other.0)
     }
 
+    /// Whether these hold Chinese (in pinyin or Wade–Giles) or Korean: the languages whose
+    /// given names are whole strings of syllables, compared and keyed syllable by syllable.
+    pub fn chinese_or_korean(self) -> bool {
+        [System::Mandarin, System::WadeGiles, System::Korean]
+            .into_iter()
+            .any(|s| self.contains(s))
+    }
+
     fn insert(&mut self, system: System) {
         self.0 |= system.bit();
     }
