@@ -797,6 +797,20 @@ mod tests {
     }
 
     #[test]
+    fn titles_in_other_languages_weigh_nothing_beside_a_name() {
+        let putin = "Vladimir Vladimirovich PUTIN";
+        let plain = score("Владимир Путин", putin, true);
+        for titled in [
+            "Президент Владимир Путин",
+            "Präsident Wladimir Putin",
+            "Presidente Vladimir Putin",
+            "Gospodin Vladimir Putin",
+        ] {
+            assert!(score(titled, putin, true) >= plain - 0.02, "{titled}");
+        }
+    }
+
+    #[test]
     fn familiar_forms_of_given_names() {
         assert!(score("Ted Doe", "Theodore Doe", true) > 0.889);
         assert!(score("Sasha Ivanov", "Aleksandr IVANOV", true) > 0.889);
