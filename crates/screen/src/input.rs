@@ -376,8 +376,12 @@ impl RowValues {
                 ),
             ));
         }
-        if names.is_empty() {
-            return Err(reject(RejectKind::EmptyName, "no name given".to_string()));
+        // An identifier alone is a query (a BIC, an IMO number): only its match alerts.
+        if names.is_empty() && self.ids.iter().all(|i| i.value.trim().is_empty()) {
+            return Err(reject(
+                RejectKind::EmptyName,
+                "no name or identifier given".to_string(),
+            ));
         }
         let kind = match self.kind.as_deref().map(str::to_lowercase).as_deref() {
             None | Some("unknown") => None,
