@@ -162,6 +162,11 @@ pub(crate) trait Session {
     fn parties(&mut self, hashes: &[&str]) -> Result<HashMap<String, Vec<u8>>>;
     /// Ends the spans with these ids before version `seq`.
     fn close_spans(&mut self, seq: u32, span_ids: &[i64]) -> Result<()>;
+    /// Tells the processes listening for new versions ([`crate::VersionListener`]) that
+    /// version `seq` of `source` is stored, when this transaction commits (PostgreSQL's
+    /// NOTIFY is delivered at commit, and never for a transaction rolled back); nothing for
+    /// SQLite, whose file no other machine shares.
+    fn announce_version(&mut self, source: &str, seq: u32) -> Result<()>;
     /// Commits a write session (a no-op for a read session).
     fn commit(self: Box<Self>) -> Result<()>;
 }

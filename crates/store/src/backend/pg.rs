@@ -335,6 +335,14 @@ impl Session for PgSession {
         Ok(())
     }
 
+    fn announce_version(&mut self, source: &str, seq: u32) -> Result<()> {
+        self.conn.execute(
+            "SELECT pg_notify($1, $2)",
+            &[&crate::notify::VERSIONS_CHANNEL, &format!("{source}:{seq}")],
+        )?;
+        Ok(())
+    }
+
     fn commit(mut self: Box<Self>) -> Result<()> {
         if self.in_transaction {
             // Cleared first: a failed COMMIT has ended the transaction all the same.

@@ -227,6 +227,10 @@ impl Session for SqliteSession<'_> {
         Ok(())
     }
 
+    fn announce_version(&mut self, _source: &str, _seq: u32) -> Result<()> {
+        Ok(())
+    }
+
     fn commit(self: Box<Self>) -> Result<()> {
         match *self {
             SqliteSession::Read(_) => Ok(()),
