@@ -37,7 +37,18 @@ pub struct Claim {
     token: i64,
     /// The job's settings as stored (compared as text to reuse a worker's screener).
     pub(crate) settings: String,
-    pub(crate) rows: Vec<StoredRow>,
+    /// The chunk's rows as stored; read by [`Claim::rows`], whose error fails the chunk
+    /// rather than the worker.
+    input: String,
+}
+
+impl Claim {
+    pub(crate) fn rows(&self) -> Result<Vec<StoredRow>> {
+        serde_json::from_str(&self.input).map_err(|e| BatchError::Corrupt {
+            item: format!("chunk {} of job {}", self.chunk, self.job),
+            reason: e.to_string(),
+        })
+    }
 }
 
 /// What a completed chunk writes.
@@ -312,20 +323,13 @@ impl Queue {
         let Some(row) = row else {
             return Ok(None);
         };
-        let (job, chunk): (i64, i32) = (row.get(0), row.get(1));
-        let input: String = row.get(4);
-        let rows: Vec<StoredRow> =
-            serde_json::from_str(&input).map_err(|e| BatchError::Corrupt {
-                item: format!("chunk {chunk} of job {job}"),
-                reason: e.to_string(),
-            })?;
         Ok(Some(Claim {
-            job,
-            chunk,
+            job: row.get(0),
+            chunk: row.get(1),
             attempt: row.get(2),
             token: row.get(3),
+            input: row.get(4),
             settings: row.get(5),
-            rows,
         }))
     }
 

@@ -234,7 +234,7 @@ pub fn run_worker(
     let renew_every = options.lease / 3;
     loop {
         let claimed = lock().claim(&options.name, options.lease)?;
-        let Some(mut claim) = claimed else {
+        let Some(claim) = claimed else {
             if options.exit_when_idle && !lock().has_open_work()? {
                 return Ok(report);
             }
@@ -242,14 +242,11 @@ pub fn run_worker(
             continue;
         };
         log(&format!(
-            "claimed job {} chunk {} ({} rows, attempt {})",
-            claim.job,
-            claim.chunk,
-            claim.rows.len(),
-            claim.attempt
+            "claimed job {} chunk {} (attempt {})",
+            claim.job, claim.chunk, claim.attempt
         ));
-        let stored_rows = std::mem::take(&mut claim.rows);
-        let rows = stored_rows.len() as u64;
+        let stored_rows = claim.rows();
+        let rows = stored_rows.as_ref().map_or(0, |r| r.len() as u64);
         let lost = AtomicBool::new(false);
         let (stop, stopped) = channel::<()>();
         let outcome = std::thread::scope(|scope| {
@@ -273,23 +270,22 @@ pub fn run_worker(
                     }
                 }
             });
-            let outcome = ready_screener(url, &mut cached, &claim.settings, options, log).and_then(
-                |screener| {
-                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        screen_chunk(stored_rows, screener, &options.limits)
-                    }))
-                    .unwrap_or_else(|payload| {
-                        Err(BatchError::Job {
-                            job: claim.job,
-                            reason: format!(
-                                "screening chunk {} panicked: {}",
-                                claim.chunk,
-                                panic_message(payload.as_ref())
-                            ),
-                        })
+            let outcome = stored_rows.and_then(|stored_rows| {
+                let screener = ready_screener(url, &mut cached, &claim.settings, options, log)?;
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    screen_chunk(stored_rows, screener, &options.limits)
+                }))
+                .unwrap_or_else(|payload| {
+                    Err(BatchError::Job {
+                        job: claim.job,
+                        reason: format!(
+                            "screening chunk {} panicked: {}",
+                            claim.chunk,
+                            panic_message(payload.as_ref())
+                        ),
                     })
-                },
-            );
+                })
+            });
             drop(stop);
             outcome
         });
