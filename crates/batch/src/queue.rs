@@ -839,4 +839,47 @@ mod tests {
         assert!(queue.cancel(job).unwrap());
         assert_eq!(queue.status(job).unwrap().state, JobState::Cancelled);
     }
+
+    #[test]
+    fn a_worker_rides_out_a_lost_connection_and_writes_its_chunk_once() {
+        let test = "a_worker_rides_out_a_lost_connection";
+        let Some(database) = TestDatabase::create(test) else {
+            return;
+        };
+        let mut queue = Queue::connect(database.url()).unwrap();
+        queue.retry_for(Duration::from_secs(30));
+        let job = queue
+            .insert_job(
+                "f.csv",
+                &settings(),
+                2,
+                3,
+                &mut [Ok(rows(&[2, 3]))].into_iter(),
+            )
+            .unwrap();
+        let claim = queue.claim("w", Duration::from_secs(60)).unwrap().unwrap();
+        // The server ends every other session of the database: the queue's connection.
+        let mut admin = postgres::Client::connect(database.url(), NoTls).unwrap();
+        let ended: i64 = admin
+            .query_one(
+                "SELECT COUNT(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                  WHERE datname = current_database() AND pid <> pg_backend_pid()) t",
+                &[],
+            )
+            .unwrap()
+            .get(0);
+        assert!(ended >= 1);
+        assert_eq!(
+            queue.complete(&claim, &output("once\n")).unwrap(),
+            Completion::Written
+        );
+        let mut written = Vec::new();
+        queue
+            .for_each_result(job, &mut |alerts, _| {
+                written.push(alerts.to_string());
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(written, ["once\n"]);
+    }
 }
