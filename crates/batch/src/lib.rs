@@ -17,8 +17,8 @@
 //!   claimed with, so a chunk's results are written exactly once however workers die.
 //! - [`run_worker`]: the worker loop. It renews its lease while it screens; a worker killed
 //!   mid-chunk stops renewing, and the chunk is claimed again when the lease ends; a chunk
-//!   failing [`JobSettings`]' `max_attempts` times (or whose leases lapse that often) is
-//!   marked failed with its error. The database lost mid-run: every queue statement is
+//!   failing its job's `max_attempts` ([`SubmitOptions`]) times (or whose leases lapse
+//!   that often) is marked failed with its error. The database lost mid-run: every queue statement is
 //!   retried with backoff on a new connection; a completion whose commit went unanswered is
 //!   looked up, never written twice.
 //!
