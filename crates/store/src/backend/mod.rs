@@ -147,6 +147,11 @@ impl Row {
 pub(crate) trait Session {
     /// Runs a statement; the number of rows it changed.
     fn execute(&mut self, sql: &str, params: &[Param<'_>]) -> Result<u64>;
+    /// Tells the processes listening for new versions ([`crate::VersionListener`]) that
+    /// version `seq` of `source` is stored, when this transaction commits (PostgreSQL's
+    /// NOTIFY is delivered at commit, and never for a transaction rolled back); nothing for
+    /// SQLite, whose file no other machine shares.
+    fn announce_version(&mut self, source: &str, seq: u32) -> Result<()>;
     /// Runs a query and hands each row to `each` as it arrives, without holding them all.
     fn query_each(
         &mut self,
@@ -162,11 +167,6 @@ pub(crate) trait Session {
     fn parties(&mut self, hashes: &[&str]) -> Result<HashMap<String, Vec<u8>>>;
     /// Ends the spans with these ids before version `seq`.
     fn close_spans(&mut self, seq: u32, span_ids: &[i64]) -> Result<()>;
-    /// Tells the processes listening for new versions ([`crate::VersionListener`]) that
-    /// version `seq` of `source` is stored, when this transaction commits (PostgreSQL's
-    /// NOTIFY is delivered at commit, and never for a transaction rolled back); nothing for
-    /// SQLite, whose file no other machine shares.
-    fn announce_version(&mut self, source: &str, seq: u32) -> Result<()>;
     /// Commits a write session (a no-op for a read session).
     fn commit(self: Box<Self>) -> Result<()>;
 }
