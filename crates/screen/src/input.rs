@@ -173,7 +173,9 @@ pub enum InputError {
 }
 
 /// The classes of bad rows, as counted in the summary.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum RejectKind {
     BrokenQuoting,
@@ -211,7 +213,7 @@ impl RejectKind {
 }
 
 /// A row that was not screened, and why.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RowError {
     /// 1-based line of the row's start in the file (the sheet row for XLSX).
     pub line: u64,
@@ -232,7 +234,9 @@ impl fmt::Display for RowError {
 }
 
 /// What a row screened despite it tells the analyst.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum WarnKind {
     /// A quoted field with line breaks outside the name columns (an address, a note).
@@ -257,7 +261,7 @@ impl WarnKind {
 }
 
 /// Something to report about a screened row.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RowWarning {
     /// 1-based line of the row's start.
     pub line: u64,
