@@ -8,9 +8,9 @@
 //! listed name words with how many names use each. [`PaymentFilter::screen`] gives a
 //! [`Verdict`]: `hold` when anything hit, each [`Hit`] with the field and the byte span it
 //! was found in, and R16 completeness [`Finding`]s, which do not hold a payment on their
-//! own. An ISO 20022 message's transactions get a [`TransactionVerdict`] each: the hits of
-//! the fields read inside the transaction, inside its pain.001 block, and outside any (the
-//! headers).
+//! own. The transactions of an ISO 20022 message or an MT101 get a [`TransactionVerdict`]
+//! each: the hits of the fields read inside the transaction, inside its pain.001 block, and
+//! outside any (the headers, an MT101's sequence A).
 //!
 //! A party's name is scored with the party's country where the message gives one (MX
 //! `Ctry`, MT 50F/59F line 3, and the `CC/TOWN` line 50K and 59 end in), as a customer's
@@ -160,9 +160,10 @@ pub struct Verdict {
     pub decision: Decision,
     pub hits: Vec<Hit>,
     pub findings: Vec<Finding>,
-    /// For an ISO 20022 message, one verdict per transaction (CdtTrfTxInf), in order: its
-    /// own hits (those of its parties and texts, of its payment information block's, and of
-    /// the headers); empty for MT.
+    /// For an ISO 20022 message or an MT101, one verdict per transaction (CdtTrfTxInf,
+    /// sequence B), in order: its own hits (those of its parties and texts, of its payment
+    /// information block's, and of the headers and MT101 sequence A); empty for the other
+    /// MT types.
     pub transactions: Vec<TransactionVerdict>,
 }
 

@@ -402,3 +402,40 @@ fn a_listed_debtor_of_a_pain001_block_holds_that_blocks_transactions_only() {
     let (_, mt) = screen(lists, "mt103_listed_beneficiary.txt");
     assert!(mt.transactions.is_empty());
 }
+
+#[test]
+fn each_transaction_of_an_mt101_gets_its_own_verdict() {
+    let Some(lists) = lists("each_transaction_of_an_mt101_gets_its_own_verdict") else {
+        return;
+    };
+    let (raw, verdict) = screen(lists, "mt101_three_transactions.txt");
+    assert_eq!(verdict.kind, "MT101");
+    assert_eq!(verdict.decision, Decision::Hold);
+    let decisions: Vec<(Option<&str>, Decision)> = verdict
+        .transactions
+        .iter()
+        .map(|t| (t.reference.as_deref(), t.decision))
+        .collect();
+    assert_eq!(
+        decisions,
+        [
+            (Some("TX-0001"), Decision::Clean),
+            (Some("TX-0002"), Decision::Hold),
+            (Some("TX-0003"), Decision::Clean),
+        ],
+        "{:#?}",
+        verdict.transactions
+    );
+    let (hit, text) = hit_on(&raw, &verdict, Via::Name, "ROTENBERG, Arkady Romanovich");
+    assert_eq!(
+        (hit.location.as_str(), text.as_str()),
+        ("59", "ARKADY ROTENBERG")
+    );
+    let second = &verdict.transactions[1];
+    assert_eq!(second.hits, std::slice::from_ref(hit), "only its own beneficiary");
+    let sequence = String::from_utf8_lossy(&raw[second.span.clone()]).into_owned();
+    assert!(
+        sequence.starts_with(":21:TX-0002") && sequence.ends_with(":71A:SHA"),
+        "{sequence}"
+    );
+}
