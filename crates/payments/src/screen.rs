@@ -749,12 +749,12 @@ fn name_variants(party: &Party, name: &Text) -> Vec<Text> {
 
 /// Whether a customer of a transfer (originator, beneficiary, ultimate or initiating
 /// party: an account holder) may be the listed party `position` by the name `explanation`
-/// matched. Persons and organisations hold accounts; a vessel or an aircraft does not, it is
-/// paid for through its owner, operator or master, whose field may name it (`OWNERS OF MV
-/// SONIA I`) and whose remittance text gives its IMO number. So a customer's name holds on
-/// a listed craft's name only when it spells every word of it exactly, as free text holds
-/// on one word only when it spells a name exactly; a person's look-alike of a craft named
-/// after a person (MANUEL SANZ, the vessel MANUELA SAENZ) does not hold.
+/// matched. Persons and organisations hold accounts; a vessel or an aircraft does not: it is
+/// paid for through its owner, operator or master, and the remittance text's IMO number
+/// finds it. So a customer's name holds on a listed craft's name only when it spells every
+/// word of it exactly (a beneficiary named MANUELA SAENZ), as free text holds on one word
+/// only when it spells a name exactly; a person's look-alike of a craft named after a
+/// person (MANUEL SANZ, the tanker MANUELA SAENZ) does not hold.
 fn account_holder_may_be(lists: &dyn Lists, position: u32, explanation: &Explanation) -> bool {
     let craft = lists
         .parties()

@@ -462,7 +462,7 @@ fn a_customer_holds_on_a_listed_vessel_only_by_its_name_in_full() {
     // which the matcher scores above the threshold, is no account holder of it.
     let person = screen("MANUEL SANZ");
     assert_eq!(person.decision, Decision::Clean, "{:#?}", person.hits);
-    // The craft named in full in the beneficiary's field still holds.
+    // The craft's name in full in the beneficiary's field still holds.
     let owners = screen("MANUELA SAENZ");
     let hit = owners
         .hits
