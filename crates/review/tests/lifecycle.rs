@@ -193,6 +193,20 @@ fn an_alert_goes_from_hit_to_memory_to_realert_with_its_audit_trail() {
     assert_eq!(run.parties, 1, "only the new party is screened");
     open_alert(&review, "c4");
 
+    // The age filter: the alerts in their state since the 20th or earlier, in id order
+    // (c1 closed and c3 open since the 18th; c4 open since the 25th).
+    let waiting = |states: Vec<AlertState>| -> Vec<String> {
+        let filter = AlertFilter {
+            states,
+            state_since_until: Some("2022-02-20T00:00:00Z".into()),
+            ..AlertFilter::default()
+        };
+        let found = review.alerts(&filter).expect("alerts");
+        found.into_iter().map(|alert| alert.customer_id).collect()
+    };
+    assert_eq!(waiting(Vec::new()), ["c1", "c3"]);
+    assert_eq!(waiting(vec![AlertState::Open]), ["c3"]);
+
     // A full run meets the cleared pair again: suppressed, counted and listed.
     let run = screening::screen_book(
         &mut review,
