@@ -79,6 +79,8 @@ const FORMS: &[(&[&str], &str)] = &[
     (&["spol", "s", "r", "o"], tag::SRO),
     (&["s", "a", "r", "l"], tag::SARL),
     (&["s", "a", "s"], tag::SAS),
+    // Société anonyme égyptienne.
+    (&["s", "a", "e"], tag::SA),
     (&["s", "p", "a"], tag::SPA),
     (&["s", "r", "o"], tag::SRO),
     (&["w", "l", "l"], tag::WLL),
@@ -345,6 +347,8 @@ mod tests {
             ("Acme Ltda.", "acme", Some("LTDA")),
             ("Acme Kft.", "acme", Some("KFT")),
             ("Acme W.L.L.", "acme", Some("WLL")),
+            ("Acme S.A.E.", "acme", Some("SA")),
+            ("YILDIZ A.Ş.", "yildiz", Some("AS")),
             ("Acme LLP", "acme", Some("LLP")),
             ("Acme FZE", "acme", Some("FZE")),
             ("Acme FZCO", "acme", Some("FZE")),
