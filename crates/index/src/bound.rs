@@ -28,7 +28,9 @@ use sanctum_matcher::model::{
     self, CUT_AWAY_SHARE, EXACT_SIMILARITY, NAME_WORD_MIN_WEIGHT, OMITTED_NAMES_MAX,
     STRAY_LEGAL_WORD_WEIGHT, Tally, is_initial,
 };
-use sanctum_matcher::names::{allowed_edits, at_field_limit, cut_legal_word, inside_legal_form};
+use sanctum_matcher::names::{
+    allowed_edits, at_field_limit, cut_legal_word, in_misspelt_legal_form, inside_legal_form,
+};
 use sanctum_names::{NameToken, TokenKind};
 
 /// A set of a name's tokens, by position (see [`MAX_TOKENS`]).
@@ -229,8 +231,11 @@ pub fn prepare(
                 || weights[k] < NAME_WORD_MIN_WEIGHT
                 || (!listed && cut_legal_word(tokens, k, chars))
         };
-        let legal_part =
-            (!listed && cut_legal_word(tokens, i, chars)) || inside_legal_form(tokens, i, legal);
+        // A misspelt form at the query's end is light where the listed name has a form:
+        // light here whatever the listed name has, which only raises the bound.
+        let legal_part = (!listed
+            && (cut_legal_word(tokens, i, chars) || in_misspelt_legal_form(tokens, i)))
+            || inside_legal_form(tokens, i, legal);
         let light = t.kind == TokenKind::LegalForm || w < NAME_WORD_MIN_WEIGHT || legal_part;
         let lenient = if !listed {
             model::query_leftover_weight(w, true)

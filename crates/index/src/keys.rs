@@ -256,10 +256,7 @@ pub fn token_keys(
         push(hash(b's', &[t.skeleton.as_bytes()]), false);
     }
     // Vowels dropped (MMLK / MAMLOUK): the consonants as written, in order.
-    let consonants = consonants_of(text.iter());
-    if consonants.len() >= 3 {
-        push(hash(b'c', &[&consonants]), false);
-    }
+    consonant_keys(text.iter(), &mut |h| push(h, false));
     // A vowel dropped or added in a short word (JSE / JOSE, WEEI / WEI), which the matcher
     // aligns and neither the consonants (two) nor the deletions (from four letters) see: a
     // word of three letters as it is, one of four without each of its vowels.
@@ -408,10 +405,7 @@ fn joined_keys(tokens: &[NameToken], side: Side, syllabic: bool, out: &mut Vec<T
                     }
                     // Adjacent words by their consonants (YHYAZADH / YAHYA ZADEH).
                     if adjacent {
-                        let consonants = consonants_of(ta.iter().chain(tb));
-                        if consonants.len() >= 3 {
-                            joined.push(hash(b'c', &[&consonants]));
-                        }
+                        consonant_keys(ta.iter().chain(tb), &mut |h| joined.push(h));
                     }
                     // A particle glued and misspelt (ABOUDJARRAH / ABU JARRAH): one edit of
                     // the joined spelling.
@@ -471,16 +465,23 @@ fn joined_keys(tokens: &[NameToken], side: Side, syllabic: bool, out: &mut Vec<T
     }
 }
 
-/// The consonants of a spelling in order, a doubled one once: the `c` key, as the matcher
-/// compares a word stripped of its vowels (MHMD / MUHAMMAD, MHMDALI / MUHAMMAD ALI).
-fn consonants_of<'a>(letters: impl Iterator<Item = &'a u8>) -> Vec<u8> {
-    let mut out: Vec<u8> = Vec::new();
-    for &c in letters {
-        if !b"aeiouy".contains(&c) && out.last() != Some(&c) {
-            out.push(c);
-        }
+/// The `c` keys of a spelling: its consonants in order as written (JSS / JESUS), and with a
+/// doubled one once where that differs (MHMD / MUHAMMAD, MHMDALI / MUHAMMAD ALI), as the
+/// matcher compares a word stripped of its vowels; three letters at least.
+fn consonant_keys<'a>(letters: impl Iterator<Item = &'a u8> + Clone, push: &mut dyn FnMut(u64)) {
+    let written: Vec<u8> = letters
+        .clone()
+        .copied()
+        .filter(|c| !b"aeiouy".contains(c))
+        .collect();
+    let mut once = written.clone();
+    once.dedup();
+    if written.len() >= 3 {
+        push(hash(b'c', &[&written]));
     }
-    out
+    if once.len() >= 3 && once != written {
+        push(hash(b'c', &[&once]));
+    }
 }
 
 /// The `y` keys of a word, or of words joined (HSIAO MING / XIAOMING): per reading as

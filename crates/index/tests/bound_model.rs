@@ -537,3 +537,36 @@ fn two_changes_are_proposed_but_for_the_known_gaps() {
         "{rate:.4} of {scored} proposed; missed: {missed:#?}"
     );
 }
+
+/// Pairs the recall tool found the index missing with names written without their vowels.
+#[test]
+fn names_stripped_of_vowels_are_proposed() {
+    for (words, kind, query) in [
+        (
+            &["ALVARADO", "RUBIO,", "Teresa", "De", "Jesus"][..],
+            EntityKind::Person,
+            "Trs De Jss ALVRD RUBIO",
+        ),
+        (
+            &[
+                "OPEN",
+                "JOINT-STOCK",
+                "COMPANY",
+                "NORTH",
+                "CAUCASUS",
+                "DEVELOPMENT",
+                "CORPORATION",
+            ][..],
+            EntityKind::Organization,
+            "OPN JNT-STCK CMPNY NRTH CCSS DVLPMNT CRPRTN",
+        ),
+    ] {
+        let listed = Listed {
+            words: words.iter().map(|w| w.to_string()).collect(),
+            family: None,
+            kind,
+        };
+        let (proposed, score) = proposed_at_score(&listed, query).expect("scored");
+        assert!(proposed, "{query:?} scores {score} but is not proposed");
+    }
+}

@@ -901,6 +901,45 @@ mod tests {
     }
 
     #[test]
+    fn a_legal_form_misspelt_in_the_query_is_that_form() {
+        let listed = |name: &str| {
+            let mut firm = Entity::new("test", "1", EntityKind::Organization);
+            firm.names
+                .push(sanctum_model::Name::new(name, NameKind::Primary));
+            PreparedEntity::new(firm)
+        };
+        for (query, name) in [
+            (
+                "TRADE POINT INTERNATIONAL S.A.R.LL.",
+                "TRADE POINT INTERNATIONAL S.A.R.L.",
+            ),
+            ("INVERSIONES TALADRO LTDDA.", "INVERSIONES TALADRO LTDA."),
+            ("PABAS HOLDING CORRP.", "PABAS HOLDING CORP."),
+        ] {
+            let hit =
+                Matcher::default().score(&Query::name(query).prepare().unwrap(), &listed(name));
+            assert!(
+                hit.as_ref().is_some_and(|h| h.score >= DEFAULT_THRESHOLD),
+                "{query}: {hit:?}"
+            );
+        }
+        // Where the listed name has no form, the words are the query's own.
+        let hit = Matcher::default()
+            .score(
+                &Query::name("PABAS HOLDING CORRP.").prepare().unwrap(),
+                &listed("PABAS HOLDING"),
+            )
+            .unwrap();
+        let with_form = Matcher::default()
+            .score(
+                &Query::name("PABAS HOLDING CORRP.").prepare().unwrap(),
+                &listed("PABAS HOLDING CORP."),
+            )
+            .unwrap();
+        assert!(hit.score < with_form.score, "{hit:?}");
+    }
+
+    #[test]
     fn a_legal_form_the_query_leaves_out_costs_little() {
         let mut firm = Entity::new("test", "1", EntityKind::Organization);
         firm.names.push(sanctum_model::Name::new(

@@ -223,6 +223,34 @@ pub(crate) const FORM_WORDS: &[&str] = &[
 /// "LLP", "FZE"). A form is only taken if some token remains, so a company
 /// called "Limited" keeps its name. Only forms at the edges count: "Inc" in
 /// the middle of a name is a word of the name.
+/// Whether words spell a legal form with one slip (S.A.R.LL., LTDDA, CORRP): a doubled,
+/// dropped, changed or swapped letter in the form's letters run together, three or more.
+/// Where the other name has a legal form, the matcher takes such words for it.
+pub fn misspells_legal_form<S: AsRef<str>>(words: &[S]) -> bool {
+    static SPELLINGS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    let spellings = SPELLINGS.get_or_init(|| {
+        let mut all: Vec<String> = FORMS
+            .iter()
+            .map(|(form, _)| form.concat())
+            .filter(|f| f.len() >= MISSPELT_FORM_MIN_LETTERS)
+            .collect();
+        all.sort_unstable();
+        all.dedup();
+        all
+    });
+    let joined: String = words.iter().map(AsRef::as_ref).collect();
+    if joined.len() < MISSPELT_FORM_MIN_LETTERS || !joined.is_ascii() {
+        return false;
+    }
+    spellings.iter().any(|form| {
+        joined.len().abs_diff(form.len()) <= 1 && strsim::osa_distance(&joined, form) == 1
+    })
+}
+
+/// The fewest letters a legal form has for a slip in it to be read as that form: in two
+/// letters (SA, AG) one slip makes another word.
+const MISSPELT_FORM_MIN_LETTERS: usize = 4;
+
 pub fn legal_form<S: AsRef<str>>(tokens: &[S]) -> (Vec<String>, Option<&'static str>) {
     let words: Vec<&str> = tokens.iter().map(AsRef::as_ref).collect();
     for (form, tag) in FORMS {

@@ -44,7 +44,7 @@ mod tokens;
 mod translit;
 mod variant;
 
-pub use legal::{legal_form, tag as legal_tag};
+pub use legal::{legal_form, misspells_legal_form, tag as legal_tag};
 pub use nicknames::given_name_keys;
 pub use normalize::normalize;
 pub use phonetic::{phonetic, skeleton};

@@ -213,6 +213,21 @@ pub fn cut_legal_word(tokens: &[NameToken], k: usize, chars: usize) -> bool {
                 .any(|w| w.starts_with(t.text.as_str())))
 }
 
+/// Whether token `k` is among a query's last words that spell a legal form with one slip
+/// (S.A.R.LL., LTDDA: `sanctum_names::misspells_legal_form`), up to [`MISSPELT_FORM_WORDS`]
+/// words from the end.
+pub fn in_misspelt_legal_form(tokens: &[NameToken], k: usize) -> bool {
+    let n = tokens.len();
+    // A name of nothing but the form is a name.
+    (n.saturating_sub(MISSPELT_FORM_WORDS).max(1)..=k).any(|start| {
+        let run: Vec<&str> = tokens[start..].iter().map(|t| t.text.as_str()).collect();
+        sanctum_names::misspells_legal_form(&run)
+    })
+}
+
+/// The most words a misspelt legal form at a name's end is read from (S A R LL).
+pub const MISSPELT_FORM_WORDS: usize = 4;
+
 /// Whether token `k` is a short word (S, Z, DE, MIT) between two words of a legal form
 /// (`legal` says which), and so part of it: OBSHCHESTVO S OGRANICHENNOI OTVETSTVENNOSTYU.
 pub fn inside_legal_form(tokens: &[NameToken], k: usize, legal: impl Fn(usize) -> bool) -> bool {

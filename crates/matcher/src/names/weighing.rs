@@ -3,7 +3,7 @@
 //! lacks, a chain of names left out weighing two at most), then the rules that only lower a
 //! score.
 
-use super::alignment::{Alignment, cut_legal_word, inside_legal_form};
+use super::alignment::{Alignment, cut_legal_word, in_misspelt_legal_form, inside_legal_form};
 use super::similarity::TokenFeatures;
 use super::spelling::{bounded_osa, unlikely_edit, unlikely_swap, vowels_dropped};
 use super::{NameTokens, RawMatch};
@@ -77,7 +77,10 @@ pub(super) fn weigh(
         let legal = |k: usize| {
             tokens[k].kind == TokenKind::LegalForm
                 || features[k].org
-                || (may_be_cut && other_has_form && cut_legal_word(tokens, k, query.chars))
+                || (may_be_cut
+                    && other_has_form
+                    && (cut_legal_word(tokens, k, query.chars)
+                        || in_misspelt_legal_form(tokens, k)))
         };
         for k in 0..tokens.len() {
             if used[k] {
