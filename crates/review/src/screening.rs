@@ -23,7 +23,7 @@
 
 use crate::alerts::{self, Designated, NewAlert};
 use crate::book::{self, Customer};
-use crate::db::Connection;
+use crate::db::{Connection, Param};
 use crate::fingerprint::{self, Facets};
 use crate::model::{Actor, Cause};
 use crate::params;
@@ -225,26 +225,37 @@ pub fn ensure_targets(
     let alignment = sanctum_align::align(records, &LinkOptions::default());
     let tx = review.write()?;
     tx.execute("DELETE FROM party_targets", params![])?;
-    {
-        for target in &alignment.targets {
-            if target.records.len() < 2 {
-                continue;
-            }
-            let keys: Vec<String> = target
-                .records
-                .iter()
-                .filter_map(|&r| alignment.records.get(r).map(|r| r.entity.id()))
-                .collect();
-            let Some(first) = keys.iter().min() else {
-                continue;
-            };
-            for key in &keys {
-                tx.execute(
-                    "INSERT INTO party_targets (party, target) VALUES (?1, ?2)",
-                    params![key, first],
-                )?;
-            }
+    let mut links: Vec<(String, String)> = Vec::new();
+    for target in &alignment.targets {
+        if target.records.len() < 2 {
+            continue;
         }
+        let keys: Vec<String> = target
+            .records
+            .iter()
+            .filter_map(|&r| alignment.records.get(r).map(|r| r.entity.id()))
+            .collect();
+        let Some(first) = keys.iter().min().cloned() else {
+            continue;
+        };
+        links.extend(keys.into_iter().map(|key| (key, first.clone())));
+    }
+    // Many rows per statement: on PostgreSQL each statement is a network round trip.
+    for batch in links.chunks(LINKS_PER_INSERT) {
+        let rows: Vec<String> = (0..batch.len())
+            .map(|i| format!("(?{}, ?{})", 2 * i + 1, 2 * i + 2))
+            .collect();
+        let values: Vec<Param<'_>> = batch
+            .iter()
+            .flat_map(|(party, target)| [Param::Text(party), Param::Text(target)])
+            .collect();
+        tx.execute(
+            &format!(
+                "INSERT INTO party_targets (party, target) VALUES {}",
+                rows.join(", ")
+            ),
+            &values,
+        )?;
     }
     tx.execute(
         "INSERT INTO party_targets_basis (id, list_versions) VALUES (1, ?1)
@@ -254,6 +265,10 @@ pub fn ensure_targets(
     tx.commit()?;
     Ok(())
 }
+
+/// Links stored per `INSERT` of [`ensure_targets`]: two parameters each, well under
+/// SQLite's and PostgreSQL's limits on a statement's parameters.
+const LINKS_PER_INSERT: usize = 500;
 
 /// The target of a party and every party of it (itself alone when unlinked).
 fn target_of(conn: &Connection, party: &str) -> Result<(String, Vec<String>), ReviewError> {
