@@ -2,10 +2,13 @@
 //! acting as the user its key names (the same [`Actor`] the CLI resolves from `--key`).
 //!
 //! The handlers are thin: they check parameters, then call sanctum-review on tokio's
-//! blocking pool (SQLite work never runs on the async workers). Every state change goes
-//! through [`sanctum_review::workflow::decide`] inside one `BEGIN IMMEDIATE` transaction,
-//! so two requests (or a request and a CLI process) deciding one alert serialise there and
-//! the second meets the first one's result.
+//! blocking pool (database work never runs on the async workers). The review tables are
+//! where the store is: its SQLite file, or its PostgreSQL database (`--database`), which
+//! several replicas share. Every state change goes through
+//! [`sanctum_review::workflow::decide`] inside one transaction with its audit entry, so two
+//! requests (or a request and a CLI process, or two replicas) deciding one alert take turns
+//! (SQLite: the file's write lock; PostgreSQL: the alert's row lock) and the second meets
+//! the first one's result.
 //!
 //! - [`alerts`]: `GET /v1/alerts`, `POST /v1/alerts/claim`, `GET /v1/alerts/{id}`,
 //!   `POST /v1/alerts/{id}/proposals`, `POST /v1/alerts/{id}/approvals`;
