@@ -28,6 +28,13 @@
 //!   SLA.
 //! - [`users`]: users, roles, argon2 passwords; API keys name their user (the server's
 //!   key file), so every action resolves to an [`Actor`].
+//!
+//! Concurrency: several processes (CLI runs, API replicas) may act on one database. SQLite
+//! serialises their transactions on the file's write lock. On PostgreSQL, claim-next takes
+//! its alert `FOR UPDATE SKIP LOCKED`, a decision reads its alert `FOR UPDATE`
+//! ([`alerts::get_for_update`]), and an audit append holds an advisory lock from reading
+//! the chain's head to the commit ([`audit::append`]): no alert is handed out twice, the
+//! second of two deciders meets the first one's result, and the chain never forks.
 
 pub mod alerts;
 pub mod audit;
