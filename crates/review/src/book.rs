@@ -421,7 +421,10 @@ fn store_customers(
             |r| Ok((r.get::<String>(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )?;
         for (id, revision, fingerprint, closed) in found {
-            if let Some(key) = batch.iter().find(|b| **b == id) {
+            // The key borrowed from the rows (`batch` is sorted).
+            if let Ok(at) = batch.binary_search(&id.as_str())
+                && let Some(key) = batch.get(at)
+            {
                 current.insert(key, (revision, fingerprint, closed));
             }
         }
