@@ -2,6 +2,9 @@
 # Payment message screening: false holds on realistic clean traffic, time per message and
 # messages per second, with every list sanctum ingests loaded.
 # Usage: bench/messages.sh [MESSAGES]   (default 20000)
+# Then the endpoint: `sanctum serve` on the same store, one clean message of the traffic
+# posted to POST /v1/screen/message at 500 messages/s for 20 s (`hey -q 100 -c 5`; hey:
+# apt-get install hey), p50/p95/p99 as hey measures them on loopback.
 # Environment: SCREEN_BENCH_DIR [/tmp/sanctum-bench-screen] keeps the store between runs
 # (shared with bench/screen.sh). The traffic is generated reproducibly (seed 5): MT103s
 # between the matching deck's customers (many locales, romanised), with valid IBANs, BIC
@@ -52,3 +55,30 @@ for line in open(sys.argv[1]):
     hits = ", ".join(sorted({f"{h['via']}@{h['location']}" for h in r.get("hits", [])}))
     print(f"  {r['file'].split('/')[-1]}: {r.get('decision', 'unreadable')} {hits}")
 PY
+
+command -v hey >/dev/null || { echo "the endpoint needs hey: apt-get install -y hey" >&2; exit 0; }
+python3 - "$traffic" "$tmp/one.fin" <<'PY'
+import sys
+first = open(sys.argv[1], encoding="utf-8").read().split("$")[0]
+open(sys.argv[2], "w", encoding="utf-8").write(first)
+PY
+port=${BENCH_PORT:-18093}
+url=http://127.0.0.1:$port
+"$bin" --data-dir "$data" serve --bind "127.0.0.1:$port" --open --rate-limit 0 >"$tmp/serve.out" 2>"$tmp/serve.err" &
+server=$!
+trap 'kill $server 2>/dev/null; wait $server 2>/dev/null' EXIT
+for _ in $(seq 1 600); do curl -sf "$url/healthz" >/dev/null && break; sleep 0.1; done
+# One request first: the snapshot's payment filter is derived on the first message.
+curl -sf -o /dev/null -H 'Content-Type: text/plain' --data-binary "@$tmp/one.fin" "$url/v1/screen/message"
+hey -z 20s -c 5 -q 100 -m POST -T text/plain -D "$tmp/one.fin" "$url/v1/screen/message" | python3 -c '
+import re, sys
+text = sys.stdin.read()
+p = lambda q: float(re.search(r"\b" + q + r"% in ([0-9.]+) secs", text).group(1)) * 1000
+rps = float(re.search(r"Requests/sec:\s+([0-9.]+)", text).group(1))
+ok = re.search(r"\[200\]\s+(\d+)", text)
+print("| endpoint | requests/s | 200s | p50 ms | p95 ms | p99 ms |")
+print("|---|---:|---:|---:|---:|---:|")
+size, n = len(open(sys.argv[1], "rb").read()), ok.group(1) if ok else 0
+p50, p95, p99 = p("50"), p("95"), p("99")
+print(f"| POST /v1/screen/message, one clean MT103 ({size} bytes), 5 clients at 100/s each | {rps:.0f} | {n} | {p50:.2f} | {p95:.2f} | {p99:.2f} |")' "$tmp/one.fin"
+

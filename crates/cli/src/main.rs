@@ -6,6 +6,9 @@
 //! - `export`: write the current lists as FollowTheMoney JSON lines.
 //! - `eval`: measure the matcher on a deck generated from the lists.
 //! - `search`: look one name up in every current list (ranked hits, why).
+//! - `screen`: a customer file against the lists (`--shard I/N`: one share of its rows);
+//!   `batch` and `worker`: the same, as chunks in PostgreSQL screened by any number of
+//!   workers (sanctum-batch).
 //! - `users`, `book`, `alerts`, `memory`, `audit`, `report`: alert review (sanctum-review):
 //!   the customer book screened into alerts, decided under four eyes, on the record.
 
@@ -14,6 +17,7 @@ mod term;
 mod alerts;
 mod align;
 mod audit;
+mod batch;
 mod book;
 mod config;
 mod eval;
@@ -114,6 +118,13 @@ enum Command {
     /// per alert, a summary of rows read, rejected and alerted. Exit codes: 0 no alert,
     /// 4 alerts, 5 rows rejected (no alert), 6 both, 1 error.
     Screen(screen::ScreenArgs),
+    /// Distributed batch screening in PostgreSQL: submit a file as a job of chunks pinned
+    /// to the current list versions; status, results, cancel. `sanctum worker`s screen it.
+    #[command(subcommand)]
+    Batch(batch::BatchCommand),
+    /// Screen the chunks of batch jobs (any number of workers, on any machines reaching the
+    /// database): claim a chunk, screen it, write its alerts, until stopped.
+    Worker(batch::WorkerArgs),
     /// Screening benchmarks' tools: customer-file generator, index recall measurement.
     #[command(hide = true, subcommand)]
     ScreenTools(screen::ScreenTools),
@@ -170,6 +181,8 @@ fn main() -> ExitCode {
             Command::Search(args) => search::run(&ctx, args),
             Command::Screen(args) => screen::run(&ctx, args),
             Command::ScreenTools(command) => screen::tools(&ctx, command),
+            Command::Batch(command) => batch::run(&ctx, command),
+            Command::Worker(args) => batch::worker(&ctx, args),
             Command::Serve(args) => serve::run(ctx, args),
             Command::Keys(command) => serve::keys(&ctx, command),
             Command::Users(command) => users::run(&ctx, command),

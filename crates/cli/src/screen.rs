@@ -12,7 +12,7 @@ use sanctum_matcher::{DEFAULT_THRESHOLD, MatchOptions};
 use sanctum_screen::input::{ColumnMap, InputFormat, InputReader};
 use sanctum_screen::lists::{self, Selection, Since};
 use sanctum_screen::output::{AlertWriter, OutputFormat, RejectWriter};
-use sanctum_screen::{RowOutcome, RunOptions, ScreenError, Screener, Summary};
+use sanctum_screen::{RowOutcome, RunOptions, ScreenError, Screener, Shard, Summary};
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -32,10 +32,20 @@ enum AlertFormat {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
-enum InputKind {
+pub enum InputKind {
     Csv,
     Jsonl,
     Xlsx,
+}
+
+impl InputKind {
+    pub fn format(self) -> InputFormat {
+        match self {
+            InputKind::Csv => InputFormat::Csv,
+            InputKind::Jsonl => InputFormat::Jsonl,
+            InputKind::Xlsx => InputFormat::Xlsx,
+        }
+    }
 }
 
 #[derive(Args)]
@@ -95,6 +105,12 @@ pub struct ScreenArgs {
     /// Do not fetch the lists when the store is empty.
     #[arg(long)]
     no_fetch: bool,
+    /// Screen only shard I of N (0-based, e.g. 0/4 to 3/4; Kubernetes indexed jobs:
+    /// $JOB_COMPLETION_INDEX/N): the rows whose ordinal in the file, counted from 0, leaves
+    /// I when divided by N. N processes with the same file and lists write, together, the
+    /// alerts of one whole run, with no coordinator.
+    #[arg(long, value_name = "I/N")]
+    shard: Option<Shard>,
 }
 
 /// `--threshold`: a finite score above 0 and at most 1. A percentage (85) is refused with
@@ -123,7 +139,7 @@ pub fn parse_threshold(text: &str) -> Result<f64, String> {
 }
 
 /// `--max-alerts`: at least one. Zero alerts per row would screen and hide every match.
-fn parse_max_alerts(text: &str) -> Result<usize, String> {
+pub fn parse_max_alerts(text: &str) -> Result<usize, String> {
     match text.trim().parse::<usize>() {
         Ok(0) => Err(
             "0 would write no alert at all: give at least 1 (alerts kept per row, best first)"
@@ -136,7 +152,7 @@ fn parse_max_alerts(text: &str) -> Result<usize, String> {
 
 /// `--source`, `--program`: not empty (an empty program matched nothing and dropped every
 /// party, a screening against nothing).
-fn parse_filter(text: &str) -> Result<String, String> {
+pub fn parse_filter(text: &str) -> Result<String, String> {
     let text = text.trim();
     if text.is_empty() {
         return Err(
@@ -315,11 +331,7 @@ pub fn run(ctx: &Context, args: ScreenArgs) -> Result<ExitCode> {
     );
 
     let map = ColumnMap::new(&args.map)?;
-    let format = args.input_format.map(|f| match f {
-        InputKind::Csv => InputFormat::Csv,
-        InputKind::Jsonl => InputFormat::Jsonl,
-        InputKind::Xlsx => InputFormat::Xlsx,
-    });
+    let format = args.input_format.map(InputKind::format);
     let reader = if from_stdin {
         InputReader::stdin(format, &map, limits)?
     } else {
@@ -391,6 +403,7 @@ pub fn run(ctx: &Context, args: ScreenArgs) -> Result<ExitCode> {
         &RunOptions {
             strict: args.strict,
             limits: limits.clone(),
+            shard: args.shard,
         },
         &label,
         &mut sink,

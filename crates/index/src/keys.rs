@@ -256,11 +256,7 @@ pub fn token_keys(
         push(hash(b's', &[t.skeleton.as_bytes()]), false);
     }
     // Vowels dropped (MMLK / MAMLOUK): the consonants as written, in order.
-    let consonants: Vec<u8> = text
-        .iter()
-        .copied()
-        .filter(|c| !b"aeiouy".contains(c))
-        .collect();
+    let consonants = consonants_of(text.iter());
     if consonants.len() >= 3 {
         push(hash(b'c', &[&consonants]), false);
     }
@@ -412,12 +408,7 @@ fn joined_keys(tokens: &[NameToken], side: Side, syllabic: bool, out: &mut Vec<T
                     }
                     // Adjacent words by their consonants (YHYAZADH / YAHYA ZADEH).
                     if adjacent {
-                        let consonants: Vec<u8> = ta
-                            .iter()
-                            .chain(tb)
-                            .copied()
-                            .filter(|c| !b"aeiouy".contains(c))
-                            .collect();
+                        let consonants = consonants_of(ta.iter().chain(tb));
                         if consonants.len() >= 3 {
                             joined.push(hash(b'c', &[&consonants]));
                         }
@@ -478,6 +469,18 @@ fn joined_keys(tokens: &[NameToken], side: Side, syllabic: bool, out: &mut Vec<T
             }
         }
     }
+}
+
+/// The consonants of a spelling in order, a doubled one once: the `c` key, as the matcher
+/// compares a word stripped of its vowels (MHMD / MUHAMMAD, MHMDALI / MUHAMMAD ALI).
+fn consonants_of<'a>(letters: impl Iterator<Item = &'a u8>) -> Vec<u8> {
+    let mut out: Vec<u8> = Vec::new();
+    for &c in letters {
+        if !b"aeiouy".contains(&c) && out.last() != Some(&c) {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The `y` keys of a word, or of words joined (HSIAO MING / XIAOMING): per reading as

@@ -15,12 +15,25 @@ pub use crate::model::MAX_BONUS;
 
 /// Identifier values compared without spaces, dashes, dots and case.
 pub fn normalize_id(value: &str) -> String {
-    value
+    let id: String = value
         .chars()
         .filter(char::is_ascii_alphanumeric)
         .map(|c| c.to_ascii_uppercase())
-        .collect()
+        .collect();
+    // An IMO number is written with its prefix or without (IMO 9187629, 9187629): the
+    // seven digits are the number.
+    match id.strip_prefix("IMO") {
+        Some(digits)
+            if digits.len() == IMO_DIGITS && digits.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            digits.to_string()
+        }
+        _ => id,
+    }
 }
+
+/// The digits of an IMO ship or company number (six and a check digit).
+const IMO_DIGITS: usize = 7;
 
 fn days(d: (u16, u8, u8)) -> i64 {
     i64::from(d.0) * 372 + i64::from(d.1) * 31 + i64::from(d.2)

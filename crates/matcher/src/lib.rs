@@ -308,7 +308,7 @@ impl fmt::Display for QueryWarning {
             ),
             QueryWarning::IdentifiersOnly => write!(
                 f,
-                "no name has enough to screen on (only initials, particles or legal forms): only an identifier match alerts"
+                "no name to screen on (none given, or only initials, particles or legal forms): only an identifier match alerts"
             ),
         }
     }
@@ -450,7 +450,11 @@ impl Query {
     /// displayed too; both are reported in [`Prepared::warnings`].
     pub fn prepare_within(&self, limits: &Limits) -> Result<Prepared, QueryError> {
         let given: Vec<&String> = self.names.iter().filter(|n| !n.trim().is_empty()).collect();
-        if given.is_empty() {
+        let has_identifier = self
+            .identifiers
+            .iter()
+            .any(|i| !features::normalize_id(&i.value).is_empty());
+        if given.is_empty() && !has_identifier {
             return Err(QueryError::NoName);
         }
         if given.len() > limits.max_names_per_query {
@@ -542,13 +546,8 @@ impl Query {
             }
         }
         if names.is_empty() {
-            let Some(first) = left_out.first() else {
-                return Err(QueryError::NoName);
-            };
-            if self
-                .identifiers
-                .iter()
-                .all(|i| features::normalize_id(&i.value).is_empty())
+            if let Some(first) = left_out.first()
+                && !has_identifier
             {
                 return Err(QueryError::NoNameWord(first.text.clone()));
             }
@@ -772,7 +771,13 @@ impl Matcher {
                 }
             }
         }
-        let (raw, q, l) = best?;
+        let Some((raw, q, l)) = best else {
+            return query
+                .names
+                .is_empty()
+                .then(|| self.identifier_only(query, party))
+                .flatten();
+        };
         // The best name with the other features as they are stays below the floor.
         if query.identifiers.is_empty() && NAME_SHARE * raw.score + adjustment < floor {
             return None;
@@ -806,10 +811,108 @@ impl Matcher {
     }
 }
 
+impl Matcher {
+    /// A query of identifiers alone (a BIC, an IMO number): a party is a hit when one of
+    /// them is listed for it, and scores as any identifier match does with no name met.
+    fn identifier_only(&self, query: &PreparedQuery, party: &PreparedEntity) -> Option<Hit> {
+        let features = features::weigh(query, &party.entity);
+        let id_match = features
+            .iter()
+            .any(|f| f.feature == "identifier" && f.contribution > 0.0);
+        if !id_match {
+            return None;
+        }
+        let adjustment: f64 = features
+            .iter()
+            .filter(|f| f.feature != "identifier")
+            .map(|f| f.contribution)
+            .sum();
+        let score = (model::party_score(0.0, adjustment, true) * 1e4).round() / 1e4;
+        let listed = party.names.first();
+        Some(Hit {
+            score,
+            explanation: Explanation {
+                query_name: String::new(),
+                matched_name: listed.map(|l| l.text.clone()).unwrap_or_default(),
+                matched_name_kind: listed.map_or(NameKind::Primary, |l| l.kind),
+                name_score: 0.0,
+                alignment: Vec::new(),
+                unmatched_query: Vec::new(),
+                unmatched_listed: Vec::new(),
+                features,
+                score,
+            },
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use sanctum_model::EntityKind;
+
+    #[test]
+    fn an_identifier_alone_is_a_query_and_outweighs_a_differing_name() {
+        use sanctum_model::{IdKind, Identifier};
+        // As OFAC lists a vessel: the IMO number's seven digits.
+        let mut vessel = Entity::new("test", "1", EntityKind::Vessel);
+        vessel
+            .names
+            .push(sanctum_model::Name::new("SNOW STORM 2", NameKind::Primary));
+        vessel
+            .identifiers
+            .push(Identifier::new(IdKind::Imo, "9187629"));
+        let vessel = PreparedEntity::new(vessel);
+        let imo = |value: &str| QueryId {
+            kind: Some(IdKind::Imo),
+            value: value.into(),
+        };
+        // Only the number, written with its prefix as payment and yente clients send it.
+        let only = Query {
+            identifiers: vec![imo("IMO 9187629")],
+            ..Query::default()
+        };
+        let prepared = only.prepare_within(&Limits::default()).unwrap();
+        assert!(prepared.query.names.is_empty());
+        let hit = Matcher::default().score(&prepared.query, &vessel).unwrap();
+        assert!(hit.score >= model::SCORE_CAP, "{hit:?}");
+        assert!(Matcher::default().alert(&prepared.query, &vessel).is_some());
+        // Another number is no hit; neither names nor numbers is no query.
+        let other = Query {
+            identifiers: vec![imo("IMO 9187620")],
+            ..Query::default()
+        };
+        let other = other.prepare().unwrap();
+        assert!(Matcher::default().score(&other, &vessel).is_none());
+        assert_eq!(Query::default().prepare().unwrap_err(), QueryError::NoName);
+        // A name that differs in its number, with the listed IMO number: the number decides.
+        let named = Query {
+            names: vec!["Snow Storm 1".into()],
+            identifiers: vec![imo("9187629")],
+            ..Query::default()
+        };
+        let hit = Matcher::default()
+            .alert(&named.prepare().unwrap(), &vessel)
+            .unwrap();
+        assert!(hit.score >= model::SCORE_CAP, "{hit:?}");
+        let unnamed = Query::name("Snow Storm 1").prepare().unwrap();
+        let without = Matcher::default().score(&unnamed, &vessel).unwrap();
+        assert!(without.score < DEFAULT_THRESHOLD, "{without:?}");
+    }
+
+    #[test]
+    fn a_legal_form_the_query_leaves_out_costs_little() {
+        let mut firm = Entity::new("test", "1", EntityKind::Organization);
+        firm.names.push(sanctum_model::Name::new(
+            "FABERLIC EUROPE Sp. z o.o.",
+            NameKind::Primary,
+        ));
+        let firm = PreparedEntity::new(firm);
+        let hit = Matcher::default()
+            .alert(&Query::name("FABERLIC EUROPE").prepare().unwrap(), &firm)
+            .unwrap();
+        assert!(hit.score >= 0.85, "{hit:?}");
+    }
 
     fn listed_person(full: &str) -> PreparedEntity {
         let mut e = Entity::new("test", full, EntityKind::Person);

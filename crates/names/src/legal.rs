@@ -25,6 +25,20 @@ pub mod tag {
     pub const PLC: &str = "PLC";
     pub const LLP: &str = "LLP";
     pub const FZE: &str = "FZE";
+    // Forms of other legal systems that lists leave untranslated (ISO 20275's commonest in
+    // the lists' jurisdictions): each a class of its own.
+    pub const SPZOO: &str = "SPZOO";
+    pub const SRO: &str = "SRO";
+    pub const AS: &str = "AS";
+    pub const SAS: &str = "SAS";
+    pub const SARL: &str = "SARL";
+    pub const SPA: &str = "SPA";
+    pub const BHD: &str = "BHD";
+    pub const KK: &str = "KK";
+    pub const LTDA: &str = "LTDA";
+    pub const KFT: &str = "KFT";
+    pub const OY: &str = "OY";
+    pub const WLL: &str = "WLL";
 }
 
 /// (words, tag), longest phrases first so that "public joint stock company"
@@ -49,6 +63,46 @@ const FORMS: &[(&[&str], &str)] = &[
         &["gesellschaft", "mit", "beschrankter", "haftung"],
         tag::GMBH,
     ),
+    (
+        &["spolka", "z", "ograniczona", "odpowiedzialnoscia"],
+        tag::SPZOO,
+    ),
+    (&["spolecnost", "s", "rucenim", "omezenym"], tag::SRO),
+    (&["spolocnost", "s", "rucenim", "obmedzenym"], tag::SRO),
+    (&["gufen", "youxian", "gongsi"], tag::LTD),
+    (&["you", "xian", "gong", "si"], tag::LTD),
+    (&["sendirian", "berhad"], tag::BHD),
+    (&["kabushiki", "kaisha"], tag::KK),
+    (&["kabushiki", "gaisha"], tag::KK),
+    (&["youxian", "gongsi"], tag::LTD),
+    (&["sp", "z", "o", "o"], tag::SPZOO),
+    (&["spol", "s", "r", "o"], tag::SRO),
+    (&["s", "a", "r", "l"], tag::SARL),
+    (&["s", "a", "s"], tag::SAS),
+    // Société anonyme égyptienne.
+    (&["s", "a", "e"], tag::SA),
+    (&["s", "p", "a"], tag::SPA),
+    (&["s", "r", "o"], tag::SRO),
+    (&["w", "l", "l"], tag::WLL),
+    (&["sdn", "bhd"], tag::BHD),
+    (&["ltd", "sti"], tag::LTD),
+    (&["sp", "zoo"], tag::SPZOO),
+    (&["a", "s"], tag::AS),
+    (&["k", "k"], tag::KK),
+    (&["spzoo"], tag::SPZOO),
+    (&["sro"], tag::SRO),
+    (&["sarl"], tag::SARL),
+    (&["bhd"], tag::BHD),
+    (&["berhad"], tag::BHD),
+    (&["ltda"], tag::LTDA),
+    (&["kft"], tag::KFT),
+    (&["zrt"], tag::KFT),
+    (&["nyrt"], tag::KFT),
+    (&["oyj"], tag::OY),
+    (&["wll"], tag::WLL),
+    (&["aktiebolag"], tag::AS),
+    (&["aktieselskab"], tag::AS),
+    (&["aksjeselskap"], tag::AS),
     (&["public", "joint", "stock", "company"], tag::PJSC),
     (&["closed", "joint", "stock", "company"], tag::JSC),
     (&["open", "joint", "stock", "company"], tag::JSC),
@@ -118,8 +172,13 @@ const FORMS: &[(&[&str], &str)] = &[
 /// The one-word entries of [`FORMS`], sorted for binary search (tests check both).
 pub(crate) const FORM_WORDS: &[&str] = &[
     "ag",
+    "aksjeselskap",
+    "aktiebolag",
     "aktiengesellschaft",
+    "aktieselskab",
     "ao",
+    "berhad",
+    "bhd",
     "cjsc",
     "corp",
     "corporation",
@@ -132,21 +191,30 @@ pub(crate) const FORM_WORDS: &[&str] = &[
     "inc",
     "incorporated",
     "jsc",
+    "kft",
     "limited",
     "llc",
     "llp",
     "ltd",
+    "ltda",
+    "nyrt",
     "oao",
     "ojsc",
     "ooo",
+    "oyj",
     "pao",
     "pjsc",
     "plc",
     "sa",
+    "sarl",
+    "spzoo",
     "srl",
+    "sro",
     "too",
     "tov",
+    "wll",
     "zao",
+    "zrt",
 ];
 
 /// Finds a legal form at the end of the name (else at its start), removes it
@@ -258,6 +326,29 @@ mod tests {
             ("Acme AG", "acme", Some("AG")),
             ("Acme GmbH", "acme", Some("GMBH")),
             ("Acme PLC", "acme", Some("PLC")),
+            (
+                "FABERLIC EUROPE Sp. z o.o.",
+                "faberlic europe",
+                Some("SPZOO"),
+            ),
+            (
+                "Acme spółka z ograniczoną odpowiedzialnością",
+                "acme",
+                Some("SPZOO"),
+            ),
+            ("Acme s.r.o.", "acme", Some("SRO")),
+            ("Acme spol. s r.o.", "acme", Some("SRO")),
+            ("Acme a.s.", "acme", Some("AS")),
+            ("Acme Ltd. Şti.", "acme", Some("LTD")),
+            ("Acme S.à r.l.", "acme", Some("SARL")),
+            ("Acme S.p.A.", "acme", Some("SPA")),
+            ("Acme Sdn. Bhd.", "acme", Some("BHD")),
+            ("Acme Kabushiki Kaisha", "acme", Some("KK")),
+            ("Acme Ltda.", "acme", Some("LTDA")),
+            ("Acme Kft.", "acme", Some("KFT")),
+            ("Acme W.L.L.", "acme", Some("WLL")),
+            ("Acme S.A.E.", "acme", Some("SA")),
+            ("YILDIZ A.Ş.", "yildiz", Some("AS")),
             ("Acme LLP", "acme", Some("LLP")),
             ("Acme FZE", "acme", Some("FZE")),
             ("Acme FZCO", "acme", Some("FZE")),

@@ -7,8 +7,8 @@
 //! with its role, the MT tag or MX path it came from, name, address lines, town, country,
 //! account, BIC, LEI and other identifiers), every BIC anywhere in it (headers included),
 //! and its [`FreeText`] fields (MT 70/72/77B, MX remittance information and
-//! instructions), and for ISO 20022 its [`Transaction`]s (each CdtTrfTxInf), which every
-//! party and text is placed in. Every value is a [`Text`]: the value and the byte span of
+//! instructions), and its [`Transaction`]s where it carries several (each ISO 20022
+//! CdtTrfTxInf, each sequence B of an MT101), which every party and text is placed in. Every value is a [`Text`]: the value and the byte span of
 //! the raw input it was read from, so a hit can be highlighted in the message the operator
 //! sees.
 //!
@@ -211,14 +211,15 @@ pub struct FreeText {
 }
 
 /// One transaction of a message that carries several: an ISO 20022 CdtTrfTxInf (pacs.008,
-/// pacs.009, each of pain.001's payment information blocks).
+/// pacs.009, each of pain.001's payment information blocks), an MT101's sequence B.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Transaction {
-    /// Its element's path (`FIToFICstmrCdtTrf/CdtTrfTxInf`).
+    /// Its element's path (`FIToFICstmrCdtTrf/CdtTrfTxInf`), or `B` for an MT101's
+    /// sequence B.
     pub location: String,
-    /// Its end-to-end id (else its instruction or transaction id).
+    /// Its end-to-end id (else its instruction or transaction id; MT101: field 21).
     pub reference: Option<Text>,
-    /// Its element's bytes in the input.
+    /// Its element's bytes in the input (MT101: from field 21 to the sequence's last field).
     pub span: Range<usize>,
 }
 
@@ -237,8 +238,8 @@ pub struct Message {
     /// Every BIC written anywhere in the message: headers, parties, agents.
     pub bics: Vec<Text>,
     pub free_texts: Vec<FreeText>,
-    /// The transactions of an ISO 20022 message, each screened to a verdict of its own;
-    /// empty for MT (one transfer per message).
+    /// The transactions of an ISO 20022 message or an MT101, each screened to a verdict of
+    /// its own; empty for the other MT types (one transfer per message).
     pub transactions: Vec<Transaction>,
 }
 

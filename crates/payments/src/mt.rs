@@ -6,15 +6,28 @@
 //! the tag's number says which party (50 originator … 59 beneficiary) and its option letter
 //! how the value is written (A: account line and BIC; D and K: account line, name and
 //! address; F: numbered lines `1/name`, `2/address`, `3/country/town`). Headers give the
-//! sender's and receiver's BICs and, in block 3's field 119, `COV` or `STP`.
+//! sender's and receiver's BICs and, in block 3's field 119, `COV` or `STP`. An MT101
+//! carries several transfers: sequence A (the ordering customer and its bank, for all),
+//! then one sequence B per transaction, each opened by its reference, field 21; each B is a
+//! [`Transaction`] and its parties and texts are placed in it.
 //!
 //! The reader keeps every value's byte span, accepts CRLF or LF, and refuses what it cannot
 //! place: a block that never closes, a text block without its `-}` end (a truncated
 //! message), text before the first field.
 
 use crate::ident;
-use crate::{FreeText, Message, MessageError, Party, Role, Syntax, Text};
+use crate::{FreeText, Message, MessageError, Party, Role, Syntax, Text, Transaction};
 use sanctum_limits::Limits;
+
+/// The request for transfer: one message, several transactions.
+const MULTIPLE_TRANSFER_KIND: &str = "MT101";
+
+/// The field that opens each transaction of an MT101 (its sequence B): the transaction
+/// reference.
+const TRANSACTION_TAG: &str = "21";
+
+/// [`Transaction::location`] of an MT101 transaction: its sequence.
+const TRANSACTION_LOCATION: &str = "B";
 
 /// Free-text fields: remittance information (70), sender to receiver information (72),
 /// regulatory reporting (77B), envelope contents (77T), narrative (79).
@@ -147,9 +160,11 @@ fn read_one(text: &str, span: std::ops::Range<usize>) -> Result<Message, Message
     let fields = read_fields(text, body)?;
     let mut reference = None;
     let mut free_texts = Vec::new();
+    let mut transactions: Vec<Transaction> = Vec::new();
     // In a cover payment, the underlying customer credit transfer (sequence B) starts with
     // its ordering customer, field 50a.
     let mut in_underlying = false;
+    let several_transactions = kind == MULTIPLE_TRANSFER_KIND;
     for field in &fields {
         let number = &field.tag[..2];
         let option = field.tag[2..].chars().next();
@@ -160,12 +175,28 @@ fn read_one(text: &str, span: std::ops::Range<usize>) -> Result<Message, Message
             reference = field.lines.first().cloned();
             continue;
         }
+        if several_transactions && field.tag == TRANSACTION_TAG {
+            transactions.push(Transaction {
+                location: TRANSACTION_LOCATION.to_string(),
+                reference: field.lines.first().cloned(),
+                span: field.span.clone(),
+            });
+            continue;
+        }
+        // The fields of an MT101's sequence B belong to its transaction; those before the
+        // first (sequence A) to every one.
+        let transaction = transactions.len().checked_sub(1).map(|last| {
+            if let Some(open) = transactions.last_mut() {
+                open.span.end = field.span.end;
+            }
+            last..last + 1
+        });
         if FREE_TEXT_TAGS.contains(&field.tag.as_str()) {
             free_texts.push(FreeText {
                 location: field.tag.clone(),
                 underlying: in_underlying,
                 lines: field.lines.clone(),
-                transactions: None,
+                transactions: transaction,
             });
             continue;
         }
@@ -185,6 +216,7 @@ fn read_one(text: &str, span: std::ops::Range<usize>) -> Result<Message, Message
         };
         let mut party = Party::new(role, field.tag.clone(), in_underlying);
         party.lines = field.lines.clone();
+        party.transactions = transaction;
         read_party(&mut party, option, &field.lines);
         parties.push(party);
     }
@@ -201,7 +233,7 @@ fn read_one(text: &str, span: std::ops::Range<usize>) -> Result<Message, Message
         parties,
         bics,
         free_texts,
-        transactions: Vec::new(),
+        transactions,
     })
 }
 
@@ -290,6 +322,8 @@ fn read_blocks(text: &str, span: std::ops::Range<usize>) -> Result<Blocks, Messa
 struct Field {
     tag: String,
     lines: Vec<Text>,
+    /// From the `:` opening its tag to the end of its last line.
+    span: std::ops::Range<usize>,
 }
 
 /// A tag at the start of a line: `:` two digits, an optional upper-case option letter, `:`.
@@ -325,12 +359,12 @@ fn read_fields(text: &str, body: std::ops::Range<usize>) -> Result<Vec<Field>, M
             let mut field = Field {
                 tag: tag.to_string(),
                 lines: Vec::new(),
+                span: at..at + value_at,
             };
             if !value.trim().is_empty() {
-                field.lines.push(Text::new(
-                    value.trim_end(),
-                    at + value_at..at + value_at + value.trim_end().len(),
-                ));
+                let value_span = at + value_at..at + value_at + value.trim_end().len();
+                field.span.end = value_span.end;
+                field.lines.push(Text::new(value.trim_end(), value_span));
             }
             fields.push(field);
         } else if !line.trim().is_empty() {
@@ -340,9 +374,9 @@ fn read_fields(text: &str, body: std::ops::Range<usize>) -> Result<Vec<Field>, M
                     "text before the first field of the text block",
                 ));
             };
-            field
-                .lines
-                .push(Text::new(line.trim_end(), at..at + line.trim_end().len()));
+            let line_span = at..at + line.trim_end().len();
+            field.span.end = line_span.end;
+            field.lines.push(Text::new(line.trim_end(), line_span));
         }
         at = line_end + 1;
     }
@@ -586,6 +620,53 @@ RUE DE LA LOI 16\r\n\
             let message = &read_text(&text).unwrap()[0];
             assert_eq!(message.parties[0].country, None, "{line}");
         }
+    }
+
+    #[test]
+    fn an_mt101_places_each_sequence_b_in_its_own_transaction() {
+        let text = "{1:F01BANKDEFFAXXX0000000000}{2:I101BANKBEBBXXXXN}{4:\n:20:B1\n:28D:1/1\n:50H:/DE89370400440532013000\nMUSTER GMBH\n:30:220301\n:21:T1\n:32B:EUR1,\n:59:/1\nFIRST\n:70:ONE\n:21:T2\n:32B:EUR2,\n:50F:/DE89370400440532013000\n1/OTHER GMBH\n:59:/2\nSECOND\n-}";
+        let message = &read_text(text).unwrap()[0];
+        assert_eq!(message.kind, "MT101");
+        assert_eq!(message.reference.as_ref().unwrap().value, "B1");
+        let references: Vec<&str> = message
+            .transactions
+            .iter()
+            .map(|transaction| transaction.reference.as_ref().unwrap().value.as_str())
+            .collect();
+        assert_eq!(references, ["T1", "T2"]);
+        assert_eq!(
+            &text[message.transactions[0].span.clone()],
+            ":21:T1\n:32B:EUR1,\n:59:/1\nFIRST\n:70:ONE"
+        );
+        assert_eq!(
+            &text[message.transactions[1].span.clone()],
+            ":21:T2\n:32B:EUR2,\n:50F:/DE89370400440532013000\n1/OTHER GMBH\n:59:/2\nSECOND"
+        );
+        let placed: Vec<(&str, Option<std::ops::Range<usize>>)> = message
+            .parties
+            .iter()
+            .filter(|party| party.name.is_some())
+            .map(|party| {
+                (
+                    party.name.as_ref().unwrap().value.as_str(),
+                    party.transactions.clone(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            placed,
+            [
+                ("MUSTER GMBH", None),
+                ("FIRST", Some(0..1)),
+                ("OTHER GMBH", Some(1..2)),
+                ("SECOND", Some(1..2)),
+            ]
+        );
+        assert_eq!(message.free_texts[0].transactions, Some(0..1));
+        // Other types are one transfer: field 21 (a related reference) opens nothing.
+        let mt202 =
+            &read_text("{2:I202BANKBEBBXXXXN}{4:\n:20:A\n:21:R\n:58A:BANKBEBB\n-}").unwrap()[0];
+        assert!(mt202.transactions.is_empty());
     }
 
     #[test]

@@ -8,13 +8,15 @@
 //! listed name words with how many names use each. [`PaymentFilter::screen`] gives a
 //! [`Verdict`]: `hold` when anything hit, each [`Hit`] with the field and the byte span it
 //! was found in, and R16 completeness [`Finding`]s, which do not hold a payment on their
-//! own. An ISO 20022 message's transactions get a [`TransactionVerdict`] each: the hits of
-//! the fields read inside the transaction, inside its pain.001 block, and outside any (the
-//! headers).
+//! own. The transactions of an ISO 20022 message or an MT101 get a [`TransactionVerdict`]
+//! each: the hits of the fields read inside the transaction, inside its pain.001 block, and
+//! outside any (the headers, an MT101's sequence A).
 //!
 //! A party's name is scored with the party's country where the message gives one (MX
 //! `Ctry`, MT 50F/59F line 3, and the `CC/TOWN` line 50K and 59 end in), as a customer's
-//! name is with its country.
+//! name is with its country. A customer of the transfer is an account holder: it holds on
+//! a listed vessel or aircraft only by spelling the craft's name in full
+//! ([`account_holder_may_be`]); agents are screened against every listed party.
 //!
 //! Free text (MT 70/72/77B, MX remittance information and instructions, and every party's
 //! lines, where a name may run over two lines or sit in the address) is cut into words;
@@ -28,7 +30,7 @@ use crate::ident;
 use crate::jurisdictions::{Jurisdictions, words};
 use crate::{FreeText, Message, Party, Role, Text};
 use sanctum_index::Scratch;
-use sanctum_matcher::{Explanation, PreparedEntity, PreparedQuery, Query};
+use sanctum_matcher::{Explanation, How, PreparedEntity, PreparedQuery, Query};
 use sanctum_model::{EntityKind, IdKind, NameKind};
 use sanctum_screen::Screener;
 use serde::Serialize;
@@ -160,9 +162,10 @@ pub struct Verdict {
     pub decision: Decision,
     pub hits: Vec<Hit>,
     pub findings: Vec<Finding>,
-    /// For an ISO 20022 message, one verdict per transaction (CdtTrfTxInf), in order: its
-    /// own hits (those of its parties and texts, of its payment information block's, and of
-    /// the headers); empty for MT.
+    /// For an ISO 20022 message or an MT101, one verdict per transaction (CdtTrfTxInf,
+    /// sequence B), in order: its own hits (those of its parties and texts, of its payment
+    /// information block's, and of the headers and MT101 sequence A); empty for the other
+    /// MT types.
     pub transactions: Vec<TransactionVerdict>,
 }
 
@@ -424,6 +427,11 @@ impl PaymentFilter {
             };
             if let Ok(prepared) = query.prepare() {
                 for alert in lists.matches(&prepared, scratch) {
+                    if !party.role.is_agent()
+                        && !account_holder_may_be(lists, alert.party, &alert.explanation)
+                    {
+                        continue;
+                    }
                     let matched = variants
                         .iter()
                         .find(|variant| variant.value == alert.explanation.query_name)
@@ -737,6 +745,32 @@ fn name_variants(party: &Party, name: &Text) -> Vec<Text> {
         }
     }
     variants
+}
+
+/// Whether a customer of a transfer (originator, beneficiary, ultimate or initiating
+/// party: an account holder) may be the listed party `position` by the name `explanation`
+/// matched. Persons and organisations hold accounts; a vessel or an aircraft does not: it is
+/// paid for through its owner, operator or master, and the remittance text's IMO number
+/// finds it. So a customer's name holds on a listed craft's name only when it spells every
+/// word of it exactly (a beneficiary named MANUELA SAENZ), as free text holds on one word
+/// only when it spells a name exactly; a person's look-alike of a craft named after a
+/// person (MANUEL SANZ, the tanker MANUELA SAENZ) does not hold.
+fn account_holder_may_be(lists: &dyn Lists, position: u32, explanation: &Explanation) -> bool {
+    let craft = lists
+        .parties()
+        .get(position as usize)
+        .is_some_and(|listed| {
+            matches!(
+                listed.entity.kind,
+                EntityKind::Vessel | EntityKind::Aircraft
+            )
+        });
+    !craft
+        || (explanation.unmatched_listed.is_empty()
+            && explanation
+                .alignment
+                .iter()
+                .all(|aligned| aligned.how == How::Exact))
 }
 
 /// Whether one word of free text may alert on a listed name. Remittance text is full of

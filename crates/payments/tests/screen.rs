@@ -402,3 +402,72 @@ fn a_listed_debtor_of_a_pain001_block_holds_that_blocks_transactions_only() {
     let (_, mt) = screen(lists, "mt103_listed_beneficiary.txt");
     assert!(mt.transactions.is_empty());
 }
+
+#[test]
+fn each_transaction_of_an_mt101_gets_its_own_verdict() {
+    let Some(lists) = lists("each_transaction_of_an_mt101_gets_its_own_verdict") else {
+        return;
+    };
+    let (raw, verdict) = screen(lists, "mt101_three_transactions.txt");
+    assert_eq!(verdict.kind, "MT101");
+    assert_eq!(verdict.decision, Decision::Hold);
+    let decisions: Vec<(Option<&str>, Decision)> = verdict
+        .transactions
+        .iter()
+        .map(|t| (t.reference.as_deref(), t.decision))
+        .collect();
+    assert_eq!(
+        decisions,
+        [
+            (Some("TX-0001"), Decision::Clean),
+            (Some("TX-0002"), Decision::Hold),
+            (Some("TX-0003"), Decision::Clean),
+        ],
+        "{:#?}",
+        verdict.transactions
+    );
+    let (hit, text) = hit_on(&raw, &verdict, Via::Name, "ROTENBERG, Arkady Romanovich");
+    assert_eq!(
+        (hit.location.as_str(), text.as_str()),
+        ("59", "ARKADY ROTENBERG")
+    );
+    let second = &verdict.transactions[1];
+    assert_eq!(
+        second.hits,
+        std::slice::from_ref(hit),
+        "only its own beneficiary"
+    );
+    let sequence = String::from_utf8_lossy(&raw[second.span.clone()]).into_owned();
+    assert!(
+        sequence.starts_with(":21:TX-0002") && sequence.ends_with(":71A:SHA"),
+        "{sequence}"
+    );
+}
+
+#[test]
+fn a_customer_holds_on_a_listed_vessel_only_by_its_name_in_full() {
+    let Some(lists) = lists("a_customer_holds_on_a_listed_vessel_only_by_its_name_in_full") else {
+        return;
+    };
+    let screen = |beneficiary: &str| {
+        let raw = format!(
+            ":20:V1\r\n:50K:/DE89370400440532013000\r\nHANS MUELLER\r\nDE/HAMBURG\r\n:59:/BE71096123456769\r\n{beneficiary}\r\nBE/GENT\r\n:70:/INV/2022-114 FREIGHT\r\n-"
+        );
+        let message = &read(raw.as_bytes(), &Limits::default()).unwrap()[0];
+        lists
+            .filter
+            .screen(&lists.screener, message, &mut Scratch::default())
+    };
+    // A person's name a few letters from the SDN's vessel MANUELA SAENZ (IMO 9117492),
+    // which the matcher scores above the threshold, is no account holder of it.
+    let person = screen("MANUEL SANZ");
+    assert_eq!(person.decision, Decision::Clean, "{:#?}", person.hits);
+    // The craft's name in full in the beneficiary's field still holds.
+    let owners = screen("MANUELA SAENZ");
+    let hit = owners
+        .hits
+        .iter()
+        .find(|hit| hit.listed_name.as_deref() == Some("MANUELA SAENZ"))
+        .unwrap_or_else(|| panic!("{:#?}", owners.hits));
+    assert_eq!((hit.via, hit.location.as_str()), (Via::Name, "59"));
+}

@@ -250,12 +250,22 @@ impl AlertFilter {
     }
 
     /// The query of one page of `columns`, and its values.
+    ///
+    /// With an age filter the page's ids are read from the (state, state_since) index, every
+    /// state named, and its alerts fetched by id: read in id order, a page of old alerts
+    /// among many newer ones is a read of every alert (150 ms over 100k).
     fn select(&self, columns: &str) -> (String, Vec<Value>) {
         let mut values: Vec<Value> = vec![Value::Int(self.after_id.unwrap_or(0))];
-        let mut sql = format!("SELECT {columns} FROM alerts WHERE id > ?1");
-        if !self.states.is_empty() {
-            let marks: Vec<String> = self
-                .states
+        let by_age = self.state_since_until.is_some();
+        let states = if by_age && self.states.is_empty() {
+            AlertState::ALL
+        } else {
+            &self.states
+        };
+        let read = if by_age { "id" } else { columns };
+        let mut sql = format!("SELECT {read} FROM alerts WHERE id > ?1");
+        if !states.is_empty() {
+            let marks: Vec<String> = states
                 .iter()
                 .map(|s| {
                     values.push(Value::Text(s.as_str().to_string()));
@@ -271,6 +281,9 @@ impl AlertFilter {
         sql.push_str(" ORDER BY id");
         if let Some(limit) = self.limit {
             sql.push_str(&format!(" LIMIT {limit}"));
+        }
+        if by_age {
+            sql = format!("SELECT {columns} FROM alerts WHERE id IN ({sql}) ORDER BY id");
         }
         (sql, values)
     }

@@ -166,13 +166,61 @@ pub struct Verification {
 /// Walks the whole chain. `expected_head` (a hash notarised earlier) must be the hash of
 /// some entry of the chain, else the entries after it were cut off or the chain rewritten.
 pub fn verify(conn: &Connection, expected_head: Option<&str>) -> Result<Verification, ReviewError> {
-    let mut expected_seq = 1;
-    let mut prev_hash = GENESIS.to_string();
-    let mut entries = 0u64;
+    let verified = Verification {
+        entries: 0,
+        head_seq: 0,
+        head_hash: GENESIS.to_string(),
+        broken: None,
+    };
+    // Every row, whatever its number: one renumbered below 1 is a break too.
+    walk(conn, &verified, i64::MIN, expected_head)
+}
+
+/// Goes on from an earlier [`verify`] (`verified`): walks only the entries appended since,
+/// chained from its head, so that a page showing the trail does not hash every entry again
+/// on each view. A chain found broken stays broken; entries cut off after the verified
+/// head are a break. Changes to entries already walked are seen by the next [`verify`].
+pub fn verify_after(
+    conn: &Connection,
+    verified: &Verification,
+) -> Result<Verification, ReviewError> {
+    if verified.broken.is_some() {
+        return Ok(verified.clone());
+    }
+    let (head_seq, head_hash) = head(conn)?;
+    if head_seq < verified.head_seq {
+        return Ok(Verification {
+            head_seq,
+            head_hash,
+            broken: Some(Break {
+                seq: head_seq + 1,
+                reason: format!(
+                    "entries {} to {} were verified and are gone: the newest entries were removed",
+                    head_seq + 1,
+                    verified.head_seq
+                ),
+            }),
+            ..verified.clone()
+        });
+    }
+    walk(conn, verified, verified.head_seq + 1, None)
+}
+
+/// Walks the entries numbered `from_seq` and on, the first expected to follow `verified`'s
+/// head and to be chained from its hash.
+fn walk(
+    conn: &Connection,
+    verified: &Verification,
+    from_seq: i64,
+    expected_head: Option<&str>,
+) -> Result<Verification, ReviewError> {
+    let mut expected_seq = verified.head_seq + 1;
+    let mut prev_hash = verified.head_hash.clone();
+    let mut entries = verified.entries;
     let mut broken = None;
     let mut head_seen = expected_head.is_none();
-    let sql = format!("SELECT {COLUMNS} FROM audit ORDER BY seq");
-    conn.for_each(&sql, params![], |row| {
+    let sql = format!("SELECT {COLUMNS} FROM audit WHERE seq >= ?1 ORDER BY seq");
+    conn.for_each(&sql, params![from_seq], |row| {
         let entry = Entry::from_row(row)?;
         entries += 1;
         if broken.is_some() {
@@ -395,6 +443,41 @@ mod tests {
         assert_eq!(verify(&conn, None).unwrap().broken, None);
         let broken = verify(&conn, Some(&notarised)).unwrap().broken.unwrap();
         assert_eq!(broken.seq, 5, "{}", broken.reason);
+    }
+
+    #[test]
+    fn a_verification_goes_on_over_the_entries_appended_since() {
+        let review = trail(3);
+        let conn = review.conn().unwrap();
+        let first = verify(&conn, None).unwrap();
+        append(
+            &conn,
+            "2026-12-07T00:00:01Z",
+            "alice",
+            "test.entry",
+            "thing:4",
+            &json!({"n": 4}),
+        )
+        .unwrap();
+        let next = verify_after(&conn, &first).unwrap();
+        assert_eq!(next, verify(&conn, None).unwrap(), "as a full walk gives");
+        assert_eq!((next.entries, next.head_seq, next.broken), (4, 4, None));
+        // An appended entry changed after it was written is a break.
+        conn.execute_batch(
+            "DROP TRIGGER audit_no_update; UPDATE audit SET payload = '{}' WHERE seq = 4;",
+        )
+        .unwrap();
+        assert_eq!(verify_after(&conn, &first).unwrap().broken.unwrap().seq, 4);
+        // Verified entries removed from the end are a break.
+        let review = trail(3);
+        let conn = review.conn().unwrap();
+        let verified = verify(&conn, None).unwrap();
+        conn.execute_batch("DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq = 3;")
+            .unwrap();
+        assert_eq!(
+            verify_after(&conn, &verified).unwrap().broken.unwrap().seq,
+            3
+        );
     }
 
     #[test]

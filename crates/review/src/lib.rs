@@ -244,4 +244,12 @@ impl Review {
     pub fn verify_audit(&self, expected_head: Option<&str>) -> Result<audit::Verification> {
         audit::verify(&self.conn()?, expected_head)
     }
+
+    /// [`audit::verify_after`]: an earlier verification carried over the entries since.
+    pub fn verify_audit_after(
+        &self,
+        verified: &audit::Verification,
+    ) -> Result<audit::Verification> {
+        audit::verify_after(&self.conn()?, verified)
+    }
 }

@@ -12,7 +12,7 @@ use sanctum_store::Database;
 /// The name of this component's row in `schema_components`.
 pub const COMPONENT: &str = "review";
 /// The review schema version this build writes and reads.
-pub const REVIEW_SCHEMA_VERSION: i64 = 4;
+pub const REVIEW_SCHEMA_VERSION: i64 = 5;
 
 const SCHEMA_V1: &str = "
 CREATE TABLE IF NOT EXISTS schema_components (
@@ -210,6 +210,15 @@ CREATE TABLE IF NOT EXISTS payment_messages (
 );
 ";
 
+/// Version 5, for the analyst's queue page over 100k alerts: the alerts counted per state
+/// by age in their state from the index alone (the age filter, 300 ms as a read of every
+/// alert), and a book's page of alerts read in id order from its index rather than every
+/// alert of the book sorted (the book filter, 40 ms).
+const SCHEMA_V5: &str = "
+CREATE INDEX IF NOT EXISTS alerts_by_state_since ON alerts (state, state_since);
+CREATE INDEX IF NOT EXISTS alerts_by_book ON alerts (book, id);
+";
+
 /// Version 1 in PostgreSQL: see [`SCHEMA_V1`]. Row ids are `BIGSERIAL`, scores `DOUBLE
 /// PRECISION`; text compared as ranges or sorted (ids, party keys, times) is `COLLATE "C"`,
 /// byte order as in SQLite, so both return rows in one order and a source's party keys
@@ -387,6 +396,9 @@ CREATE TABLE IF NOT EXISTS payment_messages (
 );
 ";
 
+/// Version 5 in PostgreSQL: see [`SCHEMA_V5`].
+const PG_V5: &str = SCHEMA_V5;
+
 /// One migration of the review tables, in each dialect.
 struct Step {
     sqlite: &'static str,
@@ -410,6 +422,10 @@ const STEPS: [Step; REVIEW_SCHEMA_VERSION as usize] = [
     Step {
         sqlite: SCHEMA_V4,
         postgres: PG_V4,
+    },
+    Step {
+        sqlite: SCHEMA_V5,
+        postgres: PG_V5,
     },
 ];
 

@@ -1,6 +1,7 @@
 //! Several processes on one review database, each thread on a connection of its own (as
 //! API replicas are): claim-next never hands one alert to two claimers, two reviewers
-//! approving one proposal at once give one approval, and the audit chain never forks.
+//! approving one proposal at once give one approval, and the audit chain never forks (a
+//! verification carried on over the claims agrees with a full walk).
 
 #[macro_use]
 mod common;
@@ -57,6 +58,7 @@ fn add_alerts(at: &TestStore, count: usize) -> Vec<i64> {
 
 fn concurrent_claims_never_hand_out_one_alert_twice(at: &TestStore) {
     let ids = add_alerts(at, ALERTS);
+    let before_claims = at.review().verify_audit(None).expect("verify");
     let start = Barrier::new(CLAIMERS);
     let claimed: Vec<Vec<i64>> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..CLAIMERS)
@@ -98,6 +100,14 @@ fn concurrent_claims_never_hand_out_one_alert_twice(at: &TestStore) {
     assert_eq!(verified.broken, None, "the chain forked");
     // One entry per alert created and one per claim.
     assert_eq!(verified.entries, 2 * ALERTS as u64);
+    // Carried on from before the claims, over the entries the claimers appended.
+    assert_eq!(
+        review
+            .verify_audit_after(&before_claims)
+            .expect("verify after"),
+        verified,
+        "as a full walk gives"
+    );
 }
 
 fn two_concurrent_approvals_of_one_proposal_give_one(at: &TestStore) {

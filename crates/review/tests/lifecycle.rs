@@ -11,6 +11,7 @@ use sanctum_model::{Entity, EntityKind, Name, NameKind};
 use sanctum_review::alerts::AlertFilter;
 use sanctum_review::book::{self, ImportOptions};
 use sanctum_review::db::Dialect;
+use sanctum_review::schema;
 use sanctum_review::screening::{self, Mode, ScreenOptions};
 use sanctum_review::{Action, Actor, AlertState, Cause, Decision, Review, Role, users};
 use sanctum_store::{IngestPolicy, NewVersion, Store};
@@ -196,6 +197,20 @@ fn an_alert_goes_from_hit_to_memory_to_realert_with_its_audit_trail(at: &TestSto
     assert_eq!((run.alerts_created, run.realerts), (1, 0), "{run:#?}");
     assert_eq!(run.parties, 1, "only the new party is screened");
     open_alert(&review, "c4");
+
+    // The age filter: the alerts in their state since the 20th or earlier, in id order
+    // (c1 closed and c3 open since the 18th; c4 open since the 25th).
+    let waiting = |states: Vec<AlertState>| -> Vec<String> {
+        let filter = AlertFilter {
+            states,
+            state_since_until: Some("2022-02-20T00:00:00Z".into()),
+            ..AlertFilter::default()
+        };
+        let found = review.alerts(&filter).expect("alerts");
+        found.into_iter().map(|alert| alert.customer_id).collect()
+    };
+    assert_eq!(waiting(Vec::new()), ["c1", "c3"]);
+    assert_eq!(waiting(vec![AlertState::Open]), ["c3"]);
 
     // A full run meets the cleared pair again: suppressed, counted and listed.
     let run = screening::screen_book(
@@ -398,8 +413,56 @@ fn an_interrupted_run_is_resumed_from_its_last_chunk(at: &TestStore) {
     );
 }
 
+/// A store at review schema version 4 (before the queue's age and book indexes) opened by
+/// this build gains both indexes through the version 5 step, and records version 5.
+fn a_version_4_store_gains_the_queue_indexes(at: &TestStore) {
+    let _store = at.store();
+    let queue_indexes = |review: &Review| -> i64 {
+        let conn = review.conn().expect("conn");
+        let sql = match conn.dialect() {
+            Dialect::Sqlite => {
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index'
+                 AND name IN ('alerts_by_state_since', 'alerts_by_book')"
+            }
+            Dialect::Postgres => {
+                "SELECT COUNT(*) FROM pg_indexes
+                 WHERE indexname IN ('alerts_by_state_since', 'alerts_by_book')"
+            }
+        };
+        conn.query_row(sql, sanctum_review::params![], |row| row.get(0))
+            .expect("count indexes")
+    };
+    let mut review = at.review();
+    assert_eq!(queue_indexes(&review), 2, "a new store has them");
+    let tx = review.write().expect("transaction");
+    tx.execute_batch("DROP INDEX alerts_by_state_since; DROP INDEX alerts_by_book;")
+        .expect("drop the version 5 indexes");
+    tx.execute(
+        "UPDATE schema_components SET version = 4 WHERE component = ?1",
+        sanctum_review::params![schema::COMPONENT],
+    )
+    .expect("record version 4");
+    tx.commit().expect("commit");
+    assert_eq!(queue_indexes(&review), 0);
+    drop(review);
+
+    let review = at.review();
+    assert_eq!(queue_indexes(&review), 2, "the upgrade created them");
+    let version: i64 = review
+        .conn()
+        .expect("conn")
+        .query_row(
+            "SELECT version FROM schema_components WHERE component = ?1",
+            sanctum_review::params![schema::COMPONENT],
+            |row| row.get(0),
+        )
+        .expect("version");
+    assert_eq!(version, schema::REVIEW_SCHEMA_VERSION);
+}
+
 on_both_backends!(
     an_alert_goes_from_hit_to_memory_to_realert_with_its_audit_trail,
     a_revoked_memory_raises_its_pair_again,
     an_interrupted_run_is_resumed_from_its_last_chunk,
+    a_version_4_store_gains_the_queue_indexes,
 );

@@ -173,7 +173,9 @@ pub enum InputError {
 }
 
 /// The classes of bad rows, as counted in the summary.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum RejectKind {
     BrokenQuoting,
@@ -211,7 +213,7 @@ impl RejectKind {
 }
 
 /// A row that was not screened, and why.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RowError {
     /// 1-based line of the row's start in the file (the sheet row for XLSX).
     pub line: u64,
@@ -232,7 +234,9 @@ impl fmt::Display for RowError {
 }
 
 /// What a row screened despite it tells the analyst.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum WarnKind {
     /// A quoted field with line breaks outside the name columns (an address, a note).
@@ -257,7 +261,7 @@ impl WarnKind {
 }
 
 /// Something to report about a screened row.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RowWarning {
     /// 1-based line of the row's start.
     pub line: u64,
@@ -376,8 +380,12 @@ impl RowValues {
                 ),
             ));
         }
-        if names.is_empty() {
-            return Err(reject(RejectKind::EmptyName, "no name given".to_string()));
+        // An identifier alone is a query (a BIC, an IMO number): only its match alerts.
+        if names.is_empty() && self.ids.iter().all(|i| i.value.trim().is_empty()) {
+            return Err(reject(
+                RejectKind::EmptyName,
+                "no name or identifier given".to_string(),
+            ));
         }
         let kind = match self.kind.as_deref().map(str::to_lowercase).as_deref() {
             None | Some("unknown") => None,

@@ -281,6 +281,75 @@ pub struct RunOptions {
     pub strict: bool,
     /// The name limits each row's query is prepared within.
     pub limits: Limits,
+    /// Screen only this share of the rows (`None`: all of them).
+    pub shard: Option<Shard>,
+}
+
+/// One of `count` disjoint shares of a file's rows, for schedulers that start `count`
+/// processes and give each an index (Kubernetes indexed jobs), with no coordinator: the
+/// row with ordinal `r` (0-based, rejected rows counted, in file order) belongs to shard
+/// `r % count`. Every process reads the whole file but screens only its rows, so the
+/// shards' alerts together are the whole run's, each row in exactly one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    /// 0-based, below `count`.
+    pub index: u64,
+    pub count: u64,
+}
+
+impl Shard {
+    /// Whether the row with this ordinal is this shard's.
+    pub fn holds(&self, ordinal: u64) -> bool {
+        ordinal % self.count == self.index
+    }
+}
+
+impl std::str::FromStr for Shard {
+    type Err = String;
+
+    /// `i/N`: shard `i` (0-based) of `N`, as `JOB_COMPLETION_INDEX/N`.
+    fn from_str(text: &str) -> Result<Shard, String> {
+        let usage = || format!("{text:?}: give i/N with 0 <= i < N, e.g. 0/4 to 3/4");
+        let (index, count) = text.trim().split_once('/').ok_or_else(usage)?;
+        let index: u64 = index.trim().parse().map_err(|_| usage())?;
+        let count: u64 = count.trim().parse().map_err(|_| usage())?;
+        if count == 0 || index >= count {
+            return Err(usage());
+        }
+        Ok(Shard { index, count })
+    }
+}
+
+/// Screens one chunk of rows in parallel: each row's outcome, in input order, with the
+/// number of candidates scored for it. [`run`] calls it per chunk; a distributed worker
+/// (sanctum-batch) calls it on the rows of a chunk it claimed.
+pub fn screen_rows(
+    rows: Vec<RowResult>,
+    screener: &Screener,
+    limits: &Limits,
+) -> Vec<(RowOutcome, usize)> {
+    rows.into_par_iter()
+        .map(|row| match row {
+            Err(e) => (RowOutcome::Rejected(e), 0),
+            Ok(mut row) => match row.query.prepare_within(limits) {
+                Err(e) => (RowOutcome::Rejected(input::query_error(row.line, &e)), 0),
+                Ok(prepared) => SCRATCH.with(|scratch| {
+                    let mut scratch = scratch.borrow_mut();
+                    let mut alerts = screener.screen(&prepared.query, &mut scratch);
+                    if prepared.warnings.contains(&QueryWarning::IdentifiersOnly) {
+                        alerts.retain(identifier_matched);
+                    }
+                    row.warnings.extend(
+                        prepared
+                            .warnings
+                            .iter()
+                            .map(|w| RowWarning::from_query(row.line, w)),
+                    );
+                    (RowOutcome::Screened { row, alerts }, scratch.parties.len())
+                }),
+            },
+        })
+        .collect()
 }
 
 /// Whether an alert stands on an identifier match (the only alerts a query whose names
@@ -315,21 +384,33 @@ pub fn run(
     std::thread::scope(|scope| -> Result<(), ScreenError> {
         let (sender, receiver) =
             std::sync::mpsc::sync_channel::<Result<(Vec<RowResult>, u64, u64), InputError>>(2);
+        let shard = options.shard;
         scope.spawn(move || {
+            // Ordinal of the next record in the file, for the shard's share.
+            let mut ordinal: u64 = 0;
             loop {
                 let mut chunk = Vec::with_capacity(CHUNK_ROWS);
                 let mut failed = None;
+                let mut ended = false;
                 while chunk.len() < CHUNK_ROWS {
                     match reader.next_row() {
-                        Ok(Some(row)) => chunk.push(row),
-                        Ok(None) => break,
+                        Ok(Some(row)) => {
+                            ordinal += 1;
+                            if shard.is_none_or(|shard| shard.holds(ordinal - 1)) {
+                                chunk.push(row);
+                            }
+                        }
+                        Ok(None) => {
+                            ended = true;
+                            break;
+                        }
                         Err(e) => {
                             failed = Some(e);
                             break;
                         }
                     }
                 }
-                let done = chunk.len() < CHUNK_ROWS;
+                let done = ended || failed.is_some();
                 // An empty last chunk still carries the lines read (blank lines at the end).
                 let message = Ok((chunk, reader.position(), reader.lines_read()));
                 if sender.send(message).is_err() {
@@ -347,29 +428,7 @@ pub fn run(
         for message in receiver {
             let (chunk, position, lines) = message?;
             summary.lines_read = lines;
-            let outcomes: Vec<(RowOutcome, usize)> = chunk
-                .into_par_iter()
-                .map(|row| match row {
-                    Err(e) => (RowOutcome::Rejected(e), 0),
-                    Ok(mut row) => match row.query.prepare_within(&options.limits) {
-                        Err(e) => (RowOutcome::Rejected(input::query_error(row.line, &e)), 0),
-                        Ok(prepared) => SCRATCH.with(|scratch| {
-                            let mut scratch = scratch.borrow_mut();
-                            let mut alerts = screener.screen(&prepared.query, &mut scratch);
-                            if prepared.warnings.contains(&QueryWarning::IdentifiersOnly) {
-                                alerts.retain(identifier_matched);
-                            }
-                            row.warnings.extend(
-                                prepared
-                                    .warnings
-                                    .iter()
-                                    .map(|w| RowWarning::from_query(row.line, w)),
-                            );
-                            (RowOutcome::Screened { row, alerts }, scratch.parties.len())
-                        }),
-                    },
-                })
-                .collect();
+            let outcomes = screen_rows(chunk, screener, &options.limits);
             for (outcome, candidates) in &outcomes {
                 summary.rows_read += 1;
                 candidate_total += *candidates as u64;

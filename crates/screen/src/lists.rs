@@ -101,6 +101,37 @@ pub fn load(store: &Store, selection: &Selection) -> Result<Lists, ScreenError> 
     Ok(Lists { parties, versions })
 }
 
+/// The parties of exactly these versions (`(source, seq)`, in this order), narrowed to
+/// `selection`'s programs: what a screening pinned to those versions at submission screens
+/// against, however many versions were ingested since. Given the versions [`load`] chose,
+/// in its order, the parties come in [`load`]'s order too, so alerts tie-break alike.
+pub fn load_pinned(
+    store: &Store,
+    versions: &[(String, u32)],
+    selection: &Selection,
+) -> Result<Lists, ScreenError> {
+    let mut parties = Vec::new();
+    let mut infos = Vec::with_capacity(versions.len());
+    for (source, seq) in versions {
+        let version = store.version(source, *seq)?.ok_or_else(|| {
+            sanctum_store::StoreError::NoSuchVersion {
+                source_key: source.clone(),
+                seq: *seq,
+            }
+        })?;
+        store.for_each_entity(source, *seq, |e| {
+            if selection.keeps(&e) {
+                parties.push((e, Role::Listed));
+            }
+        })?;
+        infos.push(version);
+    }
+    Ok(Lists {
+        parties,
+        versions: infos,
+    })
+}
+
 /// The base of a delta re-screening.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Since {

@@ -40,8 +40,20 @@ fn screener() -> Screener {
     let mut acme = Entity::new("us_ofac_sdn", "900", EntityKind::Organization);
     acme.names
         .push(Name::new("ACME TRADING GMBH", NameKind::Primary));
+    let mut vessel = Entity::new("us_ofac_sdn", "901", EntityKind::Vessel);
+    vessel
+        .names
+        .push(Name::new("SNOW STORM 2", NameKind::Primary));
+    vessel.identifiers.push(sanctum_model::Identifier::new(
+        sanctum_model::IdKind::Imo,
+        "9187629",
+    ));
     Screener::new(
-        vec![(putin, Role::Listed), (acme, Role::Listed)],
+        vec![
+            (putin, Role::Listed),
+            (acme, Role::Listed),
+            (vessel, Role::Listed),
+        ],
         MatchOptions::default(),
     )
 }
@@ -447,5 +459,25 @@ fn a_name_reversed_by_a_bidi_override_is_screened_as_displayed_and_flagged() {
             .contains("Vladimir Putin"),
         "{}",
         summary.warning_examples[0]
+    );
+}
+
+#[test]
+fn a_row_with_an_identifier_and_no_name_is_screened_on_the_identifier() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_file(
+        &dir,
+        "vessels.csv",
+        b"id,name,imo\nv1,,IMO 9187629\nv2,,IMO 9187620\nv3,,\n",
+    );
+    let (summary, outcomes) = screen(&path, &[], false).unwrap();
+    assert_eq!(summary.rows_read, 3);
+    assert_eq!(
+        outcomes,
+        vec![
+            (2, Ok(vec![("us_ofac_sdn:901".to_string(), Status::Alert)])),
+            (3, Ok(vec![])),
+            (4, Err(RejectKind::EmptyName)),
+        ]
     );
 }

@@ -13,7 +13,9 @@
 //!
 //! The served lists are an immutable [`Snapshot`] behind an `ArcSwap`: an update (on a
 //! schedule or `POST /v1/admin/update`) ingests, builds the next snapshot aside, and swaps it
-//! in atomically; requests in flight finish on the snapshot they started with.
+//! in atomically; requests in flight finish on the snapshot they started with. Replicas on
+//! one PostgreSQL store ([`replicas`]) hear of each other's new versions and swap too; one
+//! of them at a time fetches.
 //!
 //! Every bound comes from [`ServerConfig::limits`] (`[limits]` in sanctum.toml): [`listener`]
 //! accepts at most `max_connections` and gives each `header_read_timeout`; [`api`] checks
@@ -29,6 +31,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod payments;
 pub mod query;
+pub mod replicas;
 pub mod review;
 pub mod scoring;
 pub mod snapshot;
@@ -466,6 +469,7 @@ pub async fn serve_with_pages(
     pages: Option<Pages>,
 ) -> std::io::Result<()> {
     spawn_scheduler(state.clone());
+    replicas::spawn_version_watch(state.clone());
     let limits = state.config.limits.clone();
     let mut app = api::router(state.clone());
     if let Some(pages) = pages {

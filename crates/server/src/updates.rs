@@ -206,11 +206,26 @@ impl AppState {
         let mut unconfirmed = Vec::new();
         if fetch && let Some(hook) = self.updater.clone() {
             let deadline = std::time::Instant::now() + self.config.limits.update_timeout;
-            let result = tokio::task::spawn_blocking(move || hook(deadline))
-                .await
-                .map_err(ApiError::internal)?;
+            let location = self.config.store.clone();
+            // One replica of those sharing a store fetches at a time; the others hear of
+            // what it stores (`replicas.rs`).
+            let result = tokio::task::spawn_blocking(move || -> anyhow::Result<Option<String>> {
+                match sanctum_store::ExclusiveUpdate::try_acquire(&location)? {
+                    Some(_exclusive) => hook(deadline).map(Some),
+                    None => Ok(None),
+                }
+            })
+            .await
+            .map_err(ApiError::internal)?;
+            let mut ran = true;
             match result {
-                Ok(summary) => {
+                Ok(None) => {
+                    ran = false;
+                    message = "another replica is updating the lists; what it stores is \
+                               swapped in here when it is stored"
+                        .to_string();
+                }
+                Ok(Some(summary)) => {
                     self.metrics.updates_ok.fetch_add(1, Ordering::Relaxed);
                     self.updates.board().last_error = None;
                     message = summary;
@@ -227,9 +242,11 @@ impl AppState {
                     message = "update failed; see the server log".to_string();
                 }
             }
-            unconfirmed = self.unconfirmed_since(started).await?;
-            for source in &unconfirmed {
-                self.metrics.source_update_failed(source);
+            if ran {
+                unconfirmed = self.unconfirmed_since(started).await?;
+                for source in &unconfirmed {
+                    self.metrics.source_update_failed(source);
+                }
             }
         }
         let current = self.snapshot();

@@ -256,6 +256,7 @@ impl Store {
             .map(|p| (p.entity.source_id.as_str(), p.hash.as_str()))
             .collect();
         tx.open_spans(&new.source, seq, &spans)?;
+        tx.announce_version(&new.source, seq)?;
         tx.commit()?;
         Ok(IngestOutcome::Created {
             version: info,

@@ -36,6 +36,10 @@
 //! store creates is 0700 and its files 0600 (umask or not). A PostgreSQL database that
 //! cannot be reached is an error naming its URL without the password.
 //!
+//! Several processes on one PostgreSQL store: an ingest or rollback announces its version
+//! when it commits, a [`VersionListener`] hears it, and an [`ExclusiveUpdate`] lets one
+//! process at a time fetch the lists (`notify.rs`).
+//!
 //! Concurrency: several processes may ingest at once. Each ingest holds a write lock (SQLite:
 //! the file's; PostgreSQL: an advisory lock per source) from reading the current version to
 //! committing the next, so a version number is never handed out twice.
@@ -45,6 +49,7 @@ mod backend;
 mod ingest;
 mod location;
 mod modes;
+mod notify;
 mod rollback;
 mod schema;
 
@@ -57,6 +62,7 @@ pub use alignment::{StoredAlignment, StoredTarget};
 pub use backend::{Database, Dialect, Param, Row as SqlRow, SqlSession, Value};
 pub use location::{DatabaseUrl, StoreLocation};
 pub use modes::create_data_dir;
+pub use notify::{ExclusiveUpdate, VERSIONS_CHANNEL, VersionListener};
 pub use sanctum_model::merge_duplicates;
 pub use schema::SCHEMA_VERSION;
 

@@ -98,6 +98,7 @@ impl Store {
         // The records are in `parties` already: version `seq` lists them.
         tx.open_spans(source, new_seq, &open)?;
         let version = current_version_of(&mut *tx, source)?.ok_or_else(no_such)?;
+        tx.announce_version(source, new_seq)?;
         tx.commit()?;
         Ok(IngestOutcome::Created {
             version,

@@ -1020,6 +1020,9 @@ pub struct AuditPage {
     pub user: UserView,
     pub entries_total: u64,
     pub head_hash: String,
+    /// When every entry was last walked (RFC 3339 UTC, as `YYYY-MM-DD HH:MM:SS`); entries
+    /// appended since were walked on this view.
+    pub walked_at: String,
     /// Empty when the chain holds; else where and why it breaks.
     pub broken: String,
     pub history: Vec<HistoryRow>,
@@ -1031,6 +1034,7 @@ impl AuditPage {
     pub fn new(
         user: UserView,
         verification: &sanctum_review::audit::Verification,
+        walked_at: &str,
         entries: &[Entry],
         page: usize,
     ) -> AuditPage {
@@ -1039,6 +1043,11 @@ impl AuditPage {
             user,
             entries_total: verification.entries,
             head_hash: verification.head_hash.clone(),
+            walked_at: walked_at
+                .chars()
+                .take(19)
+                .collect::<String>()
+                .replace('T', " "),
             broken: verification
                 .broken
                 .as_ref()

@@ -771,12 +771,55 @@ pub(super) fn titles(src: &Source, rng: &mut Rng) -> Option<String> {
     let female = src.entity.gender == Some(Gender::Female);
     let prefixes: &[&str] = if female {
         &[
-            "Mrs", "Mrs.", "Ms", "Ms.", "Dr.", "Dr", "Prof.", "Sheikha", "Hajja", "Madame",
+            "Mrs",
+            "Mrs.",
+            "Ms",
+            "Ms.",
+            "Dr.",
+            "Dr",
+            "Prof.",
+            "Sheikha",
+            "Hajja",
+            "Madame",
+            // Forms of address and titles of other languages (issue 16, part 3).
+            "Señora",
+            "Senhora",
+            "Frau",
+            "Signora",
+            "Gospozha",
+            "Presidente",
+            "Ministra",
         ]
     } else {
         &[
-            "Mr", "Mr.", "Dr", "Dr.", "Sheikh", "Shaykh", "Haji", "Hajji", "Mullah", "Gen.",
-            "Col.", "Prof.", "Sayyid", "Alhaji",
+            "Mr",
+            "Mr.",
+            "Dr",
+            "Dr.",
+            "Sheikh",
+            "Shaykh",
+            "Haji",
+            "Hajji",
+            "Mullah",
+            "Gen.",
+            "Col.",
+            "Prof.",
+            "Sayyid",
+            "Alhaji",
+            // Forms of address and titles of other languages (issue 16, part 3).
+            "Señor",
+            "Senhor",
+            "Monsieur",
+            "Herr",
+            "Signor",
+            "Gospodin",
+            "Président",
+            "Präsident",
+            "Presidente",
+            "Prezydent",
+            "Minister",
+            "Senator",
+            "Doktor",
         ]
     };
     if !female && rng.chance(0.2) {

@@ -3,8 +3,8 @@
 //! tokens are left over or paired loosely, words joined or split, spelt across word
 //! boundaries, glued to a legal form, and a query cut short at a field limit.
 
-use super::similarity::{SyllableMode, token_similarity};
-use super::spelling::{ORG_WORDS, bounded_osa, is_patronymic, nearest_spelling};
+use super::similarity::{SyllableMode, token_similarity, vowelless_similarity};
+use super::spelling::{ORG_WORDS, bounded_osa, is_patronymic, nearest_spelling, vowels_dropped};
 use super::{NameTokens, spelling::allowed_edits};
 use crate::How;
 use crate::model::{
@@ -260,11 +260,22 @@ pub(crate) fn join_leftovers(
             let (key_len, text_len): (usize, usize) = run.iter().fold((0, 0), |(k, t), tok| {
                 (k + tok.key.len(), t + tok.text.len())
             });
+            let vowels = run
+                .iter()
+                .flat_map(|tok| tok.text.bytes())
+                .filter(|b| b"aeiou".contains(b))
+                .count();
             let slack = if exact { 0 } else { JOIN_LENGTH_SLACK };
+            // A word of the run's consonants (ABDSSLM / ABD USSALAM) is shorter by at most
+            // the run's vowels.
+            let stripped_of = |t: &NameToken| {
+                !exact && t.text.len() < text_len && text_len - t.text.len() <= vowels
+            };
             let possible = one_side.iter().enumerate().any(|(j, t)| {
                 !one_used[j]
                     && (key_len.abs_diff(t.key.len()) <= slack
-                        || text_len.abs_diff(t.text.len()) <= slack)
+                        || text_len.abs_diff(t.text.len()) <= slack
+                        || stripped_of(t))
             });
             if !possible {
                 continue;
@@ -296,24 +307,38 @@ pub(crate) fn join_leftovers(
                     && Syllables::of(&by_text).compare(&Syllables::of(&t.text), syllabic)
                         == SyllableMatch::Same
                 {
-                    return Some((j, 0));
+                    return Some((j, JOINED_SIMILARITY, How::Joined));
+                }
+                // The words written without their vowels as one (ABBKR / ABU BAKAR): scored
+                // as a word stripped of its vowels, by the letters it keeps.
+                let words = run
+                    .iter()
+                    .all(|t| matches!(t.kind, TokenKind::Name | TokenKind::Particle))
+                    && t.kind == TokenKind::Name;
+                if words && stripped_of(t) && vowels_dropped(&by_text, &t.text) {
+                    return Some((j, vowelless_similarity(&t.text), How::Skeleton));
                 }
                 nearest_spelling(
                     (&by_key, &t.key, tolerated(&by_key, &t.key)),
                     (&by_text, &t.text, tolerated(&by_text, &t.text)),
                 )
-                .map(|d| (j, d))
+                .map(|d| {
+                    (
+                        j,
+                        JOINED_SIMILARITY - PER_EDIT_PENALTY * d as f64,
+                        How::Joined,
+                    )
+                })
             });
-            if let Some((j, d)) = found {
-                let s = JOINED_SIMILARITY - PER_EDIT_PENALTY * d as f64;
+            if let Some((j, s, how)) = found {
                 one_used[j] = true;
                 // Every token of the run is recorded as aligned, so all count in the score.
                 for (k, used) in run_used.iter_mut().enumerate().skip(i).take(len) {
                     *used = true;
                     aligned.push(if swapped {
-                        (j, k, s, How::Joined)
+                        (j, k, s, how)
                     } else {
-                        (k, j, s, How::Joined)
+                        (k, j, s, how)
                     });
                 }
             }

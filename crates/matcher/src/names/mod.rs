@@ -720,6 +720,11 @@ mod tests {
             ("Vychslv FTSV", "Vyacheslav FETISOV"),
             ("MHMD Al-Hmd", "Mohammed AL-HAMID"),
             ("Vldmr Alksndrvch IVNV", "IVANOV, Vladimir Aleksandrovich"),
+            // Listed words a stripped word spells as one (a particle read off the front).
+            ("Abdsslm Hnf", "Abd Ussalam HANIFI"),
+            ("Abdlptt Escln ABBKR", "ABUBAKAR, Abdulpatta Escalon"),
+            // A word the folding shortens further (IMM: im) is compared as written.
+            ("IMM HSSN UNVRSTY", "IMAM HOSSEIN UNIVERSITY"),
         ] {
             let s = score(query, listed, true);
             assert!(s > 0.889, "{query} / {listed}: {s}");
@@ -794,6 +799,20 @@ mod tests {
     fn numbers_in_words() {
         assert!(score("Brigade Fourty-four", "Brigade 44", false) > 0.99);
         assert!(score("Brigade Forty-five", "Brigade 44", false) < 0.8);
+    }
+
+    #[test]
+    fn titles_in_other_languages_weigh_nothing_beside_a_name() {
+        let putin = "Vladimir Vladimirovich PUTIN";
+        let plain = score("Владимир Путин", putin, true);
+        for titled in [
+            "Президент Владимир Путин",
+            "Präsident Wladimir Putin",
+            "Presidente Vladimir Putin",
+            "Gospodin Vladimir Putin",
+        ] {
+            assert!(score(titled, putin, true) >= plain - 0.02, "{titled}");
+        }
     }
 
     #[test]

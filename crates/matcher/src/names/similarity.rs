@@ -258,14 +258,10 @@ pub(crate) fn token_similarity(
     }
     // Vowels dropped (MHLLA for MAHALLA, not Sarina for Serrano): the shorter spelling is the
     // longer one with some of its vowels left out.
-    if short >= 3 && (vowels_dropped(&a.text, &b.text) || vowels_dropped(&b.text, &a.text)) {
+    // By the words as written: folding may shorten the stripped one further (IMM: im).
+    if text_len >= 3 && (vowels_dropped(&a.text, &b.text) || vowels_dropped(&b.text, &a.text)) {
         let written = if a.text.len() < b.text.len() { a } else { b };
-        let kept = written
-            .text
-            .chars()
-            .filter(|c| !"aeiou".contains(*c))
-            .count();
-        consider(vowels_dropped_similarity(kept), How::Skeleton);
+        consider(vowelless_similarity(&written.text), How::Skeleton);
     }
     if short >= 4 && long > short && (ka.starts_with(kb) || kb.starts_with(ka)) {
         // A longer remainder is a name of its own (MAHMUD / MAHMOUDZADEH, KOVAL / KOVALENKO).
@@ -278,4 +274,11 @@ pub(crate) fn token_similarity(
         consider(s, How::Prefix);
     }
     best
+}
+
+/// How alike a word written without (some of) its vowels is to the word it strips: by the
+/// consonants it keeps ([`vowels_dropped_similarity`]).
+pub(crate) fn vowelless_similarity(written: &str) -> f64 {
+    let kept = written.chars().filter(|c| !"aeiou".contains(*c)).count();
+    vowels_dropped_similarity(kept)
 }

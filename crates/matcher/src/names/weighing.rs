@@ -250,7 +250,7 @@ pub(super) fn weigh(
     // Shmry MWSSA), not words that each differ.
     let stripped = aligned
         .iter()
-        .filter(|&&(i, j, ..)| vowels_dropped(&l[j].text, &q[i].text))
+        .filter(|&&(i, j, _, how)| how == How::Skeleton || vowels_dropped(&l[j].text, &q[i].text))
         .count();
     let stripped_throughout = stripped >= 2 && stripped == aligned.len();
     if words_aligned >= 2 && !aligned.iter().any(spelt_alike) && !stripped_throughout {

@@ -8,6 +8,7 @@
 // the tables are the romanisation standards' own.
 
 use super::{Sets, Syllable};
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::OnceLock;
 
 // Hangul's parts, numbered as bits.
@@ -185,29 +186,35 @@ song ryu yoo yu hong jeon jun chon cheon ko go moon mun yang ryang son sohn bae 
 heo hur ho nam shim sim noh roh no ha kwak gwak sung seong cha joo ju chu woo u min na ra jin chin \
 ji chi eom um chae won bang pang gong kong hyun hyon ham byun pyon yeom yom pyo do tak ki ok yeo";
 
-/// The longest spelling of one syllable (k + wae + ng): longer pieces are not tried.
-const LONGEST: usize = 8;
-
-fn parts(piece: &str) -> Option<(u32, u32, u32)> {
-    if piece.len() > LONGEST {
-        return None;
-    }
-    let mut found: Option<(u32, u32, u32)> = None;
-    for (onset, o) in ONSETS {
-        let Some(rest) = piece.strip_prefix(onset) else {
-            continue;
-        };
-        for (vowel, v) in VOWELS {
-            let Some(coda_text) = rest.strip_prefix(vowel) else {
-                continue;
-            };
-            if let Some((_, c)) = CODAS.iter().find(|(coda, _)| *coda == coda_text) {
-                let (fo, fv, fc) = found.unwrap_or((0, 0, 0));
-                found = Some((fo | o, fv | v, fc | c));
+/// Every spelling of one syllable (onset + vowel + coda of the tables) with the parts it
+/// may write, made once: a word is cut into syllables by trying each of its pieces, and a
+/// lookup costs one hash where matching the tables' prefixes cost hundreds of compares.
+fn spellings() -> &'static HashMap<String, (u32, u32, u32)> {
+    static SPELLINGS: OnceLock<HashMap<String, (u32, u32, u32)>> = OnceLock::new();
+    SPELLINGS.get_or_init(|| {
+        let mut spellings: HashMap<String, (u32, u32, u32)> = HashMap::default();
+        for (onset, o) in ONSETS {
+            for (vowel, v) in VOWELS {
+                for (coda, c) in CODAS {
+                    let parts = spellings
+                        .entry(format!("{onset}{vowel}{coda}"))
+                        .or_insert((0, 0, 0));
+                    *parts = (parts.0 | o, parts.1 | v, parts.2 | c);
+                }
             }
         }
-    }
-    found
+        spellings
+    })
+}
+
+/// The most letters one syllable is spelt with (k + wae + ng).
+pub(super) fn longest() -> usize {
+    static LONGEST: OnceLock<usize> = OnceLock::new();
+    *LONGEST.get_or_init(|| spellings().keys().map(String::len).max().unwrap_or(0))
+}
+
+fn parts(piece: &str) -> Option<(u32, u32, u32)> {
+    spellings().get(piece).copied()
 }
 
 /// Classes of each part: parts that one spelling may write, joined; the key of a syllable

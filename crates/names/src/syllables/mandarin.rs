@@ -5,7 +5,7 @@
 // the Wade–Giles rules are the standard's own, applied to the pinyin table below.
 
 use super::{Sets, Syllable, System};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::OnceLock;
 
 /// Every toneless pinyin syllable (ü written v).
@@ -109,6 +109,8 @@ struct Tables {
     /// Per syllable number, its class: syllables one spelling writes share one.
     class: Vec<u32>,
     surnames: Vec<u16>,
+    /// The longest spelling in either table: longer pieces of a word are not looked up.
+    longest: usize,
 }
 
 fn tables() -> &'static Tables {
@@ -116,7 +118,7 @@ fn tables() -> &'static Tables {
     TABLES.get_or_init(|| {
         let pinyin: Vec<&str> = PINYIN.split_whitespace().collect();
         let number = |p: &str| pinyin.iter().position(|q| *q == p).map(|i| i as u16 + 1);
-        let mut spellings: HashMap<String, Vec<u16>> = HashMap::new();
+        let mut spellings: HashMap<String, Vec<u16>> = HashMap::default();
         for (i, p) in pinyin.iter().enumerate() {
             let id = i as u16 + 1;
             spellings.entry(p.to_string()).or_default().push(id);
@@ -146,7 +148,7 @@ fn tables() -> &'static Tables {
                 }
             }
         }
-        let mut whole_words: HashMap<&'static str, Vec<u16>> = HashMap::new();
+        let mut whole_words: HashMap<&'static str, Vec<u16>> = HashMap::default();
         for (word, written) in WHOLE_WORDS {
             let mut ids: Vec<u16> = spellings.get(*word).cloned().unwrap_or_default();
             ids.extend(written.iter().filter_map(|p| number(p)));
@@ -177,7 +179,9 @@ fn tables() -> &'static Tables {
             .collect();
         let mut surnames: Vec<u16> = SURNAMES.split_whitespace().filter_map(number).collect();
         surnames.sort_unstable();
+        let longest = all_readings.keys().map(String::len).max().unwrap_or(0);
         Tables {
+            longest,
             spellings,
             wade_giles: all_readings,
             whole_words,
@@ -208,6 +212,11 @@ pub(super) fn syllable(piece: &str, system: System) -> Option<Syllable> {
         &t.spellings
     };
     syllable_of(table.get(piece)?)
+}
+
+/// The most letters one syllable is spelt with, in pinyin or Wade–Giles.
+pub(super) fn longest() -> usize {
+    tables().longest
 }
 
 /// A word that is one syllable only as a whole (a Hong Kong surname spelling).

@@ -258,7 +258,14 @@ fn cut(bytes: &[u8], at: usize, system: System, current: &mut Reading, out: &mut
     if system == System::Vietnamese && at > 0 {
         return;
     }
-    for end in (at + 1..=bytes.len()).rev() {
+    // A piece longer than any spelling of the system is no syllable: not looked up.
+    let longest = match system {
+        System::Mandarin | System::WadeGiles => mandarin::longest(),
+        System::Korean => korean::longest(),
+        // One syllable a word: the whole word is looked up.
+        System::Vietnamese => bytes.len(),
+    };
+    for end in (at + 1..=bytes.len().min(at + longest)).rev() {
         let Ok(piece) = std::str::from_utf8(&bytes[at..end]) else {
             continue;
         };

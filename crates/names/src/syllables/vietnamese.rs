@@ -4,6 +4,8 @@
 // of the registry validates them.
 
 use super::{Sets, Syllable};
+use rustc_hash::FxHashSet as HashSet;
+use std::sync::OnceLock;
 
 const ONSETS: &[&str] = &[
     "ngh", "ch", "gh", "gi", "kh", "ng", "nh", "ph", "qu", "th", "tr", "b", "c", "d", "g", "h",
@@ -23,19 +25,25 @@ const CODAS: &[&str] = &["ch", "ng", "nh", "c", "m", "n", "p", "t", ""];
 const SURNAMES: &str = "nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly \
 dinh truong doan mai lam ta cao luu ton trinh quach la chau ha tang thai vuong kieu";
 
+/// Every syllable the orthography spells (onset + nucleus + coda), made once: one hash
+/// lookup a word instead of matching the tables' prefixes.
+fn valid() -> &'static HashSet<String> {
+    static VALID: OnceLock<HashSet<String>> = OnceLock::new();
+    VALID.get_or_init(|| {
+        let mut valid = HashSet::default();
+        for onset in ONSETS {
+            for nucleus in NUCLEI {
+                for coda in CODAS {
+                    valid.insert(format!("{onset}{nucleus}{coda}"));
+                }
+            }
+        }
+        valid
+    })
+}
+
 pub(super) fn syllable(word: &str) -> Option<Syllable> {
-    if word.len() > 7 {
-        return None;
-    }
-    let valid = ONSETS.iter().any(|onset| {
-        word.strip_prefix(onset).is_some_and(|rest| {
-            NUCLEI.iter().any(|nucleus| {
-                rest.strip_prefix(nucleus)
-                    .is_some_and(|coda| CODAS.contains(&coda))
-            })
-        })
-    });
-    valid.then(|| Syllable {
+    valid().contains(word).then(|| Syllable {
         sets: Sets::Vietnamese,
         key: word.bytes().fold(0x811c_9dc5u32, |h, b| {
             (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
@@ -44,8 +52,7 @@ pub(super) fn syllable(word: &str) -> Option<Syllable> {
 }
 
 pub(super) fn is_surname(word: &str) -> bool {
-    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
-        std::sync::OnceLock::new();
+    static SET: OnceLock<std::collections::HashSet<&'static str>> = OnceLock::new();
     SET.get_or_init(|| SURNAMES.split_whitespace().collect())
         .contains(word)
 }

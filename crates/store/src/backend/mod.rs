@@ -173,6 +173,11 @@ impl Row {
 pub(crate) trait Session {
     /// Runs a statement; the number of rows it changed.
     fn execute(&mut self, sql: &str, params: &[Param<'_>]) -> Result<u64>;
+    /// Tells the processes listening for new versions ([`crate::VersionListener`]) that
+    /// version `seq` of `source` is stored, when this transaction commits (PostgreSQL's
+    /// NOTIFY is delivered at commit, and never for a transaction rolled back); nothing for
+    /// SQLite, whose file no other machine shares.
+    fn announce_version(&mut self, source: &str, seq: u32) -> Result<()>;
     /// Runs a query and hands each row to `each` as it arrives, without holding them all.
     fn query_each(
         &mut self,

@@ -288,6 +288,14 @@ impl Session for PgSession {
             .execute(dollar_placeholders(sql).as_str(), &refs)?)
     }
 
+    fn announce_version(&mut self, source: &str, seq: u32) -> Result<()> {
+        self.conn.execute(
+            "SELECT pg_notify($1, $2)",
+            &[&crate::notify::VERSIONS_CHANNEL, &format!("{source}:{seq}")],
+        )?;
+        Ok(())
+    }
+
     fn query_each(
         &mut self,
         sql: &str,

@@ -162,6 +162,10 @@ impl Session for SqliteSession<'_> {
         Ok(changed as u64)
     }
 
+    fn announce_version(&mut self, _source: &str, _seq: u32) -> Result<()> {
+        Ok(())
+    }
+
     fn query_each(
         &mut self,
         sql: &str,
