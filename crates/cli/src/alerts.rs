@@ -142,12 +142,12 @@ pub fn run(ctx: &Context, command: AlertsCommand) -> Result<ExitCode> {
         }
         AlertsCommand::Show { id } => {
             let alert = review.alert(id)?;
-            let history = sanctum_review::audit::history(review.conn(), &alert.subject())?;
-            let memory: Vec<_> = sanctum_review::memory::list(review.conn(), None)?
+            let history = sanctum_review::audit::history(&review.conn()?, &alert.subject())?;
+            let memory: Vec<_> = sanctum_review::memory::list(&review.conn()?, None)?
                 .into_iter()
                 .filter(|m| m.alert_id == id)
                 .collect();
-            let payment = sanctum_review::payments::message(review.conn(), id)?;
+            let payment = sanctum_review::payments::message(&review.conn()?, id)?;
             let card = json!({"alert": alert, "history": history, "memory": memory,
                               "payment": payment});
             say!("{}", serde_json::to_string_pretty(&card)?)?;
@@ -186,7 +186,7 @@ pub fn run(ctx: &Context, command: AlertsCommand) -> Result<ExitCode> {
             announce(&review.decide(&actor, id, &Action::Return { comment })?)?;
         }
         AlertsCommand::Stats { format } => {
-            let stats = alerts::stats(review.conn(), &review.policy, review.now())?;
+            let stats = alerts::stats(&review.conn()?, &review.policy, review.now())?;
             match format {
                 OutputFormat::Json => say!("{}", serde_json::to_string_pretty(&stats)?)?,
                 OutputFormat::Table => {

@@ -30,7 +30,7 @@ pub fn run(ctx: &Context, command: AuditCommand) -> Result<ExitCode> {
     let (_store, review) = ctx.open_review()?;
     match command {
         AuditCommand::Verify { head } => {
-            let v = audit::verify(review.conn(), head.as_deref())?;
+            let v = audit::verify(&review.conn()?, head.as_deref())?;
             match v.broken {
                 None => {
                     say!(
@@ -48,12 +48,12 @@ pub fn run(ctx: &Context, command: AuditCommand) -> Result<ExitCode> {
         AuditCommand::Export { from, to } => {
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
-            let n = audit::export(review.conn(), from, to, &mut out)?;
+            let n = audit::export(&review.conn()?, from, to, &mut out)?;
             std::io::Write::flush(&mut out)?;
             note!("{n} entries exported");
         }
         AuditCommand::Head => {
-            let (seq, hash) = audit::head(review.conn())?;
+            let (seq, hash) = audit::head(&review.conn()?)?;
             say!("{seq} {hash}")?;
         }
     }

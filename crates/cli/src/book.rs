@@ -146,7 +146,7 @@ pub fn run(ctx: &Context, command: BookCommand) -> Result<ExitCode> {
             }
         }
         BookCommand::List { format } => {
-            let books = book::books(review.conn())?;
+            let books = book::books(&review.conn()?)?;
             match format {
                 OutputFormat::Json => say!("{}", serde_json::to_string_pretty(&books)?)?,
                 OutputFormat::Table => {
@@ -170,10 +170,10 @@ pub fn run(ctx: &Context, command: BookCommand) -> Result<ExitCode> {
             }
         }
         BookCommand::Show { id, book } => {
-            let customer = book::customer(review.conn(), &book.book, &id)?.ok_or_else(|| {
+            let customer = book::customer(&review.conn()?, &book.book, &id)?.ok_or_else(|| {
                 ReviewError::NotFound(format!("customer {id:?} in book {:?}", book.book))
             })?;
-            let revisions = book::revisions(review.conn(), &book.book, &id)?;
+            let revisions = book::revisions(&review.conn()?, &book.book, &id)?;
             let card = serde_json::json!({
                 "customer": customer,
                 "revisions": revisions.iter().map(|(rev, fp, fields, at)| serde_json::json!({

@@ -138,25 +138,20 @@ impl Context {
         Store::connect(&location).with_context(|| format!("opening the store in {location}"))
     }
 
-    /// The review tables' database file: the store's SQLite file, or, when the lists are in
-    /// PostgreSQL, the SQLite file of the data directory (until the review tables move too).
-    pub fn review_db_path(&self, store: &Store) -> Result<PathBuf> {
-        match store.path() {
-            Some(path) => Ok(path.to_path_buf()),
-            None => {
-                self.ensure_data_dir()?;
-                Ok(self.data_dir.join(sanctum_store::DB_FILE_NAME))
-            }
-        }
-    }
-
-    /// The list store and the review tables ([`Context::review_db_path`]).
+    /// The list store and the review tables beside it (the same SQLite file, or the same
+    /// PostgreSQL database with `--database`).
     pub fn open_review(&self) -> Result<(Store, Review)> {
         let store = self.open_store()?;
-        let path = self.review_db_path(&store)?;
-        let review = Review::open(&path, self.config.review.clone())
-            .with_context(|| format!("opening the review tables in {}", path.display()))?;
+        let review = self.review_tables()?;
         Ok((store, review))
+    }
+
+    /// The review tables where the store is (open the store first: it creates the data
+    /// directory and runs the store's migrations).
+    pub fn review_tables(&self) -> Result<Review> {
+        let location = self.store_location()?;
+        Review::connect(&location, self.config.review.clone())
+            .with_context(|| format!("opening the review tables in {location}"))
     }
 
     /// The user a key acts as: refused without a key, with an unknown key, or with a key

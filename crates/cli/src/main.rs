@@ -56,8 +56,8 @@ struct Cli {
     /// Configuration file (default: sanctum.toml in the data directory, if present).
     #[arg(long, global = true, env = "SANCTUM_CONFIG", value_name = "FILE")]
     config: Option<PathBuf>,
-    /// Keep the lists in this PostgreSQL database (postgres://user:password@host/db) instead
-    /// of the SQLite file in the data directory. The review tables stay in the data directory.
+    /// Keep the lists and the review tables in this PostgreSQL database
+    /// (postgres://user:password@host/db) instead of the SQLite file in the data directory.
     #[arg(
         long,
         global = true,

@@ -38,7 +38,7 @@ pub fn run(ctx: &Context, command: MemoryCommand) -> Result<ExitCode> {
     match command {
         MemoryCommand::List { all, format } => {
             let now = sanctum_review::timestamp_text(review.now());
-            let list = memory::list(review.conn(), (!all).then_some(now.as_str()))?;
+            let list = memory::list(&review.conn()?, (!all).then_some(now.as_str()))?;
             match format {
                 OutputFormat::Json => say!("{}", serde_json::to_string_pretty(&list)?)?,
                 OutputFormat::Table => {
@@ -65,7 +65,7 @@ pub fn run(ctx: &Context, command: MemoryCommand) -> Result<ExitCode> {
             }
         }
         MemoryCommand::Suppressed { run } => {
-            let list = sanctum_review::screening::suppressions(review.conn(), run)?;
+            let list = sanctum_review::screening::suppressions(&review.conn()?, run)?;
             say!("{}", serde_json::to_string_pretty(&list)?)?;
         }
         MemoryCommand::Revoke { id, comment, key } => {

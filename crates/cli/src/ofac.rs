@@ -25,7 +25,7 @@ pub fn run(ctx: &Context, command: ReportCommand) -> Result<ExitCode> {
     match command {
         ReportCommand::OfacBlocked { alert, format } => {
             let draft =
-                sanctum_review::report::blocked_property(review.conn(), alert, review.now())?;
+                sanctum_review::report::blocked_property(&review.conn()?, alert, review.now())?;
             match format {
                 OutputFormat::Json => say!("{}", serde_json::to_string_pretty(&draft)?)?,
                 OutputFormat::Table => {

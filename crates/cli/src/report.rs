@@ -56,6 +56,12 @@ pub fn migrate(ctx: &Context) -> Result<ExitCode> {
         store.backend_name(),
         sanctum_store::SCHEMA_VERSION
     )?;
+    // The review tables beside the lists, versioned apart (created or upgraded on open).
+    ctx.review_tables()?;
+    say!(
+        "review tables: schema version {}",
+        sanctum_review::schema::REVIEW_SCHEMA_VERSION
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -161,9 +161,9 @@ fn current_seqs(store: &Store) -> Result<Vec<(String, u32)>> {
 /// After a new version: every customer book screened against what changed since its last
 /// run (a delta; a book never screened is screened in full).
 fn rescreen_books(ctx: &Context, store: &Store) -> Result<()> {
-    let path = ctx.review_db_path(store)?;
-    let mut review = sanctum_review::Review::open(&path, ctx.config.review.clone())?;
-    for book in sanctum_review::book::books(review.conn())? {
+    let mut review = ctx.review_tables()?;
+    let books = sanctum_review::book::books(&review.conn()?)?;
+    for book in books {
         if book.open == 0 {
             continue;
         }

@@ -87,7 +87,7 @@ pub fn run(ctx: &Context, command: UsersCommand) -> Result<ExitCode> {
             say!("{api_key}")?;
         }
         UsersCommand::List { format } => {
-            let list = users::list(review.conn())?;
+            let list = users::list(&review.conn()?)?;
             match format {
                 OutputFormat::Json => say!("{}", serde_json::to_string_pretty(&list)?)?,
                 OutputFormat::Table => {

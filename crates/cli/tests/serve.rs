@@ -395,3 +395,50 @@ fn an_update_past_its_time_is_stopped_and_another_can_run() {
     let r = server.call("POST", "/v1/admin/update", Some(&admin), None);
     assert_eq!(r.status, 200, "{}", r.text);
 }
+
+#[test]
+fn serve_on_a_postgresql_database_offers_the_review_api_from_it() {
+    let test = "serve_on_a_postgresql_database_offers_the_review_api_from_it";
+    let Some(database) = sanctum_testkit::postgres::TestDatabase::create(test) else {
+        return;
+    };
+    let url = database.url();
+    let data = tempfile::tempdir().expect("data dir");
+    let conf_dir = tempfile::tempdir().expect("config dir");
+    let config = config(conf_dir.path(), "");
+    // The user is added in the database; its key, as always, in the data directory's key
+    // file.
+    let out = run(sanctum(data.path()).args([
+        "--database",
+        url,
+        "users",
+        "add",
+        "root",
+        "--role",
+        "admin",
+    ]));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let key = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    // The server runs on another data directory holding only the key file: the user it
+    // names can be found in the database alone.
+    let served = tempfile::tempdir().expect("served data dir");
+    std::fs::copy(
+        data.path().join("api_keys.json"),
+        served.path().join("api_keys.json"),
+    )
+    .expect("key file");
+    let server = Server::start(
+        served.path(),
+        &config,
+        "http://127.0.0.1:9",
+        &["--database", url],
+    );
+    let head = server.call("GET", "/v1/audit/head", Some(&key), None);
+    assert_eq!(head.status, 200, "{}", head.text);
+    // user.add and key.create, recorded in PostgreSQL by the CLI.
+    assert_eq!(head.json()["seq"], 2, "{}", head.text);
+}

@@ -3,8 +3,9 @@
 //! matcher's explanation.
 
 use crate::ReviewError;
+use crate::db::{Connection, Dialect, Row, Value, params_from};
 use crate::model::{AlertState, Cause, Decision};
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use crate::params;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -64,12 +65,8 @@ pub(crate) const ALERT_COLUMNS: &str = "id, book, customer_id, target, state, ca
     designations, explanation, list_versions, changes, run_id, created_at, state_since, \
     assignee, lease_until, decision, reason, comment, proposed_by, decided_by";
 
-fn corrupt(id: i64, column: &str, reason: impl std::fmt::Display) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(
-        0,
-        rusqlite::types::Type::Text,
-        format!("alert {id}, column {column}: {reason}").into(),
-    )
+fn corrupt(id: i64, column: &str, reason: impl std::fmt::Display) -> ReviewError {
+    ReviewError::Corrupt(format!("alert {id}, column {column}: {reason}"))
 }
 
 fn parse_text<T: std::str::FromStr<Err = String>>(
@@ -77,7 +74,7 @@ fn parse_text<T: std::str::FromStr<Err = String>>(
     id: i64,
     index: usize,
     column: &str,
-) -> rusqlite::Result<T> {
+) -> Result<T, ReviewError> {
     let text: String = row.get(index)?;
     text.parse().map_err(|e| corrupt(id, column, e))
 }
@@ -87,13 +84,13 @@ fn parse_json<T: serde::de::DeserializeOwned>(
     id: i64,
     index: usize,
     column: &str,
-) -> rusqlite::Result<T> {
+) -> Result<T, ReviewError> {
     let text: String = row.get(index)?;
     serde_json::from_str(&text).map_err(|e| corrupt(id, column, e))
 }
 
 impl AlertRecord {
-    pub(crate) fn from_row(row: &Row<'_>) -> rusqlite::Result<AlertRecord> {
+    pub(crate) fn from_row(row: &Row<'_>) -> Result<AlertRecord, ReviewError> {
         let id: i64 = row.get(0)?;
         let changes: Option<String> = row.get(15)?;
         let decision: Option<String> = row.get(21)?;
@@ -143,9 +140,23 @@ pub fn subject(id: i64) -> String {
 
 /// One alert, or [`ReviewError::NotFound`].
 pub fn get(conn: &Connection, id: i64) -> Result<AlertRecord, ReviewError> {
-    conn.prepare_cached(&format!("SELECT {ALERT_COLUMNS} FROM alerts WHERE id = ?1"))?
-        .query_row(params![id], AlertRecord::from_row)
-        .optional()?
+    conn.query_opt(
+        &format!("SELECT {ALERT_COLUMNS} FROM alerts WHERE id = ?1"),
+        params![id],
+        AlertRecord::from_row,
+    )?
+    .ok_or_else(|| ReviewError::NotFound(format!("alert {id}")))
+}
+
+/// One alert read to be changed: in PostgreSQL its row stays locked (`FOR UPDATE`) until
+/// the transaction ends, so two deciders of one alert (on two API replicas) take turns and
+/// the second reads the first one's result. In SQLite the transaction holds the file.
+pub fn get_for_update(conn: &Connection, id: i64) -> Result<AlertRecord, ReviewError> {
+    let sql = conn.locking(
+        &format!("SELECT {ALERT_COLUMNS} FROM alerts WHERE id = ?1"),
+        "FOR UPDATE",
+    );
+    conn.query_opt(&sql, params![id], AlertRecord::from_row)?
         .ok_or_else(|| ReviewError::NotFound(format!("alert {id}")))
 }
 
@@ -175,17 +186,20 @@ impl AlertFilter {
     /// The `WHERE` conditions of every filter but the state and the page, with their
     /// values: shared by [`list`] and [`count_by_state`] so the counts are those of the
     /// list.
-    fn conditions(&self, values: &mut Vec<rusqlite::types::Value>) -> Vec<String> {
-        let mut mark = |value: rusqlite::types::Value| {
+    fn conditions(&self, values: &mut Vec<Value>) -> Vec<String> {
+        let mut mark = |value: Value| {
             values.push(value);
             format!("?{}", values.len())
         };
         let mut out = Vec::new();
         if let Some(book) = &self.book {
-            out.push(format!("book = {}", mark(book.clone().into())));
+            out.push(format!("book = {}", mark(Value::Text(book.clone()))));
         }
         if let Some(customer) = &self.customer_id {
-            out.push(format!("customer_id = {}", mark(customer.clone().into())));
+            out.push(format!(
+                "customer_id = {}",
+                mark(Value::Text(customer.clone()))
+            ));
         }
         if !self.sources.is_empty() {
             // Party keys are `source:source_id`: a source is a key range in the primary key.
@@ -193,8 +207,8 @@ impl AlertFilter {
                 .sources
                 .iter()
                 .map(|s| {
-                    let low = mark(format!("{s}:").into());
-                    let high = mark(format!("{s};").into());
+                    let low = mark(Value::Text(format!("{s}:")));
+                    let high = mark(Value::Text(format!("{s};")));
                     format!("(p.party >= {low} AND p.party < {high})")
                 })
                 .collect();
@@ -207,7 +221,7 @@ impl AlertFilter {
             let marks: Vec<String> = self
                 .programs
                 .iter()
-                .map(|p| mark(p.clone().into()))
+                .map(|p| mark(Value::Text(p.clone())))
                 .collect();
             out.push(format!(
                 "alerts.id IN (SELECT alert_id FROM alert_programs WHERE program IN ({}))",
@@ -215,16 +229,22 @@ impl AlertFilter {
             ));
         }
         if let Some(min) = self.min_score {
-            out.push(format!("score >= {}", mark(min.into())));
+            out.push(format!("score >= {}", mark(Value::Float(min))));
         }
         if let Some(max) = self.max_score {
-            out.push(format!("score <= {}", mark(max.into())));
+            out.push(format!("score <= {}", mark(Value::Float(max))));
         }
         if let Some(assignee) = &self.assignee {
-            out.push(format!("assignee = {}", mark(assignee.clone().into())));
+            out.push(format!(
+                "assignee = {}",
+                mark(Value::Text(assignee.clone()))
+            ));
         }
         if let Some(until) = &self.state_since_until {
-            out.push(format!("state_since <= {}", mark(until.clone().into())));
+            out.push(format!(
+                "state_since <= {}",
+                mark(Value::Text(until.clone()))
+            ));
         }
         out
     }
@@ -234,8 +254,8 @@ impl AlertFilter {
     /// With an age filter the page's ids are read from the (state, state_since) index, every
     /// state named, and its alerts fetched by id: read in id order, a page of old alerts
     /// among many newer ones is a read of every alert (150 ms over 100k).
-    fn select(&self, columns: &str) -> (String, Vec<rusqlite::types::Value>) {
-        let mut values: Vec<rusqlite::types::Value> = vec![self.after_id.unwrap_or(0).into()];
+    fn select(&self, columns: &str) -> (String, Vec<Value>) {
+        let mut values: Vec<Value> = vec![Value::Int(self.after_id.unwrap_or(0))];
         let by_age = self.state_since_until.is_some();
         let states = if by_age && self.states.is_empty() {
             AlertState::ALL
@@ -248,7 +268,7 @@ impl AlertFilter {
             let marks: Vec<String> = states
                 .iter()
                 .map(|s| {
-                    values.push(s.as_str().to_string().into());
+                    values.push(Value::Text(s.as_str().to_string()));
                     format!("?{}", values.len())
                 })
                 .collect();
@@ -272,11 +292,7 @@ impl AlertFilter {
 /// Alerts by id, filtered.
 pub fn list(conn: &Connection, filter: &AlertFilter) -> Result<Vec<AlertRecord>, ReviewError> {
     let (sql, values) = filter.select(ALERT_COLUMNS);
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt
-        .query_map(rusqlite::params_from_iter(values), AlertRecord::from_row)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+    conn.query_map(&sql, &params_from(&values), AlertRecord::from_row)
 }
 
 /// An alert as a queue lists it: who, against whom, where it stands; read without the
@@ -332,7 +348,7 @@ impl AlertSummary {
         )
     }
 
-    fn from_row(row: &Row<'_>) -> rusqlite::Result<AlertSummary> {
+    fn from_row(row: &Row<'_>) -> Result<AlertSummary, ReviewError> {
         let id: i64 = row.get(0)?;
         let designations: Vec<Designated> = parse_json(row, id, 7, "designations")?;
         let (caption, lists, programs) = Self::from_designations(&designations);
@@ -393,11 +409,7 @@ pub fn summaries(
     filter: &AlertFilter,
 ) -> Result<Vec<AlertSummary>, ReviewError> {
     let (sql, values) = filter.select(SUMMARY_COLUMNS);
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt
-        .query_map(rusqlite::params_from_iter(values), AlertSummary::from_row)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+    conn.query_map(&sql, &params_from(&values), AlertSummary::from_row)
 }
 
 /// How many alerts each state holds among those `filter` selects, its states and page
@@ -415,12 +427,9 @@ pub fn count_by_state(
     }
     sql.push_str(" GROUP BY state");
     let mut counts: BTreeMap<AlertState, u64> = AlertState::ALL.iter().map(|s| (*s, 0)).collect();
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt
-        .query_map(rusqlite::params_from_iter(values), |row| {
-            Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let rows = conn.query_map(&sql, &params_from(&values), |row| {
+        Ok((row.get::<String>(0)?, row.get::<i64>(1)?))
+    })?;
     for (state, count) in rows {
         let state: AlertState = state.parse().map_err(ReviewError::Corrupt)?;
         counts.insert(state, count.max(0) as u64);
@@ -455,31 +464,32 @@ fn json_text<T: Serialize>(value: &T) -> Result<String, ReviewError> {
 /// Stores a new open alert and its audit entry (`alert.create`, by the system); returns
 /// its id. Call it inside the transaction of the screening chunk.
 pub fn insert(conn: &Connection, alert: &NewAlert, at: &str) -> Result<i64, ReviewError> {
-    conn.prepare_cached(
+    let id: i64 = conn.query_row(
         "INSERT INTO alerts (book, customer_id, target, state, cause, score, customer_revision,
              customer_fingerprint, customer_facets, party_fingerprint, party_facets, designations,
              explanation, list_versions, changes, run_id, created_at, state_since)
-         VALUES (?1, ?2, ?3, 'open', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16)",
-    )?
-    .execute(params![
-        alert.book,
-        alert.customer_id,
-        alert.target,
-        alert.cause.as_str(),
-        alert.score,
-        alert.customer_revision,
-        alert.customer_fingerprint,
-        alert.customer_facets.to_string(),
-        alert.party_fingerprint,
-        alert.party_facets.to_string(),
-        json_text(&alert.designations)?,
-        alert.explanation.to_string(),
-        json_text(&alert.list_versions)?,
-        alert.changes.as_ref().map(|c| c.to_string()),
-        alert.run_id,
-        at,
-    ])?;
-    let id = conn.last_insert_rowid();
+         VALUES (?1, ?2, ?3, 'open', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16)
+         RETURNING id",
+        params![
+            alert.book,
+            alert.customer_id,
+            alert.target,
+            alert.cause.as_str(),
+            alert.score,
+            alert.customer_revision,
+            alert.customer_fingerprint,
+            alert.customer_facets.to_string(),
+            alert.party_fingerprint,
+            alert.party_facets.to_string(),
+            json_text(&alert.designations)?,
+            alert.explanation.to_string(),
+            json_text(&alert.list_versions)?,
+            alert.changes.as_ref().map(|c| c.to_string()),
+            alert.run_id,
+            at,
+        ],
+        |row| row.get(0),
+    )?;
     set_parties(conn, id, &alert.designations)?;
     crate::audit::append(
         conn,
@@ -498,20 +508,23 @@ pub fn insert(conn: &Connection, alert: &NewAlert, at: &str) -> Result<i64, Revi
 }
 
 fn set_parties(conn: &Connection, id: i64, designations: &[Designated]) -> Result<(), ReviewError> {
-    let mut stmt = conn
-        .prepare_cached("INSERT OR IGNORE INTO alert_parties (alert_id, party) VALUES (?1, ?2)")?;
     for d in designations {
-        stmt.execute(params![id, d.party])?;
+        conn.execute(
+            "INSERT INTO alert_parties (alert_id, party) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+            params![id, d.party],
+        )?;
     }
     // The programs follow the alert's current designations (a re-raised alert may have
     // gained or lost some).
-    conn.prepare_cached("DELETE FROM alert_programs WHERE alert_id = ?1")?
-        .execute(params![id])?;
-    let mut stmt = conn.prepare_cached(
-        "INSERT OR IGNORE INTO alert_programs (program, alert_id) VALUES (?1, ?2)",
+    conn.execute(
+        "DELETE FROM alert_programs WHERE alert_id = ?1",
+        params![id],
     )?;
     for program in designations.iter().flat_map(|d| &d.programs) {
-        stmt.execute(params![program, id])?;
+        conn.execute(
+            "INSERT INTO alert_programs (program, alert_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+            params![program, id],
+        )?;
     }
     Ok(())
 }
@@ -519,25 +532,25 @@ fn set_parties(conn: &Connection, id: i64, designations: &[Designated]) -> Resul
 /// Refreshes what a re-raised alert shows (score, both sides, designations) before the
 /// workflow reopens it.
 pub fn refresh(conn: &Connection, id: i64, alert: &NewAlert) -> Result<(), ReviewError> {
-    conn.prepare_cached(
+    conn.execute(
         "UPDATE alerts SET score = ?2, customer_revision = ?3, customer_fingerprint = ?4,
              customer_facets = ?5, party_fingerprint = ?6, party_facets = ?7, designations = ?8,
              explanation = ?9, list_versions = ?10, run_id = ?11
          WHERE id = ?1",
-    )?
-    .execute(params![
-        id,
-        alert.score,
-        alert.customer_revision,
-        alert.customer_fingerprint,
-        alert.customer_facets.to_string(),
-        alert.party_fingerprint,
-        alert.party_facets.to_string(),
-        json_text(&alert.designations)?,
-        alert.explanation.to_string(),
-        json_text(&alert.list_versions)?,
-        alert.run_id,
-    ])?;
+        params![
+            id,
+            alert.score,
+            alert.customer_revision,
+            alert.customer_fingerprint,
+            alert.customer_facets.to_string(),
+            alert.party_fingerprint,
+            alert.party_facets.to_string(),
+            json_text(&alert.designations)?,
+            alert.explanation.to_string(),
+            json_text(&alert.list_versions)?,
+            alert.run_id,
+        ],
+    )?;
     set_parties(conn, id, &alert.designations)
 }
 
@@ -553,15 +566,16 @@ pub fn find(
         .map(|c| format!("a.{c}"))
         .collect::<Vec<_>>()
         .join(", ");
-    let mut stmt = conn.prepare_cached(&format!(
+    let sql = format!(
         "SELECT {columns} FROM alerts a JOIN alert_parties p ON p.alert_id = a.id
          WHERE p.party = ?1 AND a.book = ?2 AND a.customer_id = ?3 ORDER BY a.id LIMIT 1"
-    ))?;
+    );
     for party in parties {
-        if let Some(found) = stmt
-            .query_row(params![party, book, customer_id], AlertRecord::from_row)
-            .optional()?
-        {
+        if let Some(found) = conn.query_opt(
+            &sql,
+            params![party, book, customer_id],
+            AlertRecord::from_row,
+        )? {
             return Ok(Some(found));
         }
     }
@@ -587,34 +601,34 @@ pub fn gauges(
     policy: &crate::Policy,
     now: jiff::Timestamp,
 ) -> Result<Gauges, ReviewError> {
-    let mut values: Vec<rusqlite::types::Value> = Vec::new();
-    let mut overdue = String::from("CASE state");
+    let mut values: Vec<Value> = Vec::new();
+    // Written as integers in both dialects (PostgreSQL sums no booleans).
+    let mut overdue = String::from("CASE");
     for (state, hours) in &policy.sla_hours {
         let cutoff = now
             .checked_sub(jiff::SignedDuration::from_hours(i64::from(*hours)))
             .map_err(|e| ReviewError::Usage(format!("sla_hours: {e}")))?;
-        values.push(state.as_str().to_string().into());
+        values.push(Value::Text(state.as_str().to_string()));
         let state_mark = values.len();
-        values.push(crate::timestamp_text(cutoff).into());
+        values.push(Value::Text(crate::timestamp_text(cutoff)));
         overdue.push_str(&format!(
-            " WHEN ?{state_mark} THEN state_since < ?{}",
+            " WHEN state = ?{state_mark} AND state_since < ?{} THEN 1",
             values.len()
         ));
     }
     overdue.push_str(" ELSE 0 END");
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT state, cause, COUNT(*), SUM({overdue}) FROM alerts GROUP BY state, cause"
-    ))?;
-    let rows = stmt
-        .query_map(rusqlite::params_from_iter(values), |row| {
+    let rows = conn.query_map(
+        &format!("SELECT state, cause, COUNT(*), SUM({overdue}) FROM alerts GROUP BY state, cause"),
+        &params_from(&values),
+        |row| {
             Ok((
-                row.get::<_, String>(0)?,
-                row.get::<_, String>(1)?,
-                row.get::<_, i64>(2)?,
-                row.get::<_, Option<i64>>(3)?,
+                row.get::<String>(0)?,
+                row.get::<String>(1)?,
+                row.get::<i64>(2)?,
+                row.get::<Option<i64>>(3)?,
             ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        },
+    )?;
     let mut gauges = Gauges::default();
     for (state, cause, count, late) in rows {
         let state: AlertState = state.parse().map_err(ReviewError::Corrupt)?;
@@ -622,10 +636,11 @@ pub fn gauges(
         *gauges.by_state_cause.entry((state, cause)).or_default() += count.max(0) as u64;
         *gauges.overdue_by_state.entry(state).or_default() += late.unwrap_or(0).max(0) as u64;
     }
-    let suppressed: i64 =
-        conn.query_row("SELECT COALESCE(SUM(suppressed), 0) FROM runs", [], |row| {
-            row.get(0)
-        })?;
+    let suppressed: i64 = conn.query_row(
+        "SELECT CAST(COALESCE(SUM(suppressed), 0) AS BIGINT) FROM runs",
+        params![],
+        |row| row.get(0),
+    )?;
     gauges.suppressions = suppressed.max(0) as u64;
     Ok(gauges)
 }
@@ -655,10 +670,7 @@ pub fn stats(
     now: jiff::Timestamp,
 ) -> Result<Stats, ReviewError> {
     let mut stats = Stats::default();
-    let mut stmt =
-        conn.prepare("SELECT state, designations, decision, reason, state_since FROM alerts")?;
-    let mut rows = stmt.query([])?;
-    while let Some(row) = rows.next()? {
+    let mut tally = |row: &Row<'_>| -> Result<(), ReviewError> {
         let state: String = row.get(0)?;
         let designations: String = row.get(1)?;
         let decision: Option<String> = row.get(2)?;
@@ -673,7 +685,7 @@ pub fn stats(
                 reason.as_deref().unwrap_or("-")
             );
             *stats.closed_by_reason.entry(key).or_default() += 1;
-            continue;
+            return Ok(());
         }
         let designations: Vec<Designated> = serde_json::from_str(&designations)
             .map_err(|e| ReviewError::Corrupt(format!("alert designations: {e}")))?;
@@ -700,16 +712,22 @@ pub fn stats(
                 *stats.overdue_by_state.entry(state).or_default() += 1;
             }
         }
-    }
-    let mut stmt = conn.prepare(
-        "SELECT json_extract(payload, '$.cause'), COUNT(*) FROM audit
-         WHERE kind = 'alert.reopen' GROUP BY 1",
+        Ok(())
+    };
+    conn.for_each(
+        "SELECT state, designations, decision, reason, state_since FROM alerts",
+        params![],
+        &mut tally,
     )?;
-    let causes = stmt
-        .query_map([], |row| {
-            Ok((row.get::<_, Option<String>>(0)?, row.get::<_, i64>(1)?))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let cause = match conn.dialect() {
+        Dialect::Sqlite => "json_extract(payload, '$.cause')",
+        Dialect::Postgres => "payload::jsonb ->> 'cause'",
+    };
+    let causes = conn.query_map(
+        &format!("SELECT {cause}, COUNT(*) FROM audit WHERE kind = 'alert.reopen' GROUP BY 1"),
+        params![],
+        |row| Ok((row.get::<Option<String>>(0)?, row.get::<i64>(1)?)),
+    )?;
     for (cause, count) in causes {
         stats
             .realerts_by_cause

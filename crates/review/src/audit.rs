@@ -6,14 +6,15 @@
 //! forged). The payload is hashed as stored (JSON text), never re-serialised, so a JSON
 //! library's key order cannot break old entries.
 //!
-//! SQLite triggers refuse `UPDATE` and `DELETE` on the table; someone with the file and
-//! `sqlite3` can still drop them, and [`verify`] then names the first entry that was
+//! Triggers refuse `UPDATE` and `DELETE` on the table (in SQLite and in PostgreSQL);
+//! someone with the file and `sqlite3`, or the database's owner, can still drop them, and [`verify`] then names the first entry that was
 //! changed, deleted or reordered. Deleting the newest entries leaves a shorter valid chain:
 //! that is what [`head`] is for (notarise the head hash elsewhere, then pass it to
 //! [`verify`] as the expected head).
 
 use crate::ReviewError;
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use crate::db::{Connection, Dialect, Row};
+use crate::params;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::io::Write;
@@ -40,7 +41,7 @@ pub struct Entry {
 }
 
 impl Entry {
-    fn from_row(row: &Row<'_>) -> rusqlite::Result<Entry> {
+    fn from_row(row: &Row<'_>) -> Result<Entry, ReviewError> {
         Ok(Entry {
             seq: row.get(0)?,
             at: row.get(1)?,
@@ -87,6 +88,11 @@ fn entry_hash(
     hex::encode(hasher.finalize())
 }
 
+/// The PostgreSQL advisory lock that serialises appends ("audit" in ASCII): held from
+/// reading the head to the commit, so two processes (API replicas) never both extend the
+/// same head and fork the chain. SQLite's transactions already hold the whole file.
+const CHAIN_LOCK: i64 = 0x61_75_64_69_74;
+
 /// Appends an entry. Call it inside the transaction that makes the change it records, so
 /// the change and its entry commit together or not at all.
 pub fn append(
@@ -97,22 +103,24 @@ pub fn append(
     subject: &str,
     payload: &serde_json::Value,
 ) -> Result<Entry, ReviewError> {
-    let last: Option<(i64, String)> = conn
-        .prepare_cached("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")?
-        .query_row([], |row| Ok((row.get(0)?, row.get(1)?)))
-        .optional()?;
+    if conn.dialect() == Dialect::Postgres {
+        conn.execute("SELECT pg_advisory_xact_lock(?1)", params![CHAIN_LOCK])?;
+    }
+    let last: Option<(i64, String)> = conn.query_opt(
+        "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
+        params![],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    )?;
     let (seq, prev_hash) = match last {
         Some((seq, hash)) => (seq + 1, hash),
         None => (1, GENESIS.to_string()),
     };
     let payload = payload.to_string();
     let hash = entry_hash(seq, at, actor, kind, subject, &payload, &prev_hash);
-    conn.prepare_cached(&format!(
-        "INSERT INTO audit ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
-    ))?
-    .execute(params![
-        seq, at, actor, kind, subject, payload, prev_hash, hash
-    ])?;
+    conn.execute(
+        &format!("INSERT INTO audit ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"),
+        params![seq, at, actor, kind, subject, payload, prev_hash, hash],
+    )?;
     Ok(Entry {
         seq,
         at: at.to_string(),
@@ -127,13 +135,11 @@ pub fn append(
 
 /// The newest entry's sequence number and hash; `(0, GENESIS)` for an empty trail.
 pub fn head(conn: &Connection) -> Result<(i64, String), ReviewError> {
-    let last: Option<(i64, String)> = conn
-        .query_row(
-            "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
-            [],
-            |row| Ok((row.get(0)?, row.get(1)?)),
-        )
-        .optional()?;
+    let last: Option<(i64, String)> = conn.query_opt(
+        "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
+        params![],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    )?;
     Ok(last.unwrap_or((0, GENESIS.to_string())))
 }
 
@@ -208,20 +214,17 @@ fn walk(
     from_seq: i64,
     expected_head: Option<&str>,
 ) -> Result<Verification, ReviewError> {
-    let mut stmt = conn.prepare(&format!(
-        "SELECT {COLUMNS} FROM audit WHERE seq >= ?1 ORDER BY seq"
-    ))?;
-    let mut rows = stmt.query(params![from_seq])?;
     let mut expected_seq = verified.head_seq + 1;
     let mut prev_hash = verified.head_hash.clone();
     let mut entries = verified.entries;
     let mut broken = None;
     let mut head_seen = expected_head.is_none();
-    while let Some(row) = rows.next()? {
+    let sql = format!("SELECT {COLUMNS} FROM audit WHERE seq >= ?1 ORDER BY seq");
+    conn.for_each(&sql, params![from_seq], |row| {
         let entry = Entry::from_row(row)?;
         entries += 1;
         if broken.is_some() {
-            continue;
+            return Ok(());
         }
         if entry.seq != expected_seq {
             broken = Some(Break {
@@ -254,7 +257,8 @@ fn walk(
         }
         prev_hash = entry.hash;
         expected_seq += 1;
-    }
+        Ok(())
+    })?;
     let (head_seq, head_hash) = head(conn)?;
     if broken.is_none() && !head_seen {
         broken = Some(Break {
@@ -281,18 +285,20 @@ pub fn export(
     to: Option<i64>,
     out: &mut dyn Write,
 ) -> Result<u64, ReviewError> {
-    let mut stmt = conn.prepare(&format!(
-        "SELECT {COLUMNS} FROM audit WHERE seq >= ?1 AND seq <= ?2 ORDER BY seq"
-    ))?;
-    let mut rows = stmt.query(params![from.unwrap_or(1), to.unwrap_or(i64::MAX)])?;
+    let sql = format!("SELECT {COLUMNS} FROM audit WHERE seq >= ?1 AND seq <= ?2 ORDER BY seq");
     let mut count = 0;
-    while let Some(row) = rows.next()? {
-        let entry = Entry::from_row(row)?;
-        serde_json::to_writer(&mut *out, &entry)
-            .map_err(|e| ReviewError::Io(std::io::Error::other(e)))?;
-        out.write_all(b"\n")?;
-        count += 1;
-    }
+    conn.for_each(
+        &sql,
+        params![from.unwrap_or(1), to.unwrap_or(i64::MAX)],
+        |row| {
+            let entry = Entry::from_row(row)?;
+            serde_json::to_writer(&mut *out, &entry)
+                .map_err(|e| ReviewError::Io(std::io::Error::other(e)))?;
+            out.write_all(b"\n")?;
+            count += 1;
+            Ok(())
+        },
+    )?;
     Ok(count)
 }
 
@@ -304,41 +310,35 @@ pub fn entries(
     to: Option<i64>,
     limit: usize,
 ) -> Result<Vec<Entry>, ReviewError> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM audit WHERE seq >= ?1 AND seq <= ?2 ORDER BY seq LIMIT ?3"
-    ))?;
-    let rows = stmt
-        .query_map(
-            params![
-                from.unwrap_or(1),
-                to.unwrap_or(i64::MAX),
-                i64::try_from(limit).unwrap_or(i64::MAX)
-            ],
-            Entry::from_row,
-        )?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+    conn.query_map(
+        &format!("SELECT {COLUMNS} FROM audit WHERE seq >= ?1 AND seq <= ?2 ORDER BY seq LIMIT ?3"),
+        params![
+            from.unwrap_or(1),
+            to.unwrap_or(i64::MAX),
+            i64::try_from(limit).unwrap_or(i64::MAX)
+        ],
+        Entry::from_row,
+    )
 }
 
 /// The entries about one subject (`alert:12`), oldest first: an alert's history.
 pub fn history(conn: &Connection, subject: &str) -> Result<Vec<Entry>, ReviewError> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM audit WHERE subject = ?1 ORDER BY seq"
-    ))?;
-    let rows = stmt
-        .query_map(params![subject], Entry::from_row)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+    conn.query_map(
+        &format!("SELECT {COLUMNS} FROM audit WHERE subject = ?1 ORDER BY seq"),
+        params![subject],
+        Entry::from_row,
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::params;
     use serde_json::json;
 
-    fn trail(n: i64) -> Connection {
-        let mut conn = Connection::open_in_memory().unwrap();
-        crate::schema::migrate(&mut conn).unwrap();
+    fn trail(n: i64) -> crate::Review {
+        let review = crate::Review::open_in_memory(crate::Policy::default()).unwrap();
+        let conn = review.conn().unwrap();
         for i in 1..=n {
             append(
                 &conn,
@@ -350,12 +350,14 @@ mod tests {
             )
             .unwrap();
         }
-        conn
+        drop(conn);
+        review
     }
 
     #[test]
     fn an_intact_chain_verifies_and_its_head_is_the_last_hash() {
-        let conn = trail(5);
+        let review = trail(5);
+        let conn = review.conn().unwrap();
         let v = verify(&conn, None).unwrap();
         assert_eq!(v.entries, 5);
         assert_eq!(v.broken, None);
@@ -367,18 +369,23 @@ mod tests {
 
     #[test]
     fn the_triggers_refuse_update_and_delete() {
-        let conn = trail(2);
+        let review = trail(2);
+        let conn = review.conn().unwrap();
         let err = conn
-            .execute("UPDATE audit SET payload = '{}' WHERE seq = 1", [])
+            .execute("UPDATE audit SET payload = '{}' WHERE seq = 1", params![])
             .unwrap_err();
         assert!(err.to_string().contains("append-only"), "{err}");
-        assert!(conn.execute("DELETE FROM audit WHERE seq = 2", []).is_err());
+        assert!(
+            conn.execute("DELETE FROM audit WHERE seq = 2", params![])
+                .is_err()
+        );
         assert_eq!(verify(&conn, None).unwrap().broken, None);
     }
 
     #[test]
     fn an_edited_payload_is_named_by_its_seq() {
-        let conn = trail(5);
+        let review = trail(5);
+        let conn = review.conn().unwrap();
         conn.execute_batch(
             "DROP TRIGGER audit_no_update;
              UPDATE audit SET payload = '{\"n\":99}' WHERE seq = 3;",
@@ -390,7 +397,8 @@ mod tests {
 
     #[test]
     fn an_edit_with_its_hash_recomputed_is_caught_by_the_next_entry() {
-        let conn = trail(4);
+        let review = trail(4);
+        let conn = review.conn().unwrap();
         let mut e = history(&conn, "thing:2").unwrap().remove(0);
         e.payload = "{\"n\":7}".into();
         let forged = e.computed_hash();
@@ -406,12 +414,14 @@ mod tests {
 
     #[test]
     fn a_deleted_entry_and_a_reordering_are_named() {
-        let conn = trail(5);
+        let review = trail(5);
+        let conn = review.conn().unwrap();
         conn.execute_batch("DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq = 2;")
             .unwrap();
         assert_eq!(verify(&conn, None).unwrap().broken.unwrap().seq, 2);
 
-        let conn = trail(5);
+        let review = trail(5);
+        let conn = review.conn().unwrap();
         // Swap the contents of entries 3 and 4, keeping their numbers.
         conn.execute_batch(
             "DROP TRIGGER audit_no_update;
@@ -425,7 +435,8 @@ mod tests {
 
     #[test]
     fn a_cut_off_tail_is_caught_against_a_notarised_head() {
-        let conn = trail(5);
+        let review = trail(5);
+        let conn = review.conn().unwrap();
         let (_, notarised) = head(&conn).unwrap();
         conn.execute_batch("DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq = 5;")
             .unwrap();
@@ -436,7 +447,8 @@ mod tests {
 
     #[test]
     fn a_verification_goes_on_over_the_entries_appended_since() {
-        let conn = trail(3);
+        let review = trail(3);
+        let conn = review.conn().unwrap();
         let first = verify(&conn, None).unwrap();
         append(
             &conn,
@@ -457,7 +469,8 @@ mod tests {
         .unwrap();
         assert_eq!(verify_after(&conn, &first).unwrap().broken.unwrap().seq, 4);
         // Verified entries removed from the end are a break.
-        let conn = trail(3);
+        let review = trail(3);
+        let conn = review.conn().unwrap();
         let verified = verify(&conn, None).unwrap();
         conn.execute_batch("DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq = 3;")
             .unwrap();
@@ -469,7 +482,8 @@ mod tests {
 
     #[test]
     fn export_writes_the_range_as_json_lines() {
-        let conn = trail(5);
+        let review = trail(5);
+        let conn = review.conn().unwrap();
         let mut out = Vec::new();
         assert_eq!(export(&conn, Some(2), Some(3), &mut out).unwrap(), 2);
         let lines: Vec<serde_json::Value> = String::from_utf8(out)

@@ -6,9 +6,10 @@
 //! screening (suppressed, or raised again with what changed)`, and every change leaves an
 //! entry in the hash-chained audit trail.
 //!
-//! - [`Review`]: the review tables, in the list store's SQLite file (their own schema
+//! - [`Review`]: the review tables, beside the lists in whichever database holds them (the
+//!   SQLite file or PostgreSQL, through sanctum-store's sessions: [`db`]; their own schema
 //!   version, [`schema`]), the [`Policy`] and the clock. Each acting method runs in one
-//!   `BEGIN IMMEDIATE` transaction holding the change and its audit entry.
+//!   transaction holding the change and its audit entry.
 //! - [`book`]: the customer book, imported through sanctum-screen's readers, with
 //!   revisions and fingerprints ([`fingerprint`]).
 //! - [`screening::screen_book`]: the book against the lists (full, delta, or the customers
@@ -27,11 +28,19 @@
 //!   SLA.
 //! - [`users`]: users, roles, argon2 passwords; API keys name their user (the server's
 //!   key file), so every action resolves to an [`Actor`].
+//!
+//! Concurrency: several processes (CLI runs, API replicas) may act on one database. SQLite
+//! serialises their transactions on the file's write lock. On PostgreSQL, claim-next takes
+//! its alert `FOR UPDATE SKIP LOCKED`, a decision reads its alert `FOR UPDATE`
+//! ([`alerts::get_for_update`]), and an audit append holds an advisory lock from reading
+//! the chain's head to the commit ([`audit::append`]): no alert is handed out twice, the
+//! second of two deciders meets the first one's result, and the chain never forks.
 
 pub mod alerts;
 pub mod audit;
 pub mod book;
 pub mod calendar;
+pub mod db;
 pub mod fingerprint;
 pub mod memory;
 pub mod model;
@@ -44,11 +53,9 @@ pub mod workflow;
 
 use jiff::Timestamp;
 pub use model::{Actor, AlertState, Cause, Decision, Role};
-use rusqlite::{Connection, Transaction, TransactionBehavior};
+use sanctum_store::{Database, StoreLocation};
 use std::path::Path;
-use std::time::Duration;
 pub use workflow::{Action, Policy, Transition};
-
 /// Everything that can go wrong in review. Nothing here panics.
 #[derive(Debug, thiserror::Error)]
 pub enum ReviewError {
@@ -81,8 +88,6 @@ pub enum ReviewError {
         "the store's review tables use schema version {found}, newer than the {supported} this sanctum understands; upgrade sanctum"
     )]
     UnsupportedSchema { found: i64, supported: i64 },
-    #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
     #[error(transparent)]
     Store(#[from] sanctum_store::StoreError),
     #[error(transparent)]
@@ -102,8 +107,7 @@ impl ReviewError {
 
 pub type Result<T, E = ReviewError> = std::result::Result<T, E>;
 
-/// How long a connection waits for another process's write lock.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+pub use db::Connection;
 
 /// A time as stored: RFC 3339 UTC to the second, so text order is time order.
 pub fn timestamp_text(at: Timestamp) -> String {
@@ -112,35 +116,37 @@ pub fn timestamp_text(at: Timestamp) -> String {
 
 /// The review tables of one store, with the policy that governs them.
 pub struct Review {
-    conn: Connection,
+    db: Database,
     pub policy: Policy,
     /// Fixed time for tests; `None`: the system clock.
     clock: Option<Timestamp>,
 }
 
 impl Review {
-    /// Opens the review tables in the store's database file (`sanctum.db`), creating them
-    /// if needed. Open the list store first (it creates the file, its directory and modes).
+    /// Opens the review tables where the list store is (`--database`, else the data
+    /// directory's `sanctum.db`), creating or upgrading them.
+    pub fn connect(location: &StoreLocation, policy: Policy) -> Result<Review> {
+        policy.validate()?;
+        Self::configure(Database::connect(location)?, policy)
+    }
+
+    /// Opens the review tables in an SQLite store file (`sanctum.db`), creating them if
+    /// needed. Open the list store first (it creates the file, its directory and modes).
     pub fn open(db_path: &Path, policy: Policy) -> Result<Review> {
         policy.validate()?;
-        let conn = Connection::open(db_path)?;
-        conn.busy_timeout(BUSY_TIMEOUT)?;
-        Self::configure(conn, policy)
+        Self::configure(Database::open_file(db_path)?, policy)
     }
 
     /// Private in-memory review tables, for tests.
     pub fn open_in_memory(policy: Policy) -> Result<Review> {
         policy.validate()?;
-        Self::configure(Connection::open_in_memory()?, policy)
+        Self::configure(Database::open_in_memory()?, policy)
     }
 
-    fn configure(mut conn: Connection, policy: Policy) -> Result<Review> {
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.pragma_update(None, "foreign_keys", true)?;
-        conn.set_prepared_statement_cache_capacity(64);
-        schema::migrate(&mut conn)?;
+    fn configure(mut db: Database, policy: Policy) -> Result<Review> {
+        schema::migrate(&mut db)?;
         Ok(Review {
-            conn,
+            db,
             policy,
             clock: None,
         })
@@ -155,17 +161,24 @@ impl Review {
         self.clock.unwrap_or_else(Timestamp::now)
     }
 
-    /// The connection, for reading.
-    pub fn conn(&self) -> &Connection {
-        &self.conn
+    /// Which database holds the tables.
+    pub fn dialect(&self) -> db::Dialect {
+        self.db.dialect()
     }
 
-    /// A write transaction, taken at once (`BEGIN IMMEDIATE`): two processes deciding the
-    /// same alert serialise here, and the second sees the first one's result.
-    pub fn write(&mut self) -> Result<Transaction<'_>> {
-        Ok(self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?)
+    /// A session for reading (each statement on its own).
+    pub fn conn(&self) -> Result<Connection<'_>> {
+        Ok(Connection::new(self.db.read()?, self.db.dialect()))
+    }
+
+    /// A write transaction. SQLite takes the file's write lock at once (`BEGIN
+    /// IMMEDIATE`): two processes deciding the same alert serialise here. PostgreSQL locks
+    /// the alert's row when the action reads it (`SELECT … FOR UPDATE`) and the audit
+    /// chain's head when the entry is appended ([`audit::append`]), so the second of two
+    /// deciders waits for the first and then sees its result.
+    pub fn write(&mut self) -> Result<Connection<'_>> {
+        let dialect = self.db.dialect();
+        Ok(Connection::new(self.db.transaction()?, dialect))
     }
 
     /// Applies one action through [`workflow::decide`], committed with its audit entry.
@@ -203,11 +216,11 @@ impl Review {
     }
 
     pub fn alert(&self, id: i64) -> Result<alerts::AlertRecord> {
-        alerts::get(&self.conn, id)
+        alerts::get(&self.conn()?, id)
     }
 
     pub fn alerts(&self, filter: &alerts::AlertFilter) -> Result<Vec<alerts::AlertRecord>> {
-        alerts::list(&self.conn, filter)
+        alerts::list(&self.conn()?, filter)
     }
 
     /// Records a held payment message as a case (see [`payments`]), in one transaction
@@ -225,11 +238,11 @@ impl Review {
 
     /// The actor a user name stands for (refused when unknown or disabled).
     pub fn actor(&self, name: &str) -> Result<Actor> {
-        users::actor(&self.conn, name)
+        users::actor(&self.conn()?, name)
     }
 
     pub fn verify_audit(&self, expected_head: Option<&str>) -> Result<audit::Verification> {
-        audit::verify(&self.conn, expected_head)
+        audit::verify(&self.conn()?, expected_head)
     }
 
     /// [`audit::verify_after`]: an earlier verification carried over the entries since.
@@ -237,6 +250,6 @@ impl Review {
         &self,
         verified: &audit::Verification,
     ) -> Result<audit::Verification> {
-        audit::verify_after(&self.conn, verified)
+        audit::verify_after(&self.conn()?, verified)
     }
 }

@@ -5,11 +5,12 @@
 //! Revoking a memory needs four eyes too: one reviewer proposes, another confirms.
 
 use crate::alerts::AlertRecord;
+use crate::db::{Connection, Row};
 use crate::model::{Actor, Role};
+use crate::params;
 use crate::workflow::Policy;
 use crate::{ReviewError, timestamp_text};
 use jiff::{Timestamp, ToSpan, tz::TimeZone};
-use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
 use serde_json::json;
 
@@ -41,15 +42,14 @@ const COLUMNS: &str = "id, book, customer_id, target, customer_fingerprint, cust
     party_fingerprint, party_facets, alert_id, proposed_by, approved_by, created_at, expires_at, \
     revocation_proposed_by, revoked_by, revoked_at";
 
-fn json_column(row: &Row<'_>, index: usize) -> rusqlite::Result<serde_json::Value> {
+fn json_column(row: &Row<'_>, index: usize) -> Result<serde_json::Value, ReviewError> {
     let text: String = row.get(index)?;
-    serde_json::from_str(&text).map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, e.into())
-    })
+    serde_json::from_str(&text)
+        .map_err(|e| ReviewError::Corrupt(format!("memory entry, column {index}: {e}")))
 }
 
 impl Memory {
-    fn from_row(row: &Row<'_>) -> rusqlite::Result<Memory> {
+    fn from_row(row: &Row<'_>) -> Result<Memory, ReviewError> {
         Ok(Memory {
             id: row.get(0)?,
             book: row.get(1)?,
@@ -95,11 +95,11 @@ pub(crate) fn remember(
 ) -> Result<i64, ReviewError> {
     let at = timestamp_text(now);
     let expires = timestamp_text(expiry(policy, now)?);
-    conn.execute(
+    let id: i64 = conn.query_row(
         "INSERT INTO memory (book, customer_id, target, customer_fingerprint, customer_facets,
                              party_fingerprint, party_facets, alert_id, proposed_by, approved_by,
                              created_at, expires_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) RETURNING id",
         params![
             alert.book,
             alert.customer_id,
@@ -114,11 +114,11 @@ pub(crate) fn remember(
             at,
             expires
         ],
+        |row| row.get(0),
     )?;
-    let id = conn.last_insert_rowid();
     for d in &alert.designations {
         conn.execute(
-            "INSERT OR IGNORE INTO memory_parties (memory_id, party) VALUES (?1, ?2)",
+            "INSERT INTO memory_parties (memory_id, party) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
             params![id, d.party],
         )?;
     }
@@ -141,18 +141,32 @@ pub fn subject(id: i64) -> String {
 }
 
 pub fn get(conn: &Connection, id: i64) -> Result<Memory, ReviewError> {
-    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM memory WHERE id = ?1"))?
-        .query_row(params![id], Memory::from_row)
-        .optional()?
+    conn.query_opt(
+        &format!("SELECT {COLUMNS} FROM memory WHERE id = ?1"),
+        params![id],
+        Memory::from_row,
+    )?
+    .ok_or_else(|| ReviewError::NotFound(format!("memory entry {id}")))
+}
+
+/// [`get`], the row locked until the transaction ends (PostgreSQL; see
+/// [`crate::alerts::get_for_update`]).
+fn get_for_update(conn: &Connection, id: i64) -> Result<Memory, ReviewError> {
+    let sql = conn.locking(
+        &format!("SELECT {COLUMNS} FROM memory WHERE id = ?1"),
+        "FOR UPDATE",
+    );
+    conn.query_opt(&sql, params![id], Memory::from_row)?
         .ok_or_else(|| ReviewError::NotFound(format!("memory entry {id}")))
 }
 
 /// Every memory entry, newest first; only the live ones at `at` when `live_at` is given.
 pub fn list(conn: &Connection, live_at: Option<&str>) -> Result<Vec<Memory>, ReviewError> {
-    let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM memory ORDER BY id DESC"))?;
-    let rows = stmt
-        .query_map([], Memory::from_row)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let rows = conn.query_map(
+        &format!("SELECT {COLUMNS} FROM memory ORDER BY id DESC"),
+        params![],
+        Memory::from_row,
+    )?;
     Ok(rows
         .into_iter()
         .filter(|m| live_at.is_none_or(|at| m.is_live(at)))
@@ -161,13 +175,11 @@ pub fn list(conn: &Connection, live_at: Option<&str>) -> Result<Vec<Memory>, Rev
 
 /// The memory entries an alert's approvals created, newest first.
 pub fn for_alert(conn: &Connection, alert_id: i64) -> Result<Vec<Memory>, ReviewError> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM memory WHERE alert_id = ?1 ORDER BY id DESC"
-    ))?;
-    let rows = stmt
-        .query_map(params![alert_id], Memory::from_row)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+    conn.query_map(
+        &format!("SELECT {COLUMNS} FROM memory WHERE alert_id = ?1 ORDER BY id DESC"),
+        params![alert_id],
+        Memory::from_row,
+    )
 }
 
 /// The newest unrevoked memory of a customer against any of a target's parties.
@@ -178,7 +190,7 @@ pub fn latest_for(
     parties: &[String],
 ) -> Result<Option<Memory>, ReviewError> {
     let mut best: Option<Memory> = None;
-    let mut stmt = conn.prepare_cached(&format!(
+    let sql = format!(
         "SELECT {} FROM memory m JOIN memory_parties p ON p.memory_id = m.id
          WHERE p.party = ?1 AND m.book = ?2 AND m.customer_id = ?3 AND m.revoked_at IS NULL
          ORDER BY m.id DESC LIMIT 1",
@@ -187,11 +199,9 @@ pub fn latest_for(
             .map(|c| format!("m.{c}"))
             .collect::<Vec<_>>()
             .join(", ")
-    ))?;
+    );
     for party in parties {
-        let found = stmt
-            .query_row(params![party, book, customer_id], Memory::from_row)
-            .optional()?;
+        let found = conn.query_opt(&sql, params![party, book, customer_id], Memory::from_row)?;
         if let Some(m) = found
             && best.as_ref().is_none_or(|b| m.id > b.id)
         {
@@ -229,7 +239,7 @@ pub fn revoke(
             "revoking a memory entry needs a comment".into(),
         ));
     }
-    let memory = get(conn, id)?;
+    let memory = get_for_update(conn, id)?;
     if memory.revoked_at.is_some() {
         return Err(ReviewError::Conflict(format!(
             "memory entry {id} was already revoked"

@@ -15,8 +15,9 @@
 
 use crate::ReviewError;
 use crate::alerts::{self, AlertRecord, Designated, NewAlert};
+use crate::db::Connection;
 use crate::model::Cause;
-use rusqlite::{Connection, OptionalExtension, params};
+use crate::params;
 use sanctum_model::Entity;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -67,10 +68,11 @@ pub fn designation(entity: &Entity) -> Designated {
 /// transaction.
 pub fn record(conn: &Connection, held: &HeldMessage, at: &str) -> Result<Recorded, ReviewError> {
     let sha256 = hex::encode(Sha256::digest(held.raw.as_bytes()));
-    let known: Option<i64> = conn
-        .prepare_cached("SELECT alert_id FROM payment_messages WHERE sha256 = ?1")?
-        .query_row(params![sha256], |row| row.get(0))
-        .optional()?;
+    let known: Option<i64> = conn.query_opt(
+        "SELECT alert_id FROM payment_messages WHERE sha256 = ?1",
+        params![sha256],
+        |row| row.get(0),
+    )?;
     if let Some(case) = known {
         return Ok(Recorded {
             case,
@@ -113,11 +115,11 @@ pub fn record(conn: &Connection, held: &HeldMessage, at: &str) -> Result<Recorde
         run_id: None,
     };
     let case = alerts::insert(conn, &alert, at)?;
-    conn.prepare_cached(
+    conn.execute(
         "INSERT INTO payment_messages (alert_id, kind, reference, sha256, raw)
          VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?
-    .execute(params![case, held.kind, held.reference, sha256, held.raw])?;
+        params![case, held.kind, held.reference, sha256, held.raw],
+    )?;
     Ok(Recorded {
         case,
         created: true,
@@ -139,19 +141,18 @@ pub struct PaymentMessage {
 
 /// The message of alert `id`; `None` when the alert is a customer's (or does not exist).
 pub fn message(conn: &Connection, id: i64) -> Result<Option<PaymentMessage>, ReviewError> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT kind, reference, sha256, raw FROM payment_messages WHERE alert_id = ?1",
-        )?
-        .query_row(params![id], |row| {
+    conn.query_opt(
+        "SELECT kind, reference, sha256, raw FROM payment_messages WHERE alert_id = ?1",
+        params![id],
+        |row| {
             Ok(PaymentMessage {
                 kind: row.get(0)?,
                 reference: row.get(1)?,
                 sha256: row.get(2)?,
                 raw: row.get(3)?,
             })
-        })
-        .optional()?)
+        },
+    )
 }
 
 /// Whether an alert is a held payment's.
@@ -197,7 +198,9 @@ mod tests {
             other.case, first.case,
             "another message with the same reference"
         );
-        let stored = message(review.conn(), first.case).unwrap().unwrap();
+        let stored = message(&review.conn().unwrap(), first.case)
+            .unwrap()
+            .unwrap();
         assert_eq!(
             (stored.raw.as_str(), stored.kind.as_str()),
             (":20:REF-1", "MT103")

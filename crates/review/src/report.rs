@@ -9,11 +9,11 @@
 //! rejection.
 
 use crate::alerts::{self, AlertRecord};
+use crate::db::Connection;
 use crate::model::{AlertState, Decision};
 use crate::{ReviewError, calendar};
 use jiff::Timestamp;
 use jiff::civil::Date;
-use rusqlite::Connection;
 use serde::Serialize;
 
 /// Business days OFAC allows for a blocked-property report, and for a report on a
@@ -270,7 +270,7 @@ mod tests {
         )
         .unwrap();
         tx.commit().unwrap();
-        let err = super::blocked_property(review.conn(), id, review.now()).unwrap_err();
+        let err = super::blocked_property(&review.conn().unwrap(), id, review.now()).unwrap_err();
         assert!(matches!(err, ReviewError::Usage(_)), "{err}");
         let (ana, rex) = (
             Actor::user("ana", Role::Analyst),
@@ -291,7 +291,7 @@ mod tests {
         review
             .decide(&rex, id, &Action::Approve { comment: None })
             .unwrap();
-        let draft = super::blocked_property(review.conn(), id, review.now()).unwrap();
+        let draft = super::blocked_property(&review.conn().unwrap(), id, review.now()).unwrap();
         assert_eq!(draft.blocked_on.to_string(), "2022-02-17");
         assert_eq!(draft.due.to_string(), "2022-03-04");
         assert!(!draft.overdue);
@@ -306,7 +306,7 @@ mod tests {
         );
         let later = "2022-03-07T09:00:00Z".parse().unwrap();
         assert!(
-            super::blocked_property(review.conn(), id, later)
+            super::blocked_property(&review.conn().unwrap(), id, later)
                 .unwrap()
                 .overdue
         );

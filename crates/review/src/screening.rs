@@ -23,12 +23,13 @@
 
 use crate::alerts::{self, Designated, NewAlert};
 use crate::book::{self, Customer};
+use crate::db::{Connection, Param};
 use crate::fingerprint::{self, Facets};
 use crate::model::{Actor, Cause};
+use crate::params;
 use crate::workflow::{self, Action};
 use crate::{Review, ReviewError, memory, timestamp_text};
 use rayon::prelude::*;
-use rusqlite::{Connection, OptionalExtension, params};
 use sanctum_align::{LinkOptions, Record};
 use sanctum_limits::Limits;
 use sanctum_matcher::{MatchOptions, QueryWarning};
@@ -130,14 +131,12 @@ fn current_versions(store: &Store) -> Result<Versions, ReviewError> {
 }
 
 fn last_done_versions(conn: &Connection, book: &str) -> Result<Option<Versions>, ReviewError> {
-    let text: Option<String> = conn
-        .query_row(
-            "SELECT list_versions FROM runs WHERE book = ?1 AND status = 'done'
-               AND mode IN ('full', 'delta') ORDER BY id DESC LIMIT 1",
-            params![book],
-            |row| row.get(0),
-        )
-        .optional()?;
+    let text: Option<String> = conn.query_opt(
+        "SELECT list_versions FROM runs WHERE book = ?1 AND status = 'done'
+           AND mode IN ('full', 'delta') ORDER BY id DESC LIMIT 1",
+        params![book],
+        |row| row.get(0),
+    )?;
     text.map(|t| {
         serde_json::from_str(&t).map_err(|e| ReviewError::Corrupt(format!("run versions: {e}")))
     })
@@ -210,14 +209,11 @@ pub fn ensure_targets(
 ) -> Result<(), ReviewError> {
     let basis = serde_json::to_string(versions)
         .map_err(|e| ReviewError::Corrupt(format!("versions: {e}")))?;
-    let stored: Option<String> = review
-        .conn()
-        .query_row(
-            "SELECT list_versions FROM party_targets_basis WHERE id = 1",
-            [],
-            |row| row.get(0),
-        )
-        .optional()?;
+    let stored: Option<String> = review.conn()?.query_opt(
+        "SELECT list_versions FROM party_targets_basis WHERE id = 1",
+        params![],
+        |row| row.get(0),
+    )?;
     if stored.as_deref() == Some(basis.as_str()) {
         return Ok(());
     }
@@ -228,48 +224,67 @@ pub fn ensure_targets(
         .collect();
     let alignment = sanctum_align::align(records, &LinkOptions::default());
     let tx = review.write()?;
-    tx.execute("DELETE FROM party_targets", [])?;
-    {
-        let mut insert = tx.prepare("INSERT INTO party_targets (party, target) VALUES (?1, ?2)")?;
-        for target in &alignment.targets {
-            if target.records.len() < 2 {
-                continue;
-            }
-            let keys: Vec<String> = target
-                .records
-                .iter()
-                .filter_map(|&r| alignment.records.get(r).map(|r| r.entity.id()))
-                .collect();
-            let Some(first) = keys.iter().min() else {
-                continue;
-            };
-            for key in &keys {
-                insert.execute(params![key, first])?;
-            }
+    tx.execute("DELETE FROM party_targets", params![])?;
+    let mut links: Vec<(String, String)> = Vec::new();
+    for target in &alignment.targets {
+        if target.records.len() < 2 {
+            continue;
         }
+        let keys: Vec<String> = target
+            .records
+            .iter()
+            .filter_map(|&r| alignment.records.get(r).map(|r| r.entity.id()))
+            .collect();
+        let Some(first) = keys.iter().min().cloned() else {
+            continue;
+        };
+        links.extend(keys.into_iter().map(|key| (key, first.clone())));
+    }
+    // Many rows per statement: on PostgreSQL each statement is a network round trip.
+    for batch in links.chunks(LINKS_PER_INSERT) {
+        let rows: Vec<String> = (0..batch.len())
+            .map(|i| format!("(?{}, ?{})", 2 * i + 1, 2 * i + 2))
+            .collect();
+        let values: Vec<Param<'_>> = batch
+            .iter()
+            .flat_map(|(party, target)| [Param::Text(party), Param::Text(target)])
+            .collect();
+        tx.execute(
+            &format!(
+                "INSERT INTO party_targets (party, target) VALUES {}",
+                rows.join(", ")
+            ),
+            &values,
+        )?;
     }
     tx.execute(
         "INSERT INTO party_targets_basis (id, list_versions) VALUES (1, ?1)
-         ON CONFLICT (id) DO UPDATE SET list_versions = ?1",
+         ON CONFLICT (id) DO UPDATE SET list_versions = excluded.list_versions",
         params![basis],
     )?;
     tx.commit()?;
     Ok(())
 }
 
+/// Links stored per `INSERT` of [`ensure_targets`]: two parameters each, well under
+/// SQLite's and PostgreSQL's limits on a statement's parameters.
+const LINKS_PER_INSERT: usize = 500;
+
 /// The target of a party and every party of it (itself alone when unlinked).
 fn target_of(conn: &Connection, party: &str) -> Result<(String, Vec<String>), ReviewError> {
-    let target: Option<String> = conn
-        .prepare_cached("SELECT target FROM party_targets WHERE party = ?1")?
-        .query_row(params![party], |row| row.get(0))
-        .optional()?;
+    let target: Option<String> = conn.query_opt(
+        "SELECT target FROM party_targets WHERE party = ?1",
+        params![party],
+        |row| row.get(0),
+    )?;
     let Some(target) = target else {
         return Ok((party.to_string(), vec![party.to_string()]));
     };
-    let members = conn
-        .prepare_cached("SELECT party FROM party_targets WHERE target = ?1 ORDER BY party")?
-        .query_map(params![target], |row| row.get(0))?
-        .collect::<rusqlite::Result<Vec<String>>>()?;
+    let members: Vec<String> = conn.query_map(
+        "SELECT party FROM party_targets WHERE target = ?1 ORDER BY party",
+        params![target],
+        |row| row.get(0),
+    )?;
     Ok((target, members))
 }
 
@@ -382,10 +397,12 @@ pub fn record_hit(
         && !customer_changed
         && !party_changed
     {
-        conn.prepare_cached(
-            "INSERT OR REPLACE INTO suppressions (run_id, alert_id, memory_id, score) VALUES (?1, ?2, ?3, ?4)",
-        )?
-        .execute(params![run_id, closed.id, m.id, hit.score])?;
+        conn.execute(
+            "INSERT INTO suppressions (run_id, alert_id, memory_id, score) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (run_id, alert_id) DO UPDATE
+             SET memory_id = excluded.memory_id, score = excluded.score",
+            params![run_id, closed.id, m.id, hit.score],
+        )?;
         return Ok(Recorded::Suppressed);
     }
     let cause = if party_changed {
@@ -483,23 +500,20 @@ pub fn screen_book(
         .map_err(|e| ReviewError::Corrupt(format!("versions: {e}")))?;
 
     // A run left running: resumed when it screened the same lists in the same way.
-    let unfinished: Option<Unfinished> = review
-        .conn()
-        .query_row(
-            "SELECT id, mode, list_versions, base_versions, resume_after FROM runs
+    let unfinished: Option<Unfinished> = review.conn()?.query_opt(
+        "SELECT id, mode, list_versions, base_versions, resume_after FROM runs
              WHERE book = ?1 AND status = 'running' ORDER BY id DESC LIMIT 1",
-            params![book],
-            |row| {
-                Ok(Unfinished {
-                    id: row.get(0)?,
-                    mode: row.get(1)?,
-                    versions: row.get(2)?,
-                    base: row.get(3)?,
-                    resume_after: row.get(4)?,
-                })
-            },
-        )
-        .optional()?;
+        params![book],
+        |row| {
+            Ok(Unfinished {
+                id: row.get(0)?,
+                mode: row.get(1)?,
+                versions: row.get(2)?,
+                base: row.get(3)?,
+                resume_after: row.get(4)?,
+            })
+        },
+    )?;
     let now = review.now();
     let mut summary = RunSummary {
         book: book.to_string(),
@@ -550,7 +564,7 @@ pub fn screen_book(
         // A resumed delta compares with the same base as when it started.
         base_override
     } else if *mode == Mode::Delta {
-        last_done_versions(review.conn(), book)?
+        last_done_versions(&review.conn()?, book)?
     } else {
         None
     };
@@ -573,10 +587,10 @@ pub fn screen_book(
             .transpose()
             .map_err(|e| ReviewError::Corrupt(format!("versions: {e}")))?;
         let tx = review.write()?;
-        tx.execute(
+        summary.run_id = tx.query_row(
             "INSERT INTO runs (book, mode, status, started_at, list_versions, base_versions,
                                threshold, matcher_version)
-             VALUES (?1, ?2, 'running', ?3, ?4, ?5, ?6, ?7)",
+             VALUES (?1, ?2, 'running', ?3, ?4, ?5, ?6, ?7) RETURNING id",
             params![
                 book,
                 mode.name(),
@@ -586,11 +600,11 @@ pub fn screen_book(
                 options.threshold,
                 MATCHER_VERSION
             ],
+            |row| row.get(0),
         )?;
-        summary.run_id = tx.last_insert_rowid();
         tx.commit()?;
     } else {
-        let counts: (i64, i64, i64, i64, i64, i64) = review.conn().query_row(
+        let counts: (i64, i64, i64, i64, i64, i64) = review.conn()?.query_row(
             "SELECT customers, hits, alerts_created, realerts, suppressed, already_open
              FROM runs WHERE id = ?1",
             params![summary.run_id],
@@ -640,7 +654,7 @@ pub fn screen_book(
             Some(ids) => {
                 let mut chunk = Vec::new();
                 for id in ids.by_ref().take(chunk_rows) {
-                    if let Some(c) = book::customer(review.conn(), book, &id)?
+                    if let Some(c) = book::customer(&review.conn()?, book, &id)?
                         && c.closed_at.is_none()
                     {
                         chunk.push(c);
@@ -652,8 +666,12 @@ pub fn screen_book(
                 chunk
             }
             None => {
-                let chunk =
-                    book::open_customers(review.conn(), book, resume_after.as_deref(), chunk_rows)?;
+                let chunk = book::open_customers(
+                    &review.conn()?,
+                    book,
+                    resume_after.as_deref(),
+                    chunk_rows,
+                )?;
                 if chunk.is_empty() {
                     break;
                 }
@@ -854,19 +872,17 @@ pub fn suppressions(
     conn: &Connection,
     run_id: Option<i64>,
 ) -> Result<Vec<Suppression>, ReviewError> {
-    let mut stmt = conn.prepare(
+    conn.query_map(
         "SELECT run_id, alert_id, memory_id, score FROM suppressions
-         WHERE ?1 IS NULL OR run_id = ?1 ORDER BY run_id, alert_id",
-    )?;
-    let rows = stmt
-        .query_map(params![run_id], |row| {
+         WHERE CAST(?1 AS BIGINT) IS NULL OR run_id = ?1 ORDER BY run_id, alert_id",
+        params![run_id],
+        |row| {
             Ok(Suppression {
                 run_id: row.get(0)?,
                 alert_id: row.get(1)?,
                 memory_id: row.get(2)?,
                 score: row.get(3)?,
             })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+        },
+    )
 }

@@ -6,11 +6,12 @@
 //! ask); from then on only an admin adds users. Users are never deleted (their names stay
 //! in the audit trail): they are disabled.
 
+use crate::db::Connection;
 use crate::model::{Actor, Role};
+use crate::params;
 use crate::{ReviewError, timestamp_text};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use jiff::Timestamp;
-use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use serde_json::json;
 
@@ -57,11 +58,11 @@ pub fn hash_password(password: &str) -> Result<String, ReviewError> {
 }
 
 fn count_admins(conn: &Connection) -> Result<i64, ReviewError> {
-    Ok(conn.query_row(
+    conn.query_row(
         "SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = 0",
-        [],
+        params![],
         |row| row.get(0),
-    )?)
+    )
 }
 
 /// Whether a user may be added without an acting admin: only the first admin.
@@ -139,20 +140,19 @@ pub fn subject(name: &str) -> String {
 
 pub fn get(conn: &Connection, name: &str) -> Result<Option<User>, ReviewError> {
     let row = conn
-        .query_row(
+        .query_opt(
             "SELECT name, role, password_hash IS NOT NULL, disabled, created_at FROM users WHERE name = ?1",
             params![name],
             |row| {
                 Ok((
-                    row.get::<_, String>(0)?,
-                    row.get::<_, String>(1)?,
-                    row.get::<_, bool>(2)?,
-                    row.get::<_, bool>(3)?,
-                    row.get::<_, String>(4)?,
+                    row.get::<String>(0)?,
+                    row.get::<String>(1)?,
+                    row.get::<bool>(2)?,
+                    row.get::<bool>(3)?,
+                    row.get::<String>(4)?,
                 ))
             },
-        )
-        .optional()?;
+        )?;
     row.map(to_user).transpose()
 }
 
@@ -172,11 +172,10 @@ fn to_user(
 }
 
 pub fn list(conn: &Connection) -> Result<Vec<User>, ReviewError> {
-    let mut stmt = conn.prepare(
+    let rows = conn.query_map(
         "SELECT name, role, password_hash IS NOT NULL, disabled, created_at FROM users ORDER BY name",
-    )?;
-    let rows = stmt
-        .query_map([], |row| {
+        params![],
+        |row| {
             Ok((
                 row.get(0)?,
                 row.get(1)?,
@@ -184,8 +183,8 @@ pub fn list(conn: &Connection) -> Result<Vec<User>, ReviewError> {
                 row.get(3)?,
                 row.get(4)?,
             ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        },
+    )?;
     rows.into_iter().map(to_user).collect()
 }
 
@@ -202,13 +201,11 @@ pub fn actor(conn: &Connection, name: &str) -> Result<Actor, ReviewError> {
 
 /// Whether `password` is the user's (false for an unknown, disabled or password-less user).
 pub fn check_password(conn: &Connection, name: &str, password: &str) -> Result<bool, ReviewError> {
-    let stored: Option<(Option<String>, bool)> = conn
-        .query_row(
-            "SELECT password_hash, disabled FROM users WHERE name = ?1",
-            params![name],
-            |row| Ok((row.get(0)?, row.get(1)?)),
-        )
-        .optional()?;
+    let stored: Option<(Option<String>, bool)> = conn.query_opt(
+        "SELECT password_hash, disabled FROM users WHERE name = ?1",
+        params![name],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    )?;
     let Some((Some(hash), false)) = stored else {
         return Ok(false);
     };
@@ -275,10 +272,8 @@ pub fn record_key(
 mod tests {
     use super::*;
 
-    fn conn() -> Connection {
-        let mut conn = Connection::open_in_memory().unwrap();
-        crate::schema::migrate(&mut conn).unwrap();
-        conn
+    fn review() -> crate::Review {
+        crate::Review::open_in_memory(crate::Policy::default()).unwrap()
     }
 
     fn now() -> Timestamp {
@@ -287,7 +282,8 @@ mod tests {
 
     #[test]
     fn the_first_admin_needs_no_key_and_later_users_need_an_admin() {
-        let conn = conn();
+        let review = review();
+        let conn = review.conn().unwrap();
         let err = add(&conn, None, "ana", Role::Analyst, None, now()).unwrap_err();
         assert!(err.to_string().contains("no admin yet"), "{err}");
         add(&conn, None, "root", Role::Admin, None, now()).unwrap();
@@ -308,7 +304,8 @@ mod tests {
 
     #[test]
     fn passwords_are_argon2_hashes_that_verify() {
-        let conn = conn();
+        let review = review();
+        let conn = review.conn().unwrap();
         add(
             &conn,
             None,
@@ -319,7 +316,7 @@ mod tests {
         )
         .unwrap();
         let stored: String = conn
-            .query_row("SELECT password_hash FROM users", [], |r| r.get(0))
+            .query_row("SELECT password_hash FROM users", params![], |r| r.get(0))
             .unwrap();
         assert!(stored.starts_with("$argon2id$"), "{stored}");
         assert!(!stored.contains("correct horse"));
@@ -330,7 +327,8 @@ mod tests {
 
     #[test]
     fn a_disabled_user_cannot_act_and_the_last_admin_stays() {
-        let conn = conn();
+        let review = review();
+        let conn = review.conn().unwrap();
         add(&conn, None, "root", Role::Admin, None, now()).unwrap();
         let admin = actor(&conn, "root").unwrap();
         add(&conn, Some(&admin), "ana", Role::Analyst, None, now()).unwrap();

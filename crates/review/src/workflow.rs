@@ -22,11 +22,12 @@
 
 use crate::ReviewError;
 use crate::alerts::{self, AlertRecord};
+use crate::db::{Connection, Dialect};
 use crate::model::{Actor, AlertState, Cause, Decision, Role};
+use crate::params;
 use crate::payments::PAYMENT_BOOK;
 use crate::{memory, timestamp_text};
 use jiff::{SignedDuration, Timestamp};
-use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -218,7 +219,7 @@ pub fn decide(
     now: Timestamp,
 ) -> Result<Transition, ReviewError> {
     check_role(actor, action)?;
-    let alert = alerts::get(conn, alert_id)?;
+    let alert = alerts::get_for_update(conn, alert_id)?;
     let at = timestamp_text(now);
     let from = alert.state;
     let lease_ok = |alert: &AlertRecord| {
@@ -506,15 +507,18 @@ pub fn claim_next(
 ) -> Result<Option<Transition>, ReviewError> {
     check_role(actor, &Action::Claim)?;
     let at = timestamp_text(now);
+    if conn.dialect() == Dialect::Postgres {
+        return claim_next_locked(conn, policy, actor, now, &at);
+    }
     // One indexed lookup per rank (the oldest alert of a state is the first entry of
     // `alerts_by_state`): ordering every waiting alert by rank instead sorted the whole
     // queue on each claim, 20 ms with 100k open alerts.
     let oldest_in = |state: AlertState| -> Result<Option<i64>, ReviewError> {
-        let mut stmt =
-            conn.prepare_cached("SELECT id FROM alerts WHERE state = ?1 ORDER BY id LIMIT 1")?;
-        Ok(stmt
-            .query_row(params![state.as_str()], |row| row.get(0))
-            .optional()?)
+        conn.query_opt(
+            "SELECT id FROM alerts WHERE state = ?1 ORDER BY id LIMIT 1",
+            params![state.as_str()],
+            |row| row.get(0),
+        )
     };
     let mut next = oldest_in(AlertState::Returned)?;
     if next.is_none() {
@@ -524,16 +528,16 @@ pub fn claim_next(
         // New alerts and lapsed claims wait together, oldest first.
         // Two ranges of `alerts_by_state_lease`: the claims without a lease and those
         // lapsed by now, usually none of the thousands held.
-        let lapsed: Option<i64> = conn
-            .prepare_cached(
-                "SELECT MIN(id) FROM (
-                     SELECT MIN(id) AS id FROM alerts
-                      WHERE state = 'in_review' AND lease_until IS NULL
-                     UNION ALL
-                     SELECT MIN(id) FROM alerts
-                      WHERE state = 'in_review' AND lease_until <= ?1)",
-            )?
-            .query_row(params![at], |row| row.get(0))?;
+        let lapsed: Option<i64> = conn.query_row(
+            "SELECT MIN(id) FROM (
+                 SELECT MIN(id) AS id FROM alerts
+                  WHERE state = 'in_review' AND lease_until IS NULL
+                 UNION ALL
+                 SELECT MIN(id) FROM alerts
+                  WHERE state = 'in_review' AND lease_until <= ?1) AS waiting",
+            params![at],
+            |row| row.get(0),
+        )?;
         next = match (oldest_in(AlertState::Open)?, lapsed) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
@@ -543,6 +547,39 @@ pub fn claim_next(
         Some(id) => decide(conn, policy, actor, id, &Action::Claim, now).map(Some),
         None => Ok(None),
     }
+}
+
+/// [`claim_next`] on PostgreSQL, where several processes claim at once: each rank's oldest
+/// alert is taken with `FOR UPDATE SKIP LOCKED`, so a claimer passes over the alert another
+/// is claiming rather than wait for it (or take it too); PostgreSQL re-checks the locked
+/// row's state after the wait, so one just claimed by another is no longer a candidate.
+fn claim_next_locked(
+    conn: &Connection,
+    policy: &Policy,
+    actor: &Actor,
+    now: Timestamp,
+    at: &str,
+) -> Result<Option<Transition>, ReviewError> {
+    let returned = params![];
+    let lapsed = params![at];
+    let ranks = [
+        ("state = 'returned'", returned),
+        ("state = 'reopened'", returned),
+        // New alerts and lapsed claims wait together, oldest first.
+        (
+            "state = 'open' OR (state = 'in_review' AND (lease_until IS NULL OR lease_until <= ?1))",
+            lapsed,
+        ),
+    ];
+    for (rank, values) in ranks {
+        let sql = format!(
+            "SELECT id FROM alerts WHERE {rank} ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED"
+        );
+        if let Some(id) = conn.query_opt(&sql, values, |row| row.get::<i64>(0))? {
+            return decide(conn, policy, actor, id, &Action::Claim, now).map(Some);
+        }
+    }
+    Ok(None)
 }
 
 #[cfg(test)]
@@ -614,8 +651,10 @@ mod tests {
     fn snapshot(review: &Review, id: i64) -> (String, (i64, String), usize) {
         (
             format!("{:?}", review.alert(id).unwrap()),
-            crate::audit::head(review.conn()).unwrap(),
-            crate::memory::list(review.conn(), None).unwrap().len(),
+            crate::audit::head(&review.conn().unwrap()).unwrap(),
+            crate::memory::list(&review.conn().unwrap(), None)
+                .unwrap()
+                .len(),
         )
     }
 
@@ -649,13 +688,13 @@ mod tests {
         assert_eq!(alert.decision, Some(Decision::FalsePositive));
         assert_eq!(alert.proposed_by.as_deref(), Some("ana"));
         assert_eq!(alert.decided_by.as_deref(), Some("rex"));
-        let memory = crate::memory::get(review.conn(), t.memory.unwrap()).unwrap();
+        let memory = crate::memory::get(&review.conn().unwrap(), t.memory.unwrap()).unwrap();
         assert_eq!(
             (memory.proposed_by.as_str(), memory.approved_by.as_str()),
             ("ana", "rex")
         );
         assert_eq!(memory.expires_at, "2027-12-07T09:00:00Z");
-        let kinds: Vec<String> = crate::audit::history(review.conn(), &alert.subject())
+        let kinds: Vec<String> = crate::audit::history(&review.conn().unwrap(), &alert.subject())
             .unwrap()
             .into_iter()
             .map(|e| e.kind)
@@ -962,7 +1001,7 @@ mod tests {
         assert!(matches!(err, ReviewError::FourEyes(_)));
         let live_at = crate::timestamp_text(review.now());
         assert_eq!(
-            crate::memory::list(review.conn(), Some(&live_at))
+            crate::memory::list(&review.conn().unwrap(), Some(&live_at))
                 .unwrap()
                 .len(),
             1
@@ -972,7 +1011,7 @@ mod tests {
             crate::memory::Revocation::Revoked
         );
         assert!(
-            crate::memory::list(review.conn(), Some(&live_at))
+            crate::memory::list(&review.conn().unwrap(), Some(&live_at))
                 .unwrap()
                 .is_empty()
         );

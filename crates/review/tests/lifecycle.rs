@@ -3,11 +3,17 @@
 //! changes, raised again when the listed party changes and when the memory expires, and
 //! an audit trail that verifies until a row is edited.
 
+#[macro_use]
+mod common;
+
+use common::TestStore;
 use sanctum_model::{Entity, EntityKind, Name, NameKind};
 use sanctum_review::alerts::AlertFilter;
 use sanctum_review::book::{self, ImportOptions};
+use sanctum_review::db::Dialect;
+use sanctum_review::schema;
 use sanctum_review::screening::{self, Mode, ScreenOptions};
-use sanctum_review::{Action, Actor, AlertState, Cause, Decision, Policy, Review, Role, users};
+use sanctum_review::{Action, Actor, AlertState, Cause, Decision, Review, Role, users};
 use sanctum_store::{IngestPolicy, NewVersion, Store};
 use serde_json::json;
 use std::path::Path;
@@ -96,10 +102,9 @@ fn clear_as_false_positive(review: &mut Review, id: i64, analyst: &Actor, review
     assert_eq!(t.to, AlertState::Closed);
 }
 
-#[test]
-fn an_alert_goes_from_hit_to_memory_to_realert_with_its_audit_trail() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let mut store = Store::open(dir.path()).expect("store");
+fn an_alert_goes_from_hit_to_memory_to_realert_with_its_audit_trail(at: &TestStore) {
+    let dir = &at.dir;
+    let mut store = at.store();
     let mut csl_sidorov = sidorov();
     csl_sidorov.source = "us_csl".into();
     csl_sidorov.source_id = "csl-9".into();
@@ -123,14 +128,14 @@ fn an_alert_goes_from_hit_to_memory_to_realert_with_its_audit_trail() {
     );
     ingest(&mut store, "us_csl", "2022-02-17", vec![csl_sidorov]);
 
-    let db = store.path().expect("a file store").to_path_buf();
-    let mut review = Review::open(&db, Policy::default()).expect("review");
+    let mut review = at.review();
     review.set_clock(Some("2022-02-18T09:00:00Z".parse().expect("time")));
     let t = review.now();
-    let root = users::add(review.conn(), None, "root", Role::Admin, None, t).expect("admin");
+    let root =
+        users::add(&review.conn().unwrap(), None, "root", Role::Admin, None, t).expect("admin");
     let admin = review.actor(&root.name).expect("actor");
     for (name, role) in [("ana", Role::Analyst), ("rex", Role::Reviewer)] {
-        users::add(review.conn(), Some(&admin), name, role, None, t).expect("user");
+        users::add(&review.conn().unwrap(), Some(&admin), name, role, None, t).expect("user");
     }
     let ana = review.actor("ana").expect("ana");
     let rex = review.actor("rex").expect("rex");
@@ -162,7 +167,7 @@ fn an_alert_goes_from_hit_to_memory_to_realert_with_its_audit_trail() {
 
     // Four eyes: ana proposes, ana cannot approve, rex approves; the pair is remembered.
     clear_as_false_positive(&mut review, c1.id, &ana, &rex);
-    let live = sanctum_review::memory::list(review.conn(), None).expect("memory");
+    let live = sanctum_review::memory::list(&review.conn().unwrap(), None).expect("memory");
     assert_eq!(live.len(), 1);
     assert_eq!(live[0].approved_by, "rex");
 
@@ -221,7 +226,8 @@ fn an_alert_goes_from_hit_to_memory_to_realert_with_its_audit_trail() {
         (1, 2, 0),
         "{run:#?}"
     );
-    let suppressed = screening::suppressions(review.conn(), Some(run.run_id)).expect("list");
+    let suppressed =
+        screening::suppressions(&review.conn().unwrap(), Some(run.run_id)).expect("list");
     assert_eq!(suppressed[0].alert_id, c1.id);
     assert_eq!(
         review.alert(c1.id).expect("alert").state,
@@ -277,7 +283,8 @@ fn an_alert_goes_from_hit_to_memory_to_realert_with_its_audit_trail() {
     );
 
     let stats =
-        sanctum_review::alerts::stats(review.conn(), &review.policy, review.now()).expect("stats");
+        sanctum_review::alerts::stats(&review.conn().unwrap(), &review.policy, review.now())
+            .expect("stats");
     assert_eq!(stats.realerts_by_cause.get("listed_changed"), Some(&1));
     assert_eq!(stats.realerts_by_cause.get("memory_expired"), Some(&1));
     assert_eq!(stats.by_state.get("reopened"), Some(&1));
@@ -298,30 +305,33 @@ fn an_alert_goes_from_hit_to_memory_to_realert_with_its_audit_trail() {
     // The trail verifies; one payload edited behind the triggers' back is named.
     let verified = review.verify_audit(None).expect("verify");
     assert_eq!(verified.broken, None);
-    let history = sanctum_review::audit::history(review.conn(), &c1.subject()).expect("history");
+    let history =
+        sanctum_review::audit::history(&review.conn().unwrap(), &c1.subject()).expect("history");
     let approval = history
         .iter()
         .find(|e| e.kind == "alert.approve")
         .expect("an approval");
-    let raw = rusqlite::Connection::open(&db).expect("raw sqlite");
-    raw.execute_batch("DROP TRIGGER audit_no_update;")
-        .expect("drop trigger");
+    let tamper = match review.dialect() {
+        Dialect::Sqlite => "DROP TRIGGER audit_no_update;",
+        Dialect::Postgres => "ALTER TABLE audit DISABLE TRIGGER audit_append_only;",
+    };
+    let raw = review.conn().expect("connection");
+    raw.execute_batch(tamper).expect("drop trigger");
     raw.execute(
         "UPDATE audit SET actor = 'ana' WHERE seq = ?1",
-        [approval.seq],
+        sanctum_review::params![approval.seq],
     )
     .expect("tamper");
+    drop(raw);
     let broken = review.verify_audit(None).expect("verify").broken;
     assert_eq!(broken.map(|b| b.seq), Some(approval.seq));
 }
 
-#[test]
-fn a_revoked_memory_raises_its_pair_again() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let mut store = Store::open(dir.path()).expect("store");
+fn a_revoked_memory_raises_its_pair_again(at: &TestStore) {
+    let dir = &at.dir;
+    let mut store = at.store();
     ingest(&mut store, "us_ofac_sdn", "2022-02-17", vec![sidorov()]);
-    let db = store.path().expect("file").to_path_buf();
-    let mut review = Review::open(&db, Policy::default()).expect("review");
+    let mut review = at.review();
     let (ana, rex, rita) = (
         Actor::user("ana", Role::Analyst),
         Actor::user("rex", Role::Reviewer),
@@ -343,7 +353,7 @@ fn a_revoked_memory_raises_its_pair_again() {
     let id = open_alert(&review, "c1").id;
     clear_as_false_positive(&mut review, id, &ana, &rex);
     assert_eq!(full(&mut review).suppressed, 1);
-    let memory = sanctum_review::memory::list(review.conn(), None).expect("memory")[0].id;
+    let memory = sanctum_review::memory::list(&review.conn().unwrap(), None).expect("memory")[0].id;
     review
         .revoke_memory(&rex, memory, "new KYC facts")
         .expect("propose");
@@ -364,13 +374,11 @@ fn a_revoked_memory_raises_its_pair_again() {
     assert_eq!(review.alert(id).expect("alert").state, AlertState::Reopened);
 }
 
-#[test]
-fn an_interrupted_run_is_resumed_from_its_last_chunk() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let mut store = Store::open(dir.path()).expect("store");
+fn an_interrupted_run_is_resumed_from_its_last_chunk(at: &TestStore) {
+    let dir = &at.dir;
+    let mut store = at.store();
     ingest(&mut store, "us_ofac_sdn", "2022-02-17", vec![sidorov()]);
-    let db = store.path().expect("file").to_path_buf();
-    let mut review = Review::open(&db, Policy::default()).expect("review");
+    let mut review = at.review();
     let ana = Actor::user("ana", Role::Analyst);
     let rows: String = (0..30)
         .map(|i| format!("c{i:02},Ivan Petrovich Sidorov,,\n"))
@@ -404,3 +412,57 @@ fn an_interrupted_run_is_resumed_from_its_last_chunk() {
         30
     );
 }
+
+/// A store at review schema version 4 (before the queue's age and book indexes) opened by
+/// this build gains both indexes through the version 5 step, and records version 5.
+fn a_version_4_store_gains_the_queue_indexes(at: &TestStore) {
+    let _store = at.store();
+    let queue_indexes = |review: &Review| -> i64 {
+        let conn = review.conn().expect("conn");
+        let sql = match conn.dialect() {
+            Dialect::Sqlite => {
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index'
+                 AND name IN ('alerts_by_state_since', 'alerts_by_book')"
+            }
+            Dialect::Postgres => {
+                "SELECT COUNT(*) FROM pg_indexes
+                 WHERE indexname IN ('alerts_by_state_since', 'alerts_by_book')"
+            }
+        };
+        conn.query_row(sql, sanctum_review::params![], |row| row.get(0))
+            .expect("count indexes")
+    };
+    let mut review = at.review();
+    assert_eq!(queue_indexes(&review), 2, "a new store has them");
+    let tx = review.write().expect("transaction");
+    tx.execute_batch("DROP INDEX alerts_by_state_since; DROP INDEX alerts_by_book;")
+        .expect("drop the version 5 indexes");
+    tx.execute(
+        "UPDATE schema_components SET version = 4 WHERE component = ?1",
+        sanctum_review::params![schema::COMPONENT],
+    )
+    .expect("record version 4");
+    tx.commit().expect("commit");
+    assert_eq!(queue_indexes(&review), 0);
+    drop(review);
+
+    let review = at.review();
+    assert_eq!(queue_indexes(&review), 2, "the upgrade created them");
+    let version: i64 = review
+        .conn()
+        .expect("conn")
+        .query_row(
+            "SELECT version FROM schema_components WHERE component = ?1",
+            sanctum_review::params![schema::COMPONENT],
+            |row| row.get(0),
+        )
+        .expect("version");
+    assert_eq!(version, schema::REVIEW_SCHEMA_VERSION);
+}
+
+on_both_backends!(
+    an_alert_goes_from_hit_to_memory_to_realert_with_its_audit_trail,
+    a_revoked_memory_raises_its_pair_again,
+    an_interrupted_run_is_resumed_from_its_last_chunk,
+    a_version_4_store_gains_the_queue_indexes,
+);

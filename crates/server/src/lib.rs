@@ -165,17 +165,17 @@ impl AppState {
         snapshot: Snapshot,
         updater: Option<UpdateHook>,
     ) -> AppState {
-        // The review tables live in the store's SQLite file, or in the data directory's when
-        // the lists are in PostgreSQL.
-        let review_db = match (&config.store, store.path()) {
-            (_, Some(db)) => Some(db.to_path_buf()),
-            (StoreLocation::Postgres(_), None) => {
-                Some(config.data_dir.join(sanctum_store::DB_FILE_NAME))
-            }
+        // The review tables live beside the lists, in the store's SQLite file or its
+        // PostgreSQL database; an in-memory store (tests) has none.
+        let review_location = match (&config.store, store.path()) {
+            (StoreLocation::Postgres(_), _) => Some(config.store.clone()),
+            (StoreLocation::Directory(_), Some(db)) => db
+                .parent()
+                .map(|dir| StoreLocation::Directory(dir.to_path_buf())),
             (StoreLocation::Directory(_), None) => None,
         };
-        let review = review_db.and_then(|db| {
-            review::ReviewTables::open(db, config.review.clone())
+        let review = review_location.and_then(|location| {
+            review::ReviewTables::open(location, config.review.clone())
                 .map_err(|e| eprintln!("sanctum serve: review API unavailable: {e}"))
                 .ok()
         });

@@ -188,7 +188,15 @@ fn payment_desk(test: &str) -> Option<PaymentDesk> {
     let db = store.path().expect("a file store").to_path_buf();
     let review = Review::open(&db, Policy::default()).expect("review tables");
     let now = review.now();
-    let root = users::add(review.conn(), None, "root", Role::Admin, None, now).expect("admin");
+    let root = users::add(
+        &review.conn().unwrap(),
+        None,
+        "root",
+        Role::Admin,
+        None,
+        now,
+    )
+    .expect("admin");
     let admin = review.actor(&root.name).expect("actor");
     let roles = [
         ("ana", Role::Analyst),
@@ -199,7 +207,7 @@ fn payment_desk(test: &str) -> Option<PaymentDesk> {
     let key_store = KeyStore::open(dir.path()).expect("keys");
     let mut keys = std::collections::BTreeMap::new();
     for (name, role) in roles {
-        users::add(review.conn(), Some(&admin), name, role, None, now).expect("user");
+        users::add(&review.conn().unwrap(), Some(&admin), name, role, None, now).expect("user");
         let scopes = sanctum_server::review::role_scopes(role);
         let (key, _) = key_store
             .create_for(&format!("user {name}"), &scopes, Some(name))
@@ -485,7 +493,7 @@ fn blocked_and_rejected_payments_draft_ofac_reports_due_ten_business_days_later(
         "mt103_listed_beneficiary.txt",
         "2026-12-21T09:00:00Z",
     );
-    let err = blocked_property(review.conn(), blocked, review.now()).unwrap_err();
+    let err = blocked_property(&review.conn().unwrap(), blocked, review.now()).unwrap_err();
     assert!(err.to_string().contains("blocked or rejected"), "{err}");
     decide_case(
         &mut review,
@@ -493,7 +501,7 @@ fn blocked_and_rejected_payments_draft_ofac_reports_due_ten_business_days_later(
         Decision::Block,
         "2026-12-21T15:00:00Z",
     );
-    let draft = blocked_property(review.conn(), blocked, review.now()).unwrap();
+    let draft = blocked_property(&review.conn().unwrap(), blocked, review.now()).unwrap();
     assert_eq!(draft.report, ReportKind::BlockedProperty);
     assert_eq!(draft.blocked_on.to_string(), "2026-12-21");
     assert_eq!(draft.due.to_string(), "2027-01-06");
@@ -531,7 +539,7 @@ fn blocked_and_rejected_payments_draft_ofac_reports_due_ten_business_days_later(
         Decision::Reject,
         "2027-06-15T10:00:00Z",
     );
-    let draft = blocked_property(review.conn(), rejected, review.now()).unwrap();
+    let draft = blocked_property(&review.conn().unwrap(), rejected, review.now()).unwrap();
     assert_eq!(draft.report, ReportKind::RejectedTransaction);
     assert_eq!(draft.due.to_string(), "2027-06-30");
     assert!(
@@ -543,7 +551,7 @@ fn blocked_and_rejected_payments_draft_ofac_reports_due_ten_business_days_later(
     );
     let later = "2027-07-01T09:00:00Z".parse().unwrap();
     assert!(
-        blocked_property(review.conn(), rejected, later)
+        blocked_property(&review.conn().unwrap(), rejected, later)
             .unwrap()
             .overdue
     );
@@ -551,6 +559,7 @@ fn blocked_and_rejected_payments_draft_ofac_reports_due_ten_business_days_later(
     // The trail holds: created, claimed, proposed, approved.
     assert_eq!(review.verify_audit(None).unwrap().broken, None);
     let entries =
-        sanctum_review::audit::history(review.conn(), &format!("alert:{rejected}")).unwrap();
+        sanctum_review::audit::history(&review.conn().unwrap(), &format!("alert:{rejected}"))
+            .unwrap();
     assert_eq!(entries.len(), 4);
 }

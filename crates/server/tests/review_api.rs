@@ -127,7 +127,15 @@ fn setup_with(test: &str, tweak: impl FnOnce(&mut ServerConfig)) -> Option<Desk>
     let db = store.path().expect("a file store").to_path_buf();
     let mut review = Review::open(&db, Policy::default()).expect("review tables");
     let now = review.now();
-    let root = users::add(review.conn(), None, "root", Role::Admin, None, now).expect("admin");
+    let root = users::add(
+        &review.conn().unwrap(),
+        None,
+        "root",
+        Role::Admin,
+        None,
+        now,
+    )
+    .expect("admin");
     let admin = review.actor(&root.name).expect("actor");
     let roles = [
         ("ana", Role::Analyst),
@@ -137,7 +145,7 @@ fn setup_with(test: &str, tweak: impl FnOnce(&mut ServerConfig)) -> Option<Desk>
         ("aud", Role::Auditor),
     ];
     for (name, role) in roles {
-        users::add(review.conn(), Some(&admin), name, role, None, now).expect("user");
+        users::add(&review.conn().unwrap(), Some(&admin), name, role, None, now).expect("user");
     }
     let key_store = KeyStore::open(dir.path()).expect("keys");
     let mut keys = BTreeMap::new();

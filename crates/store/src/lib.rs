@@ -27,6 +27,10 @@
 //! - The cross-list alignment sanctum-align computes, kept with the list versions it was
 //!   computed from ([`StoredAlignment`], [`Store::store_alignment`]; `alignment.rs`).
 //!
+//! - [`Database`]: the same database opened for a component that keeps tables of its own
+//!   beside the lists (sanctum-review), through [`SqlSession`]s of `?1`-numbered SQL with
+//!   [`Param`]s and [`Value`]s, so it lives in whichever backend the lists do.
+//!
 //! Opening: the schema is migrated on open ([`SCHEMA_VERSION`]; each migration runs once, in
 //! one transaction, however many processes open a new store at once). A data directory the
 //! store creates is 0700 and its files 0600 (umask or not). A PostgreSQL database that
@@ -49,12 +53,13 @@ mod notify;
 mod rollback;
 mod schema;
 
-use backend::{Backend, Param, Row, Session};
+use backend::{Backend, Row, Session};
 use sanctum_model::{Entity, PartialDate};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 pub use alignment::{StoredAlignment, StoredTarget};
+pub use backend::{Database, Dialect, Param, Row as SqlRow, SqlSession, Value};
 pub use location::{DatabaseUrl, StoreLocation};
 pub use modes::create_data_dir;
 pub use notify::{ExclusiveUpdate, VERSIONS_CHANNEL, VersionListener};

@@ -133,7 +133,7 @@ impl IntoResponse for PageError {
             status: status.as_u16(),
             message: match &self {
                 // Internals stay in the log.
-                PageError::Review(ReviewError::Sqlite(_)) | PageError::Internal => {
+                PageError::Review(ReviewError::Store(_)) | PageError::Internal => {
                     "The server failed; the error is logged.".to_string()
                 }
                 other => other.to_string(),
@@ -280,7 +280,7 @@ async fn login(
     let checked = name.clone();
     let checked_as = name.clone();
     let found = with_review(&desk, &checked_as, false, move |review, _| {
-        let conn = review.conn();
+        let conn = &review.conn()?;
         if !sanctum_review::users::check_password(conn, &checked, &password)? {
             return Ok(None);
         }
@@ -408,7 +408,7 @@ async fn queue(
         let alerts = review.alerts(&filter)?;
         let counts = match cached {
             Some(counts) => counts,
-            None => sanctum_review::alerts::count_by_state(review.conn(), &filter)?,
+            None => sanctum_review::alerts::count_by_state(&review.conn()?, &filter)?,
         };
         Ok((alerts, counts, review.now()))
     })
@@ -460,16 +460,16 @@ async fn alert(
     let (record, history, memories) =
         with_review(&desk, &session.actor.name, false, move |review, _| {
             let record = review.alert(id)?;
-            let history = sanctum_review::audit::history(review.conn(), &record.subject())?;
+            let history = sanctum_review::audit::history(&review.conn()?, &record.subject())?;
             let parties: Vec<String> = record
                 .designations
                 .iter()
                 .map(|d| d.party.clone())
                 .collect();
             // The memory of this customer against this target, and any this alert made.
-            let mut memories = sanctum_review::memory::for_alert(review.conn(), id)?;
+            let mut memories = sanctum_review::memory::for_alert(&review.conn()?, id)?;
             if let Some(latest) = sanctum_review::memory::latest_for(
-                review.conn(),
+                &review.conn()?,
                 &record.book,
                 &record.customer_id,
                 &parties,
@@ -822,13 +822,13 @@ async fn book(
     let (books, customers) = with_review(&desk, &session.actor.name, false, move |review, _| {
         let books = match kept {
             Some(books) => books,
-            None => sanctum_review::book::books(review.conn())?
+            None => sanctum_review::book::books(&review.conn()?)?
                 .into_iter()
                 .map(|summary| (summary.book, summary.open))
                 .collect(),
         };
         let customers = sanctum_review::book::open_customers(
-            review.conn(),
+            &review.conn()?,
             &shown,
             after.as_deref(),
             PAGE_SIZE + 1,
@@ -884,7 +884,7 @@ async fn audit(
             },
         };
         let entries =
-            sanctum_review::audit::entries(review.conn(), Some(from), None, PAGE_SIZE + 1)?;
+            sanctum_review::audit::entries(&review.conn()?, Some(from), None, PAGE_SIZE + 1)?;
         Ok((check, entries))
     })
     .await?;

@@ -131,11 +131,11 @@ pub async fn list_alerts(
     let (page, counted) = state
         .with_review(user, move |review, _actor| {
             let limit = filter.limit.unwrap_or(ALERTS_DEFAULT_LIMIT);
-            let alerts = sanctum_review::alerts::summaries(review.conn(), &filter)?;
+            let alerts = sanctum_review::alerts::summaries(&review.conn()?, &filter)?;
             let (counts, counted) = match cached {
                 Some(counts) => (counts, false),
                 None => (
-                    sanctum_review::alerts::count_by_state(review.conn(), &filter)?,
+                    sanctum_review::alerts::count_by_state(&review.conn()?, &filter)?,
                     true,
                 ),
             };
@@ -232,7 +232,7 @@ pub async fn get_alert(
     let card = state
         .with_review(user, move |review, _actor| {
             let alert = review.alert(id)?;
-            let conn = review.conn();
+            let conn = &review.conn()?;
             Ok(AlertCard {
                 customer: sanctum_review::book::customer(conn, &alert.book, &alert.customer_id)?,
                 history: sanctum_review::audit::history(conn, &alert.subject())?,

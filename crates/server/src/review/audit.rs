@@ -36,7 +36,7 @@ pub async fn head(
     let (seq, hash) = state
         .with_review(user, |review, actor| {
             require(actor, READERS, "read the audit trail")?;
-            Ok(sanctum_review::audit::head(review.conn())?)
+            Ok(sanctum_review::audit::head(&review.conn()?)?)
         })
         .await?;
     Ok(Json(AuditHead { seq, hash }))
@@ -113,7 +113,7 @@ pub async fn entries(
     let page = state
         .with_review(user, move |review, actor| {
             require(actor, READERS, "read the audit trail")?;
-            let entries = sanctum_review::audit::entries(review.conn(), from, to, limit)?;
+            let entries = sanctum_review::audit::entries(&review.conn()?, from, to, limit)?;
             let next_from = (entries.len() == limit)
                 .then(|| entries.last().map(|e| e.seq + 1))
                 .flatten();

@@ -57,11 +57,11 @@ pub async fn list_customers(
     let after = params.text("after", MAX_FILTER_CHARS)?;
     let page = state
         .with_review(user, move |review, _actor| {
-            if !sanctum_review::book::exists(review.conn(), &book)? {
+            if !sanctum_review::book::exists(&review.conn()?, &book)? {
                 return Err(ApiError::not_found(format!("no customer book {book:?}")));
             }
             let customers = sanctum_review::book::open_customers(
-                review.conn(),
+                &review.conn()?,
                 &book,
                 after.as_deref(),
                 limit,
@@ -116,7 +116,7 @@ pub async fn get_customer(
     let book = book_param(&Params::parse(raw))?;
     let card = state
         .with_review(user, move |review, _actor| {
-            let conn = review.conn();
+            let conn = &review.conn()?;
             let customer = sanctum_review::book::customer(conn, &book, &key)?.ok_or_else(|| {
                 ApiError::not_found(format!("no customer {key:?} in book {book:?}"))
             })?;

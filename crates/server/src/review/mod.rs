@@ -2,10 +2,13 @@
 //! acting as the user its key names (the same [`Actor`] the CLI resolves from `--key`).
 //!
 //! The handlers are thin: they check parameters, then call sanctum-review on tokio's
-//! blocking pool (SQLite work never runs on the async workers). Every state change goes
-//! through [`sanctum_review::workflow::decide`] inside one `BEGIN IMMEDIATE` transaction,
-//! so two requests (or a request and a CLI process) deciding one alert serialise there and
-//! the second meets the first one's result.
+//! blocking pool (database work never runs on the async workers). The review tables are
+//! where the store is: its SQLite file, or its PostgreSQL database (`--database`), which
+//! several replicas share. Every state change goes through
+//! [`sanctum_review::workflow::decide`] inside one transaction with its audit entry, so two
+//! requests (or a request and a CLI process, or two replicas) deciding one alert take turns
+//! (SQLite: the file's write lock; PostgreSQL: the alert's row lock) and the second meets
+//! the first one's result.
 //!
 //! - [`alerts`]: `GET /v1/alerts`, `POST /v1/alerts/claim`, `GET /v1/alerts/{id}`,
 //!   `POST /v1/alerts/{id}/proposals`, `POST /v1/alerts/{id}/approvals`;
@@ -25,7 +28,7 @@ use axum::extract::FromRequestParts;
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use sanctum_review::{Actor, Policy, Review, ReviewError, Role};
-use std::path::PathBuf;
+use sanctum_store::StoreLocation;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 use utoipa_axum::router::OpenApiRouter;
@@ -69,10 +72,10 @@ pub fn counts_key(filter: &sanctum_review::alerts::AlertFilter) -> String {
     format!("{filter:?}")
 }
 
-/// The review tables of the served store: a few connections kept open, and the policy
-/// from `[review]`.
+/// The review tables of the served store (in its SQLite file or its PostgreSQL database):
+/// a few connections kept open, and the policy from `[review]`.
 pub struct ReviewTables {
-    db: PathBuf,
+    location: StoreLocation,
     policy: Policy,
     idle: Mutex<Vec<Review>>,
     /// The last `/metrics` text and when it was counted.
@@ -87,12 +90,12 @@ pub struct ReviewTables {
 }
 
 impl ReviewTables {
-    /// Opens the review tables in the store's database file (creating or upgrading them),
-    /// refusing a policy that cannot be applied.
-    pub fn open(db: PathBuf, policy: Policy) -> Result<ReviewTables, ReviewError> {
-        let first = Review::open(&db, policy.clone())?;
+    /// Opens the review tables where the store is (creating or upgrading them), refusing a
+    /// policy that cannot be applied.
+    pub fn open(location: StoreLocation, policy: Policy) -> Result<ReviewTables, ReviewError> {
+        let first = Review::connect(&location, policy.clone())?;
         Ok(ReviewTables {
-            db,
+            location,
             policy,
             idle: Mutex::new(vec![first]),
             metrics: Mutex::new(None),
@@ -105,7 +108,7 @@ impl ReviewTables {
         let idle = self.idle.lock().ok().and_then(|mut idle| idle.pop());
         match idle {
             Some(review) => Ok(review),
-            None => Review::open(&self.db, self.policy.clone()),
+            None => Review::connect(&self.location, self.policy.clone()),
         }
     }
 
@@ -136,7 +139,7 @@ impl ReviewTables {
         }
         let text = self.run(|review| {
             let gauges =
-                sanctum_review::alerts::gauges(review.conn(), &review.policy, review.now())?;
+                sanctum_review::alerts::gauges(&review.conn()?, &review.policy, review.now())?;
             Ok(render_gauges(&gauges))
         })?;
         if let Ok(mut cached) = self.metrics.lock() {
@@ -203,7 +206,7 @@ impl From<ReviewError> for ApiError {
             | ReviewError::CommentRequired(_)
             | ReviewError::Usage(_)
             | ReviewError::Input(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            ReviewError::Sqlite(rusqlite_err)
+            ReviewError::Store(sanctum_store::StoreError::Sqlite(rusqlite_err))
                 if rusqlite_err.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) =>
             {
                 return ApiError {
@@ -333,7 +336,7 @@ impl AppState {
                 for message in &held {
                     recorded.push(sanctum_review::payments::record(&tx, message, &at)?);
                 }
-                tx.commit().map_err(ReviewError::from)?;
+                tx.commit()?;
                 Ok(recorded)
             })
         })

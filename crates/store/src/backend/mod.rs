@@ -22,17 +22,33 @@
 pub(crate) mod pg;
 pub(crate) mod sqlite;
 
-use crate::{Result, StoreError};
+use crate::location::StoreLocation;
+use crate::{DB_FILE_NAME, Result, StoreError};
 use std::collections::HashMap;
 use std::path::Path;
 
 /// A statement parameter, bound by position (`?1` is the first).
 #[derive(Debug, Clone, Copy)]
-pub(crate) enum Param<'a> {
+pub enum Param<'a> {
     Null,
     Int(i64),
+    Float(f64),
     Text(&'a str),
     Bytes(&'a [u8]),
+}
+
+impl From<f64> for Param<'_> {
+    fn from(value: f64) -> Self {
+        Param::Float(value)
+    }
+}
+
+/// A flag as 0 or 1: SQLite has no boolean type, and PostgreSQL takes the integer for a
+/// `BOOLEAN` parameter (see the backend's encoding).
+impl From<bool> for Param<'_> {
+    fn from(value: bool) -> Self {
+        Param::Int(i64::from(value))
+    }
 }
 
 impl From<i64> for Param<'_> {
@@ -71,20 +87,30 @@ impl<'a, T: Into<Param<'a>>> From<Option<T>> for Param<'a> {
     }
 }
 
-/// A value read back, whichever database it came from.
+/// A value read back, whichever database it came from (a PostgreSQL boolean reads as 0 or 1).
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Value {
+pub enum Value {
     Null,
     Int(i64),
+    Float(f64),
     Text(String),
     Bytes(Vec<u8>),
 }
 
 /// One result row. The getters name the column on a type mismatch rather than panic.
 #[derive(Debug)]
-pub(crate) struct Row(pub(crate) Vec<Value>);
+pub struct Row(pub(crate) Vec<Value>);
 
 impl Row {
+    /// The row's values, by column.
+    pub fn values(&self) -> &[Value] {
+        &self.0
+    }
+
+    pub fn into_values(self) -> Vec<Value> {
+        self.0
+    }
+
     fn mismatch(&self, index: usize, wanted: &str) -> StoreError {
         StoreError::Corrupt {
             item: format!("result column {index}"),
@@ -167,6 +193,8 @@ pub(crate) trait Session {
     fn parties(&mut self, hashes: &[&str]) -> Result<HashMap<String, Vec<u8>>>;
     /// Ends the spans with these ids before version `seq`.
     fn close_spans(&mut self, seq: u32, span_ids: &[i64]) -> Result<()>;
+    /// Runs several `;`-separated statements without parameters (a migration step).
+    fn execute_batch(&mut self, sql: &str) -> Result<()>;
     /// Commits a write session (a no-op for a read session).
     fn commit(self: Box<Self>) -> Result<()>;
 }
@@ -234,5 +262,123 @@ impl Backend {
             Backend::Sqlite(db) => db.path(),
             Backend::Postgres(_) => None,
         }
+    }
+
+    pub(crate) fn dialect(&self) -> Dialect {
+        match self {
+            Backend::Sqlite(_) => Dialect::Sqlite,
+            Backend::Postgres(_) => Dialect::Postgres,
+        }
+    }
+}
+
+/// Which SQL a [`Database`] speaks, for the few statements written once per dialect
+/// (row locks, which SQLite has no syntax for; schema types).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+/// The store's database opened for a component that keeps tables of its own beside the
+/// lists (sanctum-review), so that it lives in whichever backend the lists do without a
+/// second driver. Opening migrates the store's schema, as [`crate::Store::connect`] does;
+/// the component versions its own tables.
+pub struct Database {
+    db: Backend,
+}
+
+impl Database {
+    /// The database at `location`: the SQLite file [`DB_FILE_NAME`] of a data directory
+    /// (created private, as [`crate::Store::open`] does), or a PostgreSQL database.
+    pub fn connect(location: &StoreLocation) -> Result<Database> {
+        match location {
+            StoreLocation::Directory(dir) => {
+                crate::create_data_dir(dir)?;
+                Database::open_file(&dir.join(DB_FILE_NAME))
+            }
+            StoreLocation::Postgres(url) => Ok(Database {
+                db: Backend::Postgres(pg::PostgresDb::connect(url)?.0),
+            }),
+        }
+    }
+
+    /// An SQLite database file (a store's `sanctum.db`).
+    pub fn open_file(path: &Path) -> Result<Database> {
+        Ok(Database {
+            db: Backend::Sqlite(sqlite::SqliteDb::open(path)?.0),
+        })
+    }
+
+    /// A private in-memory SQLite database, for tests.
+    pub fn open_in_memory() -> Result<Database> {
+        Ok(Database {
+            db: Backend::Sqlite(sqlite::SqliteDb::open_in_memory()?.0),
+        })
+    }
+
+    pub fn dialect(&self) -> Dialect {
+        self.db.dialect()
+    }
+
+    /// Statements in autocommit, for reads.
+    pub fn read(&self) -> Result<SqlSession<'_>> {
+        Ok(SqlSession(self.db.read()?))
+    }
+
+    /// A transaction, rolled back unless committed. SQLite takes the whole file's write
+    /// lock at once (`BEGIN IMMEDIATE`); PostgreSQL takes no lock up front: the caller
+    /// locks the rows it changes (`SELECT … FOR UPDATE`) or an advisory lock of its own.
+    pub fn transaction(&mut self) -> Result<SqlSession<'_>> {
+        Ok(SqlSession(match &mut self.db {
+            Backend::Sqlite(db) => Box::new(db.write()?),
+            Backend::Postgres(db) => Box::new(db.begin()?),
+        }))
+    }
+}
+
+/// A run of statements on a [`Database`]: `?1`-numbered placeholders in either dialect.
+pub struct SqlSession<'a>(Box<dyn Session + 'a>);
+
+impl SqlSession<'_> {
+    /// Runs a statement; the number of rows it changed.
+    pub fn execute(&mut self, sql: &str, params: &[Param<'_>]) -> Result<u64> {
+        self.0.execute(sql, params)
+    }
+
+    /// Runs `;`-separated statements without parameters.
+    pub fn execute_batch(&mut self, sql: &str) -> Result<()> {
+        self.0.execute_batch(sql)
+    }
+
+    /// Hands each row to `each` as it arrives; the first error `each` returns ends the
+    /// query and is returned as it was.
+    pub fn query_each<E: From<StoreError>>(
+        &mut self,
+        sql: &str,
+        params: &[Param<'_>],
+        mut each: impl FnMut(Row) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        let mut failed = None;
+        let outcome = self.0.query_each(sql, params, &mut |row| match each(row) {
+            Ok(()) => Ok(()),
+            Err(e) => {
+                failed = Some(e);
+                // Only stops the query: the caller's error is returned below.
+                Err(StoreError::Corrupt {
+                    item: "a query".to_string(),
+                    reason: "stopped by its reader".to_string(),
+                })
+            }
+        });
+        match (failed, outcome) {
+            (Some(e), _) => Err(e),
+            (None, outcome) => outcome.map_err(E::from),
+        }
+    }
+
+    /// Commits a transaction (a no-op for reads).
+    pub fn commit(self) -> Result<()> {
+        self.0.commit()
     }
 }

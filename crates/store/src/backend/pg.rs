@@ -129,6 +129,16 @@ impl PostgresDb {
     /// lock, each statement (READ COMMITTED) sees every version committed before, so the
     /// next version number read is free; `UNIQUE (source, seq)` backs that up.
     pub(crate) fn write(&self, source: &str) -> Result<PgSession> {
+        let mut session = self.begin()?;
+        session.conn.execute(
+            "SELECT pg_advisory_xact_lock($1, hashtext($2))",
+            &[&WRITE_LOCK_SPACE, &source],
+        )?;
+        Ok(session)
+    }
+
+    /// A transaction that waits at most [`WRITE_LOCK_WAIT`] for any lock it takes.
+    pub(crate) fn begin(&self) -> Result<PgSession> {
         let mut conn = self.connection()?;
         conn.batch_execute("BEGIN")?;
         let mut session = PgSession {
@@ -139,10 +149,6 @@ impl PostgresDb {
             "SET LOCAL lock_timeout = '{}ms'",
             WRITE_LOCK_WAIT.as_millis()
         ))?;
-        session.conn.execute(
-            "SELECT pg_advisory_xact_lock($1, hashtext($2))",
-            &[&WRITE_LOCK_SPACE, &source],
-        )?;
         Ok(session)
     }
 
@@ -212,6 +218,16 @@ impl ToSql for Param<'_> {
                 Type::INT8 => v.to_sql(ty, out),
                 Type::INT4 => i32::try_from(v)?.to_sql(ty, out),
                 Type::INT2 => i16::try_from(v)?.to_sql(ty, out),
+                // SQLite's flags are integers: 0 is false.
+                Type::BOOL => (v != 0).to_sql(ty, out),
+                #[allow(clippy::cast_precision_loss)]
+                Type::FLOAT8 => (v as f64).to_sql(ty, out),
+                _ => Err(mismatch()),
+            },
+            Param::Float(v) => match *ty {
+                Type::FLOAT8 => v.to_sql(ty, out),
+                #[allow(clippy::cast_possible_truncation)]
+                Type::FLOAT4 => (v as f32).to_sql(ty, out),
                 _ => Err(mismatch()),
             },
             Param::Text(v) if <&str as ToSql>::accepts(ty) => v.to_sql(ty, out),
@@ -243,6 +259,11 @@ fn read_row(row: &postgres::Row) -> Result<Row> {
         } else if *ty == Type::BOOL {
             row.try_get::<_, Option<bool>>(index)?
                 .map(|v| Value::Int(v.into()))
+        } else if *ty == Type::FLOAT8 {
+            row.try_get::<_, Option<f64>>(index)?.map(Value::Float)
+        } else if *ty == Type::FLOAT4 {
+            row.try_get::<_, Option<f32>>(index)?
+                .map(|v| Value::Float(v.into()))
         } else if *ty == Type::BYTEA {
             row.try_get::<_, Option<Vec<u8>>>(index)?.map(Value::Bytes)
         } else if [Type::TEXT, Type::VARCHAR, Type::NAME].contains(ty) {
@@ -341,6 +362,10 @@ impl Session for PgSession {
             )?;
         }
         Ok(())
+    }
+
+    fn execute_batch(&mut self, sql: &str) -> Result<()> {
+        Ok(self.conn.batch_execute(sql)?)
     }
 
     fn commit(mut self: Box<Self>) -> Result<()> {

@@ -127,6 +127,7 @@ impl ToSql for Param<'_> {
         Ok(match *self {
             Param::Null => Borrowed(ValueRef::Null),
             Param::Int(v) => Borrowed(ValueRef::Integer(v)),
+            Param::Float(v) => Borrowed(ValueRef::Real(v)),
             Param::Text(v) => Borrowed(ValueRef::Text(v.as_bytes())),
             Param::Bytes(v) => Borrowed(ValueRef::Blob(v)),
         })
@@ -146,12 +147,7 @@ fn read_row(row: &rusqlite::Row<'_>, columns: usize) -> Result<Row> {
                 },
             )?),
             ValueRef::Blob(bytes) => Value::Bytes(bytes.to_vec()),
-            ValueRef::Real(v) => {
-                return Err(StoreError::Corrupt {
-                    item: format!("result column {index}"),
-                    reason: format!("unexpected real number {v}"),
-                });
-            }
+            ValueRef::Real(v) => Value::Float(v),
         });
     }
     Ok(Row(values))
@@ -229,6 +225,10 @@ impl Session for SqliteSession<'_> {
             stmt.execute(rusqlite::params![seq, id])?;
         }
         Ok(())
+    }
+
+    fn execute_batch(&mut self, sql: &str) -> Result<()> {
+        Ok(self.conn().execute_batch(sql)?)
     }
 
     fn commit(self: Box<Self>) -> Result<()> {
