@@ -83,7 +83,18 @@ impl VersionListener {
 /// dropped (its session ends, and the lock with it, if the process dies).
 pub struct ExclusiveUpdate {
     /// The session holding the lock; `None` for a SQLite store.
-    _session: Option<Client>,
+    session: Option<Client>,
+}
+
+impl Drop for ExclusiveUpdate {
+    /// Unlocks before the session closes: a closed connection frees its locks only once the
+    /// server has processed the close, and another process asking at once would be refused.
+    fn drop(&mut self) {
+        if let Some(client) = self.session.as_mut() {
+            // A lost connection has freed the lock already.
+            let _ = client.execute("SELECT pg_advisory_unlock($1)", &[&UPDATE_LOCK]);
+        }
+    }
 }
 
 impl ExclusiveUpdate {
@@ -91,14 +102,14 @@ impl ExclusiveUpdate {
     /// holds it (its update will announce what it stores).
     pub fn try_acquire(location: &StoreLocation) -> Result<Option<ExclusiveUpdate>> {
         let StoreLocation::Postgres(url) = location else {
-            return Ok(Some(ExclusiveUpdate { _session: None }));
+            return Ok(Some(ExclusiveUpdate { session: None }));
         };
         let mut client = connect(url)?;
         let acquired: bool = client
             .query_one("SELECT pg_try_advisory_lock($1)", &[&UPDATE_LOCK])?
             .get(0);
         Ok(acquired.then_some(ExclusiveUpdate {
-            _session: Some(client),
+            session: Some(client),
         }))
     }
 }
