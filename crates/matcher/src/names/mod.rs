@@ -804,6 +804,22 @@ mod tests {
     }
 
     #[test]
+    fn a_short_word_one_edit_from_a_one_word_name_is_another_word() {
+        // An edit in a few letters makes another word as often as a slip.
+        for (query, listed) in [("Sanwa", "SANA"), ("Tanga", "TANGO"), ("Salem", "SALEH")] {
+            assert!(score(query, listed, false) < 0.889, "{query} / {listed}");
+        }
+        // Two letters swapped, vowels left out, or a longer word: a slip.
+        for (query, listed) in [
+            ("Sibma", "SIMBA"),
+            ("HRUN", "HARUN"),
+            ("Komsomolsl", "KOMSOMOLSK"),
+        ] {
+            assert!(score(query, listed, false) >= 0.889, "{query} / {listed}");
+        }
+    }
+
+    #[test]
     fn titles_in_other_languages_weigh_nothing_beside_a_name() {
         let putin = "Vladimir Vladimirovich PUTIN";
         let plain = score("Владимир Путин", putin, true);

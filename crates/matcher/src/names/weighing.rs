@@ -3,7 +3,9 @@
 //! lacks, a chain of names left out weighing two at most), then the rules that only lower a
 //! score.
 
-use super::alignment::{Alignment, cut_legal_word, in_misspelt_legal_form, inside_legal_form};
+use super::alignment::{
+    Alignment, SHORT_WORD, cut_legal_word, in_misspelt_legal_form, inside_legal_form,
+};
 use super::similarity::TokenFeatures;
 use super::spelling::{bounded_osa, unlikely_edit, unlikely_swap, vowels_dropped};
 use super::{NameTokens, RawMatch};
@@ -243,9 +245,26 @@ pub(super) fn weigh(
         };
         unlikely_edit(a, b) || unlikely_swap(a, b)
     };
+    // So is a short word one edit from another (SANWA / SANA, SERRA / SIERRA): in a few
+    // letters an edit makes another word as often as a slip. Two letters swapped (SIBMA /
+    // SIMBA) and vowels left out (HRUN / HARUN) are how a word is mistyped or abbreviated,
+    // not another word.
+    let short = |i: usize, j: usize| {
+        let (a, b) = (q[i].text.as_str(), l[j].text.as_str());
+        let swapped = a.len() == b.len() && {
+            let (mut x, mut y) = (a.as_bytes().to_vec(), b.as_bytes().to_vec());
+            x.sort_unstable();
+            y.sort_unstable();
+            x == y
+        };
+        a.len().min(b.len()) < SHORT_WORD
+            && !swapped
+            && !vowels_dropped(a, b)
+            && !vowels_dropped(b, a)
+    };
     if let [(i, j, _, How::Fuzzy)] = aligned[..]
         && query.features[i].ocr != listed.features[j].ocr
-        && seldom_made(i, j)
+        && (seldom_made(i, j) || short(i, j))
     {
         score *= NONE_SPELT_ALIKE;
     }
