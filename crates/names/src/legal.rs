@@ -224,26 +224,70 @@ pub(crate) const FORM_WORDS: &[&str] = &[
 /// called "Limited" keeps its name. Only forms at the edges count: "Inc" in
 /// the middle of a name is a word of the name.
 /// Whether words spell a legal form with one slip (S.A.R.LL., LTDDA, CORRP): a doubled,
-/// dropped, changed or swapped letter in the form's letters run together, three or more.
+/// dropped, changed or swapped letter in the form's letters run together, four or more.
 /// Where the other name has a legal form, the matcher takes such words for it.
 pub fn misspells_legal_form<S: AsRef<str>>(words: &[S]) -> bool {
-    static SPELLINGS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
-    let spellings = SPELLINGS.get_or_init(|| {
-        let mut all: Vec<String> = FORMS
+    let joined: String = words.iter().map(AsRef::as_ref).collect();
+    let near = near_forms();
+    if joined.len() < MISSPELT_FORM_MIN_LETTERS
+        || joined.len() > near.longest + 1
+        || !joined.is_ascii()
+        || near.exact.contains(joined.as_str())
+    {
+        return false;
+    }
+    // One slip leaves the form and the words a deletion apart, or sharing one (SymSpell's
+    // deletion neighbourhoods): a hash look-up each, then the edit distance to be sure.
+    let confirm = |form: &str| strsim::osa_distance(&joined, form) == 1;
+    if let Some(forms) = near.by_deletion.get(joined.as_str())
+        && forms.iter().any(|f| confirm(f))
+    {
+        return true;
+    }
+    (0..joined.len()).any(|k| {
+        let deleted = format!("{}{}", &joined[..k], &joined[k + 1..]);
+        near.by_deletion
+            .get(deleted.as_str())
+            .is_some_and(|forms| forms.iter().any(|f| confirm(f)))
+    })
+}
+
+/// The legal forms' letters run together, and each one-letter deletion of them (with the
+/// form itself) mapped to the forms it comes from.
+struct NearForms {
+    exact: std::collections::HashSet<String>,
+    by_deletion: std::collections::HashMap<String, Vec<String>>,
+    longest: usize,
+}
+
+fn near_forms() -> &'static NearForms {
+    static NEAR: std::sync::OnceLock<NearForms> = std::sync::OnceLock::new();
+    NEAR.get_or_init(|| {
+        let exact: std::collections::HashSet<String> = FORMS
             .iter()
             .map(|(form, _)| form.concat())
             .filter(|f| f.len() >= MISSPELT_FORM_MIN_LETTERS)
             .collect();
-        all.sort_unstable();
-        all.dedup();
-        all
-    });
-    let joined: String = words.iter().map(AsRef::as_ref).collect();
-    if joined.len() < MISSPELT_FORM_MIN_LETTERS || !joined.is_ascii() {
-        return false;
-    }
-    spellings.iter().any(|form| {
-        joined.len().abs_diff(form.len()) <= 1 && strsim::osa_distance(&joined, form) == 1
+        let mut by_deletion: std::collections::HashMap<String, Vec<String>> =
+            std::collections::HashMap::new();
+        for form in &exact {
+            let mut add = |key: String| {
+                let forms = by_deletion.entry(key).or_default();
+                if !forms.contains(form) {
+                    forms.push(form.clone());
+                }
+            };
+            add(form.clone());
+            for k in 0..form.len() {
+                add(format!("{}{}", &form[..k], &form[k + 1..]));
+            }
+        }
+        let longest = exact.iter().map(String::len).max().unwrap_or(0);
+        NearForms {
+            exact,
+            by_deletion,
+            longest,
+        }
     })
 }
 

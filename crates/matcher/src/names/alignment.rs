@@ -265,6 +265,11 @@ pub(crate) fn join_leftovers(
     // syllables in the languages given (Chinese, Korean).
     let exact = loose.is_none();
     let syllabic = loose.unwrap_or(Systems::NONE);
+    let any_stripped = !exact
+        && one_side
+            .iter()
+            .zip(one_used.iter())
+            .any(|(t, used)| !used && looks_stripped(&t.text));
     for len in (2..=JOINED_RUN_MAX).rev() {
         for i in 0..(run_side.len() + 1).saturating_sub(len) {
             if run_used[i..i + len].iter().any(|u| *u) {
@@ -275,16 +280,22 @@ pub(crate) fn join_leftovers(
             let (key_len, text_len): (usize, usize) = run.iter().fold((0, 0), |(k, t), tok| {
                 (k + tok.key.len(), t + tok.text.len())
             });
-            let vowels = run
-                .iter()
-                .flat_map(|tok| tok.text.bytes())
-                .filter(|b| b"aeiou".contains(b))
-                .count();
             let slack = if exact { 0 } else { JOIN_LENGTH_SLACK };
             // A word of the run's consonants (ABDSSLM / ABD USSALAM) is shorter by at most
-            // the run's vowels.
+            // the run's vowels; most names have no word that looks stripped, and pay nothing.
+            let vowels = if !exact && any_stripped {
+                run.iter()
+                    .flat_map(|tok| tok.text.bytes())
+                    .filter(|b| b"aeiou".contains(b))
+                    .count()
+            } else {
+                0
+            };
             let stripped_of = |t: &NameToken| {
-                !exact && t.text.len() < text_len && text_len - t.text.len() <= vowels
+                vowels > 0
+                    && t.text.len() < text_len
+                    && text_len - t.text.len() <= vowels
+                    && looks_stripped(&t.text)
             };
             let possible = one_side.iter().enumerate().any(|(j, t)| {
                 !one_used[j]
@@ -333,6 +344,11 @@ pub(crate) fn join_leftovers(
                 if words && stripped_of(t) && vowels_dropped(&by_text, &t.text) {
                     return Some((j, vowelless_similarity(&t.text), How::Skeleton));
                 }
+                // Only a token of about the run's length can be spelt by it.
+                if key_len.abs_diff(t.key.len()) > slack && text_len.abs_diff(t.text.len()) > slack
+                {
+                    return None;
+                }
                 nearest_spelling(
                     (&by_key, &t.key, tolerated(&by_key, &t.key)),
                     (&by_text, &t.text, tolerated(&by_text, &t.text)),
@@ -359,6 +375,14 @@ pub(crate) fn join_leftovers(
             }
         }
     }
+}
+
+/// Whether a word looks written without its vowels: after its first letter, at most
+/// half as many vowels as consonants (ABDSSLM, MHMDALI; not VLADIMIR or PUTIN).
+fn looks_stripped(word: &str) -> bool {
+    let rest = word.bytes().skip(1);
+    let vowels = rest.clone().filter(|b| b"aeiou".contains(b)).count();
+    word.len() >= 3 && vowels * 2 <= rest.count() - vowels
 }
 
 /// A pair aligned loosely (DEGEETERE ~ GEETERE) whose looser side has an unused neighbour
