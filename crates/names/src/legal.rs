@@ -308,7 +308,43 @@ pub fn legal_form<S: AsRef<str>>(tokens: &[S]) -> (Vec<String>, Option<&'static 
             return (owned(words.get(form.len()..)), Some(tag));
         }
     }
+    // Written without its vowels (LMTD LBLTY CMPNY, JNT STCK CMPNY): a form of words, each
+    // stripped as names are (the first letter kept), where the name's words are so written.
+    for (form, tag) in FORMS {
+        let n = form.len();
+        if n < 2 || form.iter().any(|w| w.len() < 3) || words.len() <= n {
+            continue;
+        }
+        let stripped_alike = |written: &[&str]| {
+            written
+                .iter()
+                .zip(form.iter())
+                .all(|(w, f)| is_stripped(w) && *w == strip_vowels(f))
+        };
+        if stripped_alike(&words[words.len() - n..]) {
+            return (owned(words.get(..words.len() - n)), Some(tag));
+        }
+        if stripped_alike(&words[..n]) {
+            return (owned(words.get(n..)), Some(tag));
+        }
+    }
     (owned(Some(&words)), None)
+}
+
+/// A word without the vowels after its first letter, as names are written stripped
+/// (LIABILITY → LBLTY: Y stays, as it does in MHMD-style writing).
+fn strip_vowels(word: &str) -> String {
+    let mut letters = word.chars();
+    letters
+        .next()
+        .into_iter()
+        .chain(letters.filter(|c| !"aeiou".contains(*c)))
+        .collect()
+}
+
+/// Whether a word has no vowel after its first letter, and something to strip from.
+fn is_stripped(word: &str) -> bool {
+    word.len() >= 2 && !word.chars().skip(1).any(|c| "aeiou".contains(c))
 }
 
 fn owned(words: Option<&[&str]>) -> Vec<String> {
@@ -420,6 +456,9 @@ mod tests {
             ("Acme Kft.", "acme", Some("KFT")),
             ("Acme W.L.L.", "acme", Some("WLL")),
             ("Acme S.A.E.", "acme", Some("SA")),
+            ("LMTD LBLTY CMPNY LGN", "lgn", Some("LLC")),
+            ("JNT STCK CMPNY KRD", "krd", Some("JSC")),
+            ("Kredo Joint Stck Company", "kredo joint stck company", None),
             ("YILDIZ A.Ş.", "yildiz", Some("AS")),
             ("Acme LLP", "acme", Some("LLP")),
             ("Acme FZE", "acme", Some("FZE")),

@@ -727,6 +727,9 @@ mod tests {
             ("Abdlptt Escln ABBKR", "ABUBAKAR, Abdulpatta Escalon"),
             // A word the folding shortens further (IMM: im) is compared as written.
             ("IMM HSSN UNVRSTY", "IMAM HOSSEIN UNIVERSITY"),
+            // Short skeletons together: six consonants, as one word of six would be.
+            ("Jml HMR", "HAMER, Jamil"),
+            ("Mlk NRZ", "Malak NOORZAI"),
         ] {
             let s = score(query, listed, true);
             assert!(s > 0.889, "{query} / {listed}: {s}");

@@ -6,7 +6,7 @@
 use super::alignment::{
     Alignment, SHORT_WORD, cut_legal_word, in_misspelt_legal_form, inside_legal_form,
 };
-use super::similarity::TokenFeatures;
+use super::similarity::{TokenFeatures, vowelless_similarity};
 use super::spelling::{bounded_osa, unlikely_edit, unlikely_swap, vowels_dropped};
 use super::{NameTokens, RawMatch};
 use crate::How;
@@ -37,6 +37,21 @@ pub(super) fn weigh(
         cut,
     } = alignment;
     let qw = query.weights.clone();
+    // A name written without its vowels throughout (JML HMR for HAMER, Jamil) is told by all
+    // the consonants it keeps together, not word by word: two words of three letters are six
+    // letters of evidence, as one word of six would be.
+    let stripped_pair = |&(i, j, _, how): &(usize, usize, f64, How)| {
+        how == How::Skeleton || vowels_dropped(&l[j].text, &q[i].text)
+    };
+    if aligned.len() >= 2 && aligned.iter().all(stripped_pair) {
+        let mut words: Vec<usize> = aligned.iter().map(|a| a.0).collect();
+        words.dedup();
+        let kept: String = words.iter().map(|&i| q[i].text.as_str()).collect();
+        let together = vowelless_similarity(&kept);
+        for a in aligned.iter_mut() {
+            a.2 = a.2.max(together);
+        }
+    }
     // The listed first name (ABD AL- is none: it belongs to the name after it).
     let first_given = l
         .iter()
