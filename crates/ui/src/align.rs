@@ -147,6 +147,9 @@ pub async fn current(desk: &Shared) -> Result<Ready, PageError> {
     .map_err(|_| PageError::Internal)?
 }
 
+/// Threads the background linking works on: one, so that requests keep the rest.
+const LINKING_THREADS: usize = 1;
+
 /// Links the store's lists (when the kept links do not follow them) and keeps the result,
 /// on a thread of its own; nothing when a linking already runs.
 pub fn start_linking(desk: &Shared) {
@@ -155,9 +158,23 @@ pub fn start_linking(desk: &Shared) {
     }
     let desk = desk.clone();
     std::thread::spawn(move || {
-        let linked = sanctum_store::Store::open(&desk.state.config.data_dir)
+        // Linking every list runs for seconds (minutes in a debug build) over rayon: on the
+        // global pool it would queue the requests' own parallel work (a book upload's rows)
+        // behind it until they time out. It gets a pool of its own, one thread, beside them.
+        let linked = rayon::ThreadPoolBuilder::new()
+            .num_threads(LINKING_THREADS)
+            .thread_name(|_| "sanctum-linking".to_string())
+            .build()
             .map_err(|e| e.to_string())
-            .and_then(|mut store| stored::current(&mut store).map_err(|e| e.to_string()));
+            .and_then(|pool| {
+                pool.install(|| {
+                    sanctum_store::Store::open(&desk.state.config.data_dir)
+                        .map_err(|e| e.to_string())
+                        .and_then(|mut store| {
+                            stored::current(&mut store).map_err(|e| e.to_string())
+                        })
+                })
+            });
         match linked {
             Ok(aligned) => {
                 keep(&desk, aligned);
