@@ -722,6 +722,18 @@ mod tests {
         }
     }
 
+    /// The alerts every chunk of `job` wrote, in order.
+    fn written_results(queue: &mut Queue, job: i64) -> Vec<String> {
+        let mut written = Vec::new();
+        queue
+            .for_each_result(job, &mut |alerts, _| {
+                written.push(alerts.to_string());
+                Ok(())
+            })
+            .unwrap();
+        written
+    }
+
     fn output(alerts: &str) -> ChunkOutput {
         ChunkOutput {
             alerts_jsonl: alerts.to_string(),
@@ -780,13 +792,7 @@ mod tests {
             queue.complete(&fast, &output("again\n")).unwrap(),
             Completion::Written
         );
-        let mut written = Vec::new();
-        queue
-            .for_each_result(job, &mut |alerts, _| {
-                written.push(alerts.to_string());
-                Ok(())
-            })
-            .unwrap();
+        let written = written_results(&mut queue, job);
         assert_eq!(written, ["fast\n"]);
         let status = queue.status(job).unwrap();
         assert_eq!(status.state, JobState::Done);
@@ -873,13 +879,7 @@ mod tests {
             queue.complete(&claim, &output("once\n")).unwrap(),
             Completion::Written
         );
-        let mut written = Vec::new();
-        queue
-            .for_each_result(job, &mut |alerts, _| {
-                written.push(alerts.to_string());
-                Ok(())
-            })
-            .unwrap();
+        let written = written_results(&mut queue, job);
         assert_eq!(written, ["once\n"]);
     }
 }
