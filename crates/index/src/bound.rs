@@ -333,7 +333,7 @@ impl Hits {
     }
 }
 
-fn bits(mut m: Mask) -> impl Iterator<Item = usize> {
+pub(crate) fn bits(mut m: Mask) -> impl Iterator<Item = usize> {
     std::iter::from_fn(move || {
         (m != 0).then(|| {
             let i = m.trailing_zeros() as usize;

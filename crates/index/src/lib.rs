@@ -27,12 +27,12 @@
 pub mod bound;
 pub mod keys;
 
-use bound::{Hits, Mask, QuerySums, Shape, Side, TokenInfo};
-use keys::name_keys;
+use bound::{Hits, Mask, QuerySums, Shape, Side, TokenInfo, bits};
 use rayon::prelude::*;
 use sanctum_limits::Limits;
 use sanctum_matcher::features::normalize_id;
 use sanctum_matcher::model;
+use sanctum_matcher::names::PlainSpelling;
 use sanctum_matcher::{MatchOptions, PreparedEntity, PreparedName, PreparedQuery};
 use sanctum_model::{Entity, EntityKind, NameKind};
 use sanctum_names::TokenKind;
@@ -126,11 +126,16 @@ impl std::hash::Hasher for KeyHasher {
 
 type KeyMap<V> = HashMap<u64, V, std::hash::BuildHasherDefault<KeyHasher>>;
 
+/// The fewest names a spelling must have for a lookup to ask whether the query token that
+/// met it may pair with it at all (`PlainSpelling::may_pair`, a token comparison): below
+/// it, walking the names costs less than asking.
+const PAIR_CHECK_MIN_USES: u32 = 16;
+
 /// A posting's position value marking a spelling (the id is then a vocabulary position).
 const SPELLING: u8 = u8::MAX;
 
-/// One posting: a spelling's uses (where they start in `uses`, how many, with
-/// [`Posting::SPELLING`] set), or a name's token met by a key of joined tokens (name id,
+/// One posting: a spelling (its position in the vocabulary, with [`Posting::SPELLING`]
+/// set), or a name's token met by a key of joined tokens (name id,
 /// token position). As a key's value in the table, with [`Posting::MANY`] set, it is a range
 /// of [`CandidateIndex::posting_lists`] (start, count) instead: most keys have one posting,
 /// kept in the table itself (one memory read fewer per key), in 8 bytes.
@@ -161,6 +166,13 @@ pub struct CandidateIndex {
     posting_lists: Vec<Posting>,
     /// (name, token position) of every token of every listed name, by spelling.
     uses: Vec<(u32, u8)>,
+    /// Per spelling, its range of `uses` (start, count).
+    use_ranges: Vec<(u32, u32)>,
+    /// Per spelling of names written in no syllables, what tells whether a query token may
+    /// pair with it: a key can meet spellings the matcher then refuses to pair (a prefix
+    /// key, a deletion that makes another name), and every name using such a spelling would
+    /// otherwise be bounded as if the pair were exact.
+    plain_spellings: Vec<Option<PlainSpelling>>,
     identifiers: HashMap<String, Vec<u32>>,
     names: Vec<NameEntry>,
     /// Beside each of `names`.
@@ -183,9 +195,9 @@ pub struct Scratch {
     pub postings_read: u64,
     pub quick_passed: u64,
     pub bound_passed: u64,
-    /// Spellings the query's keys met: (their uses' start and count, query tokens met
-    /// fully, as a prefix).
-    met: Vec<(u32, u32, Mask, Mask)>,
+    /// Spellings the query's keys met: (the spelling, query tokens met fully by a key of
+    /// the token alone, fully by a key of joined tokens, as a prefix).
+    met: Vec<(u32, Mask, Mask, Mask)>,
     /// Names that passed the quick bound, with their hits, for the full bound.
     survivors: Vec<(u32, Hits)>,
     /// (party, names) as found, before sorting.
@@ -247,7 +259,9 @@ impl CandidateIndex {
             ..CandidateIndex::default()
         };
         // A spelling is what its keys are made of: text, key, kind and whether it is fuzzy.
-        let mut vocabulary: HashMap<(&str, &str, TokenKind, bool, bool), u32> = HashMap::new();
+        let mut vocabulary: HashMap<(&str, &str, TokenKind, bool, bool, bool), u32> =
+            HashMap::new();
+        let mut plain_tokens: Vec<Option<&sanctum_names::NameToken>> = Vec::new();
         let mut uses: Vec<Vec<(u32, u8)>> = Vec::new();
         // (key, spelling, SPELLING) or (key, name, position), laid out once all is known: a
         // flat list takes a fifth of the memory a list per key would at the build's peak.
@@ -293,7 +307,15 @@ impl CandidateIndex {
                 for (i, t) in toks.tokens.iter().enumerate() {
                     let fuzzy = keys::fuzzy(&toks.tokens, t);
                     let syllabic = toks.syllabic();
-                    let identity = (t.text.as_str(), t.key.as_str(), t.kind, fuzzy, syllabic);
+                    let plain = toks.systems.is_empty();
+                    let identity = (
+                        t.text.as_str(),
+                        t.key.as_str(),
+                        t.kind,
+                        fuzzy,
+                        syllabic,
+                        plain,
+                    );
                     let next = uses.len() as u32;
                     let spelling = *vocabulary.entry(identity).or_insert_with(|| {
                         keys.clear();
@@ -304,6 +326,7 @@ impl CandidateIndex {
                             postings.push((key.hash, next, SPELLING));
                         }
                         uses.push(Vec::new());
+                        plain_tokens.push(plain.then_some(t));
                         next
                     });
                     let list = &mut uses[spelling as usize];
@@ -329,17 +352,22 @@ impl CandidateIndex {
                 }
             }
         }
-        let mut use_ranges = Vec::with_capacity(uses.len());
+        index.use_ranges.reserve_exact(uses.len());
         for list in uses {
-            use_ranges.push((index.uses.len() as u32, list.len() as u32));
+            index
+                .use_ranges
+                .push((index.uses.len() as u32, list.len() as u32));
             index.uses.extend(list);
         }
+        index.plain_spellings = plain_tokens
+            .par_iter()
+            .map(|t| t.map(PlainSpelling::of))
+            .collect();
         let posting = |(id, j): (u32, u8)| {
             if j == SPELLING {
-                let (start, len) = use_ranges[id as usize];
                 Posting {
-                    id: start,
-                    tag: Posting::SPELLING | len.min(Posting::COUNT),
+                    id,
+                    tag: Posting::SPELLING,
                 }
             } else {
                 Posting {
@@ -504,8 +532,22 @@ impl CandidateIndex {
     /// `scratch.query_tokens` and `scratch.query_sums`. Returns the query's shape.
     fn collect_hits(&self, name: &PreparedName, scratch: &mut Scratch) -> Shape {
         let toks = &name.tokens;
-        // Keys met twice only set the same bits twice: no need to sort them out.
-        name_keys(
+        // Keys met twice only set the same bits twice: no need to sort them out. The keys of
+        // single tokens come first: a spelling met by those alone is met by a token the
+        // matcher may then refuse to pair with it.
+        scratch.keys.clear();
+        for (i, t) in toks.tokens.iter().enumerate() {
+            keys::token_keys(
+                t,
+                keys::pos(i),
+                keys::Side::Query,
+                keys::fuzzy(&toks.tokens, t),
+                toks.syllabic(),
+                &mut scratch.keys,
+            );
+        }
+        let single = scratch.keys.len();
+        keys::group_keys(
             &toks.tokens,
             keys::Side::Query,
             toks.syllabic(),
@@ -517,7 +559,7 @@ impl CandidateIndex {
         // Spellings met, with the query tokens that met them (fully, or as a prefix).
         scratch.met.clear();
         let keys = std::mem::take(&mut scratch.keys);
-        for key in &keys {
+        for (k, key) in keys.iter().enumerate() {
             let bit: Mask = 1 << key.token;
             let list = match self.postings.get(&key.hash) {
                 None => continue,
@@ -527,12 +569,14 @@ impl CandidateIndex {
                 }
                 Some(p) => std::slice::from_ref(p),
             };
-            let (full, prefix) = if key.prefix { (0, bit) } else { (bit, 0) };
+            let (alone, joined, prefix) = match (key.prefix, k < single) {
+                (true, _) => (0, 0, bit),
+                (false, true) => (bit, 0, 0),
+                (false, false) => (0, bit, 0),
+            };
             for p in list {
                 if p.tag & Posting::SPELLING != 0 {
-                    scratch
-                        .met
-                        .push((p.id, p.tag & Posting::COUNT, full, prefix));
+                    scratch.met.push((p.id, alone, joined, prefix));
                 } else {
                     scratch.postings_read += 1;
                     scratch.meet(p.id, p.tag as u8, bit, key.prefix);
@@ -543,12 +587,32 @@ impl CandidateIndex {
         scratch.met.sort_unstable_by_key(|m| m.0);
         let mut m = 0;
         while m < scratch.met.len() {
-            let (from, count, _, _) = scratch.met[m];
-            let (mut full, mut prefix) = (0, 0);
-            while m < scratch.met.len() && scratch.met[m].0 == from {
-                full |= scratch.met[m].2;
+            let spelling = scratch.met[m].0;
+            let (mut alone, mut joined, mut prefix) = (0, 0, 0);
+            while m < scratch.met.len() && scratch.met[m].0 == spelling {
+                alone |= scratch.met[m].1;
+                joined |= scratch.met[m].2;
                 prefix |= scratch.met[m].3;
                 m += 1;
+            }
+            let Some(&(from, count)) = self.use_ranges.get(spelling as usize) else {
+                continue;
+            };
+            // A token met by its own keys only, which the matcher would not pair with the
+            // spelling, does not meet it: the bound would count the pair as exact. Asked of
+            // common spellings only, where it saves walking many names.
+            if count >= PAIR_CHECK_MIN_USES
+                && let Some(Some(plain)) = self.plain_spellings.get(spelling as usize)
+            {
+                for i in bits(alone & !joined) {
+                    if !plain.may_pair(toks, i) {
+                        alone &= !(1 << i);
+                    }
+                }
+            }
+            let full = alone | joined;
+            if full == 0 && prefix == 0 {
+                continue;
             }
             let from = from as usize;
             let to = from + count as usize;

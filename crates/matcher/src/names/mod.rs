@@ -32,6 +32,7 @@ pub mod weighing;
 pub use alignment::{
     JOINED_RUN_MAX, at_field_limit, cut_legal_word, in_misspelt_legal_form, inside_legal_form,
 };
+pub use similarity::PlainSpelling;
 pub use spelling::{allowed_edits, ocr_fold};
 
 use crate::model::{self, SPELT_ALIKE_MIN, base_weight};

@@ -282,3 +282,37 @@ pub(crate) fn vowelless_similarity(written: &str) -> f64 {
     let kept = written.chars().filter(|c| !"aeiou".contains(*c)).count();
     vowels_dropped_similarity(kept)
 }
+
+/// A listed spelling as the index holds it once for every name that uses it: whether a
+/// query token may pair with it by the alignment's first step (similarity at least
+/// [`ALIGN_MIN`](crate::model::ALIGN_MIN)), asked once per spelling a lookup meets rather
+/// than once per name. Only for spellings of names written in no syllables: there the
+/// similarity of two tokens depends on the two tokens and the query alone.
+#[derive(Debug, Clone)]
+pub struct PlainSpelling {
+    token: NameToken,
+    features: TokenFeatures,
+}
+
+impl PlainSpelling {
+    pub fn of(token: &NameToken) -> PlainSpelling {
+        PlainSpelling {
+            token: token.clone(),
+            // `org` only marks descriptors, which token similarity does not read.
+            features: TokenFeatures::of(token, false),
+        }
+    }
+
+    /// Whether token `i` of `query` may pair with this spelling in a listed name written in
+    /// no syllables, as a person's name or not.
+    pub fn may_pair(&self, query: &super::NameTokens, i: usize) -> bool {
+        let (Some(token), Some(features)) = (query.tokens.get(i), query.features.get(i)) else {
+            return true;
+        };
+        let mode = SyllableMode::of(query.systems, Systems::NONE);
+        [true, false].into_iter().any(|person| {
+            token_similarity(token, features, &self.token, &self.features, person, mode).0
+                >= crate::model::ALIGN_MIN
+        })
+    }
+}
