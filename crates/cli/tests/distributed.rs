@@ -1,6 +1,7 @@
 //! Beyond one process: `sanctum batch` + `sanctum worker` on a shared PostgreSQL database
-//! (one worker killed mid-chunk), `sanctum screen --shard i/N`, and two `sanctum serve`
-//! replicas on one database hearing of each other's updates.
+//! (one worker killed mid-chunk; workers whose connections keep being ended), `sanctum
+//! screen --shard i/N`, and two `sanctum serve` replicas on one database: hearing of each
+//! other's updates (by LISTEN, or by polling alone) and sharing one review queue.
 
 mod common;
 
