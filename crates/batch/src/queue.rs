@@ -11,6 +11,7 @@ use crate::submit::JobSettings;
 use crate::{BatchError, Result, schema};
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::{Client, NoTls};
+use sanctum_screen::output::OutputFormat;
 use serde::Serialize;
 use std::time::{Duration, Instant};
 
@@ -55,6 +56,8 @@ impl Claim {
 pub(crate) struct ChunkOutput {
     /// Alert records, JSON lines.
     pub alerts_jsonl: String,
+    /// The same records in CSV, without the header row.
+    pub alerts_csv: String,
     /// Rejected rows, JSON lines.
     pub rejects_jsonl: String,
     pub rows_screened: i32,
@@ -212,7 +215,17 @@ impl Queue {
 
     /// Runs `op` on the connection; a transient failure drops the connection and, within
     /// the retry window, tries again on a new one after a pause that doubles each time.
-    fn retrying<T>(&mut self, mut op: impl FnMut(&mut Client) -> Result<T>) -> Result<T> {
+    fn retrying<T>(&mut self, op: impl FnMut(&mut Client) -> Result<T>) -> Result<T> {
+        self.retrying_within(self.retry_for, op)
+    }
+
+    /// [`Queue::retrying`] with a window of its own, at most the queue's.
+    fn retrying_within<T>(
+        &mut self,
+        window: Duration,
+        mut op: impl FnMut(&mut Client) -> Result<T>,
+    ) -> Result<T> {
+        let window = window.min(self.retry_for);
         let started = Instant::now();
         let mut pause = RETRY_PAUSE_FIRST;
         loop {
@@ -220,7 +233,7 @@ impl Queue {
             match outcome {
                 Err(e) if e.is_transient() => {
                     self.client = None;
-                    if started.elapsed() + pause > self.retry_for {
+                    if started.elapsed() + pause > window {
                         return Err(e);
                     }
                     std::thread::sleep(pause);
@@ -334,23 +347,29 @@ impl Queue {
     }
 
     /// Extends the lease of a chunk still held under `claim`; false when it is no longer
-    /// (taken over after the lease ran out, or the job cancelled). One try: the next
-    /// renewal is the retry.
-    pub(crate) fn renew(&mut self, claim: &Claim, lease: Duration) -> Result<bool> {
+    /// (taken over after the lease ran out, or the job cancelled). Retried on a new
+    /// connection until the next renewal is due (`renew_every`): a connection the server
+    /// ended while the worker screened (a restart, an idle timeout, a failover) costs a
+    /// reconnection, not a renewal, and a worker whose every renewal found its connection
+    /// gone would otherwise lose its lease.
+    pub(crate) fn renew(
+        &mut self,
+        claim: &Claim,
+        lease: Duration,
+        renew_every: Duration,
+    ) -> Result<bool> {
         let location = self.location.clone();
-        let client = self.client()?;
-        let changed = client
-            .execute(
-                "UPDATE batch_chunks SET lease_until = now() + make_interval(secs => $4) \
-                  WHERE job_id = $1 AND chunk_no = $2 AND claim = $3 AND state = 'running' \
-                    AND EXISTS (SELECT 1 FROM batch_jobs WHERE id = $1 AND state = 'open')",
-                &[&claim.job, &claim.chunk, &claim.token, &lease.as_secs_f64()],
-            )
-            .map_err(|e| database_error(&location, &e));
-        if changed.as_ref().is_err_and(BatchError::is_transient) {
-            self.client = None;
-        }
-        Ok(changed? == 1)
+        let changed = self.retrying_within(renew_every, |client| {
+            client
+                .execute(
+                    "UPDATE batch_chunks SET lease_until = now() + make_interval(secs => $4) \
+                      WHERE job_id = $1 AND chunk_no = $2 AND claim = $3 AND state = 'running' \
+                        AND EXISTS (SELECT 1 FROM batch_jobs WHERE id = $1 AND state = 'open')",
+                    &[&claim.job, &claim.chunk, &claim.token, &lease.as_secs_f64()],
+                )
+                .map_err(|e| database_error(&location, &e))
+        })?;
+        Ok(changed == 1)
     }
 
     /// Writes a chunk's results and marks it done, in one transaction, if it is still held
@@ -396,12 +415,13 @@ impl Queue {
                 });
             }
             tx.execute(
-                "INSERT INTO batch_results (job_id, chunk_no, alerts, rejects) \
-                 VALUES ($1, $2, $3, $4)",
+                "INSERT INTO batch_results (job_id, chunk_no, alerts, alerts_csv, rejects) \
+                 VALUES ($1, $2, $3, $4, $5)",
                 &[
                     &claim.job,
                     &claim.chunk,
                     &output.alerts_jsonl,
+                    &output.alerts_csv,
                     &output.rejects_jsonl,
                 ],
             )
@@ -587,12 +607,14 @@ impl Queue {
         Ok(status)
     }
 
-    /// Hands each chunk's alert records and rejected rows (JSON lines), in chunk order, to
-    /// `each`, streaming: a job's results are never all in memory. Only a job whose every
-    /// chunk is done has results: a partial file would pass for a whole one.
+    /// Hands each chunk's alert records (in `format`; CSV without its header row) and
+    /// rejected rows (JSON lines), in chunk order, to `each`, streaming: a job's results
+    /// are never all in memory. Only a job whose every chunk is done has results: a
+    /// partial file would pass for a whole one.
     pub fn for_each_result(
         &mut self,
         job: i64,
+        format: OutputFormat,
         each: &mut dyn FnMut(&str, &str) -> Result<()>,
     ) -> Result<()> {
         let status = self.status(job)?;
@@ -626,15 +648,30 @@ impl Queue {
         let location = self.location.clone();
         let db = |e: postgres::Error| database_error(&location, &e);
         let client = self.client()?;
+        let column = match format {
+            OutputFormat::Jsonl => "alerts",
+            OutputFormat::Csv => "alerts_csv",
+        };
         let mut rows = client
             .query_raw(
-                "SELECT alerts, rejects FROM batch_results WHERE job_id = $1 ORDER BY chunk_no",
+                &format!(
+                    "SELECT {column}, rejects FROM batch_results WHERE job_id = $1 \
+                      ORDER BY chunk_no"
+                ),
                 [&job],
             )
             .map_err(db)?;
         let mut seen: i64 = 0;
         while let Some(row) = rows.next().map_err(db)? {
-            let (alerts, rejects): (&str, &str) = (row.get(0), row.get(1));
+            let (alerts, rejects): (Option<&str>, &str) = (row.get(0), row.get(1));
+            let Some(alerts) = alerts else {
+                return Err(BatchError::Job {
+                    job,
+                    reason: "its chunks were screened by a sanctum that kept no CSV results: \
+                             take them as JSON lines (--format jsonl)"
+                        .to_string(),
+                });
+            };
             each(alerts, rejects)?;
             seen += 1;
         }
@@ -726,7 +763,7 @@ mod tests {
     fn written_results(queue: &mut Queue, job: i64) -> Vec<String> {
         let mut written = Vec::new();
         queue
-            .for_each_result(job, &mut |alerts, _| {
+            .for_each_result(job, OutputFormat::Jsonl, &mut |alerts, _| {
                 written.push(alerts.to_string());
                 Ok(())
             })
@@ -737,6 +774,7 @@ mod tests {
     fn output(alerts: &str) -> ChunkOutput {
         ChunkOutput {
             alerts_jsonl: alerts.to_string(),
+            alerts_csv: String::new(),
             rejects_jsonl: String::new(),
             rows_screened: 2,
             rows_rejected: 0,
@@ -778,7 +816,11 @@ mod tests {
             .unwrap()
             .unwrap();
         assert_eq!((fast.chunk, fast.attempt), (0, 2));
-        assert!(!queue.renew(&slow, Duration::from_secs(60)).unwrap());
+        assert!(
+            !queue
+                .renew(&slow, Duration::from_secs(60), Duration::from_secs(20))
+                .unwrap()
+        );
         assert_eq!(
             queue.complete(&slow, &output("slow\n")).unwrap(),
             Completion::LeaseLost
@@ -836,7 +878,9 @@ mod tests {
         assert_eq!(status.failures[0].chunk, 0);
         assert_eq!(status.failures[0].first_line, 2);
         assert_eq!(status.failures[0].error, "the second error");
-        let refused = queue.for_each_result(job, &mut |_, _| Ok(())).unwrap_err();
+        let refused = queue
+            .for_each_result(job, OutputFormat::Jsonl, &mut |_, _| Ok(()))
+            .unwrap_err();
         assert!(
             refused.to_string().contains("1 of 2 chunks failed"),
             "{refused}"

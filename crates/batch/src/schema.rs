@@ -10,8 +10,10 @@
 //!   `state` (pending, running, done, failed), `attempts`, `claim` (a fencing token raised
 //!   by every claim, so a worker whose lease was taken over cannot complete the chunk),
 //!   `lease_until` (database time, so workers' clocks do not matter), `error`, counts.
-//! - `batch_results`: a done chunk's alert records (JSON lines, as `sanctum screen` writes
-//!   them) and rejected rows, written in the transaction that marks the chunk done.
+//! - `batch_results`: a done chunk's alert records, as `sanctum screen` writes them both in
+//!   JSON lines (`alerts`) and in CSV without the header (`alerts_csv`, from schema version
+//!   2; empty for chunks written before), and rejected rows, written in the transaction
+//!   that marks the chunk done.
 
 use postgres::Client;
 
@@ -20,7 +22,8 @@ use postgres::Client;
 const MIGRATION_LOCK: i64 = 0x73_62_61_74;
 
 /// Each step, applied in order, once, in one transaction.
-const STEPS: &[&str] = &[r"
+const STEPS: &[&str] = &[
+    r"
 CREATE TABLE batch_jobs (
     id BIGSERIAL PRIMARY KEY,
     file_name TEXT NOT NULL,
@@ -60,7 +63,12 @@ CREATE TABLE batch_results (
     PRIMARY KEY (job_id, chunk_no),
     FOREIGN KEY (job_id, chunk_no) REFERENCES batch_chunks (job_id, chunk_no) ON DELETE CASCADE
 );
-"];
+",
+    // 2: the results in CSV too, so that `batch results --format csv` gives the lines of
+    // `sanctum screen --format csv` (its explanation column is rendered by the matcher's
+    // types, which the JSON lines cannot be read back into).
+    "ALTER TABLE batch_results ADD COLUMN alerts_csv TEXT;",
+];
 
 /// The batch schema version this build writes.
 pub const BATCH_SCHEMA_VERSION: i64 = STEPS.len() as i64;

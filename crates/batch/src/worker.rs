@@ -121,11 +121,16 @@ fn screen_chunk(
     let rows: Vec<RowResult> = stored.into_iter().map(RowResult::from).collect();
     let outcomes = sanctum_screen::screen_rows(rows, screener, limits);
     let alerts_buffer = SharedBuffer::default();
+    let csv_buffer = SharedBuffer::default();
     let rejects_buffer = SharedBuffer::default();
-    let mut alerts = AlertWriter::new(Box::new(alerts_buffer.clone()), OutputFormat::Jsonl)?;
+    // Both formats `sanctum screen` writes, so that `batch results` gives either; the CSV
+    // header is written once, by `batch results`.
+    let mut alerts = AlertWriter::continuing(Box::new(alerts_buffer.clone()), OutputFormat::Jsonl);
+    let mut alerts_csv = AlertWriter::continuing(Box::new(csv_buffer.clone()), OutputFormat::Csv);
     let mut rejects = RejectWriter::new(Box::new(rejects_buffer.clone()));
     let mut output = ChunkOutput {
         alerts_jsonl: String::new(),
+        alerts_csv: String::new(),
         rejects_jsonl: String::new(),
         rows_screened: 0,
         rows_rejected: 0,
@@ -148,10 +153,13 @@ fn screen_chunk(
             }
         }
         alerts.write(outcome, screener)?;
+        alerts_csv.write(outcome, screener)?;
     }
     alerts.finish()?;
+    alerts_csv.finish()?;
     rejects.finish()?;
     output.alerts_jsonl = alerts_buffer.take_text()?;
+    output.alerts_csv = csv_buffer.take_text()?;
     output.rejects_jsonl = rejects_buffer.take_text()?;
     Ok(output)
 }
@@ -257,7 +265,7 @@ pub fn run_worker(
             let lock = &lock;
             scope.spawn(move || {
                 while let Err(RecvTimeoutError::Timeout) = stopped.recv_timeout(renew_every) {
-                    match lock().renew(claim, options.lease) {
+                    match lock().renew(claim, options.lease, renew_every) {
                         Ok(true) => {}
                         Ok(false) => {
                             lost.store(true, Ordering::SeqCst);

@@ -2,12 +2,15 @@
 //! screened by workers on any machines that reach one PostgreSQL database (sanctum-batch).
 
 use crate::config::Context;
-use crate::screen::{InputKind, parse_filter, parse_max_alerts, parse_threshold};
+use crate::screen::{
+    AlertFormat, InputKind, alert_format, parse_filter, parse_max_alerts, parse_threshold,
+};
 use anyhow::{Context as _, Result, bail};
 use clap::{Args, Subcommand};
 use sanctum_batch::{JobState, JobStatus, Queue, SubmitOptions, WorkerOptions};
 use sanctum_matcher::DEFAULT_THRESHOLD;
 use sanctum_screen::input::ColumnMap;
+use sanctum_screen::output::{OutputFormat, write_csv_header};
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -42,13 +45,16 @@ pub enum BatchCommand {
         #[arg(long)]
         json: bool,
     },
-    /// A finished job's alert records (JSON lines, as `sanctum screen` writes them), in
-    /// the order of the file.
+    /// A finished job's alert records, as `sanctum screen` writes them (the same columns
+    /// and lines), in the order of the file.
     Results {
         job: i64,
         /// Write them here (default: standard output).
         #[arg(long, short, value_name = "FILE")]
         out: Option<PathBuf>,
+        /// jsonl or csv (default: csv when --out ends in .csv, else jsonl), as `screen`.
+        #[arg(long, value_enum)]
+        format: Option<AlertFormat>,
         /// Write the rejected rows here as JSON lines.
         #[arg(long, value_name = "FILE")]
         rejects: Option<PathBuf>,
@@ -152,7 +158,13 @@ pub fn run(ctx: &Context, command: BatchCommand) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        BatchCommand::Results { job, out, rejects } => {
+        BatchCommand::Results {
+            job,
+            out,
+            format,
+            rejects,
+        } => {
+            let format = alert_format(format, out.as_deref());
             let mut queue = connect(ctx)?;
             let mut alerts_out: Box<dyn Write> = match &out {
                 Some(path) => Box::new(BufWriter::new(
@@ -169,7 +181,14 @@ pub fn run(ctx: &Context, command: BatchCommand) -> Result<ExitCode> {
                 None => None,
             };
             let mut written: Result<(), std::io::Error> = Ok(());
-            queue.for_each_result(job, &mut |alerts, rejected| {
+            let mut header_written = false;
+            queue.for_each_result(job, format, &mut |alerts, rejected| {
+                // The header once the job is known to have results: a refused job writes
+                // nothing.
+                if format == OutputFormat::Csv && !header_written && written.is_ok() {
+                    header_written = true;
+                    written = write_csv_header(&mut alerts_out).map_err(std::io::Error::other);
+                }
                 if written.is_ok() {
                     written = alerts_out.write_all(alerts.as_bytes()).and_then(|()| {
                         match rejects_out.as_mut() {
@@ -180,6 +199,10 @@ pub fn run(ctx: &Context, command: BatchCommand) -> Result<ExitCode> {
                 }
                 Ok(())
             })?;
+            if format == OutputFormat::Csv && !header_written {
+                // A job of no chunk: the header alone, as `screen` writes for an empty file.
+                write_csv_header(&mut alerts_out)?;
+            }
             written?;
             alerts_out.flush()?;
             if let Some(mut w) = rejects_out {

@@ -14,7 +14,7 @@ use sanctum_screen::lists::{self, Selection, Since};
 use sanctum_screen::output::{AlertWriter, OutputFormat, RejectWriter};
 use sanctum_screen::{RowOutcome, RunOptions, ScreenError, Screener, Shard, Summary};
 use std::io::{BufWriter, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -26,9 +26,20 @@ pub const EXIT_REJECTED_ROWS: u8 = 5;
 pub const EXIT_ALERTS_AND_REJECTED: u8 = 6;
 
 #[derive(Clone, Copy, ValueEnum)]
-enum AlertFormat {
+pub enum AlertFormat {
     Jsonl,
     Csv,
+}
+
+/// The alert records' format: the one asked for, else CSV for a `.csv` file, else JSON
+/// lines (`screen` and `batch results` alike).
+pub fn alert_format(asked: Option<AlertFormat>, out: Option<&Path>) -> OutputFormat {
+    match asked {
+        Some(AlertFormat::Csv) => OutputFormat::Csv,
+        Some(AlertFormat::Jsonl) => OutputFormat::Jsonl,
+        None if out.is_some_and(|p| p.extension().is_some_and(|e| e == "csv")) => OutputFormat::Csv,
+        None => OutputFormat::Jsonl,
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -343,18 +354,7 @@ pub fn run(ctx: &Context, args: ScreenArgs) -> Result<ExitCode> {
             safe(&reader.ignored_columns.join(", "))
         );
     }
-    let alert_format = match args.format {
-        Some(AlertFormat::Csv) => OutputFormat::Csv,
-        Some(AlertFormat::Jsonl) => OutputFormat::Jsonl,
-        None if args
-            .out
-            .as_ref()
-            .is_some_and(|p| p.extension().is_some_and(|e| e == "csv")) =>
-        {
-            OutputFormat::Csv
-        }
-        None => OutputFormat::Jsonl,
-    };
+    let alert_format = alert_format(args.format, args.out.as_deref());
     let out: Box<dyn Write + Send> = match &args.out {
         Some(path) => Box::new(BufWriter::new(
             std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,

@@ -49,6 +49,15 @@ pub struct ServeArgs {
     /// (e.g. 2d): since its version was fetched or an update last confirmed it.
     #[arg(long, env = "SANCTUM_MAX_AGE", value_parser = parse_duration)]
     max_age: Option<Duration>,
+    /// On a PostgreSQL database: re-read it this often for versions other processes
+    /// stored, besides hearing of them at once by LISTEN/NOTIFY (default: 30s).
+    #[arg(long, env = "SANCTUM_VERSION_POLL", value_parser = parse_duration, value_name = "DURATION")]
+    version_poll: Option<Duration>,
+    /// On a PostgreSQL database: do not LISTEN for new versions, only re-read every
+    /// --version-poll (behind a pooler in transaction mode, e.g. PgBouncer's, where LISTEN
+    /// hears nothing).
+    #[arg(long, env = "SANCTUM_NO_LISTEN")]
+    no_listen: bool,
 }
 
 /// `30s`, `15m`, `6h`, `2d`, or plain seconds.
@@ -154,6 +163,12 @@ pub fn run(ctx: Context, args: ServeArgs) -> Result<ExitCode> {
         limits,
         update_interval: args.update_every,
         max_source_age: args.max_age,
+        versions: sanctum_server::replicas::VersionWatch {
+            listen: !args.no_listen,
+            poll: args
+                .version_poll
+                .unwrap_or(sanctum_server::replicas::VERSION_POLL),
+        },
         review: ctx.config.review.clone(),
         jurisdictions: match &ctx.config.payments.jurisdictions {
             Some(list) => sanctum_payments::Jurisdictions::new(list.clone()),

@@ -652,14 +652,9 @@ pub fn screen_book(
         let lap = std::time::Instant::now();
         let customers: Vec<Customer> = match &mut pending_ids {
             Some(ids) => {
-                let mut chunk = Vec::new();
-                for id in ids.by_ref().take(chunk_rows) {
-                    if let Some(c) = book::customer(&review.conn()?, book, &id)?
-                        && c.closed_at.is_none()
-                    {
-                        chunk.push(c);
-                    }
-                }
+                let wanted: Vec<String> = ids.by_ref().take(chunk_rows).collect();
+                let mut chunk = book::customers(&review.conn()?, book, &wanted)?;
+                chunk.retain(|c| c.closed_at.is_none());
                 if chunk.is_empty() && ids.len() == 0 {
                     break;
                 }

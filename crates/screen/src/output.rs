@@ -100,27 +100,43 @@ pub struct AlertWriter {
     csv: Option<csv::Writer<Box<dyn Write + Send>>>,
 }
 
+/// Writes the CSV header row alone: the start of an output whose records are written in
+/// parts elsewhere ([`AlertWriter::continuing`]).
+pub fn write_csv_header(out: &mut dyn Write) -> Result<(), ScreenError> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(CSV_HEADER).map_err(csv_error)?;
+    w.flush()?;
+    Ok(())
+}
+
 impl AlertWriter {
+    /// A writer of a whole output: in CSV, the header row first.
     pub fn new(
         out: Box<dyn Write + Send>,
         format: OutputFormat,
     ) -> Result<AlertWriter, ScreenError> {
-        Ok(match format {
+        let mut writer = AlertWriter::continuing(out, format);
+        if let Some(w) = writer.csv.as_mut() {
+            w.write_record(CSV_HEADER).map_err(csv_error)?;
+        }
+        Ok(writer)
+    }
+
+    /// A writer of a part of an output whose header is written once elsewhere
+    /// ([`write_csv_header`]): a chunk of a batch job, joined to the others in file order.
+    pub fn continuing(out: Box<dyn Write + Send>, format: OutputFormat) -> AlertWriter {
+        match format {
             OutputFormat::Jsonl => AlertWriter {
                 format,
                 json: Some(out),
                 csv: None,
             },
-            OutputFormat::Csv => {
-                let mut w = csv::Writer::from_writer(out);
-                w.write_record(CSV_HEADER).map_err(csv_error)?;
-                AlertWriter {
-                    format,
-                    json: None,
-                    csv: Some(w),
-                }
-            }
-        })
+            OutputFormat::Csv => AlertWriter {
+                format,
+                json: None,
+                csv: Some(csv::Writer::from_writer(out)),
+            },
+        }
     }
 
     /// Writes the alerts of one row.

@@ -81,6 +81,8 @@ pub struct ServerConfig {
     pub update_interval: Option<Duration>,
     /// `/readyz` fails when a source is older than this.
     pub max_source_age: Option<Duration>,
+    /// On a PostgreSQL store: how this replica hears of versions stored by others.
+    pub versions: replicas::VersionWatch,
     /// Alert review's policy (`[review]` in sanctum.toml): reason codes, leases, SLA hours.
     pub review: sanctum_review::Policy,
     /// The sanctioned jurisdictions `/v1/screen/message` holds payments for
@@ -99,6 +101,7 @@ impl ServerConfig {
             limits: Limits::default(),
             update_interval: None,
             max_source_age: None,
+            versions: replicas::VersionWatch::default(),
             review: sanctum_review::Policy::default(),
             jurisdictions: sanctum_payments::Jurisdictions::default(),
         }
