@@ -5,7 +5,8 @@
 
 use super::spelling::{
     allowed_edits, bounded_osa, consonants, is_descriptor, is_patronymic, is_stem_of,
-    nearest_spelling, ocr_fold, single_vowels, unlikely_swap, vowel_changed, vowels_dropped,
+    nearest_spelling, ocr_fold, other_form_of_stem, single_vowels, unlikely_swap, vowel_changed,
+    vowels_dropped,
 };
 use crate::How;
 use crate::model::{
@@ -106,6 +107,15 @@ pub(crate) fn token_similarity(
     }
     if a.key == b.key && !a.key.is_empty() {
         return (VARIANT_SIMILARITY, How::Variant);
+    }
+    // A gender's ending or a suffix on one stem makes another name, however small the edit:
+    // SAMIRA is not SAMIR, nor IVANOVA IVANOV, VOROBYOV VOROBEY, AMINI AMIN, ROSTOK ROSTEC.
+    if a.kind == TokenKind::Name
+        && b.kind == TokenKind::Name
+        && (other_form_of_stem(&a.text, &b.text, person)
+            || other_form_of_stem(&a.key, &b.key, person))
+    {
+        return (0.0, How::Fuzzy);
     }
     // A given name and its familiar form, or two familiar forms of one name.
     if !fa.given_names.is_empty() && fa.given_names.iter().any(|k| fb.given_names.contains(k)) {
