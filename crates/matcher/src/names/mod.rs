@@ -654,20 +654,21 @@ mod tests {
             ("ivanova", "ivanov"),
             ("zelenskaya", "zelensky"),
             ("kowalska", "kowalski"),
-            ("maria", "mario"),
             ("karpenkova", "karpenko"),
             ("vorobyov", "vorobey"),
             ("ivanov", "ivan"),
             ("kovalenko", "koval"),
+            ("maria", "mario"),
             ("rostok", "rostec"),
             ("amini", "amin"),
             ("saadi", "saad"),
         ] {
-            assert!(other_form_of_stem(a, b, true), "{a} / {b}");
-            assert!(other_form_of_stem(b, a, false), "{b} / {a}");
+            assert!(other_form_of_stem(a, b, true, false), "{a} / {b}");
+            assert!(other_form_of_stem(b, a, false, false), "{b} / {a}");
         }
-        // Spellings of one ending are one name; a vowel for a vowel is left to the spelling
-        // rules; words that share no stem are not judged here.
+        // Spellings of one ending are one name; endings a neighbouring key apart (a slip as
+        // often as another name), a vowel for a vowel, skeletons and words that share no stem are
+        // left to the spelling rules.
         for (a, b) in [
             ("samira", "samirah"),
             ("gorbachev", "gorbachyov"),
@@ -679,12 +680,20 @@ mod tests {
             ("lopes", "lopez"),
             ("putin", "putim"),
             ("ali", "alia"),
+            ("tupolec", "tupolev"),
+            ("sunarsi", "sunarso"),
+            ("aweya", "aweys"),
+            ("ushk", "ushko"),
+            ("multrew", "multree"),
         ] {
-            assert!(!other_form_of_stem(a, b, true), "{a} / {b}");
+            assert!(!other_form_of_stem(a, b, true, false), "{a} / {b}");
         }
+        // Variant keys judge only a derivation from a stem: their folding writes a doubled
+        // letter once, which makes a bare stem of a slip (BUSINESA / BUSINES).
+        assert!(!other_form_of_stem("busines", "businesa", false, true));
         // A person's surname of a given name with -s; a company's plural is its name.
-        assert!(other_form_of_stem("filips", "filipe", true));
-        assert!(!other_form_of_stem("systems", "system", false));
+        assert!(other_form_of_stem("filips", "filipe", true, true));
+        assert!(!other_form_of_stem("systems", "system", false, false));
         // Whole names: a customer of the other gender or of a name derived is no match.
         assert!(score("Samira Hassan", "Samir Hassan", true) < 0.8);
         assert!(score("Воробьёв Николай", "Nikolay Nikolayevich VOROBEY", true) < 0.8);
@@ -697,13 +706,20 @@ mod tests {
     }
 
     #[test]
-    fn the_query_known_by_its_second_name_is_another_person() {
-        // In an Arabic name chain the second name is the father's: the son is not listed.
-        // (Below 0.85 a name cannot alert: 0.90 of it is the party's score.)
-        assert!(score("Mustafa Samir Hassan", "Samir HASSAN", true) < 0.85);
-        assert!(score("Yasmin Muhammad Ibrahim", "Muhammad Ibrahim", true) < 0.85);
-        // A middle name the list lacks stays an omission.
-        assert!(score("Samir Mustafa Hassan", "Samir HASSAN", true) > 0.85);
+    fn a_consonant_for_an_unrelated_one_in_a_short_word_is_another_name() {
+        for (query, listed) in [
+            ("Rana Othman", "Raza Othman"),
+            ("Salma Abdullah", "Salwa Abdullah"),
+            ("Reza Khani", "Reza Khaki"),
+        ] {
+            let s = score(query, listed, true);
+            assert!(s < 0.85, "{query} / {listed}: {s}");
+        }
+        // Neighbouring keys and one Cyrillic letter romanised two ways stay slips.
+        assert!(score("Rana Othman", "Rama Othman", true) > 0.85);
+        assert!(score("Oleh Koval", "Oleg Koval", true) > 0.85);
+        // In a longer word the same change is a slip, less sure.
+        assert!(score("Arkady Rotenberg", "Arkady Rozenberg", true) > 0.85);
     }
 
     #[test]

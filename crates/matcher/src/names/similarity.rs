@@ -3,6 +3,7 @@
 //! misspell), a sound-alike, vowels dropped, a prefix. The similarities are the model's
 //! ([`crate::model`]).
 
+use super::alignment::SHORT_WORD;
 use super::spelling::{
     allowed_edits, bounded_osa, consonants, is_descriptor, is_patronymic, is_stem_of,
     nearest_spelling, ocr_fold, other_form_of_stem, single_vowels, unlikely_swap, vowel_changed,
@@ -112,8 +113,8 @@ pub(crate) fn token_similarity(
     // SAMIRA is not SAMIR, nor IVANOVA IVANOV, VOROBYOV VOROBEY, AMINI AMIN, ROSTOK ROSTEC.
     if a.kind == TokenKind::Name
         && b.kind == TokenKind::Name
-        && (other_form_of_stem(&a.text, &b.text, person)
-            || other_form_of_stem(&a.key, &b.key, person))
+        && (other_form_of_stem(&a.text, &b.text, person, false)
+            || other_form_of_stem(&a.key, &b.key, person, true))
     {
         return (0.0, How::Fuzzy);
     }
@@ -235,6 +236,10 @@ pub(crate) fn token_similarity(
         } else {
             ONE_EDIT_SIMILARITY
         };
+        // In a short word such a change is another name outright (RANA / RAZA, SALMA /
+        // SALWA, KHANI / KHAKI): typing makes no such slip, and a few letters leave no room
+        // to tell one.
+        let another_name = unlikely && a.text.len().max(b.text.len()) < SHORT_WORD;
         let s = base
             - PER_EDIT_PENALTY * (distance.saturating_sub(1)) as f64
             - if first_differs {
@@ -243,7 +248,9 @@ pub(crate) fn token_similarity(
                 0.0
             }
             - if unlikely { UNLIKELY_SWAP_PENALTY } else { 0.0 };
-        consider(s, How::Fuzzy);
+        if !another_name {
+            consider(s, How::Fuzzy);
+        }
     }
     // Double Metaphone alone joins too much (Serrano/Sarina, Perez/Boreas): a phonetic match
     // also needs the same first letter and nearly the same consonants.

@@ -325,10 +325,11 @@ pub(crate) fn keys_adjacent(a: u8, b: u8) -> bool {
     }
 }
 
-/// Consonants that romanisations and ears confuse (C/K, S/Z, B/P, D/T, M/N, L/R, V/W…).
+/// Consonants that romanisations and ears confuse (C/K, S/Z, B/P, D/T, M/N, L/R, V/W…), and
+/// G/H, one Cyrillic letter romanised two ways (Г: OLEG / OLEH, GASAN / HASAN).
 pub(crate) fn sound_alike(a: u8, b: u8) -> bool {
-    const GROUPS: [&[u8]; 8] = [
-        b"bpvfw", b"ckqgx", b"szcx", b"dt", b"mn", b"lr", b"jyg", b"hkx",
+    const GROUPS: [&[u8]; 9] = [
+        b"bpvfw", b"ckqgx", b"szcx", b"dt", b"mn", b"lr", b"jyg", b"hkx", b"gh",
     ];
     GROUPS.iter().any(|g| g.contains(&a) && g.contains(&b))
 }
@@ -466,25 +467,41 @@ fn ending_after(word: &str, stem: usize, person: bool) -> Ending {
 
 /// Whether two spellings are one stem with endings that make different names (see
 /// [`NAME_ENDINGS`]): the same stem with endings of different groups, or with an ending on
-/// one side only, and never with endings of one group. `person`: the names are a person's.
+/// one side only, and never with endings of one group. Endings a neighbouring key apart
+/// (TUPOLEC / TUPOLEV, SUNARSI / SUNARSO) are as often a slip and are left to the spelling
+/// rules, and a word without vowels is a skeleton (USHK for USHKO), not a stem.
+/// `person`: the names are a person's. `derived_only`: judge only a derivation from a stem
+/// that drops its final vowels (for variant keys, whose folding, a doubled letter written
+/// once, makes a bare stem of a slip: BUSINESA / BUSINES).
 /// Allocates nothing, and most pairs end at their first letters: it runs for every pair.
-pub(crate) fn other_form_of_stem(a: &str, b: &str, person: bool) -> bool {
+pub(crate) fn other_form_of_stem(a: &str, b: &str, person: bool, derived_only: bool) -> bool {
     let (x, y) = (a.as_bytes(), b.as_bytes());
     let common = x.iter().zip(y).take_while(|(p, q)| p == q).count();
+    let skeleton = |w: &[u8]| !w.iter().skip(1).any(|c| b"aeiouy".contains(c));
     if common < STEM_MIN
         || x.len() - common > LONGEST_ENDING
         || y.len() - common > LONGEST_ENDING
         || !x.iter().chain(y).all(|c| c.is_ascii_lowercase())
+        || skeleton(x)
+        || skeleton(y)
     {
         return false;
     }
+    let one_letter_apart =
+        x.len() == y.len() && x.len() == common + 1 && keys_adjacent(x[common], y[common]);
     let mut differ = false;
     for stem in STEM_MIN..=common {
         match (ending_after(a, stem, person), ending_after(b, stem, person)) {
             // One group: one name spelt two ways (GORBACHEV / GORBACHYOV).
             (Ending::Group(g, _), Ending::Group(h, _)) if g == h => return false,
-            (Ending::Group(..), Ending::Group(..) | Ending::Bare)
-            | (Ending::Bare, Ending::Group(..)) => differ = true,
+            (Ending::Group(..), Ending::Group(..)) if !one_letter_apart && !derived_only => {
+                differ = true
+            }
+            (Ending::Group(..), Ending::Bare) | (Ending::Bare, Ending::Group(..))
+                if !derived_only =>
+            {
+                differ = true
+            }
             // A derivation from a stem that drops its final vowels (PHILIPP-E / PHILLIP-S); a
             // vowel for a vowel (HAMZA / HAMZE, MARIA / MARIE) is left to the spelling rules.
             (Ending::Group(_, false), Ending::Vowels)

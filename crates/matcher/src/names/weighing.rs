@@ -161,20 +161,6 @@ pub(super) fn weigh(
                 j > f && !family.contains(&l[j].key) && lw[j] >= NAME_WORD_MIN_WEIGHT
             })
     });
-    // Nor by the father's name that follows their own, which an Arabic name chain writes
-    // second (Mustafa SAMIR HASSAN is the son of Samir Hassan): when the listed first name
-    // meets a later word of the query, the query's first name before it is a name that
-    // differs, not one the list lacks.
-    let query_skipped_first = first_given
-        .filter(|&f| l_used[f])
-        .and_then(|f| aligned.iter().find(|a| a.1 == f))
-        .is_some_and(|&(i, ..)| {
-            i > 0
-                && !q_used[0]
-                && qw[0] >= NAME_WORD_MIN_WEIGHT
-                && q[0].kind == TokenKind::Name
-                && !query.features[0].initial
-        });
     // The query's own family name, its last word (ROBERT JOSEPH BROWN / Robert JOSEPH), is
     // no middle name it may carry over the list's; a patronymic there is.
     let query_family = (q.len() >= 3)
@@ -185,7 +171,7 @@ pub(super) fn weigh(
         if q_used[i] {
             tally.met(q_sim[i], qw[i]);
         } else {
-            let excused = lenient && query_family != Some(i) && !(query_skipped_first && i == 0);
+            let excused = lenient && query_family != Some(i);
             tally.left_over(model::query_leftover_weight(qw[i], excused));
         }
     }
