@@ -114,7 +114,10 @@ pub(crate) fn token_similarity(
     if a.kind == TokenKind::Name
         && b.kind == TokenKind::Name
         && (other_form_of_stem(&a.text, &b.text, person, false)
-            || other_form_of_stem(&a.key, &b.key, person, true))
+            // By key only where the spellings are more than a slip apart (PHILIPPE /
+            // PHILLIPS): one edit as written is the spelling rules' (YAHYQ / YAHYA).
+            || (bounded_osa(&a.text, &b.text, 1) > 1
+                && other_form_of_stem(&a.key, &b.key, person, true)))
     {
         return (0.0, How::Fuzzy);
     }

@@ -487,6 +487,11 @@ pub(crate) fn other_form_of_stem(a: &str, b: &str, person: bool, derived_only: b
     {
         return false;
     }
+    // A letter written twice at the end is a long vowel or a slip (AREZO / AREZOO).
+    let doubled = |w: &[u8]| w.len() == common + 1 && w.get(common) == w.get(common - 1);
+    if doubled(x) || doubled(y) {
+        return false;
+    }
     let one_letter_apart =
         x.len() == y.len() && x.len() == common + 1 && keys_adjacent(x[common], y[common]);
     let mut differ = false;
