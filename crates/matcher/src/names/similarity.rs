@@ -3,9 +3,11 @@
 //! misspell), a sound-alike, vowels dropped, a prefix. The similarities are the model's
 //! ([`crate::model`]).
 
+use super::alignment::SHORT_WORD;
 use super::spelling::{
     allowed_edits, bounded_osa, consonants, is_descriptor, is_patronymic, is_stem_of,
-    nearest_spelling, ocr_fold, single_vowels, unlikely_swap, vowel_changed, vowels_dropped,
+    nearest_spelling, ocr_fold, other_form_of_stem, single_vowels, unlikely_swap, vowel_changed,
+    vowels_dropped,
 };
 use crate::How;
 use crate::model::{
@@ -106,6 +108,18 @@ pub(crate) fn token_similarity(
     }
     if a.key == b.key && !a.key.is_empty() {
         return (VARIANT_SIMILARITY, How::Variant);
+    }
+    // A gender's ending or a suffix on one stem makes another name, however small the edit:
+    // SAMIRA is not SAMIR, nor IVANOVA IVANOV, VOROBYOV VOROBEY, AMINI AMIN, ROSTOK ROSTEC.
+    if a.kind == TokenKind::Name
+        && b.kind == TokenKind::Name
+        && (other_form_of_stem(&a.text, &b.text, person, false)
+            // By key only where the spellings are more than a slip apart (PHILIPPE /
+            // PHILLIPS): one edit as written is the spelling rules' (YAHYQ / YAHYA).
+            || (bounded_osa(&a.text, &b.text, 1) > 1
+                && other_form_of_stem(&a.key, &b.key, person, true)))
+    {
+        return (0.0, How::Fuzzy);
     }
     // A given name and its familiar form, or two familiar forms of one name.
     if !fa.given_names.is_empty() && fa.given_names.iter().any(|k| fb.given_names.contains(k)) {
@@ -225,6 +239,10 @@ pub(crate) fn token_similarity(
         } else {
             ONE_EDIT_SIMILARITY
         };
+        // In a short word such a change is another name outright (RANA / RAZA, SALMA /
+        // SALWA, KHANI / KHAKI): typing makes no such slip, and a few letters leave no room
+        // to tell one.
+        let another_name = unlikely && a.text.len().max(b.text.len()) < SHORT_WORD;
         let s = base
             - PER_EDIT_PENALTY * (distance.saturating_sub(1)) as f64
             - if first_differs {
@@ -233,7 +251,9 @@ pub(crate) fn token_similarity(
                 0.0
             }
             - if unlikely { UNLIKELY_SWAP_PENALTY } else { 0.0 };
-        consider(s, How::Fuzzy);
+        if !another_name {
+            consider(s, How::Fuzzy);
+        }
     }
     // Double Metaphone alone joins too much (Serrano/Sarina, Perez/Boreas): a phonetic match
     // also needs the same first letter and nearly the same consonants.

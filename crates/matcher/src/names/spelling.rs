@@ -325,10 +325,11 @@ pub(crate) fn keys_adjacent(a: u8, b: u8) -> bool {
     }
 }
 
-/// Consonants that romanisations and ears confuse (C/K, S/Z, B/P, D/T, M/N, L/R, V/W…).
+/// Consonants that romanisations and ears confuse (C/K, S/Z, B/P, D/T, M/N, L/R, V/W…), and
+/// G/H, one Cyrillic letter romanised two ways (Г: OLEG / OLEH, GASAN / HASAN).
 pub(crate) fn sound_alike(a: u8, b: u8) -> bool {
-    const GROUPS: [&[u8]; 8] = [
-        b"bpvfw", b"ckqgx", b"szcx", b"dt", b"mn", b"lr", b"jyg", b"hkx",
+    const GROUPS: [&[u8]; 9] = [
+        b"bpvfw", b"ckqgx", b"szcx", b"dt", b"mn", b"lr", b"jyg", b"hkx", b"gh",
     ];
     GROUPS.iter().any(|g| g.contains(&a) && g.contains(&b))
 }
@@ -369,4 +370,149 @@ pub(crate) fn consonants(s: &str) -> String {
         }
     }
     out
+}
+
+/// Endings that make another name of a stem, each group one ending in its romanisations:
+/// the feminine of a man's name or surname (Arabic SAMIR / SAMIRA, SAMIRAH; Slavic IVANOV /
+/// IVANOVA, ZELENSKIY / ZELENSKAYA, KOWALSKI / KOWALSKA; Italian and Spanish MARIO /
+/// MARIA), and the suffixes that make a surname or a word of a stem (Slavic IVAN / IVANOV,
+/// VOROBEY / VOROBYOV, KOVAL / KOVALENKO, ROSTOK / ROSTEC; the Persian and Arabic nisba AMIN
+/// / AMINI, HAMADAN / HAMADANI). Two spellings of one group (GORBACHEV / GORBACHYOV,
+/// DMITRI / DMITRIY) are one name. Hand-written: no crate knows how names are derived, and
+/// the list is a handful of endings per language.
+const NAME_ENDINGS: &[&[&str]] = &[
+    // Feminine endings of given names and surnames.
+    &["a", "ah", "at", "ya", "ia"],
+    &["o"],
+    &["ova", "eva", "yova", "yeva", "iova", "ieva", "jova", "jeva"],
+    &["ina", "yna"],
+    &[
+        "skaya", "skaja", "ska", "skaia", "tskaya", "tska", "ckaya", "cka",
+    ],
+    // Surnames of a stem (East Slavic, Polish, Ukrainian).
+    &[
+        "ov", "ev", "yov", "yev", "iov", "iev", "jov", "jev", "off", "eff", "ow", "ew",
+    ],
+    &["in", "yn"],
+    &[
+        "sky", "ski", "skiy", "skii", "skyi", "skyy", "skij", "tsky", "tski", "cki", "cky",
+    ],
+    &["enko"],
+    &["uk", "yuk", "iuk", "juk"],
+    &["chuk", "czuk"],
+    &["ovich", "evich", "ovych", "evych", "ovitch", "evitch"],
+    // Diminutive and agent suffixes of Slavic words: ROSTOK is not ROSTEC.
+    &["ok"],
+    &["ek"],
+    &["ik", "yk"],
+    &["ets", "ec", "etz"],
+    // The nisba, and the -i, -y, -ey of a stem's own end (DMITRI, VOROBEY).
+    &["i", "y", "iy", "ii", "ij", "yi", "yy", "ey", "ei", "ee"],
+];
+
+/// The shortest stem an ending is recognised on: three letters (PETR-OV, ROST-OK) for a
+/// suffix of consonants, four for a vowel alone (AMIN-I, SAMIR-A), as a short word ending in
+/// a vowel is more often its own name (ALI, RANA).
+const STEM_MIN: usize = 3;
+const STEM_MIN_VOWEL_ENDING: usize = 4;
+
+/// English and Welsh surnames made of a given name with -s (ROBERTS, PHILLIPS): for a
+/// person's name only, as a company's name takes plurals (SYSTEM, SYSTEMS).
+const PATRONYMIC_S: &[&str] = &["s"];
+
+/// The longest ending of [`NAME_ENDINGS`]: two words whose common start leaves more than
+/// this on either side share no stem with an ending.
+const LONGEST_ENDING: usize = 6;
+
+/// How the end of a word after a given stem reads.
+#[derive(Clone, Copy, PartialEq)]
+enum Ending {
+    /// Nothing: the word is the stem.
+    Bare,
+    /// Only vowels, of no group: the stem a derivation starts from (PHILIPP-E, VOROB-EY).
+    Vowels,
+    /// An ending of this group of [`NAME_ENDINGS`] (or of [`PATRONYMIC_S`], after them), and
+    /// whether it is of vowels only (a gender's or the nisba's, not a derivation's).
+    Group(usize, bool),
+    /// Anything else: the words are not this stem.
+    Other,
+}
+
+fn ending_after(word: &str, stem: usize, person: bool) -> Ending {
+    let ending = &word[stem..];
+    if ending.is_empty() {
+        return Ending::Bare;
+    }
+    let vowels = ending.bytes().all(|c| b"aeiouy".contains(&c));
+    let min = if vowels {
+        STEM_MIN_VOWEL_ENDING
+    } else {
+        STEM_MIN
+    };
+    let groups = NAME_ENDINGS
+        .iter()
+        .copied()
+        .chain(person.then_some(PATRONYMIC_S));
+    for (g, group) in groups.enumerate() {
+        if stem >= min && group.contains(&ending) {
+            return Ending::Group(g, vowels);
+        }
+    }
+    if vowels {
+        Ending::Vowels
+    } else {
+        Ending::Other
+    }
+}
+
+/// Whether two spellings are one stem with endings that make different names (see
+/// [`NAME_ENDINGS`]): the same stem with endings of different groups, or with an ending on
+/// one side only, and never with endings of one group. Endings a neighbouring key apart
+/// (TUPOLEC / TUPOLEV, SUNARSI / SUNARSO) are as often a slip and are left to the spelling
+/// rules, and a word without vowels is a skeleton (USHK for USHKO), not a stem.
+/// `person`: the names are a person's. `derived_only`: judge only a derivation from a stem
+/// that drops its final vowels (for variant keys, whose folding, a doubled letter written
+/// once, makes a bare stem of a slip: BUSINESA / BUSINES).
+/// Allocates nothing, and most pairs end at their first letters: it runs for every pair.
+pub(crate) fn other_form_of_stem(a: &str, b: &str, person: bool, derived_only: bool) -> bool {
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    let common = x.iter().zip(y).take_while(|(p, q)| p == q).count();
+    let skeleton = |w: &[u8]| !w.iter().skip(1).any(|c| b"aeiouy".contains(c));
+    if common < STEM_MIN
+        || x.len() - common > LONGEST_ENDING
+        || y.len() - common > LONGEST_ENDING
+        || !x.iter().chain(y).all(|c| c.is_ascii_lowercase())
+        || skeleton(x)
+        || skeleton(y)
+    {
+        return false;
+    }
+    // A letter written twice at the end is a long vowel or a slip (AREZO / AREZOO).
+    let doubled = |w: &[u8]| w.len() == common + 1 && w.get(common) == w.get(common - 1);
+    if doubled(x) || doubled(y) {
+        return false;
+    }
+    let one_letter_apart =
+        x.len() == y.len() && x.len() == common + 1 && keys_adjacent(x[common], y[common]);
+    let mut differ = false;
+    for stem in STEM_MIN..=common {
+        match (ending_after(a, stem, person), ending_after(b, stem, person)) {
+            // One group: one name spelt two ways (GORBACHEV / GORBACHYOV).
+            (Ending::Group(g, _), Ending::Group(h, _)) if g == h => return false,
+            (Ending::Group(..), Ending::Group(..)) if !one_letter_apart && !derived_only => {
+                differ = true
+            }
+            (Ending::Group(..), Ending::Bare) | (Ending::Bare, Ending::Group(..))
+                if !derived_only =>
+            {
+                differ = true
+            }
+            // A derivation from a stem that drops its final vowels (PHILIPP-E / PHILLIP-S); a
+            // vowel for a vowel (HAMZA / HAMZE, MARIA / MARIE) is left to the spelling rules.
+            (Ending::Group(_, false), Ending::Vowels)
+            | (Ending::Vowels, Ending::Group(_, false)) => differ = true,
+            _ => {}
+        }
+    }
+    differ
 }
