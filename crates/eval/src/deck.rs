@@ -200,10 +200,26 @@ const VARIANT_CLASSES: &[(&str, VariantFn, bool)] = &[
     ("syllable_typo", variants::syllable_typo, false),
     ("one_family_name", variants::one_family_name, true),
     // A listed person written in another script or language (see `across`).
-    ("across_katakana", |s, r| across::written_in(s, r, across::katakana), true),
-    ("across_hangul", |s, r| across::written_in(s, r, across::hangul), true),
-    ("across_greek", |s, r| across::written_in(s, r, across::greek), true),
-    ("across_arabic", |s, r| across::written_in(s, r, across::arabic), true),
+    (
+        "across_katakana",
+        |s, r| across::written_in(s, r, across::katakana),
+        true,
+    ),
+    (
+        "across_hangul",
+        |s, r| across::written_in(s, r, across::hangul),
+        true,
+    ),
+    (
+        "across_greek",
+        |s, r| across::written_in(s, r, across::greek),
+        true,
+    ),
+    (
+        "across_arabic",
+        |s, r| across::written_in(s, r, across::arabic),
+        true,
+    ),
     (
         "across_latin_languages",
         |s, r| across::written_in(s, r, across::latin_languages),

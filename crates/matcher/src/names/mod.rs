@@ -108,7 +108,10 @@ fn syllabic_systems(text: &str, tokens: &[NameToken], features: &mut [TokenFeatu
     // A name whose words in Chinese, Korean or Japanese script are all foreign names they
     // transcribe (블라디미르 푸틴) is no name of theirs.
     let transcribed = |t: &&NameToken| !t.across.is_empty() || !t.sounds.is_empty();
-    let foreign = tokens.iter().filter(|t| t.kind == TokenKind::Name).all(|t| transcribed(&t));
+    let foreign = tokens
+        .iter()
+        .filter(|t| t.kind == TokenKind::Name)
+        .all(|t| transcribed(&t));
     if foreign && tokens.iter().any(|t| transcribed(&t)) {
         return Systems::NONE;
     }
@@ -855,7 +858,10 @@ mod tests {
     /// Hangul heard as the family name.
     #[test]
     fn one_person_in_other_scripts() {
-        let listed = ["Vladimir Vladimirovich PUTIN", "Владимир Владимирович Путин"];
+        let listed = [
+            "Vladimir Vladimirovich PUTIN",
+            "Владимир Владимирович Путин",
+        ];
         let best = |query: &str| {
             listed
                 .iter()
@@ -872,7 +878,11 @@ mod tests {
             "Βλαντίμιρ Πούτιν",
             "Վլադիմիր Պուտին",
         ] {
-            assert!(best(query) >= model::DEFAULT_THRESHOLD, "{query}: {}", best(query));
+            assert!(
+                best(query) >= model::DEFAULT_THRESHOLD,
+                "{query}: {}",
+                best(query)
+            );
         }
         // The table joins scripts, never two Latin names: Ivan is not Juan.
         assert!(score("Juan PETROV", "Ivan PETROV", true) < model::DEFAULT_THRESHOLD);
