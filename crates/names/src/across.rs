@@ -1,14 +1,15 @@
 //! Names across scripts: the Latin forms of a given or family name written in another script
-//! (ウラジーミル, 블라디미르, فلاديمير, Уладзімір → Vladimir, Wladimir, Volodymyr …).
+//! (ウラジーミル, 블라디미르, فلاديمير → Vladimir, Wladimir, Volodymyr …).
 //!
 //! A romaniser reads a word letter by letter: it cannot know that Japanese writes Vladimir
 //! ウラジーミル (u-ra-ji-i-mi-ru) or Arabic leaves its vowels out. The table knows the name:
 //! it comes from Wikidata's name items through rigour 1.8.2 (see `data/README.md`, rebuilt by
 //! `scripts/build_name_table.py`), one group per item, its non-Latin forms pointing to its
 //! Latin forms. Only a word written in a non-Latin script is looked up, so the table never
-//! makes two Latin spellings equal (Ivan and Juan stay two names).
+//! makes two Latin spellings equal (Ivan and Juan stay two names). Cyrillic is left to its
+//! romaniser (see `data/README.md`).
 //!
-//! The table is read and decompressed on first use ([`OnceLock`]), about 230,000 forms.
+//! The table is read and decompressed on first use ([`OnceLock`]), about 185,000 forms.
 
 use crate::script::{Script, letter_script};
 use crate::{fold_variant, normalize};
@@ -124,7 +125,6 @@ mod tests {
             "블라디미르",
             "弗拉基米尔",
             "فلاديمير",
-            "Уладзімір",
             "ולדימיר",
             "Βλαντίμιρ",
             "վլադիմիր",
@@ -133,6 +133,12 @@ mod tests {
             assert!(reads_as(word, "vladimir"), "{word}");
         }
         assert!(reads_as("セルゲイ", "sergei") && reads_as("알렉산더", "alexander"));
+    }
+
+    #[test]
+    fn cyrillic_is_left_to_its_romaniser() {
+        // Сергій and Sergey are two languages' names, as often two people's.
+        assert!(across_scripts(&normalize("Сергій")).is_empty());
     }
 
     #[test]
@@ -153,7 +159,7 @@ mod tests {
     #[test]
     fn every_word_of_the_table_is_found_as_normalised() {
         let t = table();
-        assert!(t.words.len() > 150_000, "{} words", t.words.len());
+        assert!(t.words.len() > 100_000, "{} words", t.words.len());
         assert!(t.words.keys().all(|w| normalize(w) == **w));
         assert!(t.readings.iter().all(|r| !r.is_empty()));
     }
