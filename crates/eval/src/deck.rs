@@ -17,6 +17,7 @@
 //!
 //! The deck depends only on the parties and the options: the same seed gives the same deck.
 
+mod across;
 mod locales;
 mod rng;
 mod variants;
@@ -123,6 +124,11 @@ pub const CLASSES: &[&str] = &[
     "romanised_syllables",
     "syllable_typo",
     "one_family_name",
+    "across_katakana",
+    "across_hangul",
+    "across_greek",
+    "across_arabic",
+    "across_latin_languages",
 ];
 
 /// The group a class belongs to. Unknown class names count as customers (negatives), so a
@@ -140,7 +146,12 @@ pub fn group_of(class: &str) -> Group {
         | "punctuation"
         | "case"
         | "romanised_syllables"
-        | "one_family_name" => Group::Benign,
+        | "one_family_name"
+        | "across_katakana"
+        | "across_hangul"
+        | "across_greek"
+        | "across_arabic"
+        | "across_latin_languages" => Group::Benign,
         "homoglyphs" | "invisible" | "dropped_vowels" | "doubled_letters" | "phonetic"
         | "vowelless" => Group::Adversarial,
         "ocr" | "keyboard_typo" | "transposition" | "truncation_20" | "truncation_35"
@@ -188,6 +199,32 @@ const VARIANT_CLASSES: &[(&str, VariantFn, bool)] = &[
     ("romanised_syllables", variants::romanised_syllables, false),
     ("syllable_typo", variants::syllable_typo, false),
     ("one_family_name", variants::one_family_name, true),
+    // A listed person written in another script or language (see `across`).
+    (
+        "across_katakana",
+        |s, r| across::written_in(s, r, across::katakana),
+        true,
+    ),
+    (
+        "across_hangul",
+        |s, r| across::written_in(s, r, across::hangul),
+        true,
+    ),
+    (
+        "across_greek",
+        |s, r| across::written_in(s, r, across::greek),
+        true,
+    ),
+    (
+        "across_arabic",
+        |s, r| across::written_in(s, r, across::arabic),
+        true,
+    ),
+    (
+        "across_latin_languages",
+        |s, r| across::written_in(s, r, across::latin_languages),
+        true,
+    ),
 ];
 
 /// Builds the deck. Deterministic for a given seed; never panics on any entity.

@@ -21,6 +21,10 @@
 //!   such a slip in a Chinese or Korean name);
 //! - `n` the given names a familiar form stands for, and a given name some familiar form
 //!   stands for (TED / THEODORE: `sanctum_names::given_name_keys`);
+//! - for a word written in another script, the `k` keys of the Latin forms of its name
+//!   (ウラジーミル / VLADIMIR: `NameToken::across`); `f` a katakana or Hangul word's sound
+//!   keys, and every other name word's sound (プーチン / PUTIN:
+//!   `sanctum_names::foreign_sound`);
 //! - `h` the first four letters of a token of eight or more (two edits near its end);
 //! - `x` the key's proper prefixes of three letters or more on the listed side, looked up by
 //!   the query's whole key of four letters or more, or three when the query was cut at a
@@ -247,6 +251,20 @@ pub fn token_keys(
         // A given name and its familiar forms meet on the name (TED / Theodore).
         for name in sanctum_names::given_name_keys(&t.key) {
             push(hash(b'n', &[name.as_bytes()]), false);
+        }
+        // A word written in another script meets the Latin forms of its name on their keys
+        // (ウラジーミル / VLADIMIR: `NameToken::across`); a katakana or Hangul transcription
+        // meets, by its sound keys, a word of the other side by how it sounds (プーチン / PUTIN:
+        // `NameToken::sounds`, `sanctum_names::foreign_sound`).
+        for latin in t.across {
+            push(hash(b'k', &[latin.as_bytes()]), false);
+        }
+        for sound in &t.sounds {
+            push(hash(b'f', &[sound.as_bytes()]), false);
+        }
+        if t.sounds.is_empty() {
+            let sound = sanctum_names::foreign_sound(&t.text);
+            push(hash(b'f', &[sound.as_bytes()]), false);
         }
     }
     if t.phonetic.len() >= 2 {

@@ -98,6 +98,26 @@ const SCRIPT: &[(&str, &str)] = &[
     ("Станислав НАУМОВ", "Stanislav NAUMOV"),
 ];
 
+/// One person written in other scripts and languages, and in Latin letters: the table of
+/// names across scripts (`NameToken::across`) and the sound rules of katakana and Hangul
+/// (`NameToken::sounds`) align what no spelling does.
+const ACROSS: &[&str] = &[
+    "ウラジーミル・プーチン",
+    "ヴラジーミル プーチン",
+    "블라디미르 푸틴",
+    "弗拉基米尔·普京",
+    "فلاديمير بوتين",
+    "ולדימיר פוטין",
+    "Βλαντίμιρ Πούτιν",
+    "Уладзімір Пуцін",
+    "Վլադիմիր Պուտին",
+    "セルゲイ・ラブロフ",
+    "세르게이 라브로프",
+    "Sergei LAVROV",
+    "Vladimir PUTIN",
+    "Wladimir Putin",
+];
+
 /// Chinese and Korean names, and their words in other romanisations (a word of a query may
 /// be either side).
 const KOREAN_FAMILY: &[&str] = &["KIM", "LI", "PAK", "JANG", "CHOE"];
@@ -486,6 +506,45 @@ proptest! {
             (0..listed.words.len() as u16).map(|at| (14, at, arg)).collect();
         edits.extend(other.map(|(op, at, arg)| (STRUCTURAL[op], at, arg)));
         let query = written(&listed, false, &edits);
+        if let Some((proposed, score)) = proposed_at_score(&listed, &query) {
+            prop_assert!(
+                proposed,
+                "{query:?} against {:?} scores {score} but is not proposed",
+                listed.words.join(" ")
+            );
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 512,
+        rng_seed: if std::env::var_os("PROPTEST_RNG_SEED").is_some() {
+            ProptestConfig::default().rng_seed
+        } else {
+            RngSeed::Fixed(18)
+        },
+        ..ProptestConfig::default()
+    })]
+
+    /// A person listed in one script and written in another, or in Latin letters, with one
+    /// change of any kind: every alignment across scripts is met by a key.
+    #[test]
+    fn the_bound_holds_across_scripts(
+        listed in 0..ACROSS.len(),
+        query in 0..ACROSS.len(),
+        edit in prop::option::of((any::<u16>(), any::<u16>(), any::<u16>())),
+    ) {
+        let listed = Listed {
+            words: ACROSS[listed].split(' ').map(String::from).collect(),
+            family: None,
+            kind: EntityKind::Person,
+        };
+        let mut words: Vec<String> = ACROSS[query].split(' ').map(String::from).collect();
+        if let Some((op, at, arg)) = edit {
+            perturb(&mut words, op, at, arg);
+        }
+        let query = words.join(" ");
         if let Some((proposed, score)) = proposed_at_score(&listed, &query) {
             prop_assert!(
                 proposed,

@@ -37,6 +37,13 @@ pub const VARIANT_SIMILARITY: f64 = 0.97;
 /// A given name and its familiar form (TED / Theodore, BOB / Robert): another name of the
 /// same person, less sure than a spelling (TED is also Edward's).
 pub const FAMILIAR_SIMILARITY: f64 = 0.9;
+/// A word written in another script and a Latin form of its name in the table of names
+/// across scripts (ウラジーミル / VLADIMIR, فلاديمير / WLADIMIR): an attested spelling of the
+/// name, as sure as another romanisation.
+pub const ACROSS_SCRIPTS_SIMILARITY: f64 = VARIANT_SIMILARITY;
+/// A katakana or Hangul transcription heard as the Latin word (プーチン / PUTIN): the sound
+/// rules join a few names a spelling would not, as a sound-alike does.
+pub const FOREIGN_SOUND_SIMILARITY: f64 = PHONETIC_SIMILARITY;
 /// The same text once OCR look-alikes are folded (1/I/l, 0/O, rn/m: `names::ocr_fold`).
 pub const OCR_SIMILARITY: f64 = 0.93;
 /// An initial and a word of its letter, in a person's name (V. / Vladimir).

@@ -33,6 +33,8 @@
 //! [`NameToken`]s. Every function is deterministic, allocation-light and
 //! panic-free on any input.
 
+mod across;
+mod foreign;
 mod legal;
 mod nicknames;
 mod normalize;
@@ -44,6 +46,8 @@ mod tokens;
 mod translit;
 mod variant;
 
+pub use across::across_scripts;
+pub use foreign::foreign_sound;
 pub use legal::{legal_form, misspells_legal_form, tag as legal_tag};
 pub use nicknames::given_name_keys;
 pub use normalize::normalize;
@@ -56,6 +60,7 @@ pub use tokens::{
     starts_with_glued_particle, strip_honorifics, tokens,
 };
 pub use translit::to_latin;
+pub(crate) use translit::to_latin_words;
 pub use variant::fold_variant;
 
 /// One token of an analysed name with its matching keys.
@@ -71,6 +76,45 @@ pub struct NameToken {
     pub skeleton: String,
     /// Double Metaphone of the key (see [`phonetic`]).
     pub phonetic: String,
+    /// A word written in a non-Latin script that the table of names across scripts knows:
+    /// the variant keys of the Latin forms of its name ([`across_scripts`]: ウラジーミル →
+    /// vladimir, volodymyr …); empty for any other word, Latin words always.
+    pub across: &'static [Box<str>],
+    /// A katakana word, or a Hangul word that is no Korean name, read as a foreign name's
+    /// transcription: its sound keys, met by a Latin word's [`foreign_sound`] (プーチン,
+    /// 푸틴 / PUTIN); empty for any other word.
+    pub sounds: Box<[Box<str>]>,
+}
+
+impl NameToken {
+    /// Whether another script's reading of this token meets `other`: a Latin form of its
+    /// name is the other's key, they share one, or the other is heard as it sounds. Never
+    /// true of two Latin words.
+    pub fn read_as(&self, other: &NameToken) -> Option<Reading> {
+        let listed_in = |t: &NameToken, key: &str| t.across.iter().any(|k| **k == *key);
+        if listed_in(self, &other.key)
+            || listed_in(other, &self.key)
+            || self.across.iter().any(|k| listed_in(other, k))
+        {
+            return Some(Reading::Across);
+        }
+        let heard = |t: &NameToken, o: &NameToken| {
+            !t.sounds.is_empty() && o.sounds.is_empty() && {
+                let sound = foreign_sound(&o.text);
+                t.sounds.iter().any(|s| **s == *sound)
+            }
+        };
+        (heard(self, other) || heard(other, self)).then_some(Reading::Sound)
+    }
+}
+
+/// How two tokens meet across scripts ([`NameToken::read_as`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reading {
+    /// A Latin form of the name in the table of names across scripts.
+    Across,
+    /// A katakana or Hangul transcription heard as the Latin word.
+    Sound,
 }
 
 /// A name after the full analysis.
@@ -104,7 +148,7 @@ pub fn analyze_person(text: &str) -> NameAnalysis {
 }
 
 fn analyze_with(text: &str, legal_forms: bool) -> NameAnalysis {
-    let all = tokens(text);
+    let (all, readings) = tokens::read_tokens(text);
     let (words, legal_form) = if legal_forms {
         legal_form(&all)
     } else {
@@ -116,7 +160,14 @@ fn analyze_with(text: &str, legal_forms: bool) -> NameAnalysis {
         .into_iter()
         .map(|text| {
             let key = fold_variant(&text).into_owned();
+            let reading = readings
+                .iter()
+                .find(|(token, _)| *token == text)
+                .map(|(_, reading)| reading.clone())
+                .unwrap_or_default();
             NameToken {
+                across: reading.across,
+                sounds: reading.sounds.into_boxed_slice(),
                 kind: classify(&text),
                 skeleton: skeleton(&key),
                 phonetic: phonetic::phonetic_of_key(&key),

@@ -91,6 +91,8 @@ fn analysis_classifies_and_strips_legal_form() {
             key: "baghdadi".into(),
             skeleton: "bghdd".into(),
             phonetic: phonetic("baghdadi"),
+            across: &[],
+            sounds: Box::new([]),
         })
     );
 }

@@ -46,15 +46,100 @@ pub enum TokenKind {
 /// 2. `abd` followed by an article or by allah is joined (`abd al aziz` →
 ///    `abdal aziz`, `abd allah` → `abdallah`), so that the spaced, hyphenated
 ///    and glued spellings meet after [`fold_variant`](crate::fold_variant).
+///
+/// A word written in another script that is read as a name of its own (see
+/// [`read_tokens`]) is one token: its romanisation joined.
 pub fn tokens(text: &str) -> Vec<String> {
-    let latin = to_latin(&normalize(text));
+    read_tokens(text).0
+}
+
+/// How a token written in another script may be read as the name it transcribes.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Reading {
+    /// The variant keys of the Latin forms of its name ([`crate::across::across_scripts`]).
+    pub(crate) across: &'static [Box<str>],
+    /// Its sound keys as a foreign name in katakana or Hangul
+    /// ([`crate::foreign::sound_readings`]).
+    pub(crate) sounds: Vec<Box<str>>,
+}
+
+/// [`tokens`], with the readings of the tokens written in another script, by token text.
+/// A word the table of names across scripts knows, a katakana word and a Hangul word that
+/// does not start with a Korean family name become one token each (블라디미르 is one name, not
+/// five syllables) with their readings; every other word is read as before.
+pub(crate) fn read_tokens(text: &str) -> (Vec<String>, Vec<(String, Reading)>) {
+    let normalized = normalize(text);
+    let mut readings: Vec<(String, Reading)> = Vec::new();
+    let latin = if normalized.is_ascii() {
+        to_latin(&normalized)
+    } else {
+        // Romanised in the context of the whole name (its Cyrillic language is the name's);
+        // the words read as names of their own joined into one token.
+        let mut latin = String::with_capacity(normalized.len() + 16);
+        for (word, romanised) in crate::to_latin_words(&normalized) {
+            match read_word(word, &romanised) {
+                Some((token, reading)) => {
+                    latin.push_str(&token);
+                    readings.push((token, reading));
+                }
+                None => latin.push_str(&romanised),
+            }
+            latin.push(' ');
+        }
+        latin
+    };
     let mut out = Vec::with_capacity(6);
     for word in latin.split(' ').filter(|word| !word.is_empty()) {
-        split_glued(&digits_as_letters(word), &mut out);
+        if readings.iter().any(|(token, _)| token == word) {
+            out.push(word.to_string());
+        } else {
+            split_glued(&digits_as_letters(word), &mut out);
+        }
     }
     join_abd(&mut out);
     crate::numbers::number_words(&mut out);
-    out
+    (out, readings)
+}
+
+/// A normalised word read as a name of its own (`romanised` as [`to_latin`] reads it in its
+/// name): its joined romanisation and its readings.
+fn read_word(word: &str, romanised: &str) -> Option<(String, Reading)> {
+    if !crate::across::is_looked_up(word) {
+        return None;
+    }
+    let across = crate::across::across_scripts(word);
+    let katakana = word.chars().all(crate::foreign::is_katakana);
+    let hangul = crate::foreign::hangul_foreign_name(word);
+    if across.is_empty() && !katakana && hangul.is_none() {
+        return None;
+    }
+    // Chinese, Korean and Japanese romanisers cut a name into syllables: such a word is one
+    // name. A word of another script that romanises into several (الظواهري: al zawahiri) is
+    // read as its words.
+    let syllabic = word.chars().all(|c| {
+        matches!(
+            crate::script::letter_script(c),
+            crate::script::Script::Han
+                | crate::script::Script::Hangul
+                | crate::script::Script::Kana
+        )
+    });
+    if romanised.contains(' ') && !syllabic {
+        return None;
+    }
+    let token: String = romanised.split(' ').collect();
+    if token.is_empty() || !token.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return None;
+    }
+    let sounds = if katakana {
+        let heard = crate::to_latin(&crate::foreign::kana_as_heard(word));
+        crate::foreign::sound_readings(&heard, crate::foreign::Added::Kana)
+    } else if let Some(romanised) = hangul {
+        crate::foreign::sound_readings(&romanised, crate::foreign::Added::Hangul)
+    } else {
+        Vec::new()
+    };
+    Some((token, Reading { across, sounds }))
 }
 
 /// The digit rule of `normalize` again, for digits that only became ASCII in

@@ -1548,7 +1548,7 @@ pub(super) fn syllable_typo(src: &Source, rng: &mut Rng) -> Option<String> {
 
 /// Whether a name is Chinese or Korean by its shape (every word syllables, a family name
 /// at an end).
-fn syllabic(name: &str) -> bool {
+pub(super) fn syllabic(name: &str) -> bool {
     syllabic_language(name).is_some()
 }
 

@@ -17,7 +17,7 @@ use crate::model::{
     SHORT_PREFIX_SIMILARITY, SYLLABLE_SLIP_SIMILARITY, UNLIKELY_SWAP_PENALTY, VARIANT_SIMILARITY,
     VOWEL_IN_FOUR_SIMILARITY, is_initial, vowels_dropped_similarity,
 };
-use sanctum_names::{NameToken, SyllableMatch, Syllables, System, Systems, TokenKind};
+use sanctum_names::{NameToken, Reading, SyllableMatch, Syllables, System, Systems, TokenKind};
 use std::sync::OnceLock;
 
 /// What token comparisons need of a token beyond its analysis.
@@ -124,6 +124,16 @@ pub(crate) fn token_similarity(
     // A given name and its familiar form, or two familiar forms of one name.
     if !fa.given_names.is_empty() && fa.given_names.iter().any(|k| fb.given_names.contains(k)) {
         return (model::FAMILIAR_SIMILARITY, How::Familiar);
+    }
+    // A word written in another script read as the name it transcribes: a Latin form of
+    // that name (ウラジーミル / VLADIMIR) or, in katakana and Hangul, the word as heard
+    // (プーチン / PUTIN). Never between two Latin words.
+    if a.kind == TokenKind::Name && b.kind == TokenKind::Name {
+        match a.read_as(b) {
+            Some(Reading::Across) => return (model::ACROSS_SCRIPTS_SIMILARITY, How::Variant),
+            Some(Reading::Sound) => return (model::FOREIGN_SOUND_SIMILARITY, How::Phonetic),
+            None => {}
+        }
     }
     // Names written in syllables: another romanisation of the same syllables is the same
     // name (CHOL / CHEOL, ZHANG / CHANG); an edit into other valid syllables is another

@@ -55,11 +55,37 @@ pub fn to_latin(text: &str) -> String {
     if text.is_ascii() {
         return clean(text);
     }
+    let mut raw = String::with_capacity(text.len() + 16);
+    romanise_words(text, |latin| {
+        raw.push_str(latin);
+        raw.push(' ');
+    });
+    clean(&raw)
+}
+
+/// [`to_latin`] word by word: each whitespace-separated word of `text` with its
+/// romanisation (read in the context of the whole name, as [`to_latin`] reads it).
+pub(crate) fn to_latin_words(text: &str) -> Vec<(&str, String)> {
+    let mut out = Vec::new();
+    let mut words = text.split(char::is_whitespace);
+    romanise_words(text, |latin| {
+        if let Some(word) = words.next() {
+            out.push((word, clean(latin)));
+        }
+    });
+    out
+}
+
+/// Romanises each whitespace-separated word of `text` into raw Latin (not yet
+/// [`clean`]ed), in the context of the whole text, calling `each` with each word's
+/// romanisation in order.
+fn romanise_words(text: &str, mut each: impl FnMut(&str)) {
     let cyrillic_language = cyrillic::name_language(text);
     let japanese = text.chars().any(|c| letter_script(c) == Script::Kana);
-    let mut raw = String::with_capacity(text.len() + 16);
+    let mut raw = String::with_capacity(32);
     let mut run: Vec<char> = Vec::with_capacity(16);
     for word in text.split(char::is_whitespace) {
+        raw.clear();
         // A Cyrillic letter alone is an initial (Ю. КОВАЛЬЧУК): its romanisation's first
         // letter, as Yuriy's initial is Y, not the two letters YU.
         let mut letters = word.chars();
@@ -70,7 +96,7 @@ pub fn to_latin(text: &str) -> String {
             cyrillic::transliterate(&[c], cyrillic_language, &mut latin);
             if let Some(first) = latin.chars().next() {
                 raw.push(first);
-                raw.push(' ');
+                each(&raw);
                 continue;
             }
         }
@@ -88,9 +114,8 @@ pub fn to_latin(text: &str) -> String {
             transliterate_run(&run, run_script, cyrillic_language, japanese, &mut raw);
             run.clear();
         }
-        raw.push(' ');
+        each(&raw);
     }
-    clean(&raw)
 }
 
 /// The run a character belongs to: letters by their script; marks and digits
@@ -126,10 +151,17 @@ fn transliterate_run(
     }
 }
 
-/// any_ascii, character by character.
+/// any_ascii, character by character; Armenian ու is one letter, u (any_ascii: "ow").
 fn fallback(run: &[char], out: &mut String) {
-    for &c in run {
-        if c.is_ascii() {
+    let mut chars = run.iter().copied().peekable();
+    while let Some(c) = chars.next() {
+        if matches!(c, '\u{0578}' | '\u{0548}')
+            && chars
+                .next_if(|n| matches!(n, '\u{0582}' | '\u{0552}'))
+                .is_some()
+        {
+            out.push('u');
+        } else if c.is_ascii() {
             out.push(c);
         } else {
             out.push_str(any_ascii::any_ascii_char(c));
@@ -216,6 +248,7 @@ mod tests {
             // Georgian, Armenian
             ("მიხეილ სააკაშვილი", "mikheil saakashvili"),
             ("Սերժ Սարգսյան", "serzh sargsyan"),
+            ("Վլադիմիր Պուտին", "vladimir putin"),
             // Korean
             ("김정은", "kim jong un"),
             ("최룡해", "choe ryong hae"),

@@ -1,0 +1,259 @@
+//! Foreign names written in katakana or Hangul, read by sound (ウラジーミル・プーチン,
+//! 블라디미르 푸틴 ≈ Vladimir Putin).
+//!
+//! Japanese and Korean write a foreign name by its sound in their own syllables: every
+//! consonant gets a vowel (PUTIN → プ-ー-チ-ン pu-u-chi-n, VLADIMIR → 블-라-디-미-르
+//! beul-la-di-mi-reu), l and r are one sound, Korean has no f or v (p, b). A romaniser gives
+//! those syllables back (puchin), not the name. [`foreign_sound`] folds a Latin name and
+//! [`sound_readings`] a katakana or Hangul word onto one key where those differences vanish:
+//! l = r, b = v = w, p = f = ph, ti = chi, di = ji = zi, sh = s, kh = h, th = t, long vowels
+//! and doubled letters single; the script's side drops its added vowels (a final u or o after
+//! a consonant, Korean eu) in a second reading. Two keys equal: the same name as heard.
+// Hand-written: the rules of transcription of foreign names into katakana and Hangul
+// (the Japanese and Korean official guidelines) are not in any crate of the registry.
+
+/// The key of a Latin word (lower-case ASCII, as [`tokens`](crate::tokens) gives) as a
+/// Japanese or Korean ear would write it back.
+pub fn foreign_sound(latin: &str) -> String {
+    let b = latin.as_bytes();
+    let mut out = String::with_capacity(b.len());
+    let mut i = 0;
+    let at = |k: usize| b.get(k).copied().unwrap_or(b' ');
+    let front = |c: u8| matches!(c, b'e' | b'i' | b'y');
+    while i < b.len() {
+        let c = b[i];
+        let (sound, used): (&str, usize) = match (c, at(i + 1), at(i + 2)) {
+            (b't', b's', b'c') if at(i + 3) == b'h' => ("C", 4),
+            (b't', b'c', b'h') => ("C", 3),
+            (b'd', b'z', b'h') => ("J", 3),
+            (b's', b'c', b'h') => ("s", 3),
+            (b'c', b'h', _) => ("C", 2),
+            (b't', b's' | b'z', _) => ("C", 2),
+            (b't', b'i', _) => ("Ci", 2),
+            (b'd', b'j' | b'z', _) => ("J", 2),
+            (b'd', b'i', _) => ("Ji", 2),
+            (b'z', b'h', _) => ("J", 2),
+            (b'z', b'i', _) => ("Ji", 2),
+            (b's', b'h', _) => ("s", 2),
+            (b'k', b'h', _) => ("h", 2),
+            (b'p', b'h', _) => ("b", 2),
+            (b't', b'h', _) => ("t", 2),
+            (b'c', b'k', _) => ("k", 2),
+            (b'c', n, _) if front(n) => ("s", 1),
+            (b'c' | b'q' | b'k', _, _) => ("k", 1),
+            (b'j', _, _) => ("J", 1),
+            (b'x', _, _) => ("ks", 1),
+            (b's', b'y', n) if is_vowel(n) => ("s", 2),
+            // Final -v is heard f (ラブロフ, 라브로프 for LAVROV); Korean has no f.
+            (b'f' | b'v' | b'w' | b'b' | b'p', _, _) => ("b", 1),
+            (b'l', _, _) => ("r", 1),
+            (b'y', n, _) if is_vowel(n) => ("y", 1),
+            (b'y', _, _) => ("i", 1),
+            (b'g', b'h', _) => ("g", 2),
+            (b'e', b'i' | b'e', _) => ("e", 2),
+            (b'o', b'u', _) => ("o", 2),
+            _ => {
+                out.push(char::from(c));
+                i += 1;
+                continue;
+            }
+        };
+        out.push_str(sound);
+        i += used;
+    }
+    single(&out)
+}
+
+/// Doubled letters written once (long vowels, geminates: ッ, ー, -ss-).
+fn single(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if !out.ends_with(c) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn is_vowel(c: u8) -> bool {
+    matches!(c, b'a' | b'e' | b'i' | b'o' | b'u')
+}
+
+/// How a script adds a vowel to a consonant a foreign name ends or clusters with.
+#[derive(Clone, Copy)]
+pub(crate) enum Added {
+    /// Katakana: u after most consonants (ク, ス, ル, フ), o after t and d (ト, ド).
+    Kana,
+    /// Hangul: eu (ㅡ) after any consonant.
+    Hangul,
+}
+
+/// The sound keys of a word's romanisation as written in katakana (Hepburn) or Hangul (by
+/// [`hangul_foreign`]): as read, then with the script's added vowels dropped at the end, then
+/// everywhere they may be added. At most three, without repeats.
+pub(crate) fn sound_readings(romanised: &str, added: Added) -> Vec<Box<str>> {
+    let whole = foreign_sound(romanised);
+    let heard = |key: String| key.replace(char::from(HANGUL_ADDED), "u");
+    let mut readings: Vec<Box<str>> = vec![heard(whole.clone()).into_boxed_str()];
+    for everywhere in [false, true] {
+        let dropped = heard(drop_added_vowels(&whole, added, everywhere));
+        if !readings.iter().any(|r| **r == *dropped) {
+            readings.push(dropped.into_boxed_str());
+        }
+    }
+    readings
+}
+
+/// A key with the vowels the script adds after a consonant left out: at the end, and where
+/// `everywhere`, before another consonant too.
+fn drop_added_vowels(key: &str, added: Added, everywhere: bool) -> String {
+    let b = key.as_bytes();
+    let mut out = String::with_capacity(b.len());
+    for (i, &c) in b.iter().enumerate() {
+        let before = if i == 0 { b' ' } else { b[i - 1] };
+        let after = b.get(i + 1).copied();
+        let after_consonant = before.is_ascii_alphabetic() && !is_vowel(before) && before != b'y';
+        let position = match after {
+            None => true,
+            Some(n) => everywhere && !is_vowel(n) && n != b'y',
+        };
+        let is_added = match added {
+            Added::Kana => c == b'u' || (c == b'o' && matches!(before, b't' | b'd')),
+            Added::Hangul => c == HANGUL_ADDED,
+        };
+        if is_added && after_consonant && position && i > 0 {
+            continue;
+        }
+        out.push(char::from(c));
+    }
+    single(&out)
+}
+
+/// How [`hangul_foreign`] writes ㅡ (eu), the vowel Hangul adds after a consonant: a mark the
+/// Latin folding leaves alone, read as u where it stays.
+const HANGUL_ADDED: u8 = b'_';
+
+/// A Hangul word romanised jamo by jamo as a foreign name's transcription is read (Revised
+/// Romanization without its assimilations): 블라디미르 → "b_lradimir_", the added ㅡ written
+/// [`HANGUL_ADDED`] so that [`sound_readings`] can drop it; `None` for a word with anything but Hangul
+/// syllables.
+pub(crate) fn hangul_foreign(word: &str) -> Option<String> {
+    // Revised Romanization of the initial consonants, vowels and final consonants.
+    // Hand-written: three short tables of the Korean alphabet.
+    const INITIAL: [&str; 19] = [
+        "g", "kk", "n", "d", "tt", "r", "m", "b", "pp", "s", "ss", "", "j", "jj", "ch", "k", "t",
+        "p", "h",
+    ];
+    const VOWEL: [&str; 21] = [
+        "a", "ae", "ya", "yae", "eo", "e", "yeo", "ye", "o", "wa", "wae", "oe", "yo", "u", "wo",
+        "we", "wi", "yu", "_", "ui", "i",
+    ];
+    const FINAL: [&str; 28] = [
+        "", "k", "k", "k", "n", "n", "n", "t", "l", "k", "m", "l", "l", "l", "p", "l", "m", "p",
+        "p", "t", "t", "ng", "t", "t", "k", "t", "p", "t",
+    ];
+    let mut out = String::with_capacity(word.len());
+    for c in word.chars() {
+        let index = u32::from(c).checked_sub(0xAC00).filter(|i| *i < 11172)? as usize;
+        let (initial, vowel, last) = (index / (21 * 28), (index / 28) % 21, index % 28);
+        out.push_str(INITIAL[initial]);
+        out.push_str(VOWEL[vowel]);
+        // A final ㅅ in a foreign name is its s or t (로버트 has none; 마르크스 does).
+        out.push_str(FINAL[last]);
+    }
+    Some(out)
+}
+
+/// A katakana word with its v-row (ヴ, ヴァ …) written as the b-row it is heard as: the
+/// romaniser reads ヴラ as "vora", and the folding takes v for b anyway.
+pub(crate) fn kana_as_heard(word: &str) -> String {
+    // Hand-written: the five syllables of the v-row.
+    const V_ROW: [(&str, &str); 5] = [
+        ("ヴァ", "バ"),
+        ("ヴィ", "ビ"),
+        ("ヴェ", "ベ"),
+        ("ヴォ", "ボ"),
+        ("ヴ", "ブ"),
+    ];
+    let mut heard = word.to_string();
+    for (v, b) in V_ROW {
+        heard = heard.replace(v, b);
+    }
+    heard
+}
+
+/// Whether a character is katakana (or the long-vowel mark): the script Japanese writes
+/// foreign names in.
+pub(crate) fn is_katakana(c: char) -> bool {
+    matches!(c, '\u{30A0}'..='\u{30FF}' | '\u{31F0}'..='\u{31FF}' | '\u{FF66}'..='\u{FF9F}')
+}
+
+/// The commonest Korean family names, as the first syllable of a word: a Hangul word that
+/// starts with one is a Korean name (김정은), read syllable by syllable as before.
+// Hand-written: no crate lists Korean family names in Hangul; these cover nine Koreans in ten.
+const KOREAN_FAMILY_NAMES: &str = "김이박최정강조윤장임한오서신권황안송류유전홍고문양손배백허남심노하곽성차주우구민진나지엄채원천방공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용리";
+
+/// A Hangul word of two syllables or more that does not start with a Korean family name,
+/// romanised as a foreign name's transcription ([`hangul_foreign`]).
+pub(crate) fn hangul_foreign_name(word: &str) -> Option<String> {
+    let first = word.chars().next()?;
+    if word.chars().nth(1).is_none() || KOREAN_FAMILY_NAMES.contains(first) {
+        return None;
+    }
+    hangul_foreign(word)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kana(word: &str) -> Vec<Box<str>> {
+        let heard = kana_as_heard(&crate::normalize(word));
+        sound_readings(&crate::to_latin(&heard), Added::Kana)
+    }
+
+    fn hangul(word: &str) -> Vec<Box<str>> {
+        sound_readings(&hangul_foreign(word).unwrap_or_default(), Added::Hangul)
+    }
+
+    fn heard_as(readings: &[Box<str>], latin: &str) -> bool {
+        let key = foreign_sound(latin);
+        readings.iter().any(|r| **r == *key)
+    }
+
+    #[test]
+    fn katakana_and_hangul_transcriptions_are_heard_as_the_name() {
+        for (word, latin) in [
+            ("プーチン", "putin"),
+            ("ヴラジーミル", "vladimir"),
+            ("セルゲイ", "sergei"),
+            ("ラブロフ", "lavrov"),
+            ("ショイグ", "shoigu"),
+            ("マルクス", "marx"),
+        ] {
+            assert!(heard_as(&kana(word), latin), "{word} {:?}", kana(word));
+        }
+        for (word, latin) in [
+            ("푸틴", "putin"),
+            ("블라디미르", "vladimir"),
+            ("라브로프", "lavrov"),
+            ("세르게이", "sergei"),
+            ("쇼이구", "shoigu"),
+        ] {
+            assert!(heard_as(&hangul(word), latin), "{word} {:?}", hangul(word));
+        }
+    }
+
+    #[test]
+    fn other_names_are_heard_otherwise() {
+        for (word, latin) in [
+            ("プーチン", "patton"),
+            ("プーチン", "pushkin"),
+            ("ラブロフ", "larsson"),
+            ("サトウ", "sato_"),
+        ] {
+            assert!(!heard_as(&kana(word), latin), "{word} {latin}");
+        }
+        assert!(!heard_as(&hangul("푸틴"), "patin") && !heard_as(&hangul("김정은"), "kimberly"));
+    }
+}
