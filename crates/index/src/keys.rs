@@ -22,9 +22,9 @@
 //! - `n` the given names a familiar form stands for, and a given name some familiar form
 //!   stands for (TED / THEODORE: `sanctum_names::given_name_keys`);
 //! - for a word written in another script, the `k` keys of the Latin forms of its name
-//!   (ウラジーミル / VLADIMIR: `NameToken::across`); `f` a katakana or Hangul word's sound
-//!   keys, and every other name word's sound (プーチン / PUTIN:
-//!   `sanctum_names::foreign_sound`);
+//!   (ウラジーミル / VLADIMIR: `NameToken::across`); `f`/`g` a katakana or Hangul word's sound
+//!   keys, and every other name word's sound, tagged so that only a transcription and a
+//!   Latin word meet (プーチン / PUTIN: `sanctum_names::foreign_sound`);
 //! - `h` the first four letters of a token of eight or more (two edits near its end);
 //! - `x` the key's proper prefixes of three letters or more on the listed side, looked up by
 //!   the query's whole key of four letters or more, or three when the query was cut at a
@@ -259,12 +259,20 @@ pub fn token_keys(
         for latin in t.across {
             push(hash(b'k', &[latin.as_bytes()]), false);
         }
+        // Only a transcription and a Latin word meet so, never two Latin words (LOBEL /
+        // ROBERT would): the listed side tags a transcription's sound `f` and a Latin
+        // word's `g`, the query side the other way round.
+        let (transcribed, latin) = if side == Side::Listed {
+            (b'f', b'g')
+        } else {
+            (b'g', b'f')
+        };
         for sound in &t.sounds {
-            push(hash(b'f', &[sound.as_bytes()]), false);
+            push(hash(transcribed, &[sound.as_bytes()]), false);
         }
         if t.sounds.is_empty() {
             let sound = sanctum_names::foreign_sound(&t.text);
-            push(hash(b'f', &[sound.as_bytes()]), false);
+            push(hash(latin, &[sound.as_bytes()]), false);
         }
     }
     if t.phonetic.len() >= 2 {

@@ -118,6 +118,10 @@ const ACROSS: &[&str] = &[
     "Wladimir Putin",
 ];
 
+/// The forms of [`ACROSS`] that another language respells rather than another script
+/// transcribes.
+const RESPELT: &[&str] = &["Уладзімір Пуцін"];
+
 /// Chinese and Korean names, and their words in other romanisations (a word of a query may
 /// be either side).
 const KOREAN_FAMILY: &[&str] = &["KIM", "LI", "PAK", "JANG", "CHOE"];
@@ -535,6 +539,15 @@ proptest! {
         query in 0..ACROSS.len(),
         edit in prop::option::of((any::<u16>(), any::<u16>(), any::<u16>())),
     ) {
+        // A form respelt in another language (Belarusian Уладзімір Пуцін: two edits from
+        // Vladimir Putin, U/V and DZ/D) is already a change: against another form it is
+        // tested as written, one more change being the gap of two changes
+        // (`two_changes_are_proposed_but_for_the_known_gaps`).
+        let respelt = |k: usize| RESPELT.contains(&ACROSS[k]);
+        prop_assume!(
+            edit.is_none() || listed == query || !(respelt(listed) || respelt(query)),
+            "a respelt form changed again"
+        );
         let listed = Listed {
             words: ACROSS[listed].split(' ').map(String::from).collect(),
             family: None,
