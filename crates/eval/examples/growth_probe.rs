@@ -5,24 +5,23 @@
 use sanctum_matcher::{MatchOptions, Query};
 use sanctum_screen::{Scratch, Screener, lists};
 
-fn thread_cpu() -> f64 {
+/// CPU seconds of `clock` (the thread's or the process's).
+fn cpu_seconds(clock: libc::clockid_t) -> f64 {
     let mut t = libc::timespec {
         tv_sec: 0,
         tv_nsec: 0,
     };
     // SAFETY: clock_gettime writes the timespec it is given and nothing else.
-    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut t) };
+    unsafe { libc::clock_gettime(clock, &mut t) };
     t.tv_sec as f64 + t.tv_nsec as f64 * 1e-9
 }
 
+fn thread_cpu() -> f64 {
+    cpu_seconds(libc::CLOCK_THREAD_CPUTIME_ID)
+}
+
 fn process_cpu() -> f64 {
-    let mut t = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: as above.
-    unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut t) };
-    t.tv_sec as f64 + t.tv_nsec as f64 * 1e-9
+    cpu_seconds(libc::CLOCK_PROCESS_CPUTIME_ID)
 }
 
 fn main() -> anyhow::Result<()> {
