@@ -267,12 +267,15 @@ pub fn token_keys(
         } else {
             (b'g', b'f')
         };
+        // By the sound's heard consonants (`heard_key`): the matcher pairs a transcription
+        // with a Latin word whose consonants it hears alike, its vowels the script's own.
         for sound in &t.sounds {
-            push(hash(transcribed, &[sound.as_bytes()]), false);
+            let key = sanctum_names::heard_key(sound);
+            push(hash(transcribed, &[key.as_bytes()]), false);
         }
         if t.sounds.is_empty() {
-            let sound = sanctum_names::foreign_sound(&t.text);
-            push(hash(latin, &[sound.as_bytes()]), false);
+            let key = sanctum_names::heard_key(&sanctum_names::foreign_sound(&t.text));
+            push(hash(latin, &[key.as_bytes()]), false);
         }
     }
     if t.phonetic.len() >= 2 {

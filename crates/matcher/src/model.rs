@@ -41,9 +41,16 @@ pub const FAMILIAR_SIMILARITY: f64 = 0.9;
 /// across scripts (ウラジーミル / VLADIMIR, فلاديمير / WLADIMIR): an attested spelling of the
 /// name, as sure as another romanisation.
 pub const ACROSS_SCRIPTS_SIMILARITY: f64 = VARIANT_SIMILARITY;
-/// A katakana or Hangul transcription heard as the Latin word (プーチン / PUTIN): the sound
-/// rules join a few names a spelling would not, as a sound-alike does.
-pub const FOREIGN_SOUND_SIMILARITY: f64 = PHONETIC_SIMILARITY;
+/// A transcription (katakana, Hangul, Greek, Arabic) heard as the Latin word, consonants
+/// and vowels (プーチン / PUTIN): the sound rules join a few names a spelling would not, as
+/// an edit does.
+pub const FOREIGN_SOUND_SIMILARITY: f64 = ONE_EDIT_SIMILARITY;
+
+/// A transcription whose heard consonants are the Latin word's, its vowels the script's own
+/// (スールタン / SULTAN): the same rule as vowels left out, by as many consonants.
+pub fn heard_consonants_similarity(consonants: usize) -> f64 {
+    vowels_dropped_similarity(consonants).min(FOREIGN_SOUND_SIMILARITY)
+}
 /// The same text once OCR look-alikes are folded (1/I/l, 0/O, rn/m: `names::ocr_fold`).
 pub const OCR_SIMILARITY: f64 = 0.93;
 /// An initial and a word of its letter, in a person's name (V. / Vladimir).

@@ -79,6 +79,41 @@ fn is_vowel(c: u8) -> bool {
     matches!(c, b'a' | b'e' | b'i' | b'o' | b'u')
 }
 
+/// The consonants of a sound key as heard across scripts, the vowels left out: what a
+/// transcription keeps of a foreign name when its vowels are the script's own (katakana's
+/// added u, Hangul's eu, Arabic's long vowels for any vowel, Greek ι for i, y and e-sounds).
+/// z and j are one sound here (Korean ㅈ, Greek τζ write both).
+pub fn heard_consonants(sound: &str) -> String {
+    let mut out = String::with_capacity(sound.len());
+    for c in sound.bytes() {
+        let c = match c {
+            b'a' | b'e' | b'i' | b'o' | b'u' | b'y' | HANGUL_ADDED => continue,
+            b'z' => b'J',
+            c => c,
+        };
+        if !out.as_bytes().ends_with(&[c]) {
+            out.push(char::from(c));
+        }
+    }
+    out
+}
+
+/// Below this many heard consonants a sound key is its own key in the index: two
+/// consonants name too many words to find a transcription by (KONY, KANO, KENYA).
+pub const HEARD_CONSONANTS_MIN: usize = 3;
+
+/// The index key a sound key posts and looks up: its [`heard_consonants`] where they are
+/// [`HEARD_CONSONANTS_MIN`] or more, else the whole key. Two sound keys that
+/// [`NameToken::read_as`](crate::NameToken::read_as) pairs share it.
+pub fn heard_key(sound: &str) -> String {
+    let consonants = heard_consonants(sound);
+    if consonants.len() >= HEARD_CONSONANTS_MIN {
+        consonants
+    } else {
+        sound.to_string()
+    }
+}
+
 /// How a script adds a vowel to a consonant a foreign name ends or clusters with.
 #[derive(Clone, Copy)]
 pub(crate) enum Added {
@@ -86,22 +121,53 @@ pub(crate) enum Added {
     Kana,
     /// Hangul: eu (ㅡ) after any consonant.
     Hangul,
+    /// Greek and Arabic write a consonant without a vowel: none added.
+    None,
 }
 
 /// The sound keys of a word's romanisation as written in katakana (Hepburn) or Hangul (by
 /// [`hangul_foreign`]): as read, then with the script's added vowels dropped at the end, then
 /// everywhere they may be added. At most three, without repeats.
 pub(crate) fn sound_readings(romanised: &str, added: Added) -> Vec<Box<str>> {
-    let whole = foreign_sound(romanised);
     let heard = |key: String| key.replace(char::from(HANGUL_ADDED), "u");
-    let mut readings: Vec<Box<str>> = vec![heard(whole.clone()).into_boxed_str()];
-    for everywhere in [false, true] {
-        let dropped = heard(drop_added_vowels(&whole, added, everywhere));
-        if !readings.iter().any(|r| **r == *dropped) {
-            readings.push(dropped.into_boxed_str());
+    let mut readings: Vec<Box<str>> = Vec::with_capacity(3);
+    let mut add = |key: String| {
+        if !readings.iter().any(|r| **r == *key) {
+            readings.push(key.into_boxed_str());
+        }
+    };
+    // Katakana writes an h with no vowel after it フ (fu: アフマド Ahmad, アラフ Allah),
+    // which is also its f: both are read.
+    let h_for_fu = match added {
+        Added::Kana => Some(fu_as_h(romanised)).filter(|h| h != romanised),
+        _ => None,
+    };
+    for spelling in std::iter::once(romanised).chain(h_for_fu.as_deref()) {
+        let whole = foreign_sound(spelling);
+        add(heard(whole.clone()));
+        for everywhere in [false, true] {
+            add(heard(drop_added_vowels(&whole, added, everywhere)));
         }
     }
     readings
+}
+
+/// A Hepburn romanisation with each "fu" that is no syllable of its own (before a consonant
+/// or at the end) read as the h katakana writes so.
+fn fu_as_h(romanised: &str) -> String {
+    let b = romanised.as_bytes();
+    let mut out = String::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i..].starts_with(b"fu") && b.get(i + 2).is_none_or(|n| !is_vowel(*n) && *n != b'y') {
+            out.push('h');
+            i += 2;
+        } else {
+            out.push(char::from(b[i]));
+            i += 1;
+        }
+    }
+    out
 }
 
 /// A key with the vowels the script adds after a consonant left out: at the end, and where
@@ -117,9 +183,15 @@ fn drop_added_vowels(key: &str, added: Added, everywhere: bool) -> String {
             None => true,
             Some(n) => everywhere && !is_vowel(n) && n != b'y',
         };
+        // Both scripts write a final ch or j with i (イリイチ, 일리치: ILICH), Hangul a final
+        // sh too (시).
+        let after_affricate = c == b'i' && matches!(before, b'C' | b'J');
         let is_added = match added {
-            Added::Kana => c == b'u' || (c == b'o' && matches!(before, b't' | b'd')),
-            Added::Hangul => c == HANGUL_ADDED,
+            Added::Kana => {
+                c == b'u' || (c == b'o' && matches!(before, b't' | b'd')) || after_affricate
+            }
+            Added::Hangul => c == HANGUL_ADDED || after_affricate || (c == b'i' && before == b's'),
+            Added::None => false,
         };
         if is_added && after_consonant && position && i > 0 {
             continue;
@@ -193,14 +265,156 @@ pub(crate) fn is_katakana(c: char) -> bool {
 // Hand-written: no crate lists Korean family names in Hangul; these cover nine Koreans in ten.
 const KOREAN_FAMILY_NAMES: &str = "김이박최정강조윤장임한오서신권황안송류유전홍고문양손배백허남심노하곽성차주우구민진나지엄채원천방공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용리";
 
-/// A Hangul word of two syllables or more that does not start with a Korean family name,
-/// romanised as a foreign name's transcription ([`hangul_foreign`]).
-pub(crate) fn hangul_foreign_name(word: &str) -> Option<String> {
-    let first = word.chars().next()?;
-    if word.chars().nth(1).is_none() || KOREAN_FAMILY_NAMES.contains(first) {
+/// Whether a Hangul word reads as a foreign name's transcription rather than a Korean name:
+/// it has a syllable of a consonant and the added ㅡ alone (프, 르, 스, 크: how Hangul writes
+/// a consonant with no vowel of its own, which Korean names do not have), or four syllables
+/// and more (a Korean name written as one word has two to four, 남궁민수 the longest), or it
+/// does not start with a Korean family name.
+pub(crate) fn is_hangul_transcription(word: &str) -> bool {
+    let syllables: Vec<u32> = word
+        .chars()
+        .map_while(|c| u32::from(c).checked_sub(0xAC00).filter(|i| *i < 11172))
+        .collect();
+    if syllables.len() < 2 || syllables.len() != word.chars().count() {
+        return false;
+    }
+    // ㅡ is vowel 18; ㅇ, the silent initial, is 11.
+    let added_alone = syllables
+        .iter()
+        .any(|&i| (i / 28) % 21 == 18 && i % 28 == 0 && i / (21 * 28) != 11);
+    let first = word.chars().next().unwrap_or(' ');
+    added_alone || syllables.len() > 4 || !KOREAN_FAMILY_NAMES.contains(first)
+}
+
+/// A Hangul word of two syllables or more read as a foreign name's transcription
+/// ([`is_hangul_transcription`], or `in_foreign_name`: another word of the name is one),
+/// romanised as such ([`hangul_foreign`]).
+pub(crate) fn hangul_foreign_name(word: &str, in_foreign_name: bool) -> Option<String> {
+    if word.chars().nth(1).is_none() || !(in_foreign_name || is_hangul_transcription(word)) {
         return None;
     }
     hangul_foreign(word)
+}
+
+/// A Greek word as a Greek reader hears it, in Latin letters for [`foreign_sound`]: the
+/// digraphs Greek writes foreign sounds with read as those sounds (μπ b, ντ d, γκ g, τζ j,
+/// τσ ch, ου u), the rest letter by letter as modern Greek sounds (η, υ, ει, οι i; αι e; χ
+/// kh; β v). `None` for a word with a letter that is not Greek.
+pub(crate) fn greek_as_heard(word: &str) -> Option<String> {
+    // Hand-written: modern Greek pronunciation, two dozen letters and digraphs.
+    let letters: Vec<char> = word.chars().collect();
+    let mut out = String::with_capacity(word.len() + 4);
+    let mut i = 0;
+    while i < letters.len() {
+        let pair = (letters[i], letters.get(i + 1).copied().unwrap_or(' '));
+        let (sound, used) = match pair {
+            ('μ', 'π') => ("b", 2),
+            ('ν', 'τ') => ("d", 2),
+            ('γ', 'κ') => ("g", 2),
+            ('γ', 'γ') => ("ng", 2),
+            ('τ', 'ζ') => ("j", 2),
+            ('τ', 'σ' | 'ς') => ("ch", 2),
+            ('ο', 'υ') => ("u", 2),
+            ('α', 'ι') => ("e", 2),
+            ('ε' | 'ο', 'ι') => ("i", 2),
+            ('α', _) => ("a", 1),
+            ('β', _) => ("v", 1),
+            ('γ', _) => ("g", 1),
+            ('δ', _) => ("d", 1),
+            ('ε', _) => ("e", 1),
+            ('ζ', _) => ("z", 1),
+            ('η' | 'ι' | 'υ', _) => ("i", 1),
+            ('θ', _) => ("th", 1),
+            ('κ', _) => ("k", 1),
+            ('λ', _) => ("l", 1),
+            ('μ', _) => ("m", 1),
+            ('ν', _) => ("n", 1),
+            ('ξ', _) => ("ks", 1),
+            ('ο' | 'ω', _) => ("o", 1),
+            ('π', _) => ("p", 1),
+            ('ρ', _) => ("r", 1),
+            ('σ' | 'ς', _) => ("s", 1),
+            ('τ', _) => ("t", 1),
+            ('φ', _) => ("f", 1),
+            ('χ', _) => ("kh", 1),
+            ('ψ', _) => ("ps", 1),
+            _ => return None,
+        };
+        out.push_str(sound);
+        i += used;
+    }
+    Some(out)
+}
+
+/// An Arabic word that spells a foreign name out by its sounds, as Arabic writes foreign
+/// names: a vowel letter (ا و ي) after every consonant but one, where an Arabic name leaves
+/// its short vowels unwritten (فاديم Vadim, شوفالوف Shuvalov; not محمد, حسين). Read letter by
+/// letter in Latin for [`foreign_sound`]: و and ي as u and i between consonants, w and y
+/// before a vowel. `None` for any other word.
+pub(crate) fn arabic_as_heard(word: &str) -> Option<String> {
+    // Hand-written: the Arabic alphabet's sounds, one letter each.
+    fn sound(c: char) -> Option<&'static str> {
+        Some(match c {
+            'ا' | 'أ' | 'إ' | 'آ' | 'ى' | 'ة' => "a",
+            'ب' | 'پ' => "b",
+            'ت' | 'ط' => "t",
+            'ث' => "th",
+            'ج' | 'چ' => "j",
+            'ح' | 'ه' => "h",
+            'خ' => "kh",
+            'د' | 'ض' => "d",
+            'ذ' | 'ز' | 'ظ' | 'ژ' => "z",
+            'ر' => "r",
+            'س' | 'ص' => "s",
+            'ش' => "sh",
+            'ع' | 'ء' | 'ؤ' | 'ئ' => "",
+            'غ' | 'گ' => "g",
+            'ف' | 'ڤ' => "f",
+            'ق' | 'ك' | 'ک' => "k",
+            'ل' => "l",
+            'م' => "m",
+            'ن' => "n",
+            'و' => "u",
+            'ي' | 'ی' => "i",
+            _ => return None,
+        })
+    }
+    let letters: Vec<char> = word.chars().collect();
+    let is_vowel_letter = |c: char| matches!(c, 'ا' | 'أ' | 'إ' | 'آ' | 'و' | 'ي' | 'ی' | 'ى');
+    // ت before ش or س writes one sound (تش ch, تس ts), as foreign names need.
+    let digraph = |i: usize| letters[i] == 'ت' && matches!(letters.get(i + 1), Some('ش' | 'س'));
+    let vowels = letters.iter().filter(|c| is_vowel_letter(**c)).count();
+    let digraphs = (0..letters.len()).filter(|&i| digraph(i)).count();
+    let consonants = letters.len() - vowels - digraphs;
+    // Every consonant but one has its vowel written; a long name (five consonants and more)
+    // may cluster two (ديمتشينكو Demchenko, كودريافتسيف Kudryavtsev).
+    let unvoweled = if consonants >= 5 { 2 } else { 1 };
+    if letters.len() < 3 || vowels == 0 || vowels + unvoweled < consonants {
+        return None;
+    }
+    let mut out = String::with_capacity(word.len());
+    let mut i = 0;
+    while i < letters.len() {
+        let c = letters[i];
+        let next = letters.get(i + 1).copied();
+        let next_is_vowel = next.is_some_and(is_vowel_letter);
+        let s = match c {
+            _ if digraph(i) => {
+                i += 1;
+                if next == Some('ش') { "ch" } else { "ts" }
+            }
+            // The seat of a first vowel written by the letter after it (أو o, u; إي i, e).
+            'أ' | 'إ' if matches!(next, Some('و' | 'ي')) => "",
+            'إ' => "i",
+            // A glide at a word's start or before a vowel (يوسف, وليد).
+            'و' if i == 0 || next_is_vowel => "w",
+            'ي' | 'ی' if i == 0 || next_is_vowel => "y",
+            c => sound(c)?,
+        };
+        out.push_str(s);
+        i += 1;
+    }
+    Some(out)
 }
 
 #[cfg(test)]

@@ -47,7 +47,7 @@ mod translit;
 mod variant;
 
 pub use across::across_scripts;
-pub use foreign::foreign_sound;
+pub use foreign::{HEARD_CONSONANTS_MIN, foreign_sound, heard_consonants, heard_key};
 pub use legal::{legal_form, misspells_legal_form, tag as legal_tag};
 pub use nicknames::given_name_keys;
 pub use normalize::normalize;
@@ -99,12 +99,27 @@ impl NameToken {
             return Some(Reading::Across);
         }
         let heard = |t: &NameToken, o: &NameToken| {
-            !t.sounds.is_empty() && o.sounds.is_empty() && {
-                let sound = foreign_sound(&o.text);
-                t.sounds.iter().any(|s| **s == *sound)
+            if t.sounds.is_empty() || !o.sounds.is_empty() {
+                return None;
             }
+            let sound = foreign_sound(&o.text);
+            if t.sounds.iter().any(|s| **s == *sound) {
+                return Some(Reading::Sound);
+            }
+            let consonants = foreign::heard_consonants(&sound);
+            (consonants.len() >= foreign::HEARD_CONSONANTS_MIN
+                && t.sounds
+                    .iter()
+                    .any(|s| foreign::heard_consonants(s) == consonants))
+            .then(|| Reading::Consonants(consonants.len()))
         };
-        (heard(self, other) || heard(other, self)).then_some(Reading::Sound)
+        heard(self, other).or_else(|| heard(other, self))
+    }
+
+    /// Whether the token is written in another script and read as the name it transcribes
+    /// (it has Latin forms from the table or sound keys).
+    pub fn is_transcription(&self) -> bool {
+        !self.across.is_empty() || !self.sounds.is_empty()
     }
 }
 
@@ -113,8 +128,12 @@ impl NameToken {
 pub enum Reading {
     /// A Latin form of the name in the table of names across scripts.
     Across,
-    /// A katakana or Hangul transcription heard as the Latin word.
+    /// A transcription (katakana, Hangul, Greek, Arabic) heard as the Latin word.
     Sound,
+    /// A transcription whose consonants, as heard, are the Latin word's (this many of them,
+    /// [`foreign::HEARD_CONSONANTS_MIN`] or more): its vowels are the script's own
+    /// (スールタン / SULTAN, 알레크세이 / ALEKSEY).
+    Consonants(usize),
 }
 
 /// A name after the full analysis.

@@ -76,8 +76,14 @@ pub(crate) fn read_tokens(text: &str) -> (Vec<String>, Vec<(String, Reading)>) {
         // Romanised in the context of the whole name (its Cyrillic language is the name's);
         // the words read as names of their own joined into one token.
         let mut latin = String::with_capacity(normalized.len() + 16);
-        for (word, romanised) in crate::to_latin_words(&normalized) {
-            match read_word(word, &romanised) {
+        let words = crate::to_latin_words(&normalized);
+        // A Hangul name with one word that is a foreign name's transcription is a foreign
+        // name throughout (조세프 코니: JOSEPH KONY, though 조 is a Korean family name).
+        let foreign_hangul = words
+            .iter()
+            .any(|(word, _)| crate::foreign::is_hangul_transcription(word));
+        for (word, romanised) in words {
+            match read_word(word, &romanised, foreign_hangul) {
                 Some((token, reading)) => {
                     latin.push_str(&token);
                     readings.push((token, reading));
@@ -103,14 +109,17 @@ pub(crate) fn read_tokens(text: &str) -> (Vec<String>, Vec<(String, Reading)>) {
 
 /// A normalised word read as a name of its own (`romanised` as [`to_latin`] reads it in its
 /// name): its joined romanisation and its readings.
-fn read_word(word: &str, romanised: &str) -> Option<(String, Reading)> {
+fn read_word(word: &str, romanised: &str, foreign_hangul: bool) -> Option<(String, Reading)> {
     if !crate::across::is_looked_up(word) {
         return None;
     }
     let across = crate::across::across_scripts(word);
     let katakana = word.chars().all(crate::foreign::is_katakana);
-    let hangul = crate::foreign::hangul_foreign_name(word);
-    if across.is_empty() && !katakana && hangul.is_none() {
+    let hangul = crate::foreign::hangul_foreign_name(word, foreign_hangul);
+    // Greek and Arabic spell a foreign name out letter by letter by its sounds.
+    let spelt =
+        crate::foreign::greek_as_heard(word).or_else(|| crate::foreign::arabic_as_heard(word));
+    if across.is_empty() && !katakana && hangul.is_none() && spelt.is_none() {
         return None;
     }
     // Chinese, Korean and Japanese romanisers cut a name into syllables: such a word is one
@@ -136,6 +145,8 @@ fn read_word(word: &str, romanised: &str) -> Option<(String, Reading)> {
         crate::foreign::sound_readings(&heard, crate::foreign::Added::Kana)
     } else if let Some(romanised) = hangul {
         crate::foreign::sound_readings(&romanised, crate::foreign::Added::Hangul)
+    } else if let Some(heard) = spelt {
+        crate::foreign::sound_readings(&heard, crate::foreign::Added::None)
     } else {
         Vec::new()
     };

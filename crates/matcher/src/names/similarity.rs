@@ -109,6 +109,20 @@ pub(crate) fn token_similarity(
     if a.key == b.key && !a.key.is_empty() {
         return (VARIANT_SIMILARITY, How::Variant);
     }
+    // A word written in another script read as the name it transcribes: a Latin form of
+    // that name (ウラジーミル / VLADIMIR) or, in katakana and Hangul, the word as heard
+    // (プーチン / PUTIN). Never between two Latin words. Before the spelling rules: a
+    // transcription has no spelling of the Latin word's to compare.
+    if a.kind == TokenKind::Name && b.kind == TokenKind::Name {
+        match a.read_as(b) {
+            Some(Reading::Across) => return (model::ACROSS_SCRIPTS_SIMILARITY, How::Variant),
+            Some(Reading::Sound) => return (model::FOREIGN_SOUND_SIMILARITY, How::Phonetic),
+            Some(Reading::Consonants(n)) => {
+                return (model::heard_consonants_similarity(n), How::Phonetic);
+            }
+            None => {}
+        }
+    }
     // A gender's ending or a suffix on one stem makes another name, however small the edit:
     // SAMIRA is not SAMIR, nor IVANOVA IVANOV, VOROBYOV VOROBEY, AMINI AMIN, ROSTOK ROSTEC.
     if a.kind == TokenKind::Name
@@ -124,16 +138,6 @@ pub(crate) fn token_similarity(
     // A given name and its familiar form, or two familiar forms of one name.
     if !fa.given_names.is_empty() && fa.given_names.iter().any(|k| fb.given_names.contains(k)) {
         return (model::FAMILIAR_SIMILARITY, How::Familiar);
-    }
-    // A word written in another script read as the name it transcribes: a Latin form of
-    // that name (ウラジーミル / VLADIMIR) or, in katakana and Hangul, the word as heard
-    // (プーチン / PUTIN). Never between two Latin words.
-    if a.kind == TokenKind::Name && b.kind == TokenKind::Name {
-        match a.read_as(b) {
-            Some(Reading::Across) => return (model::ACROSS_SCRIPTS_SIMILARITY, How::Variant),
-            Some(Reading::Sound) => return (model::FOREIGN_SOUND_SIMILARITY, How::Phonetic),
-            None => {}
-        }
     }
     // Names written in syllables: another romanisation of the same syllables is the same
     // name (CHOL / CHEOL, ZHANG / CHANG); an edit into other valid syllables is another

@@ -247,8 +247,12 @@ pub(super) fn weigh(
     }
     // Words that all differ in spelling (HUANG FANG / PHONG HOANG) are less sure than any
     // one spelt alike.
+    // A word written in another script and read as the listed word has no spelling to
+    // share with it: heard alike is as alike as it can be.
     let spelt_alike = |a: &(usize, usize, f64, How)| {
-        matches!(a.3, How::Exact | How::Variant) || (a.3 == How::Joined && a.2 >= SPELT_ALIKE_MIN)
+        matches!(a.3, How::Exact | How::Variant)
+            || (a.3 == How::Joined && a.2 >= SPELT_ALIKE_MIN)
+            || (a.3 == How::Phonetic && (q[a.0].is_transcription() || l[a.1].is_transcription()))
     };
     let words_aligned = q_used.iter().filter(|u| **u).count();
     // A one-word name spelt otherwise by an edit typing seldom makes is another name.
