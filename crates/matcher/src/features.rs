@@ -179,8 +179,7 @@ fn weigh_with(query: &PreparedQuery, party: &Entity, details: bool) -> Vec<Featu
 
     if let Some(kind) = query.kind {
         let known = |k: EntityKind| k != EntityKind::Unknown;
-        let person = |k: EntityKind| k == EntityKind::Person;
-        if known(kind) && known(party.kind) && person(kind) != person(party.kind) {
+        if known(kind) && known(party.kind) && kind_class(kind) != kind_class(party.kind) {
             out.push(Feature {
                 feature: "kind",
                 contribution: OTHER_KIND,
@@ -224,4 +223,16 @@ fn dedup(codes: &[&str]) -> String {
     v.sort_unstable();
     v.dedup();
     v.join(",")
+}
+
+/// What can be one another, as FollowTheMoney's schemata say what may match: a person, a
+/// legal entity (a company, an organisation), a craft (a vessel, an aircraft). A company
+/// is no ship: DAEHAN CORP. is not the tanker DASHAN, whatever their spelling.
+fn kind_class(kind: EntityKind) -> u8 {
+    match kind {
+        EntityKind::Person => 0,
+        EntityKind::Organization => 1,
+        EntityKind::Vessel | EntityKind::Aircraft => 2,
+        EntityKind::Unknown => 3,
+    }
 }

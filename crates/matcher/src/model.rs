@@ -301,7 +301,8 @@ pub const SHARED_COUNTRY: f64 = 0.02;
 pub const NO_SHARED_COUNTRY: f64 = -0.04;
 /// Genders that differ.
 pub const OTHER_GENDER: f64 = -0.12;
-/// A person against an organisation, or the reverse.
+/// A person against an organisation or a craft, an organisation against a craft, or the
+/// reverse (see `features::kind_class`).
 pub const OTHER_KIND: f64 = -0.20;
 /// The most the features other than identifiers can add (what the bound adds to the name's
 /// share): a same birth date and a shared country.

@@ -57,7 +57,7 @@ pub use syllables::{
 };
 pub use tokens::{
     TokenKind, classify, is_generation, is_glued_particle, is_honorific, is_particle, is_stopword,
-    starts_with_glued_particle, strip_honorifics, tokens,
+    near_honorific, starts_with_glued_particle, strip_honorifics, tokens,
 };
 pub use translit::to_latin;
 pub(crate) use translit::to_latin_words;

@@ -406,6 +406,28 @@ pub fn is_honorific(token: &str) -> bool {
     HONORIFICS.binary_search(&token).is_ok()
 }
 
+/// A word one letter from a title of four letters or more (SHHEIKH, HAJJA, MINISTRA): a
+/// title misspelt, or in a form the list of titles lacks, rather than a person's name.
+pub fn near_honorific(token: &str) -> bool {
+    let t = token.as_bytes();
+    HONORIFICS.iter().any(|h| {
+        let h = h.as_bytes();
+        h.len() >= 4 && h.len().abs_diff(t.len()) <= 1 && one_edit_apart(h, t)
+    })
+}
+
+/// Whether two words are at most one letter changed, added or left out apart.
+fn one_edit_apart(a: &[u8], b: &[u8]) -> bool {
+    let start = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let end = a[start..]
+        .iter()
+        .rev()
+        .zip(b[start..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    a.len().max(b.len()) <= start + end + 1
+}
+
 /// A generational suffix (jr, sr, ii, iii, iv …). Single `v` and `x` are
 /// read as initials, not as numerals.
 pub fn is_generation(token: &str) -> bool {

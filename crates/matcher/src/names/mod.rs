@@ -969,6 +969,48 @@ mod tests {
     }
 
     #[test]
+    fn a_consonant_added_in_a_short_word_is_another_name() {
+        // Typing and romanisation add no such letter: another name.
+        assert!(score("Adel Hamdan", "HAMDAN, Fadel", true) < 0.8);
+        // A vowel, an H, or a letter beside its sound-alike is a spelling.
+        assert!(score("Musa Hamdan", "Mousa HAMDAN", true) > 0.9);
+        assert!(score("Zakir Hamdan", "Zakhir HAMDAN", true) > 0.9);
+    }
+
+    #[test]
+    fn l_and_r_are_letters_of_their_own_outside_syllables() {
+        assert!(score("AL AMAL", "AL-AMAR", false) < 0.8);
+        // Korean names still read RI and LI as one syllable.
+        assert!(score("Rhee Song Ho", "LI, Song Ho", true) > 0.9);
+    }
+
+    #[test]
+    fn a_companys_word_without_its_last_vowel_is_another_word() {
+        assert!(score("HAN ELECTRONICS", "HANA ELECTRONICS", false) < 0.889);
+        // Inner vowels left out are still the word.
+        assert!(score("MHLLA TRADING", "MAHALLA TRADING", false) > 0.889);
+    }
+
+    #[test]
+    fn a_name_met_without_its_abd_is_another_name() {
+        assert!(score("Anas Hussein", "ABBAS, Abdul Hussein", true) < 0.85);
+        assert!(score("Karim Hussein", "Abdelkarim HUSSEIN", true) < 0.85);
+        // ABD written otherwise on both sides is still the name.
+        assert!(score("Abd Hamid Sulaiman", "Abd al-Hamid Sulaiman", true) > 0.85);
+        assert!(score("Abdul Karim Hussein", "Abdelkarim HUSSEIN", true) > 0.85);
+    }
+
+    #[test]
+    fn the_querys_first_name_left_over_before_the_listed_first_name() {
+        // The son of Samir Hassan, in an Arabic chain.
+        assert!(score("Mustafa Samir Hassan", "Samir HASSAN", true) < 0.85);
+        assert!(score("Yasmin Muhammad Ibrahim", "Muhammad Ibrahim", true) < 0.85);
+        // A title misspelt in front is no first name; a patronymic after it is left over.
+        assert!(score("Shheikh Samir Hassan", "Samir HASSAN", true) > 0.85);
+        assert!(score("Kirill Sergeevich VASILYEV", "Kirill VASILYEV", true) > 0.85);
+    }
+
+    #[test]
     fn field_limits() {
         assert!(at_field_limit(20) && at_field_limit(17) && at_field_limit(35));
         assert!(!at_field_limit(16) && !at_field_limit(21) && !at_field_limit(15));

@@ -6,8 +6,8 @@
 use super::alignment::SHORT_WORD;
 use super::spelling::{
     allowed_edits, bounded_osa, consonants, is_descriptor, is_patronymic, is_stem_of,
-    nearest_spelling, ocr_fold, other_form_of_stem, single_vowels, unlikely_swap, vowel_changed,
-    vowels_dropped,
+    last_vowel_left_out, nearest_spelling, ocr_fold, other_form_of_stem, single_vowels,
+    unexplained_letter, unlikely_swap, vowel_changed, vowels_dropped,
 };
 use crate::How;
 use crate::model::{
@@ -235,12 +235,12 @@ pub(crate) fn token_similarity(
         // sound (NEVA/NESA, SAMI/SAFI, RAMOS/RAMON) makes another name more often than a slip.
         // As written where one edit apart there (the key's folding, W to V, is no edit
         // anybody made), else by key.
-        let unlikely = distance == 1
-            && if bounded_osa(&a.text, &b.text, 1) <= 1 {
-                unlikely_swap(&a.text, &b.text)
-            } else {
-                unlikely_swap(ka, kb)
-            };
+        let (x, y) = if bounded_osa(&a.text, &b.text, 1) <= 1 {
+            (a.text.as_str(), b.text.as_str())
+        } else {
+            (ka, kb)
+        };
+        let unlikely = distance == 1 && unlikely_swap(x, y);
         // One letter changed in four is as often another name (NEVA/NEGA, ARYA/ARTA) as a
         // slip.
         let changed_in_four = a.text.len() == b.text.len() && a.text.len() <= 4;
@@ -256,7 +256,10 @@ pub(crate) fn token_similarity(
         // In a short word such a change is another name outright (RANA / RAZA, SALMA /
         // SALWA, KHANI / KHAKI): typing makes no such slip, and a few letters leave no room
         // to tell one.
-        let another_name = unlikely && a.text.len().max(b.text.len()) < SHORT_WORD;
+        // So is a consonant added that typing and romanisation do not explain (SAMI /
+        // SAMIR, ADEL / FADEL).
+        let another_name = (unlikely || (distance == 1 && unexplained_letter(x, y)))
+            && a.text.len().max(b.text.len()) < SHORT_WORD;
         let s = base
             - PER_EDIT_PENALTY * (distance.saturating_sub(1)) as f64
             - if first_differs {
@@ -293,7 +296,22 @@ pub(crate) fn token_similarity(
     // Vowels dropped (MHLLA for MAHALLA, not Sarina for Serrano): the shorter spelling is the
     // longer one with some of its vowels left out.
     // By the words as written: folding may shorten the stripped one further (IMM: im).
-    if text_len >= 3 && (vowels_dropped(&a.text, &b.text) || vowels_dropped(&b.text, &a.text)) {
+    // A company's word without its last vowel is another word (HAN / HANA); in a person's
+    // name the ending rules judge a last vowel (SAMIR / SAMIRA), and a transcription from
+    // katakana or Hangul adds vowels of its own.
+    let (long_word, short_word) = if a.text.len() < b.text.len() {
+        (b, a)
+    } else {
+        (a, b)
+    };
+    let other_word = !person
+        && a.sounds.is_empty()
+        && b.sounds.is_empty()
+        && last_vowel_left_out(&long_word.text, &short_word.text);
+    if text_len >= 3
+        && !other_word
+        && (vowels_dropped(&a.text, &b.text) || vowels_dropped(&b.text, &a.text))
+    {
         let written = if a.text.len() < b.text.len() { a } else { b };
         consider(vowelless_similarity(&written.text), How::Skeleton);
     }

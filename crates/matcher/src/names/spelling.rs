@@ -273,11 +273,22 @@ pub(crate) fn unlikely_edit(a: &str, b: &str) -> bool {
     if !a.bytes().chain(b.bytes()).all(|c| c.is_ascii_lowercase()) {
         return false;
     }
+    if a.len() == b.len() {
+        return substitution(a.as_bytes(), b.as_bytes()).is_some_and(|(x, y)| !keys_adjacent(x, y));
+    }
+    unexplained_letter(a, b)
+}
+
+/// Whether `a` and `b` are one letter added or left out apart, a consonant that neither
+/// doubles nor neighbours a letter next to it and is no H (SAMI / SAMIR, ADEL / FADEL):
+/// typing seldom adds such a letter, and romanisations add vowels and H (MUSA / MOUSA,
+/// JON / JOHN), not it.
+pub(crate) fn unexplained_letter(a: &str, b: &str) -> bool {
+    if !a.bytes().chain(b.bytes()).all(|c| c.is_ascii_lowercase()) {
+        return false;
+    }
     let vowel = |c: u8| b"aeiouy".contains(&c);
     let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() == b.len() {
-        return substitution(a, b).is_some_and(|(x, y)| !keys_adjacent(x, y));
-    }
     let (long, short) = if a.len() > b.len() { (a, b) } else { (b, a) };
     if long.len() != short.len() + 1 {
         return false;
@@ -287,13 +298,18 @@ pub(crate) fn unlikely_edit(a: &str, b: &str) -> bool {
         return false;
     }
     let added = long[at];
+    let next = long.get(at + 1).copied();
+    // Romanisations add a letter to make one sound of two: CH, KH, SH for one letter (Greek
+    // and Arabic χ, خ, ش), NG, NK for Greek γκ, and a letter beside its sound-alike (CK, GK).
     let explained = vowel(added)
         || added == b'h'
+        || next == Some(b'h')
+        || (added == b'n' && matches!(next, Some(b'g' | b'k')))
         || [at.checked_sub(1), Some(at + 1)]
             .into_iter()
             .flatten()
             .filter_map(|k| long.get(k).copied())
-            .any(|n| n == added || keys_adjacent(n, added));
+            .any(|n| n == added || keys_adjacent(n, added) || sound_alike(n, added));
     !explained
 }
 
@@ -325,11 +341,14 @@ pub(crate) fn keys_adjacent(a: u8, b: u8) -> bool {
     }
 }
 
-/// Consonants that romanisations and ears confuse (C/K, S/Z, B/P, D/T, M/N, L/R, V/W…), and
-/// G/H, one Cyrillic letter romanised two ways (Г: OLEG / OLEH, GASAN / HASAN).
+/// Consonants that romanisations and ears confuse (C/K, S/Z, B/P, D/T, M/N, V/W…), and
+/// G/H, one Cyrillic letter romanised two ways (Г: OLEG / OLEH, GASAN / HASAN). Not L/R:
+/// only Korean, Japanese and Chinese romanisations write one sound with either (RI / LI),
+/// and the syllable rules read those names; elsewhere L and R are letters of their own
+/// (Arabic AMAL / AMAR, ل and ر).
 pub(crate) fn sound_alike(a: u8, b: u8) -> bool {
-    const GROUPS: [&[u8]; 9] = [
-        b"bpvfw", b"ckqgx", b"szcx", b"dt", b"mn", b"lr", b"jyg", b"hkx", b"gh",
+    const GROUPS: [&[u8]; 8] = [
+        b"bpvfw", b"ckqgx", b"szcx", b"dt", b"mn", b"jyg", b"hkx", b"gh",
     ];
     GROUPS.iter().any(|g| g.contains(&a) && g.contains(&b))
 }
@@ -340,6 +359,7 @@ pub(crate) fn vowels_dropped(long: &str, short: &str) -> bool {
     if short.len() >= long.len() || (long.starts_with('y') && !short.starts_with('y')) {
         return false;
     }
+
     let mut short_chars = short.chars().peekable();
     let mut previous = None;
     let mut vowel_dropped = false;
@@ -356,6 +376,16 @@ pub(crate) fn vowels_dropped(long: &str, short: &str) -> bool {
         previous = Some(c);
     }
     vowel_dropped && short_chars.next().is_none()
+}
+
+/// Whether `short`, a word that keeps some of its vowels, lacks the last vowel `long` ends
+/// in (HAN / HANA): people who leave vowels out leave the inner ones, or all of them; a
+/// word without its last vowel is another word.
+pub(crate) fn last_vowel_left_out(long: &str, short: &str) -> bool {
+    let vowel = |c: char| "aeiou".contains(c);
+    long.chars().last().is_some_and(vowel)
+        && !short.chars().last().is_some_and(vowel)
+        && short.chars().skip(1).any(vowel)
 }
 
 /// Consonants only, doubled letters collapsed: dropped vowels and doubled letters vanish.

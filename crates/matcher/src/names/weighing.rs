@@ -131,6 +131,30 @@ pub(super) fn weigh(
         q_sim[i] = q_sim[i].max(s);
         l_sim[j] = l_sim[j].max(s);
     }
+    // ABD and the name after it are one name (ABDUL HUSSEIN, "servant of Hussein"): that
+    // name met without its ABD (HUSSEIN / ABDUL HUSSEIN, KARIM / ABDELKARIM) is another
+    // name, and the ABD left over weighs as the name that differs, never as one left out.
+    // Only where the other name has no ABD at all (ABD HAMID / ABD AL-HAMID is one name
+    // spelt two ways), and never a listed family name's (AL-'ABD, Ahmad).
+    let abd_left = |tokens: &[NameToken], used: &[bool], other: &[NameToken], family: &[String]| {
+        let other_has_abd = other.iter().any(|t| is_abd(&t.text));
+        (0..tokens.len())
+            .map(|k| {
+                !other_has_abd
+                    && !used[k]
+                    && is_abd(&tokens[k].text)
+                    && !family.contains(&tokens[k].key)
+                    && used.get(k + 1).copied().unwrap_or(false)
+            })
+            .collect::<Vec<bool>>()
+    };
+    let q_abd = abd_left(q, &q_used, l, &[]);
+    let l_abd = abd_left(l, &l_used, q, family);
+    for (weights, abd) in [(&mut qw, &q_abd), (&mut lw, &l_abd)] {
+        for (w, _) in weights.iter_mut().zip(abd).filter(|(_, a)| **a) {
+            *w = w.max(model::NAME_WEIGHT);
+        }
+    }
     let matched_names = q_sim.iter().filter(|s| **s > 0.0).count();
     // Leftovers are omissions (a middle name one side leaves out) only when the other side
     // has no leftover name of its own; leftovers on both sides are names that differ.
@@ -166,12 +190,31 @@ pub(super) fn weigh(
     let query_family = (q.len() >= 3)
         .then(|| q.len() - 1)
         .filter(|&i| !query.features[i].patronymic);
+    // Nor is the query's own first name, left over while a later word of the query meets
+    // the listed first name: in an Arabic name chain the second name is the father's
+    // (MUSTAFA Samir Hassan is Samir Hassan's son, not Samir HASSAN), and elsewhere a
+    // person is rarely known by a middle name alone (the listed side's `skipped_first`).
+    // A word one letter from a title (SHHEIKH, HAJJA) is that title, not a first name.
+    let query_first = q
+        .iter()
+        .position(|t| t.kind == TokenKind::Name && !sanctum_names::is_glued_particle(&t.text))
+        .filter(|&f| {
+            person
+                && !q_used[f]
+                && qw[f] >= NAME_WORD_MIN_WEIGHT
+                && !sanctum_names::near_honorific(&q[f].text)
+                && first_given.is_some_and(|g| {
+                    aligned
+                        .iter()
+                        .any(|&(i, j, ..)| j == g && i > f && lw[j] >= NAME_WORD_MIN_WEIGHT)
+                })
+        });
     let mut tally = Tally::default();
     for i in 0..q.len() {
         if q_used[i] {
             tally.met(q_sim[i], qw[i]);
         } else {
-            let excused = lenient && query_family != Some(i);
+            let excused = lenient && query_family != Some(i) && query_first != Some(i) && !q_abd[i];
             tally.left_over(model::query_leftover_weight(qw[i], excused));
         }
     }
@@ -200,6 +243,7 @@ pub(super) fn weigh(
             tally.omitted(model::ONE_OF_TWO_FAMILY_NAMES_SHARE * lw[j]);
         } else if !lenient
             || word_for_initial
+            || l_abd[j]
             || skipped_first == Some(j)
             || (family.contains(&t.key) && !met(&t.key))
         {
@@ -311,4 +355,11 @@ pub(super) fn weigh(
         q_used,
         l_used,
     }
+}
+
+/// Whether a word is ABD as written before the name it makes a name of (ABD, ABDUL, ABDEL
+/// …: the spellings `sanctum_names` splits off a name glued to them), not a name of its own
+/// (ABDULLAH).
+fn is_abd(text: &str) -> bool {
+    text.starts_with("abd") && sanctum_names::is_glued_particle(text)
 }
