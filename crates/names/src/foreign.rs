@@ -103,15 +103,20 @@ pub fn heard_consonants(sound: &str) -> String {
 pub const HEARD_CONSONANTS_MIN: usize = 3;
 
 /// The index key a sound key posts and looks up: its [`heard_consonants`] where they are
-/// [`HEARD_CONSONANTS_MIN`] or more, else the whole key. Two sound keys that
-/// [`NameToken::read_as`](crate::NameToken::read_as) pairs share it.
+/// [`HEARD_CONSONANTS_MIN`] or more, else the whole key with [`three_vowels`]. Two sound
+/// keys that [`NameToken::read_as`](crate::NameToken::read_as) pairs share it.
 pub fn heard_key(sound: &str) -> String {
     let consonants = heard_consonants(sound);
     if consonants.len() >= HEARD_CONSONANTS_MIN {
         consonants
     } else {
-        sound.to_string()
+        three_vowels(sound)
     }
+}
+
+/// A sound key with its vowels as a script of three writes them (Arabic: e as i, o as u).
+pub(crate) fn three_vowels(sound: &str) -> String {
+    sound.replace('e', "i").replace('o', "u")
 }
 
 /// How a script adds a vowel to a consonant a foreign name ends or clusters with.
@@ -185,12 +190,16 @@ fn drop_added_vowels(key: &str, added: Added, everywhere: bool) -> String {
         };
         // Both scripts write a final ch or j with i (イリイチ, 일리치: ILICH), Hangul a final
         // sh too (시).
-        let after_affricate = c == b'i' && matches!(before, b'C' | b'J');
+        let after_affricate = c == b'i' && after.is_none() && matches!(before, b'C' | b'J');
         let is_added = match added {
             Added::Kana => {
                 c == b'u' || (c == b'o' && matches!(before, b't' | b'd')) || after_affricate
             }
-            Added::Hangul => c == HANGUL_ADDED || after_affricate || (c == b'i' && before == b's'),
+            Added::Hangul => {
+                c == HANGUL_ADDED
+                    || after_affricate
+                    || (c == b'i' && after.is_none() && before == b's')
+            }
             Added::None => false,
         };
         if is_added && after_consonant && position && i > 0 {
@@ -307,7 +316,12 @@ pub(crate) fn greek_as_heard(word: &str) -> Option<String> {
     let mut i = 0;
     while i < letters.len() {
         let pair = (letters[i], letters.get(i + 1).copied().unwrap_or(' '));
+        let before_vowel = letters
+            .get(i + 2)
+            .is_some_and(|c| matches!(c, 'α' | 'ε' | 'η' | 'ι' | 'ο' | 'υ' | 'ω'));
         let (sound, used) = match pair {
+            // γι before a vowel is a y (γιάχγια Yahya).
+            ('γ', 'ι') if before_vowel => ("y", 2),
             ('μ', 'π') => ("b", 2),
             ('ν', 'τ') => ("d", 2),
             ('γ', 'κ') => ("g", 2),
@@ -469,5 +483,82 @@ mod tests {
             assert!(!heard_as(&kana(word), latin), "{word} {latin}");
         }
         assert!(!heard_as(&hangul("푸틴"), "patin") && !heard_as(&hangul("김정은"), "kimberly"));
+    }
+}
+
+#[cfg(test)]
+mod transcription_tests {
+    use crate::{NameToken, Reading, analyze};
+
+    /// How the first token of `written` reads the Latin `word`.
+    fn reads(written: &str, word: &str) -> Option<Reading> {
+        let a: Vec<NameToken> = analyze(written).tokens;
+        let b: Vec<NameToken> = analyze(word).tokens;
+        a[0].read_as(&b[0])
+    }
+
+    #[test]
+    fn greek_and_arabic_spell_foreign_names_by_their_sounds() {
+        for (written, latin) in [
+            ("τζερεζ", "jerez"),
+            ("γιάχγια", "yahya"),
+            ("μαγκανα", "magana"),
+            ("فاديم", "vadim"),
+            ("شوفالوف", "shuvalov"),
+            ("تشابو", "chapo"),
+        ] {
+            assert!(reads(written, latin).is_some(), "{written} {latin}");
+        }
+        // An Arabic name leaves its short vowels out: it is left to the romaniser, not read
+        // by consonants (حسن is Hasan, not Hussein).
+        assert_eq!(reads("حسن", "hussein"), None);
+        assert_eq!(reads("μαγκανα", "mikonos"), None);
+    }
+
+    #[test]
+    fn consonants_heard_alike_pair_only_from_three() {
+        // スールタン: su-u-ru-ta-n, the script's vowels its own.
+        assert_eq!(reads("スールタン", "sultan"), Some(Reading::Consonants(4)));
+        assert_eq!(reads("アフマド", "ahmad").is_some(), true);
+        // Two consonants are too many names: only the whole sound pairs.
+        assert_eq!(reads("コニ", "kana"), None);
+    }
+
+    #[test]
+    fn a_pair_read_alike_shares_an_index_key() {
+        // The index finds what `read_as` pairs: a transcription's sound keys and the Latin
+        // word's sound meet on `heard_key`.
+        for (written, latin) in [
+            ("スールタン", "sultan"),
+            ("تشابو", "chapo"),
+            ("τζερεζ", "jerez"),
+            ("마크시멘코", "maksimenko"),
+            ("プーチン", "putin"),
+            ("コニ", "kony"),
+        ] {
+            let a = &analyze(written).tokens[0];
+            let b = &analyze(latin).tokens[0];
+            assert!(a.read_as(b).is_some(), "{written} {latin}");
+            let latin_key = super::heard_key(&super::foreign_sound(&b.text));
+            assert!(
+                a.sounds.iter().any(|s| super::heard_key(s) == latin_key),
+                "{written} {latin}: {:?} / {latin_key}",
+                a.sounds
+            );
+        }
+    }
+
+    #[test]
+    fn a_hangul_name_with_one_transcription_is_foreign_throughout() {
+        let tokens = analyze("조세프 코니").tokens;
+        assert_eq!(tokens.len(), 2, "{tokens:?}");
+        assert!(tokens.iter().all(NameToken::is_transcription));
+        // A Korean name stays one: 김정은 starts with a family name and has no bare consonant.
+        assert!(
+            !analyze("김정은")
+                .tokens
+                .iter()
+                .any(NameToken::is_transcription)
+        );
     }
 }

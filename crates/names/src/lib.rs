@@ -106,6 +106,15 @@ impl NameToken {
             if t.sounds.iter().any(|s| **s == *sound) {
                 return Some(Reading::Sound);
             }
+            // A script that writes three vowels (Arabic: a, i for e, u for o) heard against
+            // the Latin vowels it writes so (تشابو / CHAPO).
+            let three = foreign::three_vowels(&sound);
+            if t.sounds
+                .iter()
+                .any(|s| !s.contains(['e', 'o']) && **s == *three)
+            {
+                return Some(Reading::Sound);
+            }
             let consonants = foreign::heard_consonants(&sound);
             (consonants.len() >= foreign::HEARD_CONSONANTS_MIN
                 && t.sounds
