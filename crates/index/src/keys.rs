@@ -252,6 +252,21 @@ pub fn token_keys(
         for name in sanctum_names::given_name_keys(&t.key) {
             push(hash(b'n', &[name.as_bytes()]), false);
         }
+        // A query word as Dutch, Hungarian or a Baltic language spells a foreign name meets
+        // the listed word by its reading (POETIN / PUTIN: `NameToken::adapted`), which the
+        // listed word posts where it differs from its key (`sanctum_names::adapted_key`).
+        // A reading that is a particle (ABOE / ABU) meets the listed particle's text.
+        if query {
+            for reading in t.adapted.iter().filter(|r| ***r != *t.key) {
+                push(hash(b'k', &[reading.as_bytes()]), false);
+                push(hash(b't', &[reading.as_bytes()]), false);
+            }
+        } else {
+            let adapted = sanctum_names::adapted_key(&t.key);
+            if *adapted != t.key {
+                push(hash(b'k', &[adapted.as_bytes()]), false);
+            }
+        }
         // A word written in another script meets the Latin forms of its name on their keys
         // (ウラジーミル / VLADIMIR: `NameToken::across`); a katakana or Hangul transcription
         // meets, by its sound keys, a word of the other side by how it sounds (プーチン / PUTIN:

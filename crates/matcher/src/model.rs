@@ -41,6 +41,10 @@ pub const FAMILIAR_SIMILARITY: f64 = 0.9;
 /// across scripts (ウラジーミル / VLADIMIR, فلاديمير / WLADIMIR): an attested spelling of the
 /// name, as sure as another romanisation.
 pub const ACROSS_SCRIPTS_SIMILARITY: f64 = VARIANT_SIMILARITY;
+/// A word as Dutch, Hungarian, Lithuanian or Latvian spell a foreign name, read back to the
+/// listed word (POETIN, PUTYIN, PUTINAS / PUTIN: `NameToken::adapted`): a spelling by the
+/// language's published convention, as sure as another romanisation.
+pub const ADAPTED_SIMILARITY: f64 = VARIANT_SIMILARITY;
 /// A transcription (katakana, Hangul, Greek, Arabic) heard as the Latin word, consonants
 /// and vowels (プーチン / PUTIN): the sound rules join a few names a spelling would not, as
 /// an edit does.

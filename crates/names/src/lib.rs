@@ -34,6 +34,7 @@
 //! panic-free on any input.
 
 mod across;
+mod adapted;
 mod foreign;
 mod legal;
 mod nicknames;
@@ -47,6 +48,7 @@ mod translit;
 mod variant;
 
 pub use across::across_scripts;
+pub use adapted::adapted_key;
 pub use foreign::{HEARD_CONSONANTS_MIN, foreign_sound, heard_consonants, heard_key};
 pub use legal::{legal_form, misspells_legal_form, tag as legal_tag};
 pub use nicknames::given_name_keys;
@@ -84,6 +86,10 @@ pub struct NameToken {
     /// transcription: its sound keys, met by a Latin word's [`foreign_sound`] (プーチン,
     /// 푸틴 / PUTIN); empty for any other word.
     pub sounds: Box<[Box<str>]>,
+    /// The word read as Dutch, Hungarian, Lithuanian or Latvian spell a foreign name (Poetin,
+    /// Putyin, Putinas, Putins: PUTIN), in the languages its name shows: keys to meet a
+    /// listed word's [`adapted_key`]; empty for most words.
+    pub adapted: Box<[Box<str>]>,
 }
 
 impl NameToken {
@@ -129,6 +135,15 @@ impl NameToken {
     /// (it has Latin forms from the table or sound keys).
     pub fn is_transcription(&self) -> bool {
         !self.across.is_empty() || !self.sounds.is_empty()
+    }
+
+    /// Whether this word of a query, read as the language of its name spells a foreign
+    /// name, is the listed word `other` ([`NameToken::adapted`], [`adapted_key`]).
+    pub fn adapted_as(&self, other: &NameToken) -> bool {
+        !self.adapted.is_empty() && {
+            let key = adapted_key(&other.key);
+            self.adapted.iter().any(|r| **r == *key)
+        }
     }
 }
 
@@ -184,9 +199,28 @@ fn analyze_with(text: &str, legal_forms: bool) -> NameAnalysis {
     };
     // The form is taken from the end first: the first word kept tells which end it was.
     let form_at_end = legal_form.is_some() && words.first() == all.first();
+    // The languages whose spelling of foreign names the name shows, and its words with their
+    // carons spelt out (the tokens have lost the marks), paired with the tokens by position.
+    let carons = adapted::has_carons(text);
+    let with_carons = if carons {
+        tokens::read_tokens(&adapted::carons_spelt_out(text)).0
+    } else {
+        Vec::new()
+    };
+    let word_refs: Vec<&str> = all.iter().map(String::as_str).collect();
+    let languages = adapted::languages(&word_refs, carons);
+    let caron_spelling = |text: &str| {
+        let at = all.iter().position(|w| w == text)?;
+        (with_carons.len() == all.len()).then(|| with_carons[at].as_str())
+    };
     let tokens = words
         .into_iter()
         .map(|text| {
+            let adapted = if classify(&text) == TokenKind::Name {
+                adapted::readings(&text, caron_spelling(&text), languages)
+            } else {
+                Vec::new()
+            };
             let key = fold_variant(&text).into_owned();
             let reading = readings
                 .iter()
@@ -196,6 +230,7 @@ fn analyze_with(text: &str, legal_forms: bool) -> NameAnalysis {
             NameToken {
                 across: reading.across,
                 sounds: reading.sounds.into_boxed_slice(),
+                adapted: adapted.into_boxed_slice(),
                 kind: classify(&text),
                 skeleton: skeleton(&key),
                 phonetic: phonetic::phonetic_of_key(&key),

@@ -93,6 +93,7 @@ fn analysis_classifies_and_strips_legal_form() {
             phonetic: phonetic("baghdadi"),
             across: &[],
             sounds: Box::new([]),
+            adapted: Box::new([]),
         })
     );
 }

@@ -123,6 +123,17 @@ pub(crate) fn token_similarity(
             None => {}
         }
     }
+    // A word of the query as Dutch, Hungarian, Lithuanian or Latvian spell a foreign name
+    // (POETIN, PUTYIN, PUTINAS / PUTIN; ABOE / the particle ABU): the listed word in that
+    // language's letters, its Baltic ending (-as, -s) none of the endings below. Not in a
+    // name written in syllables, which the syllable rules below read (JANG is not YANG).
+    if a.kind == TokenKind::Name
+        && matches!(b.kind, TokenKind::Name | TokenKind::Particle)
+        && syllabic.either.is_empty()
+        && a.adapted_as(b)
+    {
+        return (model::ADAPTED_SIMILARITY, How::Variant);
+    }
     // A gender's ending or a suffix on one stem makes another name, however small the edit:
     // SAMIRA is not SAMIR, nor IVANOVA IVANOV, VOROBYOV VOROBEY, AMINI AMIN, ROSTOK ROSTEC.
     if a.kind == TokenKind::Name
