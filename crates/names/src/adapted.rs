@@ -35,16 +35,20 @@ pub struct Languages {
     pub hungarian: bool,
     /// š, č or ž as written, or a family name with the Baltic ending (Putinas, Putins).
     pub baltic: bool,
+    /// The name is a person's, whose family name may carry the Baltic ending: a company's
+    /// word ending in -s is an English plural (STEELS), not a man's family name.
+    pub endings: bool,
 }
 
 /// The languages a name's words (as [`tokens`](crate::tokens) gives them) show; `carons`:
-/// the name as written has š, č or ž.
-pub fn languages(words: &[&str], carons: bool) -> Languages {
+/// the name as written has š, č or ž; `person`: the name is a person's.
+pub fn languages(words: &[&str], carons: bool, person: bool) -> Languages {
     let has = |parts: &[&str]| words.iter().any(|w| parts.iter().any(|p| w.contains(p)));
     Languages {
         dutch: has(&["oe", "sj", "zj"]),
         hungarian: has(&["sz", "cs", "zs", "gyi", "gye", "tyi", "tye", "nyi", "nye"]),
-        baltic: carons || words.iter().any(|w| baltic_stem(w).is_some()),
+        baltic: carons || (person && words.iter().any(|w| baltic_stem(w).is_some())),
+        endings: person,
     }
 }
 
@@ -261,7 +265,7 @@ pub fn readings(word: &str, carons: Option<&str>, languages: Languages) -> Vec<B
     let key = fold_variant(word);
     // In a name that shows one of the languages, the word as written is read too: none of
     // them writes gh, or c for k (GANIMI / GHANIMI).
-    let shown = languages != Languages::default();
+    let shown = languages.dutch || languages.hungarian || languages.baltic;
     let mut out: Vec<Box<str>> = Vec::new();
     // `stem`: the reading of a stem, which keeps STEM_MIN letters as written.
     let mut add = |english: &str, stem: bool| {
@@ -277,7 +281,9 @@ pub fn readings(word: &str, carons: Option<&str>, languages: Languages) -> Vec<B
     let with_carons = carons.unwrap_or(word);
     // The word, and the stem of a word with the Baltic ending: each as it is, as every
     // language reads it, and as each language of the name reads it.
-    let ending = baltic_stem(with_carons).map(|stem| with_carons.len() - stem.len());
+    let ending = baltic_stem(with_carons)
+        .filter(|_| languages.endings)
+        .map(|stem| with_carons.len() - stem.len());
     let stem = ending.filter(|&n| word.len() > n).map(|n| {
         (
             &word[..word.len() - n],
@@ -330,7 +336,7 @@ mod tests {
         readings(
             &word,
             spelt_word.map(String::as_str),
-            languages(&words, carons),
+            languages(&words, carons, true),
         )
         .iter()
         .any(|r| **r == *listed_key)
@@ -416,13 +422,20 @@ mod tests {
         let of = |name: &str| {
             let words = crate::tokens(name);
             let words: Vec<&str> = words.iter().map(String::as_str).collect();
-            languages(&words, has_carons(name))
+            languages(&words, has_carons(name), true)
         };
         assert!(of("Vladimir Poetin").dutch);
         assert!(of("Vlagyimir Putyin").hungarian);
         assert!(of("Vladimir Putinas").baltic && of("Sergej Šojgu").baltic);
-        assert_eq!(of("Vladimir Putin"), Languages::default());
-        assert_eq!(of("John Williams"), Languages::default());
+        let none = Languages {
+            endings: true,
+            ..Languages::default()
+        };
+        assert_eq!(of("Vladimir Putin"), none);
+        assert_eq!(of("John Williams"), none);
+        // A company's plural is no Baltic ending (NAIR STEELS / NEYRIZ STEEL).
+        let company = languages(&["nair", "steels"], false, false);
+        assert!(!company.baltic && readings("steels", None, company).is_empty());
         assert_eq!(
             carons_spelt_out("Medžia Čans Šipicin"),
             "Medzhia tchans shipicin"

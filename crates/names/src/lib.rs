@@ -126,7 +126,7 @@ impl NameToken {
                 && t.sounds
                     .iter()
                     .any(|s| foreign::heard_consonants(s) == consonants))
-            .then(|| Reading::Consonants(consonants.len()))
+            .then_some(Reading::Consonants(consonants.len()))
         };
         heard(self, other).or_else(|| heard(other, self))
     }
@@ -208,7 +208,7 @@ fn analyze_with(text: &str, legal_forms: bool) -> NameAnalysis {
         Vec::new()
     };
     let word_refs: Vec<&str> = all.iter().map(String::as_str).collect();
-    let languages = adapted::languages(&word_refs, carons);
+    let languages = adapted::languages(&word_refs, carons, !legal_forms);
     let caron_spelling = |text: &str| {
         let at = all.iter().position(|w| w == text)?;
         (with_carons.len() == all.len()).then(|| with_carons[at].as_str())
