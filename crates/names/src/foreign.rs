@@ -295,11 +295,11 @@ pub(crate) fn is_hangul_transcription(word: &str) -> bool {
     added_alone || syllables.len() > 4 || !KOREAN_FAMILY_NAMES.contains(first)
 }
 
-/// A Hangul word of two syllables or more read as a foreign name's transcription
-/// ([`is_hangul_transcription`], or `in_foreign_name`: another word of the name is one),
+/// A Hangul word of two syllables or more in a name read as a foreign name's transcription
+/// (`in_foreign_name`: a word of the name [`is_hangul_transcription`], this one or another),
 /// romanised as such ([`hangul_foreign`]).
 pub(crate) fn hangul_foreign_name(word: &str, in_foreign_name: bool) -> Option<String> {
-    if word.chars().nth(1).is_none() || !(in_foreign_name || is_hangul_transcription(word)) {
+    if word.chars().nth(1).is_none() || !in_foreign_name {
         return None;
     }
     hangul_foreign(word)

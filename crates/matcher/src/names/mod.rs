@@ -108,12 +108,11 @@ fn syllabic_systems(text: &str, tokens: &[NameToken], features: &mut [TokenFeatu
         .collect();
     // A name whose words in Chinese, Korean or Japanese script are all foreign names they
     // transcribe (블라디미르 푸틴) is no name of theirs.
-    let transcribed = |t: &&NameToken| !t.across.is_empty() || !t.sounds.is_empty();
     let foreign = tokens
         .iter()
         .filter(|t| t.kind == TokenKind::Name)
-        .all(|t| transcribed(&t));
-    if foreign && tokens.iter().any(|t| transcribed(&t)) {
+        .all(NameToken::is_transcription);
+    if foreign && tokens.iter().any(NameToken::is_transcription) {
         return Systems::NONE;
     }
     let candidate = !sanctum_names::script_systems(text).is_empty()
