@@ -32,7 +32,15 @@ fn main() -> anyhow::Result<()> {
     let loaded = lists::load(&store, &lists::Selection::default())?;
     let grown = sanctum_eval::grow::grow(loaded.parties, target, 0);
     let started = process_cpu();
-    let screener = Screener::new(grown, MatchOptions::default());
+    let mut screener = Screener::new(grown, MatchOptions::default());
+    // PROBE_UNWALKED_MIN_USES=N: leave a spelling's names unwalked from N uses (the
+    // default `sanctum_index::UNWALKED_MIN_USES`; a huge N walks every spelling).
+    if let Some(n) = std::env::var("PROBE_UNWALKED_MIN_USES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+    {
+        screener.index_mut().set_unwalked_min_uses(n);
+    }
     let build = process_cpu() - started;
     let mut reader = csv::Reader::from_path(&args[2])?;
     let queries: Vec<_> = reader
@@ -92,7 +100,7 @@ fn main() -> anyhow::Result<()> {
     let n = queries.len() as f64;
     let half = |x: u64| x as f64 / (2.0 * n);
     println!(
-        "parties {target} rows {n} build_cpu {build:.1}s | lookup {:.0} us/row, screen {:.0} us/row ({:.0} rows/s/core) | candidates {:.1} alerts {alerts} | postings {:.0} bounded {:.0} quick {:.0} bound {:.0} per row",
+        "parties {target} rows {n} build_cpu {build:.1}s | lookup {:.0} us/row, screen {:.0} us/row ({:.0} rows/s/core) | candidates {:.1} alerts {alerts} | postings {:.0} bounded {:.0} quick {:.0} bound {:.0} unwalked spellings {:.1} per row",
         lookup / n * 1e6,
         whole / n * 1e6,
         n / whole,
@@ -101,6 +109,7 @@ fn main() -> anyhow::Result<()> {
         half(scratch.names_bounded),
         half(scratch.quick_passed),
         half(scratch.bound_passed),
+        half(scratch.spellings_unwalked),
     );
     Ok(())
 }

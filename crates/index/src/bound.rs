@@ -296,6 +296,11 @@ impl Shape {
     pub fn weight(&self) -> f32 {
         self.weight
     }
+
+    /// Whether the name has an initial, which may stand for any query word of its letter.
+    pub fn has_initials(&self) -> bool {
+        self.initials != 0
+    }
 }
 
 impl TokenInfo {
@@ -640,6 +645,49 @@ pub fn bound(query: Side, query_chars: usize, listed: Side, hits: Hits, person: 
         .sum();
     cut_reading.omitted(CUT_AWAY_SHARE * l_lenient);
     plain.max(cut_reading.score())
+}
+
+/// The best name score the matcher could give any listed name that only the query tokens
+/// `met` meet by keys of a single token: what lets a lookup leave the names of a common
+/// spelling unwalked when the query's other tokens must carry every name that reaches the
+/// threshold (prefix filtering: MARIA GARCIA needs GARCIA, so the names of MARIA are only
+/// looked at where GARCIA's keys found them).
+///
+/// The listed names it covers have no initial and at most [`MAX_TOKENS`] tokens, and no
+/// key of joined tokens met them (the lookup walks those always). Of the query, a token
+/// not in `met` may still pair by what the keys cannot see: an initial, a long word within
+/// two edits, a light word; and a query cut at a field limit may pair its last word with
+/// any listed word's start (1 then). The listed name is taken at its best: every listed
+/// word paired, one to each query word that may pair, at the heaviest weight a word has,
+/// so nothing listed is left over and the matcher may be lenient. Checked against the
+/// matcher's scores over generated pairs (`tests/bound_model.rs`), with the lookup that
+/// uses it.
+pub fn bound_met_only_by(query: Side, query_chars: usize, met: Mask, person: bool) -> f64 {
+    if at_field_limit(query_chars) {
+        return 1.0;
+    }
+    let all = query.all();
+    let may_pair = (met | query.shape.initials | query.shape.long) & all;
+    let light = all & !query.shape.heavy;
+    let missed = all & !may_pair & !light;
+    if missed == 0 {
+        return 1.0;
+    }
+    let lenient = person && (may_pair | light).count_ones() >= 2;
+    let mut tally = Tally::default();
+    for k in bits(may_pair | light) {
+        tally.met(EXACT_SIMILARITY, f64::from(query.tokens[k].hit));
+        tally.met(EXACT_SIMILARITY, model::NAME_WEIGHT);
+    }
+    for k in bits(missed) {
+        let t = &query.tokens[k];
+        tally.left_over(f64::from(if lenient {
+            t.miss_lenient
+        } else {
+            t.miss_full
+        }));
+    }
+    tally.score()
 }
 
 #[cfg(test)]

@@ -131,6 +131,20 @@ type KeyMap<V> = HashMap<u64, V, std::hash::BuildHasherDefault<KeyHasher>>;
 /// it, walking the names costs less than asking.
 const PAIR_CHECK_MIN_USES: u32 = 16;
 
+/// The fewest uses a spelling must have before a lookup leaves them unwalked where the
+/// query's other tokens must carry any name that reaches the threshold: below it, walking
+/// them costs less than checking every name found against the spelling.
+pub const UNWALKED_MIN_USES: u32 = 32;
+
+/// A spelling's uses in [`CandidateIndex::uses`]: `count` from `start`, the first `always`
+/// of them names every lookup that meets the spelling walks.
+#[derive(Clone, Copy)]
+struct UseRange {
+    start: u32,
+    count: u32,
+    always: u32,
+}
+
 /// A posting's position value marking a spelling (the id is then a vocabulary position).
 const SPELLING: u8 = u8::MAX;
 
@@ -164,10 +178,19 @@ pub struct CandidateIndex {
     /// token position) for a key of joined tokens.
     postings: KeyMap<Posting>,
     posting_lists: Vec<Posting>,
-    /// (name, token position) of every token of every listed name, by spelling.
+    /// (name, token position) of every token of every listed name, by spelling; per
+    /// spelling, the names [`bound::bound_met_only_by`] does not cover (with an initial, or
+    /// more tokens than the bound tracks) first.
     uses: Vec<(u32, u8)>,
-    /// Per spelling, its range of `uses` (start, count).
-    use_ranges: Vec<(u32, u32)>,
+    /// Per spelling, its range of `uses` (start, count) and how many of them come first as
+    /// names the lookup walks always.
+    use_ranges: Vec<UseRange>,
+    /// Per token of `tokens`, its spelling: what a lookup that left a spelling's uses
+    /// unwalked checks the names it found against.
+    token_spellings: Vec<u32>,
+    /// The fewest uses (names without an initial) a spelling needs before a lookup may leave
+    /// it unwalked; see [`UNWALKED_MIN_USES`].
+    unwalked_min_uses: u32,
     /// Per spelling of names written in no syllables, what tells whether a query token may
     /// pair with it: a key can meet spellings the matcher then refuses to pair (a prefix
     /// key, a deletion that makes another name), and every name using such a spelling would
@@ -198,6 +221,11 @@ pub struct Scratch {
     /// Spellings the query's keys met: (the spelling, query tokens met fully by a key of
     /// the token alone, fully by a key of joined tokens, as a prefix).
     met: Vec<(u32, Mask, Mask, Mask)>,
+    /// Spellings met whose plain uses were left unwalked, with the query tokens that met
+    /// them (fully, as a prefix), sorted: the names found are checked against them.
+    unwalked: Vec<(u32, Mask, Mask)>,
+    /// Spellings left unwalked, over every lookup (a cost measure).
+    pub spellings_unwalked: u64,
     /// Names that passed the quick bound, with their hits, for the full bound.
     survivors: Vec<(u32, Hits)>,
     /// (party, names) as found, before sorting.
@@ -256,6 +284,7 @@ impl CandidateIndex {
     pub fn build(parties: &[PreparedEntity]) -> CandidateIndex {
         let mut index = CandidateIndex {
             parties: parties.len(),
+            unwalked_min_uses: UNWALKED_MIN_USES,
             ..CandidateIndex::default()
         };
         // A spelling is what its keys are made of: text, key, kind and whether it is fuzzy.
@@ -277,6 +306,7 @@ impl CandidateIndex {
         index.names.reserve_exact(names);
         index.infos.reserve_exact(names);
         index.tokens.reserve_exact(tokens);
+        index.token_spellings.reserve_exact(tokens);
         index.uses.reserve_exact(tokens);
         let mut keys = Vec::new();
         for (p, party) in parties.iter().enumerate() {
@@ -329,6 +359,9 @@ impl CandidateIndex {
                         plain_tokens.push(plain.then_some(t));
                         next
                     });
+                    if i < keys::MAX_TOKENS {
+                        index.token_spellings.push(spelling);
+                    }
                     let list = &mut uses[spelling as usize];
                     if list.last() != Some(&(id, keys::pos(i))) {
                         list.push((id, keys::pos(i)));
@@ -354,10 +387,19 @@ impl CandidateIndex {
         }
         index.use_ranges.reserve_exact(uses.len());
         for list in uses {
-            index
-                .use_ranges
-                .push((index.uses.len() as u32, list.len() as u32));
-            index.uses.extend(list);
+            let start = index.uses.len() as u32;
+            let walked_always = |&(id, _): &(u32, u8)| {
+                let entry = &index.names[id as usize];
+                entry.overflow || entry.shape.has_initials()
+            };
+            let always = list.iter().filter(|u| walked_always(u)).count();
+            index.uses.extend(list.iter().filter(|u| walked_always(u)));
+            index.uses.extend(list.iter().filter(|u| !walked_always(u)));
+            index.use_ranges.push(UseRange {
+                start,
+                count: list.len() as u32,
+                always: always as u32,
+            });
         }
         index.plain_spellings = plain_tokens
             .par_iter()
@@ -403,6 +445,13 @@ impl CandidateIndex {
             index.postings.insert(list[0].0, value);
         }
         index
+    }
+
+    /// Sets the fewest uses a spelling needs before a lookup may leave it unwalked
+    /// ([`UNWALKED_MIN_USES`] by default; 0 lets every spelling be, as the tests that check
+    /// [`bound::bound_met_only_by`] against the matcher need).
+    pub fn set_unwalked_min_uses(&mut self, uses: u32) {
+        self.unwalked_min_uses = uses;
     }
 
     /// Number of parties indexed.
@@ -490,7 +539,7 @@ impl CandidateIndex {
         if scratch.hits.len() != self.names.len() {
             scratch.hits = vec![Hits::default(); self.names.len()];
         }
-        let shape = self.collect_hits(name, scratch);
+        let shape = self.collect_hits(name, None, scratch);
         let toks = &name.tokens;
         let query_side = Side {
             tokens: &scratch.query_tokens,
@@ -530,8 +579,14 @@ impl CandidateIndex {
     /// Looks the keys of `name` up: the listed names met land in `scratch.touched`, with the
     /// tokens met in `scratch.hits`; the query's tokens as the bound weighs them in
     /// `scratch.query_tokens` and `scratch.query_sums`. Returns the query's shape.
-    fn collect_hits(&self, name: &PreparedName, scratch: &mut Scratch) -> Shape {
+    fn collect_hits(
+        &self,
+        name: &PreparedName,
+        lookup: Option<&Lookup>,
+        scratch: &mut Scratch,
+    ) -> Shape {
         let toks = &name.tokens;
+        let overflow = toks.tokens.len() > keys::MAX_TOKENS;
         // Keys met twice only set the same bits twice: no need to sort them out. The keys of
         // single tokens come first: a spelling met by those alone is met by a token the
         // matcher may then refuse to pair with it.
@@ -584,48 +639,6 @@ impl CandidateIndex {
             }
         }
         scratch.keys = keys;
-        scratch.met.sort_unstable_by_key(|m| m.0);
-        let mut m = 0;
-        while m < scratch.met.len() {
-            let spelling = scratch.met[m].0;
-            let (mut alone, mut joined, mut prefix) = (0, 0, 0);
-            while m < scratch.met.len() && scratch.met[m].0 == spelling {
-                alone |= scratch.met[m].1;
-                joined |= scratch.met[m].2;
-                prefix |= scratch.met[m].3;
-                m += 1;
-            }
-            let Some(&(from, count)) = self.use_ranges.get(spelling as usize) else {
-                continue;
-            };
-            // A token met by its own keys only, which the matcher would not pair with the
-            // spelling, does not meet it: the bound would count the pair as exact. Asked of
-            // common spellings only, where it saves walking many names.
-            if count >= PAIR_CHECK_MIN_USES
-                && let Some(Some(plain)) = self.plain_spellings.get(spelling as usize)
-            {
-                for i in bits(alone & !joined) {
-                    if !plain.may_pair(toks, i) {
-                        alone &= !(1 << i);
-                    }
-                }
-            }
-            let full = alone | joined;
-            if full == 0 && prefix == 0 {
-                continue;
-            }
-            let from = from as usize;
-            let to = from + count as usize;
-            scratch.postings_read += (to - from) as u64;
-            for &(id, j) in &self.uses[from..to] {
-                if full != 0 {
-                    scratch.meet(id, j, full, false);
-                }
-                if prefix != 0 {
-                    scratch.meet(id, j, prefix, true);
-                }
-            }
-        }
         scratch.query_tokens.clear();
         let shape = bound::prepare(
             &toks.tokens,
@@ -640,12 +653,119 @@ impl CandidateIndex {
             shape,
         };
         scratch.query_sums.prepare(query_side);
+        // One entry per spelling met: the query tokens that met it by their own keys (those
+        // the matcher would pair with it), by keys of joined tokens, as a prefix.
+        scratch.met.sort_unstable_by_key(|m| m.0);
+        let mut groups = 0;
+        let mut m = 0;
+        while m < scratch.met.len() {
+            let spelling = scratch.met[m].0;
+            let (mut alone, mut joined, mut prefix) = (0, 0, 0);
+            while m < scratch.met.len() && scratch.met[m].0 == spelling {
+                alone |= scratch.met[m].1;
+                joined |= scratch.met[m].2;
+                prefix |= scratch.met[m].3;
+                m += 1;
+            }
+            let Some(range) = self.use_ranges.get(spelling as usize) else {
+                continue;
+            };
+            // A token met by its own keys only, which the matcher would not pair with the
+            // spelling, does not meet it: the bound would count the pair as exact. Asked of
+            // common spellings only, where it saves walking many names.
+            if range.count >= PAIR_CHECK_MIN_USES
+                && let Some(Some(plain)) = self.plain_spellings.get(spelling as usize)
+            {
+                for i in bits(alone & !joined) {
+                    if !plain.may_pair(toks, i) {
+                        alone &= !(1 << i);
+                    }
+                }
+            }
+            if alone | joined | prefix != 0 {
+                scratch.met[groups] = (spelling, alone, joined, prefix);
+                groups += 1;
+            }
+        }
+        scratch.met.truncate(groups);
+        let unwalkable = match lookup {
+            Some(lookup) if !overflow => {
+                self.unwalkable_tokens(query_side, toks.chars, lookup, scratch)
+            }
+            _ => 0,
+        };
+        scratch.unwalked.clear();
+        let met = std::mem::take(&mut scratch.met);
+        for &(spelling, alone, joined, prefix) in &met {
+            let range = self.use_ranges[spelling as usize];
+            let full = alone | joined;
+            let from = range.start as usize;
+            // The names met only through tokens the others must come with: left to the check
+            // of the names found (those with an initial or too many tokens aside).
+            let to = if joined == 0
+                && (alone | prefix) & !unwalkable == 0
+                && range.count - range.always >= self.unwalked_min_uses
+            {
+                scratch.unwalked.push((spelling, full, prefix));
+                from + range.always as usize
+            } else {
+                from + range.count as usize
+            };
+            scratch.postings_read += (to - from) as u64;
+            for &(id, j) in &self.uses[from..to] {
+                if full != 0 {
+                    scratch.meet(id, j, full, false);
+                }
+                if prefix != 0 {
+                    scratch.meet(id, j, prefix, true);
+                }
+            }
+        }
+        scratch.met = met;
+        scratch.spellings_unwalked += scratch.unwalked.len() as u64;
         shape
+    }
+
+    /// The query tokens whose spellings' names a lookup may leave unwalked: the most common
+    /// ones (by the uses of the spellings they met alone) for as long as a listed name met
+    /// by those tokens only stays below the threshold ([`bound::bound_met_only_by`]).
+    fn unwalkable_tokens(
+        &self,
+        query: Side,
+        query_chars: usize,
+        lookup: &Lookup,
+        scratch: &Scratch,
+    ) -> Mask {
+        let mut uses = [0u64; keys::MAX_TOKENS];
+        for &(spelling, alone, joined, prefix) in &scratch.met {
+            if joined != 0 {
+                continue;
+            }
+            let range = self.use_ranges[spelling as usize];
+            for i in bits(alone | prefix) {
+                uses[i] += u64::from(range.count - range.always);
+            }
+        }
+        let n = query.tokens.len().min(keys::MAX_TOKENS);
+        let mut order: Vec<usize> = (0..n).filter(|&i| uses[i] > 0).collect();
+        order.sort_unstable_by_key(|&i| std::cmp::Reverse(uses[i]));
+        let mut unwalkable: Mask = 0;
+        for i in order {
+            if uses[i] < u64::from(self.unwalked_min_uses) {
+                break;
+            }
+            let wider = unwalkable | 1 << i;
+            // A listed person is compared leniently whatever the query is.
+            if bound::bound_met_only_by(query, query_chars, wider, true) < lookup.min_name_score {
+                unwalkable = wider;
+            }
+        }
+        unwalkable
     }
 
     fn name_candidates(&self, name: &PreparedName, lookup: &Lookup, scratch: &mut Scratch) {
         let toks = &name.tokens;
-        let shape = self.collect_hits(name, scratch);
+        let shape = self.collect_hits(name, Some(lookup), scratch);
         let query_side = Side {
             tokens: &scratch.query_tokens,
             shape,
@@ -665,10 +785,28 @@ impl CandidateIndex {
             let Some(hits) = scratch.hits.get_mut(id as usize) else {
                 continue;
             };
-            let hits = std::mem::take(hits);
+            let mut hits = std::mem::take(hits);
             let Some(entry) = self.names.get(id as usize) else {
                 continue;
             };
+            if !scratch.unwalked.is_empty() && !entry.overflow {
+                // What the spellings left unwalked met of the name.
+                let start = self.infos[id as usize].start as usize;
+                let spellings = &self.token_spellings[start..start + usize::from(entry.len)];
+                for (j, spelling) in spellings.iter().enumerate() {
+                    if let Ok(k) = scratch.unwalked.binary_search_by_key(spelling, |u| u.0) {
+                        let (_, full, prefix) = scratch.unwalked[k];
+                        if full != 0 {
+                            hits.query_full |= full;
+                            hits.listed_full |= 1 << j;
+                        }
+                        if prefix != 0 {
+                            hits.query_prefix |= prefix;
+                            hits.listed_prefix |= 1 << j;
+                        }
+                    }
+                }
+            }
             if entry.overflow || query_overflow {
                 let info = &self.infos[id as usize];
                 scratch.found.push((info.party, info.name_bit()));

@@ -285,19 +285,27 @@ fn every_pair_the_matcher_alerts_on_is_a_candidate() {
     let matcher = Matcher::new(MatchOptions::default());
     let mut failures = Vec::new();
     let mut alerted = 0;
+    let mut unwalked = 0;
     for (query, name, family, kind) in PAIRS {
         let parties = vec![listed(*kind, name, *family)];
-        let index = CandidateIndex::build(&parties);
+        let mut index = CandidateIndex::build(&parties);
         let q = Query::name(*query).prepare().unwrap();
         let score = matcher.score(&q, &parties[0]).map_or(0.0, |h| h.score);
         if score < DEFAULT_THRESHOLD {
             continue;
         }
         alerted += 1;
-        let mut scratch = Scratch::default();
-        index.candidates(&q, &MatchOptions::default(), &mut scratch);
-        if scratch.parties != [0] {
-            failures.push(format!("{query:?} vs {name:?}: {score:.4}"));
+        // Walking every spelling, and leaving unwalked every one the bound lets go.
+        for unwalked_min_uses in [u32::MAX, 0] {
+            index.set_unwalked_min_uses(unwalked_min_uses);
+            let mut scratch = Scratch::default();
+            index.candidates(&q, &MatchOptions::default(), &mut scratch);
+            if scratch.parties != [0] {
+                failures.push(format!(
+                    "{query:?} vs {name:?}: {score:.4} (unwalked from {unwalked_min_uses} uses)"
+                ));
+            }
+            unwalked += scratch.spellings_unwalked;
         }
     }
     assert!(
@@ -305,6 +313,7 @@ fn every_pair_the_matcher_alerts_on_is_a_candidate() {
         "only {alerted} pairs alert: the fixture lost its point"
     );
     assert!(failures.is_empty(), "missed: {failures:#?}");
+    assert!(unwalked > 0, "no lookup left a spelling unwalked");
 }
 
 #[test]
