@@ -301,6 +301,12 @@ impl Shape {
     pub fn has_initials(&self) -> bool {
         self.initials != 0
     }
+
+    /// Whether the name has a long word (eight letters or more), which a long query word
+    /// may be within two edits of, where the keys see one.
+    pub fn has_long(&self) -> bool {
+        self.long != 0
+    }
 }
 
 impl TokenInfo {
@@ -654,20 +660,28 @@ pub fn bound(query: Side, query_chars: usize, listed: Side, hits: Hits, person: 
 /// looked at where GARCIA's keys found them).
 ///
 /// The listed names it covers have no initial and at most [`MAX_TOKENS`] tokens, and no
-/// key of joined tokens met them (the lookup walks those always). Of the query, a token
-/// not in `met` may still pair by what the keys cannot see: an initial, a long word within
-/// two edits, a light word; and a query cut at a field limit may pair its last word with
+/// key of joined tokens met them (the lookup reads those always); `listed_long`: they may
+/// have a long word (see [`Shape::has_long`]). Of the query, a token not in `met` may still
+/// pair by what the keys cannot see: an initial, a long word within two edits of a listed
+/// long word, a light word; and a query cut at a field limit may pair its last word with
 /// any listed word's start (1 then). The listed name is taken at its best: every listed
 /// word paired, one to each query word that may pair, at the heaviest weight a word has,
 /// so nothing listed is left over and the matcher may be lenient. Checked against the
 /// matcher's scores over generated pairs (`tests/bound_model.rs`), with the lookup that
 /// uses it.
-pub fn bound_met_only_by(query: Side, query_chars: usize, met: Mask, person: bool) -> f64 {
+pub fn bound_met_only_by(
+    query: Side,
+    query_chars: usize,
+    met: Mask,
+    listed_long: bool,
+    person: bool,
+) -> f64 {
     if at_field_limit(query_chars) {
         return 1.0;
     }
     let all = query.all();
-    let may_pair = (met | query.shape.initials | query.shape.long) & all;
+    let near = if listed_long { query.shape.long } else { 0 };
+    let may_pair = (met | query.shape.initials | near) & all;
     let light = all & !query.shape.heavy;
     let missed = all & !may_pair & !light;
     if missed == 0 {

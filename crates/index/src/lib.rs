@@ -7,11 +7,15 @@
 //! use it, and every name under the keys of its tokens joined (pairs, acronyms); it remembers
 //! per name what the score bound needs ([`bound::Side`], [`bound::Shape`]: token weights,
 //! initials, long tokens). [`CandidateIndex::candidates`] makes the same keys for the
-//! query's tokens, marks for each listed name it meets which query tokens and which listed
-//! tokens shared a key, and keeps the names whose bound — [`bound::quick_bound`] from the
-//! name's shape, then [`bound::bound`] from its tokens: the best name score the matcher could
-//! give them, plus the largest bonus the query's birth date and country can earn — reaches
-//! the threshold. A shared identifier always makes a candidate. The parties found land in
+//! query's tokens and gathers the uses of every spelling met, sorted by name (each
+//! spelling's list is in name order), into which query tokens and which listed tokens shared
+//! a key per listed name. A name met only by query words that cannot carry a name alone
+//! ([`bound::bound_met_only_by`], from which words met it and whether it has an initial or a
+//! long word, known from where its use sits in the spelling's list) is dropped unread: at a
+//! million parties that is half the names a common given name meets. The others are kept
+//! when their bound — [`bound::quick_bound`] from the name's shape, then [`bound::bound`]
+//! from its tokens: the best name score the matcher could give them, plus the largest bonus
+//! the query's birth date and country can earn — reaches the threshold. A shared identifier always makes a candidate. The parties found land in
 //! [`Scratch::parties`], sorted, for the caller to score with the matcher.
 //!
 //! [`Prepared`] is what every caller matches queries against: the parties prepared (in
@@ -131,19 +135,49 @@ type KeyMap<V> = HashMap<u64, V, std::hash::BuildHasherDefault<KeyHasher>>;
 /// it, walking the names costs less than asking.
 const PAIR_CHECK_MIN_USES: u32 = 16;
 
-/// The fewest uses a spelling must have before a lookup leaves them unwalked where the
-/// query's other tokens must carry any name that reaches the threshold: below it, walking
-/// them costs less than checking every name found against the spelling.
-pub const UNWALKED_MIN_USES: u32 = 32;
-
-/// A spelling's uses in [`CandidateIndex::uses`]: `count` from `start`, the first `always`
-/// of them names every lookup that meets the spelling walks.
+/// A spelling's uses in [`CandidateIndex::uses`]: `count` from `start`, the first
+/// `uncovered` of them in names [`bound::bound_met_only_by`] does not cover, the next `long`
+/// in names with a long word ([`Shape::has_long`]).
 #[derive(Clone, Copy)]
 struct UseRange {
     start: u32,
     count: u32,
-    always: u32,
+    uncovered: u32,
+    long: u32,
 }
+
+/// How keys met a listed token, as a lookup gathers the uses: the query tokens that met it
+/// fully and as a prefix, and whether a key of joined tokens did (on either side).
+#[derive(Clone, Copy)]
+struct Way {
+    full: Mask,
+    prefix: Mask,
+    joined: bool,
+}
+
+/// A listed token met, packed to sort by name: the name id (the high 32 bits), the index
+/// of its [`Way`], a bit for a name [`bound::bound_met_only_by`] does not cover, a bit for a
+/// name with a long word, and the token's position (the low [`GATHERED_TOKEN_BITS`] bits).
+type Gathered = u64;
+const GATHERED_TOKEN_BITS: u32 = 5;
+const GATHERED_UNCOVERED: u64 = 1 << GATHERED_TOKEN_BITS;
+const GATHERED_LONG: u64 = 1 << (GATHERED_TOKEN_BITS + 1);
+const GATHERED_WAY_SHIFT: u32 = GATHERED_TOKEN_BITS + 2;
+const GATHERED_WAYS: usize = 1 << (32 - GATHERED_WAY_SHIFT);
+const _: () = assert!(keys::MAX_TOKENS == 1 << GATHERED_TOKEN_BITS);
+
+/// What a use's place in its spelling's list says of its name: not covered by the bound of
+/// single words, or with a long word.
+const USE_UNCOVERED: u64 = GATHERED_UNCOVERED;
+const USE_LONG: u64 = GATHERED_LONG;
+
+fn gathered(id: u32, way: usize, name: u64, token: u8) -> Gathered {
+    (u64::from(id) << 32) | ((way as u64) << GATHERED_WAY_SHIFT) | name | u64::from(token)
+}
+
+/// The most query tokens whose sets [`Scratch::cannot_carry`] keeps a table for (a set of
+/// more is never ruled out by it).
+const CARRY_TABLE_TOKENS: usize = 12;
 
 /// A posting's position value marking a spelling (the id is then a vocabulary position).
 const SPELLING: u8 = u8::MAX;
@@ -178,19 +212,12 @@ pub struct CandidateIndex {
     /// token position) for a key of joined tokens.
     postings: KeyMap<Posting>,
     posting_lists: Vec<Posting>,
-    /// (name, token position) of every token of every listed name, by spelling; per
-    /// spelling, the names [`bound::bound_met_only_by`] does not cover (with an initial, or
-    /// more tokens than the bound tracks) first.
+    /// (name, token position) of every token of every listed name, by spelling, each
+    /// spelling's in name order: the names [`bound::bound_met_only_by`] does not cover (with
+    /// an initial, or more tokens than the bound tracks), then the others.
     uses: Vec<(u32, u8)>,
-    /// Per spelling, its range of `uses` (start, count) and how many of them come first as
-    /// names the lookup walks always.
+    /// Per spelling, its range of `uses`.
     use_ranges: Vec<UseRange>,
-    /// Per token of `tokens`, its spelling: what a lookup that left a spelling's uses
-    /// unwalked checks the names it found against.
-    token_spellings: Vec<u32>,
-    /// The fewest uses (names without an initial) a spelling needs before a lookup may leave
-    /// it unwalked; see [`UNWALKED_MIN_USES`].
-    unwalked_min_uses: u32,
     /// Per spelling of names written in no syllables, what tells whether a query token may
     /// pair with it: a key can meet spellings the matcher then refuses to pair (a prefix
     /// key, a deletion that makes another name), and every name using such a spelling would
@@ -207,13 +234,21 @@ pub struct CandidateIndex {
 /// Per-thread state of a lookup, reused from one query to the next.
 #[derive(Default)]
 pub struct Scratch {
-    /// Per listed name, the tokens that shared a key with the current query name.
-    hits: Vec<Hits>,
-    touched: Vec<u32>,
+    /// The listed tokens the current query name's keys met, packed ([`Gathered`]), and the
+    /// ways they were met.
+    gathered: Vec<Gathered>,
+    ways: Vec<Way>,
+    /// The listed names met that may reach the threshold, with the tokens met.
+    touched: Vec<(u32, Hits)>,
+    /// Per set of query tokens (bit i: token i), whether a listed name met by those tokens'
+    /// own keys alone stays below the threshold: 0 not asked yet, 1 yes, 2 no.
+    cannot_carry: Vec<u8>,
     keys: Vec<keys::TokenKey>,
     query_tokens: Vec<TokenInfo>,
     query_sums: QuerySums,
-    /// Listed names met by a key and bounded, over every lookup (a cost measure).
+    /// Listed names met by a key, over every lookup (a cost measure).
+    pub names_met: u64,
+    /// Listed names met by a key and bounded, over every lookup.
     pub names_bounded: u64,
     pub postings_read: u64,
     pub quick_passed: u64,
@@ -221,11 +256,6 @@ pub struct Scratch {
     /// Spellings the query's keys met: (the spelling, query tokens met fully by a key of
     /// the token alone, fully by a key of joined tokens, as a prefix).
     met: Vec<(u32, Mask, Mask, Mask)>,
-    /// Spellings met whose plain uses were left unwalked, with the query tokens that met
-    /// them (fully, as a prefix), sorted: the names found are checked against them.
-    unwalked: Vec<(u32, Mask, Mask)>,
-    /// Spellings left unwalked, over every lookup (a cost measure).
-    pub spellings_unwalked: u64,
     /// Names that passed the quick bound, with their hits, for the full bound.
     survivors: Vec<(u32, Hits)>,
     /// (party, names) as found, before sorting.
@@ -237,24 +267,26 @@ pub struct Scratch {
     pub name_masks: Vec<u64>,
 }
 
-impl Scratch {
-    /// Records that query tokens `query` met the listed name `id`'s token `j`.
-    fn meet(&mut self, id: u32, j: u8, query: Mask, prefix: bool) {
-        let Some(hits) = self.hits.get_mut(id as usize) else {
-            return;
-        };
-        if hits.is_empty() {
-            self.touched.push(id);
-        }
-        let listed: Mask = 1 << j;
-        if prefix {
-            hits.query_prefix |= query;
-            hits.listed_prefix |= listed;
-        } else {
-            hits.query_full |= query;
-            hits.listed_full |= listed;
-        }
+/// Whether a listed name met only by the query tokens `met`, through their own keys, stays
+/// below `min_name_score` ([`bound::bound_met_only_by`]; `long`: the name has a long word),
+/// asked once per set (`known`: per set and length, 0 not asked yet, 1 yes, 2 no).
+fn cannot_carry(
+    known: &mut [u8],
+    query: Side,
+    query_chars: usize,
+    (met, long): (Mask, bool),
+    min_name_score: f64,
+) -> bool {
+    let slot = (met as usize) << 1 | usize::from(long);
+    let Some(known) = known.get_mut(slot) else {
+        return false;
+    };
+    if *known == 0 {
+        // A listed person is compared leniently whatever the query is.
+        let below = bound::bound_met_only_by(query, query_chars, met, long, true) < min_name_score;
+        *known = if below { 1 } else { 2 };
     }
+    *known == 1
 }
 
 /// What one lookup asks of the listed names.
@@ -284,7 +316,6 @@ impl CandidateIndex {
     pub fn build(parties: &[PreparedEntity]) -> CandidateIndex {
         let mut index = CandidateIndex {
             parties: parties.len(),
-            unwalked_min_uses: UNWALKED_MIN_USES,
             ..CandidateIndex::default()
         };
         // A spelling is what its keys are made of: text, key, kind and whether it is fuzzy.
@@ -306,7 +337,6 @@ impl CandidateIndex {
         index.names.reserve_exact(names);
         index.infos.reserve_exact(names);
         index.tokens.reserve_exact(tokens);
-        index.token_spellings.reserve_exact(tokens);
         index.uses.reserve_exact(tokens);
         let mut keys = Vec::new();
         for (p, party) in parties.iter().enumerate() {
@@ -359,9 +389,6 @@ impl CandidateIndex {
                         plain_tokens.push(plain.then_some(t));
                         next
                     });
-                    if i < keys::MAX_TOKENS {
-                        index.token_spellings.push(spelling);
-                    }
                     let list = &mut uses[spelling as usize];
                     if list.last() != Some(&(id, keys::pos(i))) {
                         list.push((id, keys::pos(i)));
@@ -388,17 +415,30 @@ impl CandidateIndex {
         index.use_ranges.reserve_exact(uses.len());
         for list in uses {
             let start = index.uses.len() as u32;
-            let walked_always = |&(id, _): &(u32, u8)| {
+            // Uncovered names, then names with a long word, then the rest: each part in
+            // name order.
+            let part = |&(id, _): &(u32, u8)| {
                 let entry = &index.names[id as usize];
-                entry.overflow || entry.shape.has_initials()
+                if entry.overflow || entry.shape.has_initials() {
+                    0
+                } else if entry.shape.has_long() {
+                    1
+                } else {
+                    2
+                }
             };
-            let always = list.iter().filter(|u| walked_always(u)).count();
-            index.uses.extend(list.iter().filter(|u| walked_always(u)));
-            index.uses.extend(list.iter().filter(|u| !walked_always(u)));
+            let mut counts = [0u32; 3];
+            for u in &list {
+                counts[part(u)] += 1;
+            }
+            for p in 0..3 {
+                index.uses.extend(list.iter().filter(|u| part(u) == p));
+            }
             index.use_ranges.push(UseRange {
                 start,
                 count: list.len() as u32,
-                always: always as u32,
+                uncovered: counts[0],
+                long: counts[1],
             });
         }
         index.plain_spellings = plain_tokens
@@ -447,13 +487,6 @@ impl CandidateIndex {
         index
     }
 
-    /// Sets the fewest uses a spelling needs before a lookup may leave it unwalked
-    /// ([`UNWALKED_MIN_USES`] by default; 0 lets every spelling be, as the tests that check
-    /// [`bound::bound_met_only_by`] against the matcher need).
-    pub fn set_unwalked_min_uses(&mut self, uses: u32) {
-        self.unwalked_min_uses = uses;
-    }
-
     /// Number of parties indexed.
     pub fn len(&self) -> usize {
         self.parties
@@ -486,9 +519,6 @@ impl CandidateIndex {
     ) -> bool {
         let threshold = options.threshold;
         scratch.found.clear();
-        if scratch.hits.len() != self.names.len() {
-            scratch.hits = vec![Hits::default(); self.names.len()];
-        }
         let min_name_score = model::min_name_score(threshold, feature_bonus(query));
         let query_person = query.kind == Some(EntityKind::Person);
         for name in &query.names {
@@ -536,9 +566,6 @@ impl CandidateIndex {
         query_person: bool,
         scratch: &mut Scratch,
     ) -> Vec<(u32, u8, f64, f64)> {
-        if scratch.hits.len() != self.names.len() {
-            scratch.hits = vec![Hits::default(); self.names.len()];
-        }
         let shape = self.collect_hits(name, None, scratch);
         let toks = &name.tokens;
         let query_side = Side {
@@ -546,11 +573,7 @@ impl CandidateIndex {
             shape,
         };
         let mut out = Vec::new();
-        for id in scratch.touched.drain(..) {
-            let Some(hits) = scratch.hits.get_mut(id as usize) else {
-                continue;
-            };
-            let hits = std::mem::take(hits);
+        for (id, hits) in scratch.touched.drain(..) {
             let (Some(entry), Some(info)) =
                 (self.names.get(id as usize), self.infos.get(id as usize))
             else {
@@ -576,9 +599,11 @@ impl CandidateIndex {
         out
     }
 
-    /// Looks the keys of `name` up: the listed names met land in `scratch.touched`, with the
-    /// tokens met in `scratch.hits`; the query's tokens as the bound weighs them in
-    /// `scratch.query_tokens` and `scratch.query_sums`. Returns the query's shape.
+    /// Looks the keys of `name` up: the listed names met land in `scratch.touched`, each with
+    /// the tokens met, but for those met only by query words that cannot carry a name alone
+    /// (with `lookup`; see [`bound::bound_met_only_by`]); the query's tokens as the bound
+    /// weighs them in `scratch.query_tokens` and `scratch.query_sums`. Returns the query's
+    /// shape.
     fn collect_hits(
         &self,
         name: &PreparedName,
@@ -613,6 +638,8 @@ impl CandidateIndex {
         }
         // Spellings met, with the query tokens that met them (fully, or as a prefix).
         scratch.met.clear();
+        scratch.gathered.clear();
+        scratch.ways.clear();
         let keys = std::mem::take(&mut scratch.keys);
         for (k, key) in keys.iter().enumerate() {
             let bit: Mask = 1 << key.token;
@@ -629,12 +656,21 @@ impl CandidateIndex {
                 (false, true) => (bit, 0, 0),
                 (false, false) => (0, bit, 0),
             };
+            // A key of a listed name's joined tokens, met by any key of the query's.
+            let direct = scratch.ways.len();
+            scratch.ways.push(Way {
+                full: alone | joined,
+                prefix,
+                joined: true,
+            });
             for p in list {
                 if p.tag & Posting::SPELLING != 0 {
                     scratch.met.push((p.id, alone, joined, prefix));
                 } else {
                     scratch.postings_read += 1;
-                    scratch.meet(p.id, p.tag as u8, bit, key.prefix);
+                    scratch
+                        .gathered
+                        .push(gathered(p.id, direct, 0, p.tag as u8));
                 }
             }
         }
@@ -688,79 +724,78 @@ impl CandidateIndex {
             }
         }
         scratch.met.truncate(groups);
-        let unwalkable = match lookup {
-            Some(lookup) if !overflow => {
-                self.unwalkable_tokens(query_side, toks.chars, lookup, scratch)
-            }
-            _ => 0,
-        };
-        scratch.unwalked.clear();
-        let met = std::mem::take(&mut scratch.met);
-        for &(spelling, alone, joined, prefix) in &met {
+        for &(spelling, alone, joined, prefix) in &scratch.met {
             let range = self.use_ranges[spelling as usize];
-            let full = alone | joined;
+            let way = scratch.ways.len();
+            scratch.ways.push(Way {
+                full: alone | joined,
+                prefix,
+                joined: joined != 0,
+            });
             let from = range.start as usize;
-            // The names met only through tokens the others must come with: left to the check
-            // of the names found (those with an initial or too many tokens aside).
-            let to = if joined == 0
-                && (alone | prefix) & !unwalkable == 0
-                && range.count - range.always >= self.unwalked_min_uses
-            {
-                scratch.unwalked.push((spelling, full, prefix));
-                from + range.always as usize
-            } else {
-                from + range.count as usize
-            };
+            let long = from + range.uncovered as usize;
+            let short = long + range.long as usize;
+            let to = from + range.count as usize;
             scratch.postings_read += (to - from) as u64;
-            for &(id, j) in &self.uses[from..to] {
-                if full != 0 {
-                    scratch.meet(id, j, full, false);
-                }
-                if prefix != 0 {
-                    scratch.meet(id, j, prefix, true);
+            for (part, flags) in [
+                (from..long, USE_UNCOVERED),
+                (long..short, USE_LONG),
+                (short..to, 0),
+            ] {
+                for &(id, j) in &self.uses[part] {
+                    scratch.gathered.push(gathered(id, way, flags, j));
                 }
             }
         }
-        scratch.met = met;
-        scratch.spellings_unwalked += scratch.unwalked.len() as u64;
-        shape
-    }
-
-    /// The query tokens whose spellings' names a lookup may leave unwalked: the most common
-    /// ones (by the uses of the spellings they met alone) for as long as a listed name met
-    /// by those tokens only stays below the threshold ([`bound::bound_met_only_by`]).
-    fn unwalkable_tokens(
-        &self,
-        query: Side,
-        query_chars: usize,
-        lookup: &Lookup,
-        scratch: &Scratch,
-    ) -> Mask {
-        let mut uses = [0u64; keys::MAX_TOKENS];
-        for &(spelling, alone, joined, prefix) in &scratch.met {
-            if joined != 0 {
+        // By name: each list is in name order, so the sort merges runs.
+        scratch.gathered.sort_unstable();
+        let query_chars = toks.chars;
+        let n = scratch.query_tokens.len();
+        scratch.cannot_carry.clear();
+        if lookup.is_some() && !overflow && n <= CARRY_TABLE_TOKENS {
+            scratch.cannot_carry.resize(2 << n, 0);
+        }
+        scratch.touched.clear();
+        let query_side = Side {
+            tokens: &scratch.query_tokens,
+            shape,
+        };
+        for uses in scratch.gathered.chunk_by(|a, b| a >> 32 == b >> 32) {
+            let id = (uses[0] >> 32) as u32;
+            let mut hits = Hits::default();
+            let mut covered = true;
+            let mut long = false;
+            for &u in uses {
+                let way = scratch.ways[(u >> GATHERED_WAY_SHIFT) as usize & (GATHERED_WAYS - 1)];
+                let listed: Mask = 1 << (u & ((1 << GATHERED_TOKEN_BITS) - 1));
+                if way.full != 0 {
+                    hits.query_full |= way.full;
+                    hits.listed_full |= listed;
+                }
+                if way.prefix != 0 {
+                    hits.query_prefix |= way.prefix;
+                    hits.listed_prefix |= listed;
+                }
+                covered &= !way.joined && u & GATHERED_UNCOVERED == 0;
+                long |= u & GATHERED_LONG != 0;
+            }
+            scratch.names_met += 1;
+            // A name met only by query words that cannot carry a name alone is not read.
+            if covered
+                && let Some(lookup) = lookup
+                && cannot_carry(
+                    &mut scratch.cannot_carry,
+                    query_side,
+                    query_chars,
+                    (hits.query_full | hits.query_prefix, long),
+                    lookup.min_name_score,
+                )
+            {
                 continue;
             }
-            let range = self.use_ranges[spelling as usize];
-            for i in bits(alone | prefix) {
-                uses[i] += u64::from(range.count - range.always);
-            }
+            scratch.touched.push((id, hits));
         }
-        let n = query.tokens.len().min(keys::MAX_TOKENS);
-        let mut order: Vec<usize> = (0..n).filter(|&i| uses[i] > 0).collect();
-        order.sort_unstable_by_key(|&i| std::cmp::Reverse(uses[i]));
-        let mut unwalkable: Mask = 0;
-        for i in order {
-            if uses[i] < u64::from(self.unwalked_min_uses) {
-                break;
-            }
-            let wider = unwalkable | 1 << i;
-            // A listed person is compared leniently whatever the query is.
-            if bound::bound_met_only_by(query, query_chars, wider, true) < lookup.min_name_score {
-                unwalkable = wider;
-            }
-        }
-        unwalkable
+        shape
     }
 
     fn name_candidates(&self, name: &PreparedName, lookup: &Lookup, scratch: &mut Scratch) {
@@ -775,38 +810,16 @@ impl CandidateIndex {
         // The names and their tokens are read at random, one cache miss each: the reads of a
         // pass go first, independent of one another, so that the memory serves them together
         // rather than one after the other (a third of the lookup time).
-        warm(scratch.touched.iter().map(|&id| {
+        warm(scratch.touched.iter().map(|&(id, _)| {
             self.names
                 .get(id as usize)
                 .map_or(0.0, |e| e.shape.weight())
         }));
         scratch.survivors.clear();
-        for id in scratch.touched.drain(..) {
-            let Some(hits) = scratch.hits.get_mut(id as usize) else {
-                continue;
-            };
-            let mut hits = std::mem::take(hits);
+        for (id, hits) in scratch.touched.drain(..) {
             let Some(entry) = self.names.get(id as usize) else {
                 continue;
             };
-            if !scratch.unwalked.is_empty() && !entry.overflow {
-                // What the spellings left unwalked met of the name.
-                let start = self.infos[id as usize].start as usize;
-                let spellings = &self.token_spellings[start..start + usize::from(entry.len)];
-                for (j, spelling) in spellings.iter().enumerate() {
-                    if let Ok(k) = scratch.unwalked.binary_search_by_key(spelling, |u| u.0) {
-                        let (_, full, prefix) = scratch.unwalked[k];
-                        if full != 0 {
-                            hits.query_full |= full;
-                            hits.listed_full |= 1 << j;
-                        }
-                        if prefix != 0 {
-                            hits.query_prefix |= prefix;
-                            hits.listed_prefix |= 1 << j;
-                        }
-                    }
-                }
-            }
             if entry.overflow || query_overflow {
                 let info = &self.infos[id as usize];
                 scratch.found.push((info.party, info.name_bit()));
