@@ -15,8 +15,9 @@
 //! million parties that is half the names a common given name meets. The others are kept
 //! when their bound — [`bound::quick_bound`] from the name's shape, then [`bound::bound`]
 //! from its tokens: the best name score the matcher could give them, plus the largest bonus
-//! the query's birth date and country can earn — reaches the threshold. A shared identifier always makes a candidate. The parties found land in
-//! [`Scratch::parties`], sorted, for the caller to score with the matcher.
+//! the query's birth date and country can earn — reaches the threshold. A shared identifier
+//! always makes a candidate. The parties found land in [`Scratch::parties`], sorted, for the
+//! caller to score with the matcher.
 //!
 //! [`Prepared`] is what every caller matches queries against: the parties prepared (in
 //! parallel, within the name limits) and indexed, built one way for batch screening, the
@@ -319,8 +320,8 @@ impl CandidateIndex {
             ..CandidateIndex::default()
         };
         // A spelling is what its keys are made of: text, key, kind and whether it is fuzzy.
-        let mut vocabulary: HashMap<(&str, &str, TokenKind, bool, bool, bool), u32> =
-            HashMap::new();
+        let mut vocabulary: rustc_hash::FxHashMap<(&str, &str, TokenKind, bool, bool, bool), u32> =
+            rustc_hash::FxHashMap::default();
         let mut plain_tokens: Vec<Option<&sanctum_names::NameToken>> = Vec::new();
         let mut uses: Vec<Vec<(u32, u8)>> = Vec::new();
         // (key, spelling, SPELLING) or (key, name, position), laid out once all is known: a
@@ -338,6 +339,24 @@ impl CandidateIndex {
         index.infos.reserve_exact(names);
         index.tokens.reserve_exact(tokens);
         index.uses.reserve_exact(tokens);
+        // The keys of every name's joined tokens, made in parallel (a name's id is its place
+        // among every party's names, in order).
+        postings.par_extend(
+            parties
+                .iter()
+                .flat_map(|p| &p.names)
+                .collect::<Vec<_>>()
+                .into_par_iter()
+                .enumerate()
+                .flat_map_iter(|(id, name)| {
+                    let toks = &name.tokens;
+                    let mut keys = Vec::new();
+                    keys::group_keys(&toks.tokens, keys::Side::Listed, toks.syllabic(), &mut keys);
+                    keys.sort_unstable();
+                    keys.dedup_by_key(|k| (k.hash, k.token));
+                    keys.into_iter().map(move |k| (k.hash, id as u32, k.token))
+                }),
+        );
         let mut keys = Vec::new();
         for (p, party) in parties.iter().enumerate() {
             for (k, name) in party.names.iter().enumerate() {
@@ -393,13 +412,6 @@ impl CandidateIndex {
                     if list.last() != Some(&(id, keys::pos(i))) {
                         list.push((id, keys::pos(i)));
                     }
-                }
-                keys.clear();
-                keys::group_keys(&toks.tokens, keys::Side::Listed, toks.syllabic(), &mut keys);
-                keys.sort_unstable();
-                keys.dedup_by_key(|k| (k.hash, k.token));
-                for k in &keys {
-                    postings.push((k.hash, id, k.token));
                 }
             }
             for ident in &party.entity.identifiers {
@@ -458,7 +470,7 @@ impl CandidateIndex {
                 }
             }
         };
-        postings.sort_unstable();
+        postings.par_sort_unstable();
         // Sized once: growing the table would hold the old one and the new one at once.
         let (mut distinct, mut listed) = (0, 0);
         for list in postings.chunk_by(|a, b| a.0 == b.0) {

@@ -27,7 +27,7 @@ pub mod names;
 
 use sanctum_limits::{LimitExceeded, Limits};
 use sanctum_model::{Entity, EntityKind, Gender, IdKind, NameKind, PartialDate};
-use sanctum_names::{TokenKind, analyze};
+use sanctum_names::{TokenKind, analyze, analyze_keys};
 use serde::Serialize;
 use std::fmt;
 
@@ -90,10 +90,9 @@ impl PreparedName {
         let tokens = names::NameTokens::new(analysed, analysis);
         let family_keys = family
             .map(|f| {
-                let mut keys: Vec<String> = analyze(bounded_name(f, limits))
-                    .tokens
+                let mut keys: Vec<String> = analyze_keys(bounded_name(f, limits))
                     .into_iter()
-                    .map(|t| t.key)
+                    .map(|(_, key)| key)
                     .collect();
                 keys.truncate(limits.max_name_tokens);
                 keys
@@ -153,8 +152,8 @@ fn unmarked_family(text: &str, tokens: &[sanctum_names::NameToken]) -> Vec<Strin
     if let Some((family, given)) = text.split_once(',')
         && !given.contains(',')
     {
-        let family: Vec<String> = analyze(family).tokens.into_iter().map(|t| t.key).collect();
-        let given_words = analyze(given).tokens.len();
+        let family: Vec<String> = analyze_keys(family).into_iter().map(|(_, k)| k).collect();
+        let given_words = analyze_keys(given).len();
         if !family.is_empty() && given_words > 0 {
             return family;
         }
@@ -162,11 +161,10 @@ fn unmarked_family(text: &str, tokens: &[sanctum_names::NameToken]) -> Vec<Strin
     }
     // The last word as written: a hyphen joins a double family name (REYES-BAEZ).
     let last_word = text.split_whitespace().last().unwrap_or_default();
-    let family: Vec<String> = analyze(last_word)
-        .tokens
+    let family: Vec<String> = analyze_keys(last_word)
         .into_iter()
-        .filter(|t| t.kind == sanctum_names::TokenKind::Name)
-        .map(|t| t.key)
+        .filter(|(kind, _)| *kind == sanctum_names::TokenKind::Name)
+        .map(|(_, key)| key)
         .collect();
     if family.len() < tokens.len() {
         family

@@ -266,6 +266,16 @@ pub fn readings(word: &str, carons: Option<&str>, languages: Languages) -> Vec<B
     // In a name that shows one of the languages, the word as written is read too: none of
     // them writes gh, or c for k (GANIMI / GHANIMI).
     let shown = languages.dutch || languages.hungarian || languages.baltic;
+    let with_carons = carons.unwrap_or(word);
+    let ending = baltic_stem(with_carons)
+        .filter(|_| languages.endings)
+        .map(|stem| with_carons.len() - stem.len());
+    // Most words: in a name that shows no language, without the Baltic ending, with no
+    // letter the shared readings change (c, j) and none `adapted_key` folds (c, g, z), the
+    // only reading is the key itself. Every name of a list is read, so this is asked first.
+    if !shown && ending.is_none() && !word.contains(['c', 'j']) && !key.contains(['c', 'g', 'z']) {
+        return Vec::new();
+    }
     let mut out: Vec<Box<str>> = Vec::new();
     // `stem`: the reading of a stem, which keeps STEM_MIN letters as written.
     let mut add = |english: &str, stem: bool| {
@@ -278,12 +288,8 @@ pub fn readings(word: &str, carons: Option<&str>, languages: Languages) -> Vec<B
     if shown {
         add(word, false);
     }
-    let with_carons = carons.unwrap_or(word);
     // The word, and the stem of a word with the Baltic ending: each as it is, as every
     // language reads it, and as each language of the name reads it.
-    let ending = baltic_stem(with_carons)
-        .filter(|_| languages.endings)
-        .map(|stem| with_carons.len() - stem.len());
     let stem = ending.filter(|&n| word.len() > n).map(|n| {
         (
             &word[..word.len() - n],

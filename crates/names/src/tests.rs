@@ -158,3 +158,30 @@ fn a_cyrillic_letter_alone_is_an_initial() {
     // A word of Cyrillic letters is romanised whole.
     assert_eq!(texts("Юрий"), ["yuriy"]);
 }
+
+#[test]
+fn the_keys_alone_are_the_whole_analysis_keys() {
+    // Latin with legal forms and particles, carons, Cyrillic, Arabic, Han, Hangul, katakana:
+    // `analyze_keys` skips the rest of the analysis, never a word or its key.
+    for name in [
+        "CABELLO RONDON, Diosdado",
+        "LIMITED LIABILITY COMPANY TRANSNEFT OOO",
+        "Abu Bakr al-Baghdadi",
+        "Medžia Čans Šipicin",
+        "Владимир Владимирович ПУТИН",
+        "فلاديمير بوتين",
+        "弗拉基米尔·普京",
+        "블라디미르 푸틴",
+        "ウラジーミル・プーチン",
+        "Vlagyimir Putyin",
+        "BANK MELLI IRAN S.A.",
+        "",
+    ] {
+        let whole: Vec<(TokenKind, String)> = analyze(name)
+            .tokens
+            .into_iter()
+            .map(|t| (t.kind, t.key))
+            .collect();
+        assert_eq!(analyze_keys(name), whole, "{name}");
+    }
+}
