@@ -340,23 +340,23 @@ impl CandidateIndex {
         index.tokens.reserve_exact(tokens);
         index.uses.reserve_exact(tokens);
         // The keys of every name's joined tokens, made in parallel (a name's id is its place
-        // among every party's names, in order).
-        postings.par_extend(
-            parties
-                .iter()
-                .flat_map(|p| &p.names)
-                .collect::<Vec<_>>()
-                .into_par_iter()
-                .enumerate()
-                .flat_map_iter(|(id, name)| {
-                    let toks = &name.tokens;
-                    let mut keys = Vec::new();
-                    keys::group_keys(&toks.tokens, keys::Side::Listed, toks.syllabic(), &mut keys);
-                    keys.sort_unstable();
-                    keys.dedup_by_key(|k| (k.hash, k.token));
-                    keys.into_iter().map(move |k| (k.hash, id as u32, k.token))
-                }),
-        );
+        // among every party's names, in order), a slice of names at a time: what the threads
+        // make is held twice until it is appended.
+        let all_names: Vec<&PreparedName> = parties.iter().flat_map(|p| &p.names).collect();
+        const GROUP_KEYS_SLICE: usize = 1 << 16;
+        for (slice, names) in all_names.chunks(GROUP_KEYS_SLICE).enumerate() {
+            let first = slice * GROUP_KEYS_SLICE;
+            postings.par_extend(names.par_iter().enumerate().flat_map_iter(|(k, name)| {
+                let toks = &name.tokens;
+                let mut keys = Vec::new();
+                keys::group_keys(&toks.tokens, keys::Side::Listed, toks.syllabic(), &mut keys);
+                keys.sort_unstable();
+                keys.dedup_by_key(|k| (k.hash, k.token));
+                let id = (first + k) as u32;
+                keys.into_iter().map(move |k| (k.hash, id, k.token))
+            }));
+        }
+        drop(all_names);
         let mut keys = Vec::new();
         for (p, party) in parties.iter().enumerate() {
             for (k, name) in party.names.iter().enumerate() {
