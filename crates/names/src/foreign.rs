@@ -35,13 +35,14 @@ pub fn foreign_sound(latin: &str) -> String {
             // Japanese writes ti and di as chi and ji (チ, ジ); Arabic writes e and y with the
             // letter of i (ديمتشينكو DEMCHENKO, غينادي GENNADY), so t and d before any of the
             // three are heard so.
-            (b't', b'i' | b'e', _) => ("C", 1),
-            (b't', b'y', n) if !is_vowel(n) => ("C", 1),
+            (b't', b'i' | b'e' | b'y', _) => ("C", 1),
             (b'd', b'j' | b'z', _) => ("J", 2),
-            // Hangul writes dz and dzh with its added vowel between (드즈미트리 DZMITRY).
+            // Hangul writes dz and dzh with its added vowel between (드즈미트리 DZMITRY),
+            // and the soft t and d before a y-vowel so too (데그트야레프 DEGTYAREV).
             (b'd', HANGUL_ADDED, b'j' | b'z') => ("J", 3),
-            (b'd', b'i' | b'e', _) => ("J", 1),
-            (b'd', b'y', n) if !is_vowel(n) => ("J", 1),
+            (b't', HANGUL_ADDED, b'y') => ("C", 2),
+            (b'd', HANGUL_ADDED, b'y') => ("J", 2),
+            (b'd', b'i' | b'e' | b'y', _) => ("J", 1),
             (b'z', b'h', _) => ("J", 2),
             // Hangul (ㅈ), Greek (τζ) and katakana (ジ) write z and j with one letter.
             (b'z', _, _) => ("J", 1),
@@ -128,7 +129,8 @@ pub fn heard_key(sound: &str) -> String {
 
 /// A sound key with its vowels as a script of three writes them (Arabic: e as i, o as u).
 pub(crate) fn three_vowels(sound: &str) -> String {
-    sound.replace('e', "i").replace('o', "u")
+    // Folded vowels met (ie, uo) are one long vowel, written once: REYES / ريييس.
+    single(&sound.replace('e', "i").replace('o', "u"))
 }
 
 /// How a script adds a vowel to a consonant a foreign name ends or clusters with.
@@ -158,9 +160,13 @@ pub(crate) fn sound_readings(romanised: &str, added: Added) -> Vec<Box<str>> {
     // Katakana writes an h with no vowel after it フ (fu: アフマド Ahmad, アラフ Allah),
     // which is also its f: both are read.
     let other_spellings = match added {
-        Added::Kana => [Some(fu_as_h(romanised)), Some(s_as_th(romanised))],
-        Added::Hangul => [Some(s_as_th(romanised)), None],
-        Added::None => [Some(w_as_u(romanised)), None],
+        Added::Kana => [
+            Some(fu_as_h(romanised, true)),
+            Some(fu_as_h(romanised, false)),
+            Some(s_as_th(romanised)),
+        ],
+        Added::Hangul => [Some(s_as_th(romanised)), None, None],
+        Added::None => [Some(w_as_u(romanised)), None, None],
     };
     let others = other_spellings
         .into_iter()
@@ -170,22 +176,27 @@ pub(crate) fn sound_readings(romanised: &str, added: Added) -> Vec<Box<str>> {
         let spelling = spelling.as_str();
         let whole = foreign_sound(spelling);
         add(heard(whole.clone()));
-        for everywhere in [false, true] {
-            add(heard(drop_added_vowels(&whole, added, everywhere)));
+        for dropped in [Dropped::AtEnd, Dropped::Everywhere, Dropped::Inside] {
+            add(heard(drop_added_vowels(&whole, added, dropped)));
         }
     }
     readings
 }
 
-/// A Hepburn romanisation with each "fu" that is no syllable of its own (before a consonant
-/// or at the end) read as the h katakana writes so.
-fn fu_as_h(romanised: &str) -> String {
+/// A Hepburn romanisation with each "fu" before a consonant or at the end read as the h
+/// katakana writes so, its u the vowel katakana adds (アフマド AHMAD, フーリ KHURY); where not
+/// `at_end`, a final fu stays: the f or v a Russian name ends on (ラフマーノフ RAKHMANOV).
+fn fu_as_h(romanised: &str, at_end: bool) -> String {
     let b = romanised.as_bytes();
     let mut out = String::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
-        if b[i..].starts_with(b"fu") && b.get(i + 2).is_none_or(|n| !is_vowel(*n) && *n != b'y') {
-            out.push('h');
+        let next = b.get(i + 2);
+        if b[i..].starts_with(b"fu")
+            && next.is_none_or(|n| !is_vowel(*n) && *n != b'y')
+            && (at_end || next.is_some())
+        {
+            out.push_str("hu");
             i += 2;
         } else {
             out.push(char::from(b[i]));
@@ -204,11 +215,11 @@ fn s_as_th(romanised: &str) -> String {
     for (i, &c) in b.iter().enumerate() {
         let of_another_sound =
             matches!(b.get(i + 1), Some(b'h' | b'y')) || (i > 0 && b[i - 1] == b't');
-        out.push(if c == b's' && !of_another_sound {
-            't'
+        if c == b's' && !of_another_sound {
+            out.push_str("th");
         } else {
-            char::from(c)
-        });
+            out.push(char::from(c));
+        }
     }
     out
 }
@@ -231,9 +242,19 @@ fn w_as_u(heard: &str) -> String {
     out
 }
 
-/// A key with the vowels the script adds after a consonant left out: at the end, and where
-/// `everywhere`, before another consonant too.
-fn drop_added_vowels(key: &str, added: Added, everywhere: bool) -> String {
+/// Where [`drop_added_vowels`] leaves the script's added vowels out.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Dropped {
+    /// At the end of the word.
+    AtEnd,
+    /// At the end and before another consonant.
+    Everywhere,
+    /// Before another consonant only: a final vowel may be the name's (아브디 ABDI).
+    Inside,
+}
+
+/// A key with the vowels the script adds after a consonant left out, where `dropped` says.
+fn drop_added_vowels(key: &str, added: Added, dropped: Dropped) -> String {
     let b = key.as_bytes();
     let mut out = String::with_capacity(b.len());
     for (i, &c) in b.iter().enumerate() {
@@ -241,8 +262,8 @@ fn drop_added_vowels(key: &str, added: Added, everywhere: bool) -> String {
         let after = b.get(i + 1).copied();
         let after_consonant = before.is_ascii_alphabetic() && !is_vowel(before) && before != b'y';
         let position = match after {
-            None => true,
-            Some(n) => everywhere && !is_vowel(n) && n != b'y',
+            None => dropped != Dropped::Inside,
+            Some(n) => dropped != Dropped::AtEnd && !is_vowel(n) && n != b'y',
         };
         // Both scripts write a final ch or j with i (イリイチ, 일리치: ILICH), Hangul a final
         // sh too (시).
@@ -368,9 +389,9 @@ pub(crate) fn hangul_foreign_name(word: &str, in_foreign_name: bool) -> Option<S
 /// also every syllable ra and re; nor den and der, which a script of three vowels writes as
 /// the name word din (دين) and dir; nor the article assimilated (ad, ash, az), which the
 /// scripts write al, and which sound as the start of many names (アジ AZIZ, AJI).
-const WRITTEN_PARTICLES: [&str; 20] = [
-    "al", "el", "abu", "abd", "bin", "ibn", "ben", "bint", "ul", "ur", "de", "del", "da", "di",
-    "do", "dos", "das", "du", "van", "von",
+const WRITTEN_PARTICLES: [&str; 21] = [
+    "al", "el", "abu", "abou", "abd", "bin", "ibn", "ben", "bint", "ul", "ur", "de", "del", "da",
+    "di", "do", "dos", "das", "du", "van", "von",
 ];
 
 /// The particle a transcribed word is heard as, its sound keys ([`sound_readings`]) one of
@@ -503,8 +524,12 @@ pub(crate) fn arabic_as_heard(word: &str) -> Option<String> {
     // letters and more may end on a consonant besides (كوزلوف Kozlov, كاربوف Karpov), as an
     // Arabic name with one long vowel written (حسين) may not.
     let final_consonant = letters.last().is_some_and(|c| !is_vowel_letter(*c));
-    let unvoweled =
-        if consonants >= 5 { 2 } else { 1 } + usize::from(vowels >= 2 && final_consonant);
+    // A long name clusters one consonant in three (كونستانتينوفيتش KONSTANTINOVICH).
+    let unvoweled = if consonants >= 5 {
+        (consonants / 3).max(2)
+    } else {
+        1
+    } + usize::from(vowels >= 2 && final_consonant);
     if letters.len() < 3 || vowels == 0 || vowels + unvoweled < consonants {
         return None;
     }
@@ -682,6 +707,20 @@ mod transcription_tests {
             ("フェドレンコ", "fedorenko"),
             // Greek αι as a writer spells a foreign ai (JAIME).
             ("τζαιμε", "jaime"),
+            // Folded vowels met are one long vowel (REYES, KUOT).
+            ("ريييس", "reyes"),
+            ("كووت", "kuot"),
+            // A long name clusters a consonant in three (KONSTANTINOVICH).
+            ("كونستانتينوفيتش", "konstantinovich"),
+            // Hangul's soft t before a y-vowel (DEGTYAREV), its dz (DZMITRY).
+            ("데그트야레프", "degtyarev"),
+            ("드즈미트리", "dzmitry"),
+            // Katakana フ as h (KHURY) and, at the end, as the v of -ov (RAKHMANOV).
+            ("フーリ", "khury"),
+            ("ラフマーノフ", "rakhmanov"),
+            // Hangul s as th before i (FATHI); a final vowel kept while inner ones go (ABDI).
+            ("파시", "fathi"),
+            ("아브디", "abdi"),
         ] {
             assert!(reads(written, latin).is_some(), "{written} {latin}");
         }
@@ -705,6 +744,13 @@ mod transcription_tests {
         assert!(words("오사마 빈 라딘").contains(&particle("bin")));
         assert!(words("فاواز إيل أتوو").contains(&particle("el")));
         assert!(words("φαζλ ουρ ραχμαν").contains(&particle("ur")));
+        assert!(words("άμποου ντάοουντ").contains(&particle("abou")));
+        // A word of one kana is a name's word, though it romanises as a legal form (sa).
+        assert_eq!(
+            crate::analyze("サ アジ").tokens[0].kind,
+            TokenKind::Name,
+            "サ of SA'ADI"
+        );
         // Din (ディン, دين) is a name, not the particle den.
         for name in ["ムハマド・バドル・アル・ディン", "نور دين"] {
             assert!(words(name).iter().all(|(w, _)| w != "den"), "{name}");

@@ -306,11 +306,18 @@ fn analyze_with(text: &str, legal_forms: bool) -> NameAnalysis {
                 .find(|(token, _)| *token == text)
                 .map(|(_, reading)| reading.clone())
                 .unwrap_or_default();
+            // A transcription is a name's word, or a particle written in the script: its
+            // romanisation spelling a legal form or a title (サ: sa, S.A.) is chance.
+            let kind = match classify(&text) {
+                TokenKind::Particle => TokenKind::Particle,
+                _ if !reading.sounds.is_empty() => TokenKind::Name,
+                kind => kind,
+            };
             NameToken {
                 across: reading.across,
                 sounds: reading.sounds.into_boxed_slice(),
                 adapted: adapted.into_boxed_slice(),
-                kind: classify(&text),
+                kind,
                 skeleton: skeleton(&key),
                 phonetic: phonetic::phonetic_of_key(&key),
                 key,
