@@ -393,6 +393,15 @@ mod tests {
     }
 
     #[test]
+    fn a_word_spelt_without_c_reads_as_the_listed_word_with_it() {
+        let token = |name: &str| crate::analyze_person(name).tokens.remove(0);
+        assert!(token("Sesilia").adapted_as(&token("Cecilia")));
+        // Nor does a listed word without c meet a word by its key alone.
+        assert!(!token("Sesilia").adapted_as(&token("Sesilia")));
+        assert!(!token("Sesil").adapted_as(&token("Cecilia")));
+    }
+
+    #[test]
     fn english_spellings_and_other_names_stay_apart() {
         for (name, query, listed) in [
             // ch and j at the start are English's, s is s, oe is oe, but in names that

@@ -215,10 +215,11 @@ impl NameToken {
     /// Whether this word of a query, read as the language of its name spells a foreign
     /// name, is the listed word `other` ([`NameToken::adapted`], [`adapted_key`]).
     pub fn adapted_as(&self, other: &NameToken) -> bool {
-        !self.adapted.is_empty() && {
-            let key = adapted_key(&other.key);
-            self.adapted.iter().any(|r| **r == *key)
-        }
+        let key = adapted_key(&other.key);
+        // A word whose own key is the listed word's as these languages spell it, none of
+        // them writing c (SESILIA / CECILIA): its readings leave that key out, as its own.
+        self.adapted.iter().any(|r| **r == *key)
+            || (*key != *other.key && other.key.contains('c') && *key == *self.key)
     }
 }
 
