@@ -6,9 +6,13 @@
 //! beul-la-di-mi-reu), l and r are one sound, Korean has no f or v (p, b). A romaniser gives
 //! those syllables back (puchin), not the name. [`foreign_sound`] folds a Latin name and
 //! [`sound_readings`] a katakana or Hangul word onto one key where those differences vanish:
-//! l = r, b = v = w, p = f = ph, ti = chi, di = ji = zi, sh = s, kh = h, th = t, long vowels
-//! and doubled letters single; the script's side drops its added vowels (a final u or o after
-//! a consonant, Korean eu) in a second reading. Two keys equal: the same name as heard.
+//! l = r, b = v = w, p = f = ph, t and d before i, e or y = ch and j (Japanese palatalises
+//! them before i, Arabic writes e and y as i), z = j, sh = s = shch, kh = h, th = t, y = i,
+//! long vowels and doubled letters single; the script's side drops its added vowels (a final
+//! u or o after a consonant, Korean eu) in further readings, and reads the other sounds its
+//! letters stand for (katakana フ as h, katakana and Hangul s as th, Arabic و as u). Two keys
+//! equal: the same name as heard. Greek and Arabic spell a foreign name out by its sounds
+//! ([`greek_as_heard`], [`arabic_as_heard`]) and meet the same keys.
 // Hand-written: the rules of transcription of foreign names into katakana and Hangul
 // (the Japanese and Korean official guidelines) are not in any crate of the registry.
 
