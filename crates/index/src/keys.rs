@@ -119,6 +119,7 @@ pub fn fuzzy(name: &[NameToken], t: &NameToken) -> bool {
 /// form.
 pub fn group_keys(tokens: &[NameToken], side: Side, syllabic: bool, out: &mut Vec<TokenKey>) {
     joined_keys(tokens, side, syllabic, out);
+    heard_joined_keys(tokens, side, out);
     acronyms(tokens, out);
     if side == Side::Query {
         glued_legal_forms(tokens, out);
@@ -503,6 +504,46 @@ fn joined_keys(tokens: &[NameToken], side: Side, syllabic: bool, out: &mut Vec<T
                         push(hash(b'k', &[&by_text]), from, to);
                         deletions(&by_text, &mut |h| push(h, from, to));
                     }
+                }
+            }
+        }
+    }
+}
+
+/// Words heard as one across scripts (`NameToken::read_joined`): a transcription written
+/// apart (サ アジ / SA'ADI) or Latin words a transcription writes as one (AL BERTOVICH /
+/// アルベルトビチ). Runs of two and three adjacent words post the sound keys of the run read
+/// as one, tagged as `token_keys` tags a word's (`f`/`g`), so that only a transcription and
+/// Latin words meet.
+fn heard_joined_keys(tokens: &[NameToken], side: Side, out: &mut Vec<TokenKey>) {
+    let (transcribed, latin) = if side == Side::Listed {
+        (b'f', b'g')
+    } else {
+        (b'g', b'f')
+    };
+    for width in 2..=3 {
+        for from in 0..tokens.len().saturating_sub(width - 1) {
+            let run = &tokens[from..from + width];
+            let mut keys: Vec<u64> = Vec::new();
+            if let Some(sounds) = NameToken::joined_sounds(run) {
+                for sound in sounds {
+                    let key = sanctum_names::heard_key(&sound);
+                    keys.push(hash(transcribed, &[key.as_bytes()]));
+                }
+            } else if run.iter().all(NameToken::is_latin) {
+                let text = NameToken::joined_text(run);
+                let key = sanctum_names::heard_key(&sanctum_names::foreign_sound(&text));
+                keys.push(hash(latin, &[key.as_bytes()]));
+            }
+            keys.sort_unstable();
+            keys.dedup();
+            for h in keys {
+                for token in from..from + width {
+                    out.push(TokenKey {
+                        hash: h,
+                        token: pos(token),
+                        prefix: false,
+                    });
                 }
             }
         }

@@ -104,31 +104,106 @@ impl NameToken {
         {
             return Some(Reading::Across);
         }
-        let heard = |t: &NameToken, o: &NameToken| {
-            if t.sounds.is_empty() || !o.sounds.is_empty() {
-                return None;
-            }
-            let sound = foreign_sound(&o.text);
+        let heard_as = |t: &NameToken, sound: &str| {
             if t.sounds.iter().any(|s| **s == *sound) {
                 return Some(Reading::Sound);
             }
             // A script that writes three vowels (Arabic: a, i for e, u for o) heard against
             // the Latin vowels it writes so (تشابو / CHAPO).
-            let three = foreign::three_vowels(&sound);
+            let three = foreign::three_vowels(sound);
             if t.sounds
                 .iter()
                 .any(|s| !s.contains(['e', 'o']) && **s == *three)
             {
                 return Some(Reading::Sound);
             }
-            let consonants = foreign::heard_consonants(&sound);
+            let consonants = foreign::heard_consonants(sound);
             (consonants.len() >= foreign::HEARD_CONSONANTS_MIN
                 && t.sounds
                     .iter()
                     .any(|s| foreign::heard_consonants(s) == consonants))
             .then_some(Reading::Consonants(consonants.len()))
         };
+        // A transcription heard against a Latin word: not against a word of a script the
+        // table of names knows (عثمان is no Latin spelling to hear ياسمينة by).
+        let heard = |t: &NameToken, o: &NameToken| {
+            if t.sounds.is_empty() || !o.is_latin() {
+                return None;
+            }
+            heard_as(t, &foreign_sound(&o.text))
+        };
         heard(self, other).or_else(|| heard(other, self))
+    }
+
+    /// Whether a run of adjacent words, read as one word, meets `other` across scripts
+    /// ([`NameToken::read_as`]): a Latin word a transcription writes as two (SA'ADI, サ アジ:
+    /// the apostrophe a break), or two Latin words it writes as one (ABDUL BARIEVNA,
+    /// アブドルバリエヴナ). One side transcribed, the other Latin, as for a word.
+    pub fn read_joined(run: &[NameToken], other: &NameToken) -> Option<Reading> {
+        if run.len() < 2 {
+            return None;
+        }
+        if other.is_latin() {
+            let joined = NameToken {
+                sounds: Self::joined_sounds(run)?
+                    .into_iter()
+                    .map(String::into_boxed_str)
+                    .collect(),
+                ..NameToken::plain(String::new())
+            };
+            joined.read_as(other)
+        } else if run.iter().all(NameToken::is_latin) {
+            other.read_as(&NameToken::plain(Self::joined_text(run)))
+        } else {
+            None
+        }
+    }
+
+    /// The sound keys of a run of transcriptions read as one word ([`NameToken::read_joined`]):
+    /// each word's readings with each of the next's, a long vowel across the break written
+    /// once (サ アジ: saaji, saji). `None` unless every word of the run is a transcription.
+    pub fn joined_sounds(run: &[NameToken]) -> Option<Vec<String>> {
+        if run.is_empty() || run.iter().any(|t| t.sounds.is_empty()) {
+            return None;
+        }
+        let mut sounds: Vec<String> = vec![String::new()];
+        for t in run {
+            sounds = sounds
+                .iter()
+                .flat_map(|before| {
+                    t.sounds
+                        .iter()
+                        .map(move |s| foreign::single(&format!("{before}{s}")))
+                })
+                .take(JOINED_SOUNDS_MAX)
+                .collect();
+        }
+        Some(sounds)
+    }
+
+    /// The text of a run of words read as one word.
+    pub fn joined_text(run: &[NameToken]) -> String {
+        run.iter().map(|t| t.text.as_str()).collect()
+    }
+
+    /// Whether the word is heard as a Latin word: no transcription, and no word of another
+    /// script the table of names knows.
+    pub fn is_latin(&self) -> bool {
+        self.sounds.is_empty() && self.across.is_empty()
+    }
+
+    /// A word with its text only, read by sound where it meets a transcription.
+    fn plain(text: String) -> NameToken {
+        NameToken {
+            kind: TokenKind::Name,
+            key: String::new(),
+            skeleton: String::new(),
+            phonetic: String::new(),
+            across: &[],
+            sounds: Box::default(),
+            adapted: Box::default(),
+            text,
+        }
     }
 
     /// Whether the token is written in another script and read as the name it transcribes
@@ -140,12 +215,17 @@ impl NameToken {
     /// Whether this word of a query, read as the language of its name spells a foreign
     /// name, is the listed word `other` ([`NameToken::adapted`], [`adapted_key`]).
     pub fn adapted_as(&self, other: &NameToken) -> bool {
-        !self.adapted.is_empty() && {
-            let key = adapted_key(&other.key);
-            self.adapted.iter().any(|r| **r == *key)
-        }
+        let key = adapted_key(&other.key);
+        // A word whose own key is the listed word's as these languages spell it, none of
+        // them writing c (SESILIA / CECILIA): its readings leave that key out, as its own.
+        self.adapted.iter().any(|r| **r == *key)
+            || (*key != *other.key && other.key.contains('c') && *key == *self.key)
     }
 }
+
+/// The most joined sound keys [`NameToken::read_joined`] compares: each word has a few
+/// readings, and a run of four words would multiply them.
+const JOINED_SOUNDS_MAX: usize = 81;
 
 /// How two tokens meet across scripts ([`NameToken::read_as`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -239,11 +319,18 @@ fn analyze_with(text: &str, legal_forms: bool) -> NameAnalysis {
                 .find(|(token, _)| *token == text)
                 .map(|(_, reading)| reading.clone())
                 .unwrap_or_default();
+            // A transcription is a name's word, or a particle written in the script: its
+            // romanisation spelling a legal form or a title (サ: sa, S.A.) is chance.
+            let kind = match classify(&text) {
+                TokenKind::Particle => TokenKind::Particle,
+                _ if !reading.sounds.is_empty() => TokenKind::Name,
+                kind => kind,
+            };
             NameToken {
                 across: reading.across,
                 sounds: reading.sounds.into_boxed_slice(),
                 adapted: adapted.into_boxed_slice(),
-                kind: classify(&text),
+                kind,
                 skeleton: skeleton(&key),
                 phonetic: phonetic::phonetic_of_key(&key),
                 key,

@@ -110,15 +110,27 @@ pub(crate) fn read_tokens(text: &str) -> (Vec<String>, Vec<(String, Reading)>) {
 /// A normalised word read as a name of its own (`romanised` as [`to_latin`] reads it in its
 /// name): its joined romanisation and its readings.
 fn read_word(word: &str, romanised: &str, foreign_hangul: bool) -> Option<(String, Reading)> {
-    if !crate::across::is_looked_up(word) {
+    // A syllable of a foreign name in katakana or Hangul is read as one too (サ of SA'ADI
+    // written サ アジ, 칸 KAN, 빈 BIN).
+    let first = word.chars().next()?;
+    let foreign_syllable = word.chars().nth(1).is_none()
+        && (crate::foreign::is_katakana(first)
+            || (foreign_hangul
+                && crate::script::letter_script(first) == crate::script::Script::Hangul));
+    if !crate::across::is_looked_up(word) && !foreign_syllable {
         return None;
     }
     let across = crate::across::across_scripts(word);
     let katakana = word.chars().all(crate::foreign::is_katakana);
     let hangul = crate::foreign::hangul_foreign_name(word, foreign_hangul);
     // Greek and Arabic spell a foreign name out letter by letter by its sounds.
-    let spelt =
-        crate::foreign::greek_as_heard(word).or_else(|| crate::foreign::arabic_as_heard(word));
+    let greek = crate::foreign::greek_as_heard(word, false);
+    let arabic = greek
+        .is_none()
+        .then(|| crate::foreign::arabic_as_heard(word))
+        .flatten();
+    let three_vowels = arabic.is_some();
+    let spelt = greek.or(arabic);
     if across.is_empty() && !katakana && hangul.is_none() && spelt.is_none() {
         return None;
     }
@@ -140,16 +152,32 @@ fn read_word(word: &str, romanised: &str, foreign_hangul: bool) -> Option<(Strin
     if token.is_empty() || !token.bytes().all(|b| b.is_ascii_alphanumeric()) {
         return None;
     }
-    let sounds = if katakana {
+    let (spelling, sounds) = if katakana {
         let heard = crate::to_latin(&crate::foreign::kana_as_heard(word));
-        crate::foreign::sound_readings(&heard, crate::foreign::Added::Kana)
+        let sounds = crate::foreign::sound_readings(&heard, crate::foreign::Added::Kana);
+        (heard, sounds)
     } else if let Some(romanised) = hangul {
-        crate::foreign::sound_readings(&romanised, crate::foreign::Added::Hangul)
+        let sounds = crate::foreign::sound_readings(&romanised, crate::foreign::Added::Hangul);
+        (romanised, sounds)
     } else if let Some(heard) = spelt {
-        crate::foreign::sound_readings(&heard, crate::foreign::Added::None)
+        let mut sounds = crate::foreign::sound_readings(&heard, crate::foreign::Added::None);
+        // Greek vowel digraphs also as a writer spells a foreign name's letters with them.
+        if let Some(letters) = crate::foreign::greek_as_heard(word, true).filter(|l| *l != heard) {
+            for sound in crate::foreign::sound_readings(&letters, crate::foreign::Added::None) {
+                if !sounds.contains(&sound) {
+                    sounds.push(sound);
+                }
+            }
+        }
+        (heard, sounds)
     } else {
-        Vec::new()
+        (String::new(), Vec::new())
     };
+    // A particle written in the script (アル・バグダディ, 빈 라딘) is that particle, weighed
+    // and matched as one; still heard, where it is a name's word (ビン WIN).
+    if let Some(particle) = crate::foreign::heard_particle(&spelling, &sounds, three_vowels) {
+        return Some((particle.to_string(), Reading { across, sounds }));
+    }
     Some((token, Reading { across, sounds }))
 }
 

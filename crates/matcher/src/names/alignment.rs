@@ -3,7 +3,7 @@
 //! tokens are left over or paired loosely, words joined or split, spelt across word
 //! boundaries, glued to a legal form, and a query cut short at a field limit.
 
-use super::similarity::{SyllableMode, token_similarity, vowelless_similarity};
+use super::similarity::{SyllableMode, reading_similarity, token_similarity, vowelless_similarity};
 use super::spelling::{ORG_WORDS, bounded_osa, is_patronymic, nearest_spelling, vowels_dropped};
 use super::{NameTokens, spelling::allowed_edits};
 use crate::How;
@@ -303,7 +303,10 @@ pub(crate) fn join_leftovers(
                         || text_len.abs_diff(t.text.len()) <= slack
                         || stripped_of(t))
             });
-            if !possible {
+            // A transcription is not spelt as the Latin word: it is heard (サ アジ / SA'ADI,
+            // its apostrophe a break), whatever its length.
+            let heard = run.iter().chain(one_side).any(NameToken::is_transcription);
+            if !possible && !heard {
                 continue;
             }
             let by_key: String = run.iter().map(|t| t.key.as_str()).collect();
@@ -325,6 +328,20 @@ pub(crate) fn join_leftovers(
                         allowed_edits(a.len().min(b.len()))
                     }
                 };
+                // Words heard as one across scripts: a Latin word written apart in a
+                // transcription, or two written as one.
+                // The Latin side may glue its article (AL BERTOVICH / アルベルトビチ).
+                let words = run
+                    .iter()
+                    .all(|t| matches!(t.kind, TokenKind::Name | TokenKind::Particle))
+                    && run.iter().any(|t| t.kind == TokenKind::Name);
+                if heard
+                    && words
+                    && t.kind == TokenKind::Name
+                    && let Some(reading) = NameToken::read_joined(run, t)
+                {
+                    return Some((j, reading_similarity(reading), How::Joined));
+                }
                 // The syllables of a name written apart, in another romanisation (HSIAO
                 // MING / XIAOMING): as joined exactly.
                 let names = run.iter().chain([t]).all(|t| t.kind == TokenKind::Name);

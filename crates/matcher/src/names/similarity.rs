@@ -92,6 +92,15 @@ impl TokenFeatures {
     }
 }
 
+/// How alike a reading across scripts makes two words ([`NameToken::read_as`]).
+pub(crate) fn reading_similarity(reading: Reading) -> f64 {
+    match reading {
+        Reading::Across => model::ACROSS_SCRIPTS_SIMILARITY,
+        Reading::Sound => model::FOREIGN_SOUND_SIMILARITY,
+        Reading::Consonants(n) => model::heard_consonants_similarity(n),
+    }
+}
+
 /// How alike two tokens are, in [0, 1], and why.
 /// `person` says the names are of persons: an initial stands for a given name there, while
 /// in a company name a letter is rarely short for a word.
@@ -113,13 +122,14 @@ pub(crate) fn token_similarity(
     // that name (ウラジーミル / VLADIMIR) or, in katakana and Hangul, the word as heard
     // (プーチン / PUTIN). Never between two Latin words. Before the spelling rules: a
     // transcription has no spelling of the Latin word's to compare.
-    if a.kind == TokenKind::Name && b.kind == TokenKind::Name {
+    // A particle written in the script is heard too (ビン / WIN).
+    let heard_word = |t: &NameToken| {
+        t.kind == TokenKind::Name || (t.kind == TokenKind::Particle && !t.sounds.is_empty())
+    };
+    if heard_word(a) && heard_word(b) && (a.kind == TokenKind::Name || b.kind == TokenKind::Name) {
         match a.read_as(b) {
             Some(Reading::Across) => return (model::ACROSS_SCRIPTS_SIMILARITY, How::Variant),
-            Some(Reading::Sound) => return (model::FOREIGN_SOUND_SIMILARITY, How::Phonetic),
-            Some(Reading::Consonants(n)) => {
-                return (model::heard_consonants_similarity(n), How::Phonetic);
-            }
+            Some(reading) => return (reading_similarity(reading), How::Phonetic),
             None => {}
         }
     }

@@ -296,7 +296,8 @@ pub(super) fn weigh(
     let spelt_alike = |a: &(usize, usize, f64, How)| {
         matches!(a.3, How::Exact | How::Variant)
             || (a.3 == How::Joined && a.2 >= SPELT_ALIKE_MIN)
-            || (a.3 == How::Phonetic && (q[a.0].is_transcription() || l[a.1].is_transcription()))
+            || (matches!(a.3, How::Phonetic | How::Joined)
+                && (q[a.0].is_transcription() || l[a.1].is_transcription()))
     };
     let words_aligned = q_used.iter().filter(|u| **u).count();
     // A one-word name spelt otherwise by an edit typing seldom makes is another name.

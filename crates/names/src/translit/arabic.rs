@@ -89,8 +89,13 @@ fn word(letters: &[char], out: &mut String) {
         return;
     }
     let key_letters: Vec<char> = key.chars().collect();
-    // The article, written joined to its word: الظواهري → al zawahiri.
-    if key_letters.len() >= 4 && key_letters.starts_with(&['ا', 'ل']) {
+    // The article, written joined to its word: الظواهري → al zawahiri. Its alef carries no
+    // hamza (the article's vowel is elided); a word that starts with أل or إل writes its own
+    // first vowel (أليكسي Aleksey, إلينا Elena) and has no article.
+    if key_letters.len() >= 4
+        && matches!(letters.first(), Some('ا' | 'ٱ'))
+        && key_letters.starts_with(&['ا', 'ل'])
+    {
         out.push_str("al ");
         word(&letters[2..], out);
         return;
