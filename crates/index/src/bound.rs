@@ -314,6 +314,15 @@ impl TokenInfo {
     pub fn weight(&self) -> f32 {
         self.hit
     }
+
+    /// The token's weight when left over, where the matcher is lenient or not.
+    fn missed(&self, lenient: bool) -> f32 {
+        if lenient {
+            self.miss_lenient
+        } else {
+            self.miss_full
+        }
+    }
 }
 
 impl Side<'_> {
@@ -501,10 +510,7 @@ impl QuerySums {
         match table.get(set as usize) {
             Some(&sum) => sum,
             None => bits(set)
-                .map(|i| {
-                    let t = &query.tokens[i];
-                    f64::from(if lenient { t.miss_lenient } else { t.miss_full })
-                })
+                .map(|i| f64::from(query.tokens[i].missed(lenient)))
                 .fold(0.0, |a, b| a + b),
         }
     }
@@ -605,12 +611,7 @@ pub fn bound(query: Side, query_chars: usize, listed: Side, hits: Hits, person: 
     }
     let mut tally = met;
     for k in bits(q_free) {
-        let t = &query.tokens[k];
-        tally.left_over(f64::from(if lenient {
-            t.miss_lenient
-        } else {
-            t.miss_full
-        }));
+        tally.left_over(f64::from(query.tokens[k].missed(lenient)));
     }
     // Listed names left out leniently weigh OMITTED_NAMES_MAX at most together (a family
     // name fully: capping it with the others only lowers the sum further).
@@ -694,12 +695,7 @@ pub fn bound_met_only_by(
         tally.met(EXACT_SIMILARITY, model::NAME_WEIGHT);
     }
     for k in bits(missed) {
-        let t = &query.tokens[k];
-        tally.left_over(f64::from(if lenient {
-            t.miss_lenient
-        } else {
-            t.miss_full
-        }));
+        tally.left_over(f64::from(query.tokens[k].missed(lenient)));
     }
     tally.score()
 }

@@ -768,10 +768,6 @@ impl CandidateIndex {
             scratch.cannot_carry.resize(2 << n, 0);
         }
         scratch.touched.clear();
-        let query_side = Side {
-            tokens: &scratch.query_tokens,
-            shape,
-        };
         for uses in scratch.gathered.chunk_by(|a, b| a >> 32 == b >> 32) {
             let id = (uses[0] >> 32) as u32;
             let mut hits = Hits::default();

@@ -160,11 +160,6 @@ impl Screener {
         &self.index
     }
 
-    /// The index, to tune how a lookup walks it (the cost probes compare settings).
-    pub fn index_mut(&mut self) -> &mut CandidateIndex {
-        &mut self.index
-    }
-
     /// The positions of the parties worth scoring for `query`.
     pub fn candidates(&self, query: &PreparedQuery, scratch: &mut Scratch) {
         self.index.candidates(query, &self.matcher.options, scratch);
